@@ -1,0 +1,14 @@
+// The whole public C++ API.
+#pragma once
+
+#include <coffre/context.hpp>
+#include <coffre/document.hpp>
+#include <coffre/error.hpp>
+#include <coffre/file.hpp>
+#include <coffre/random.hpp>
+#include <coffre/secret.hpp>
+
+namespace coffre {
+// Initializes libsodium; idempotent and thread-safe. Every entry point calls it, so users need not.
+Error init() noexcept;
+}  // namespace coffre

@@ -1,0 +1,64 @@
+// Errors are values: a closed enum (docs/SPEC.md section 7) and Result<T>. Nothing in coffre throws.
+#pragma once
+
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace coffre {
+
+enum class [[nodiscard]] Error : int {
+  ok = 0,
+  invalid_argument = 1,
+  bad_magic = 2,
+  wrong_envelope_type = 3,
+  unsupported_version = 4,
+  unsupported_suite = 5,
+  malformed_header = 6,
+  wrong_key = 7,
+  wrong_context = 8,
+  header_tampered = 9,
+  payload_invalid = 10,
+  chunk_invalid = 11,
+  chunk_out_of_order = 12,
+  chunk_duplicated = 13,
+  truncated = 14,
+  trailing_data = 15,
+  empty_chunk = 16,
+  range_out_of_bounds = 17,
+  bad_state = 18,
+  io_error = 19,
+  out_of_memory = 20,
+};
+inline constexpr int kErrorCount = 21;
+
+// Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
+std::string_view error_code(Error e) noexcept;
+// One sentence for a human: what is wrong and, where it helps, what to do. Never contains secrets.
+std::string_view error_message(Error e) noexcept;
+
+// A value or an error. Small on purpose: ok(), error(), value(), and take() to move the value out.
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error e) : v_(e) {}                 // NOLINT: implicit by design
+
+  bool ok() const noexcept { return std::holds_alternative<T>(v_); }
+  explicit operator bool() const noexcept { return ok(); }
+  Error error() const noexcept { return ok() ? Error::ok : std::get<Error>(v_); }
+  T& value() & { return std::get<T>(v_); }
+  const T& value() const& { return std::get<T>(v_); }
+  T take() && { return std::move(std::get<T>(v_)); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+}  // namespace coffre
+
+// Propagate an Error from an expression returning Error.
+#define COFFRE_TRY(expr)                                   \
+  do {                                                     \
+    if (::coffre::Error e_ = (expr); e_ != ::coffre::Error::ok) return e_; \
+  } while (0)

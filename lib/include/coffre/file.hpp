@@ -1,0 +1,140 @@
+// File envelope (docs/SPEC.md section 5): streaming, chunked, random access, parallel on native builds.
+//
+// Streaming works with caller buffers: update() and finish() write into `out`, which must hold at least
+// max_update_output(in.size()) / max_finish_output() bytes, and set `written` to the bytes written (also on error:
+// a decryptor releases the chunks that authenticated before the failing one). Memory stays O(chunk size).
+#pragma once
+
+#include <coffre/context.hpp>
+#include <coffre/error.hpp>
+#include <coffre/random.hpp>
+#include <coffre/secret.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+namespace coffre {
+
+inline constexpr std::uint32_t kDefaultChunkSize = 65536;
+inline constexpr std::uint32_t kMinChunkSize = 64;
+inline constexpr std::uint32_t kMaxChunkSize = 1048576;
+inline constexpr std::size_t kChunkOverhead = 16;
+inline constexpr std::size_t kFileHeaderSizeKey = 130;
+inline constexpr std::size_t kFileHeaderSizePassphrase = 154;
+inline constexpr std::size_t kFileHeaderMaxSize = kFileHeaderSizePassphrase;
+// Bytes needed to know a header's full size (magic .. key_source).
+inline constexpr std::size_t kFileHeaderPrefixSize = 10;
+
+// A passphrase, as the bytes given (the CLI passes UTF-8 without a trailing newline).
+struct Passphrase {
+  std::span<const std::uint8_t> bytes;
+};
+
+// Argon2id cost, written in the header. Bounds in the spec: 1..16 passes, 8 KiB..1 GiB.
+struct PassphraseParams {
+  std::uint32_t opslimit = 3;
+  std::uint32_t memlimit_kib = 256 * 1024;
+};
+
+struct FileOptions {
+  std::uint32_t chunk_size = kDefaultChunkSize;
+  unsigned threads = 0;  // 0: all cores (1 in WebAssembly)
+};
+
+enum class KeySource : std::uint8_t { key = 1, passphrase = 2 };
+
+// The public fields of a file header (what `coffre inspect` shows). No key needed, nothing authenticated yet.
+struct FileHeaderInfo {
+  std::size_t header_size = 0;
+  KeySource key_source = KeySource::key;
+  std::uint32_t chunk_size = 0;
+  std::uint32_t key_version = 0;
+  std::optional<PassphraseParams> passphrase_params;
+};
+// Needs the whole header (header_size bytes; kFileHeaderPrefixSize bytes tell that size): `truncated` if shorter.
+Result<FileHeaderInfo> inspect_file_header(std::span<const std::uint8_t> bytes);
+
+// Plaintext and ciphertext sizes for a given ciphertext size: lets Drive show sizes and plan downloads.
+struct ByteRange {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;  // exclusive
+  std::uint64_t size() const noexcept { return end - begin; }
+};
+
+class FileEncryptor {
+ public:
+  static Result<FileEncryptor> create(const ContentKey& key, const Context& context, FileOptions options = {},
+                                      Rng& rng = system_rng());
+  static Result<FileEncryptor> create(Passphrase passphrase, const Context& context, PassphraseParams params,
+                                      FileOptions options = {}, Rng& rng = system_rng());
+  FileEncryptor(FileEncryptor&&) noexcept;
+  FileEncryptor& operator=(FileEncryptor&&) noexcept;
+  ~FileEncryptor();
+
+  std::size_t max_update_output(std::size_t in_size) const noexcept;
+  std::size_t max_finish_output() const noexcept;
+  // Writes the header first, then every chunk that is known not to be the last.
+  Error update(std::span<const std::uint8_t> in, std::span<std::uint8_t> out, std::size_t& written);
+  // Writes the final chunk. After finish(), update() and finish() return bad_state.
+  Error finish(std::span<std::uint8_t> out, std::size_t& written);
+
+  struct Impl;  // defined in the library only
+  explicit FileEncryptor(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+class FileDecryptor {
+ public:
+  static Result<FileDecryptor> create(const ContentKey& key, const Context& context, unsigned threads = 0);
+  static Result<FileDecryptor> create(Passphrase passphrase, const Context& context, unsigned threads = 0);
+  FileDecryptor(FileDecryptor&&) noexcept;
+  FileDecryptor& operator=(FileDecryptor&&) noexcept;
+  ~FileDecryptor();
+
+  std::size_t max_update_output(std::size_t in_size) const noexcept;
+  std::size_t max_finish_output() const noexcept;
+  // Releases plaintext of chunks that authenticated. After an error every later call returns bad_state.
+  Error update(std::span<const std::uint8_t> in, std::span<std::uint8_t> out, std::size_t& written);
+  // End of input: authenticates the final chunk, or says why the stream did not end properly.
+  Error finish(std::span<std::uint8_t> out, std::size_t& written);
+  // True only after finish() succeeded: a final chunk authenticated and nothing followed it.
+  bool ended_properly() const noexcept;
+
+  struct Impl;  // defined in the library only
+  explicit FileDecryptor(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Random access: decrypt any plaintext range from the header and the chunks that cover it.
+class FileRangeReader {
+ public:
+  // `header` is the file's first header_size bytes; `ciphertext_size` the file's total size.
+  static Result<FileRangeReader> open(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size,
+                                      const ContentKey& key, const Context& context);
+  static Result<FileRangeReader> open(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size,
+                                      Passphrase passphrase, const Context& context);
+  FileRangeReader(FileRangeReader&&) noexcept;
+  FileRangeReader& operator=(FileRangeReader&&) noexcept;
+  ~FileRangeReader();
+
+  std::uint64_t plaintext_size() const noexcept;
+  // The ciphertext bytes (file offsets) to fetch for a plaintext range.
+  Result<ByteRange> ciphertext_range(ByteRange plaintext) const;
+  // `fetched` holds exactly the bytes of ciphertext_range(plaintext); writes plaintext.size() bytes to `out`.
+  Error read(ByteRange plaintext, std::span<const std::uint8_t> fetched, std::span<std::uint8_t> out) const;
+
+  struct Impl;  // defined in the library only
+  explicit FileRangeReader(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace coffre

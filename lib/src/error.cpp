@@ -1,0 +1,54 @@
+#include <coffre/error.hpp>
+
+#include <array>
+
+namespace coffre {
+
+namespace {
+struct ErrorText {
+  std::string_view code;
+  std::string_view message;
+};
+
+// Indexed by the enum value; the order is the spec's table (docs/SPEC.md section 7).
+constexpr std::array<ErrorText, kErrorCount> kErrors = {{
+    {"ok", "Success."},
+    {"invalid_argument", "An argument has the wrong size or is out of range."},
+    {"bad_magic", "This is not a coffre envelope."},
+    {"wrong_envelope_type", "This is a coffre envelope of another kind (document vs file)."},
+    {"unsupported_version", "This envelope uses a format version this library does not know; upgrade coffre."},
+    {"unsupported_suite", "This envelope uses an algorithm suite this library does not know; upgrade coffre."},
+    {"malformed_header", "A header field is outside the bounds of the format; the data is corrupt or forged."},
+    {"wrong_key", "The key or passphrase is not the one this data was encrypted with."},
+    {"wrong_context", "This data belongs to another document, revision or key version."},
+    {"header_tampered", "The header was modified after encryption."},
+    {"payload_invalid", "The ciphertext was modified after encryption; nothing was decrypted."},
+    {"chunk_invalid", "A chunk was modified, cut, or taken from another file; decryption stopped before it."},
+    {"chunk_out_of_order", "Chunks were reordered or removed; decryption stopped before them."},
+    {"chunk_duplicated", "A chunk appears twice; decryption stopped before it."},
+    {"truncated", "The data ends early: part of it is missing."},
+    {"trailing_data", "Unexpected bytes follow the end of the encrypted data."},
+    {"empty_chunk", "An empty chunk appears where the format forbids one; the data is corrupt or forged."},
+    {"range_out_of_bounds", "The requested range is outside the plaintext."},
+    {"bad_state", "The stream already finished or failed; start a new one."},
+    {"io_error", "Reading or writing a file failed."},
+    {"out_of_memory", "Secure memory could not be allocated."},
+}};
+
+const ErrorText* lookup(Error e) noexcept {
+  auto i = static_cast<int>(e);
+  return (i >= 0 && i < kErrorCount) ? &kErrors[static_cast<std::size_t>(i)] : nullptr;
+}
+}  // namespace
+
+std::string_view error_code(Error e) noexcept {
+  const ErrorText* t = lookup(e);
+  return t ? t->code : "unknown";
+}
+
+std::string_view error_message(Error e) noexcept {
+  const ErrorText* t = lookup(e);
+  return t ? t->message : "Unknown error.";
+}
+
+}  // namespace coffre

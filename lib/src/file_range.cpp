@@ -1,0 +1,112 @@
+// Random access (docs/SPEC.md 5.2 sizes and 5.5): decrypt a plaintext range from the chunks covering it.
+#include "file_chunks.hpp"
+
+#include <coffre/coffre.hpp>
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace coffre {
+
+using namespace detail;
+
+struct FileRangeReader::Impl {
+  ChunkCipher cipher;
+  std::uint64_t header_size;
+  std::uint64_t chunk_size;
+  std::uint64_t chunk_count;
+  std::uint64_t plaintext_size;
+
+  std::uint64_t cipher_chunk() const { return chunk_size + kTagSize; }
+  std::uint64_t first_chunk(const ByteRange& r) const { return r.begin / chunk_size; }
+  std::uint64_t last_chunk(const ByteRange& r) const { return (r.end - 1) / chunk_size; }
+};
+
+namespace {
+
+Result<FileRangeReader> open_reader(ByteView header, std::uint64_t ciphertext_size, Result<FileSecret> secret,
+                                    const Context& context) {
+  if (!secret) return secret.error();
+  auto info = inspect_file_header(header);
+  if (!info) return info.error();
+  const std::uint64_t h = info.value().header_size, c = info.value().chunk_size + kTagSize;
+  if (header.size() != h) return Error::invalid_argument;
+  // Sizes first (cheap, public), then the header's authenticity.
+  if (ciphertext_size <= h) return Error::truncated;
+  std::uint64_t payload = ciphertext_size - h;
+  std::uint64_t n = (payload + c - 1) / c;
+  std::uint64_t last = payload - (n - 1) * c;
+  if (last < kTagSize) return Error::truncated;
+  if (last == kTagSize && n > 1) return Error::empty_chunk;
+
+  auto keys = open_file_header(header, secret.value(), context);
+  if (!keys) return keys.error();
+  auto impl = std::make_unique<FileRangeReader::Impl>(FileRangeReader::Impl{
+      ChunkCipher(std::move(keys).take()), h, info.value().chunk_size, n, payload - n * kTagSize});
+  return FileRangeReader(std::move(impl));
+}
+
+}  // namespace
+
+Result<FileRangeReader> FileRangeReader::open(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size,
+                                              const ContentKey& key, const Context& context) {
+  return open_reader(header, ciphertext_size, FileSecret::of(key), context);
+}
+
+Result<FileRangeReader> FileRangeReader::open(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size,
+                                              Passphrase passphrase, const Context& context) {
+  return open_reader(header, ciphertext_size, FileSecret::of(passphrase), context);
+}
+
+FileRangeReader::FileRangeReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+FileRangeReader::FileRangeReader(FileRangeReader&&) noexcept = default;
+FileRangeReader& FileRangeReader::operator=(FileRangeReader&&) noexcept = default;
+FileRangeReader::~FileRangeReader() = default;
+
+std::uint64_t FileRangeReader::plaintext_size() const noexcept { return impl_->plaintext_size; }
+
+Result<ByteRange> FileRangeReader::ciphertext_range(ByteRange plaintext) const {
+  const Impl& s = *impl_;
+  if (plaintext.begin > plaintext.end || plaintext.end > s.plaintext_size) return Error::range_out_of_bounds;
+  if (plaintext.size() == 0) return ByteRange{s.header_size, s.header_size};
+  std::uint64_t ciphertext_end = s.header_size + (s.plaintext_size + s.chunk_count * kTagSize);
+  return ByteRange{s.header_size + s.first_chunk(plaintext) * s.cipher_chunk(),
+                   std::min(ciphertext_end, s.header_size + (s.last_chunk(plaintext) + 1) * s.cipher_chunk())};
+}
+
+Error FileRangeReader::read(ByteRange plaintext, std::span<const std::uint8_t> fetched,
+                            std::span<std::uint8_t> out) const {
+  const Impl& s = *impl_;
+  auto want = ciphertext_range(plaintext);
+  if (!want) return want.error();
+  if (fetched.size() != want.value().size() || out.size() < plaintext.size()) return Error::invalid_argument;
+  if (plaintext.size() == 0) return Error::ok;
+
+  Bytes chunk(s.chunk_size);
+  std::uint64_t first = s.first_chunk(plaintext);
+  std::size_t written = 0;
+  Error result = Error::ok;
+  for (std::uint64_t i = first; i <= s.last_chunk(plaintext); ++i) {
+    ByteView piece = fetched.subspan((i - first) * s.cipher_chunk());
+    piece = piece.first(std::min<std::size_t>(piece.size(), s.cipher_chunk()));
+    bool last = i == s.chunk_count - 1;
+    if (!s.cipher.open(i, last, piece, chunk.data())) {
+      result = s.cipher.diagnose_position(i, last, piece, chunk.data());
+      break;
+    }
+    // The part of this chunk inside the range.
+    std::uint64_t chunk_begin = i * s.chunk_size;
+    std::uint64_t from = std::max(plaintext.begin, chunk_begin) - chunk_begin;
+    std::uint64_t to = std::min(plaintext.end, chunk_begin + piece.size() - kTagSize) - chunk_begin;
+    std::memcpy(out.data() + written, chunk.data() + from, to - from);
+    written += to - from;
+  }
+  sodium_memzero(chunk.data(), chunk.size());
+  // All or nothing: a range is released only if every chunk it covers authenticated.
+  if (result != Error::ok) sodium_memzero(out.data(), written);
+  return result;
+}
+
+}  // namespace coffre

@@ -1,0 +1,31 @@
+// KDF(K, label, p1..pn) = BLAKE2b(key = K, frame(label) || frame(p1) || ...), docs/SPEC.md sections 1 and 6.
+#pragma once
+
+#include "bytes.hpp"
+
+#include <coffre/secret.hpp>
+
+#include <initializer_list>
+#include <string_view>
+
+namespace coffre::detail {
+
+namespace label {
+inline constexpr std::string_view doc_commit = "coffre/v1/doc/commit";
+inline constexpr std::string_view doc_context = "coffre/v1/doc/context";
+inline constexpr std::string_view doc_key = "coffre/v1/doc/key";
+inline constexpr std::string_view file_commit = "coffre/v1/file/commit";
+inline constexpr std::string_view file_context = "coffre/v1/file/context";
+inline constexpr std::string_view file_header = "coffre/v1/file/header";
+inline constexpr std::string_view file_payload = "coffre/v1/file/payload";
+}  // namespace label
+
+// Writes out.size() bytes (16..64) of KDF output.
+void kdf(std::span<std::uint8_t> out, const SecretBytes& key, std::string_view label,
+         std::initializer_list<ByteView> parts) noexcept;
+
+// The same, into a new secret buffer of `size` bytes (a derived key).
+Result<SecretBytes> kdf_key(const SecretBytes& key, std::string_view label, std::initializer_list<ByteView> parts,
+                            std::size_t size = 32);
+
+}  // namespace coffre::detail

@@ -1,0 +1,74 @@
+#include <coffre/coffre.hpp>
+
+#include <sodium.h>
+
+#include <cstring>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
+
+namespace coffre {
+
+namespace {
+class SystemRng final : public Rng {
+ public:
+  void fill(std::span<std::uint8_t> out) override {
+    (void)init();
+    randombytes_buf(out.data(), out.size());
+  }
+};
+}  // namespace
+
+Rng& system_rng() noexcept {
+  static SystemRng rng;
+  return rng;
+}
+
+DeterministicRng::DeterministicRng(std::span<const std::uint8_t, 32> seed) noexcept {
+  std::memcpy(seed_, seed.data(), sizeof seed_);
+}
+
+DeterministicRng::~DeterministicRng() { sodium_memzero(seed_, sizeof seed_); }
+
+// ChaCha20-IETF keystream under the seed, the 96-bit nonce counting calls: reproducible across platforms.
+void DeterministicRng::fill(std::span<std::uint8_t> out) {
+  (void)init();
+  std::uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {};
+  std::uint64_t n = counter_++;
+  for (int i = 0; i < 8; ++i) nonce[4 + i] = static_cast<std::uint8_t>(n >> (56 - 8 * i));
+  crypto_stream_chacha20_ietf(out.data(), out.size(), nonce, seed_);
+}
+
+#ifdef __EMSCRIPTEN__
+// libsodium 1.0.18's Emscripten randombytes makes one JS call per byte: fill from crypto.getRandomValues in bulk.
+EM_JS(void, coffre_js_random_fill, (std::uint8_t* buf, std::size_t len), {
+  const c = globalThis.crypto;
+  for (let off = 0; off < len; off += 65536) {
+    c.getRandomValues(HEAPU8.subarray(buf + off, buf + Math.min(len, off + 65536)));
+  }
+});
+
+namespace {
+const char* js_random_name() { return "coffre-getRandomValues"; }
+std::uint32_t js_random_u32() {
+  std::uint32_t v;
+  coffre_js_random_fill(reinterpret_cast<std::uint8_t*>(&v), sizeof v);
+  return v;
+}
+void js_random_buf(void* buf, std::size_t size) { coffre_js_random_fill(static_cast<std::uint8_t*>(buf), size); }
+randombytes_implementation js_random = {js_random_name, js_random_u32, nullptr, nullptr, js_random_buf, nullptr};
+}  // namespace
+#endif
+
+Error init() noexcept {
+  static const bool ok = [] {
+#ifdef __EMSCRIPTEN__
+    randombytes_set_implementation(&js_random);
+#endif
+    return sodium_init() >= 0;
+  }();
+  return ok ? Error::ok : Error::out_of_memory;
+}
+
+}  // namespace coffre
