@@ -20,8 +20,9 @@ if [ -f "$stamp" ] && grep -qx "$ORIG_SHA256" "$stamp"; then
   exit 0
 fi
 
-# dpkg-source comes with dpkg-dev (absent from minimal images).
+# dpkg-source comes with dpkg-dev (absent from minimal images, which also have no lists).
 if ! command -v dpkg-source >/dev/null; then
+  apt-get update -q >&2
   apt-get install -y --no-install-recommends dpkg-dev >&2
 fi
 
@@ -40,6 +41,10 @@ if [ -f /etc/apt/sources.list ]; then
   # One-line format: `deb [opts] uri suite comps` -> `deb-src [opts] uri suite comps`.
   sed -nE 's/^[[:space:]]*deb[[:space:]]+/deb-src /p' /etc/apt/sources.list \
     > "$apt/sources.list.d/debian-src.list"
+fi
+if ! grep -qsE '^(deb-src|Types: deb-src)' "$apt"/sources.list.d/*; then
+  echo "no Debian 'deb' entry in /etc/apt/sources.list{,.d/debian.sources}" >&2
+  exit 1
 fi
 aptopts=(
   -o Dir::Etc::SourceList=/dev/null
@@ -64,8 +69,9 @@ mkdir -p "$dl"
 dsc=$(ls "$dl"/libsodium_1.0.18-*.dsc)
 tmp=$src.tmp
 rm -rf "$tmp"
-dpkg-source -x "$dsc" "$tmp" >&2
+dpkg-source --no-copy -x "$dsc" "$tmp" >&2
 rm -rf "$src"
 mv "$tmp" "$src"
 { echo "$ORIG_SHA256"; basename "$dsc"; } > "$stamp"
+rm -rf "$apt"   # ~20 MB of package lists, only needed to download
 echo "$src"

@@ -1,0 +1,331 @@
+// Deterministic generator of vectors/*.json (format: vectors/README.md). Usage: coffre_vectors_gen OUTDIR
+//
+// Every random byte comes from DeterministicRng seeded per vector, so the output is identical on every run and
+// platform. Malformed files are built piece by piece: a real header, then chunks sealed with any index and flag.
+#include "file_chunks.hpp"
+#include "hex.hpp"
+
+#include <coffre/coffre.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sodium.h>
+
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iostream>
+
+using namespace coffre;
+using json = nlohmann::json;
+using Bytes = std::vector<std::uint8_t>;
+using vectors::sha256_hex;
+using vectors::to_hex;
+
+namespace {
+
+std::array<std::uint8_t, 32> seed_of(std::string_view name) {
+  std::array<std::uint8_t, 32> s{};
+  crypto_generichash(s.data(), s.size(), reinterpret_cast<const std::uint8_t*>(name.data()), name.size(), nullptr, 0);
+  return s;
+}
+
+Bytes random_bytes(std::string_view name, std::size_t n) {
+  DeterministicRng rng(seed_of(std::string(name) + "/data"));
+  Bytes b(n);
+  rng.fill(b);
+  return b;
+}
+
+Bytes key_bytes(int n) {
+  Bytes k = random_bytes("key-" + std::to_string(n), 32);
+  return k;
+}
+ContentKey key_of(const Bytes& b) { return ContentKey::from_bytes(b).take(); }
+
+const Context kCtx{"drive:file/4f1c2a", 7, 2};
+
+json context_json(const Context& c) {
+  return {{"object_id", c.object_id}, {"revision", c.revision}, {"key_version", c.key_version}};
+}
+
+Bytes cat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+Bytes slice(const Bytes& b, std::size_t from, std::size_t to) {
+  return Bytes(b.begin() + static_cast<std::ptrdiff_t>(from), b.begin() + static_cast<std::ptrdiff_t>(to));
+}
+Bytes flip(Bytes b, std::size_t at, std::uint8_t mask = 0x01) {
+  b.at(at) ^= mask;
+  return b;
+}
+
+// A file built piece by piece: a genuine header, and chunks sealed with any index, flag and content.
+struct FileBuilder {
+  Bytes header;
+  std::optional<detail::ChunkCipher> cipher;
+  std::uint32_t chunk_size;
+
+  FileBuilder(std::string_view name, const Bytes& key, const Context& c, std::uint32_t chunk,
+              std::optional<std::pair<Bytes, PassphraseParams>> pass = std::nullopt)
+      : chunk_size(chunk) {
+    DeterministicRng rng(seed_of(name));
+    auto secret = pass ? detail::FileSecret::of(Passphrase{pass->first}) : detail::FileSecret::of(key_of(key));
+    auto h = detail::build_file_header(secret.value(), pass ? std::optional(pass->second) : std::nullopt, chunk, c,
+                                       rng)
+                 .take();
+    header = std::move(h.bytes);
+    cipher.emplace(std::move(h.keys));
+  }
+  Bytes chunk(std::uint64_t index, bool last, const Bytes& plain) const {
+    Bytes out(plain.size() + 16);
+    cipher->seal(index, last, plain, out.data());
+    return out;
+  }
+  // The honest encoding of `plain`, as a list of chunks.
+  std::vector<Bytes> chunks(const Bytes& plain) const {
+    std::vector<Bytes> out;
+    std::size_t n = plain.empty() ? 1 : (plain.size() + chunk_size - 1) / chunk_size;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t end = std::min(plain.size(), (i + 1) * chunk_size);
+      out.push_back(chunk(i, i + 1 == n, slice(plain, i * chunk_size, end)));
+    }
+    return out;
+  }
+  Bytes file(const std::vector<Bytes>& cs) const {
+    Bytes out = header;
+    for (const auto& c : cs) out.insert(out.end(), c.begin(), c.end());
+    return out;
+  }
+};
+
+class Writer {
+ public:
+  void document_vector(const std::string& name, const std::string& comment, const Bytes& key, const Context& c,
+                       const Bytes& ciphertext, const std::string& expect, const Bytes& plaintext = {}) {
+    add(name, comment, "document", {{"key", to_hex(key)}}, c, ciphertext, expect, plaintext, {});
+  }
+  void file_vector(const std::string& name, const std::string& comment, const json& secret, const Context& c,
+                   const Bytes& ciphertext, const std::string& expect, const Bytes& plaintext, const Bytes& released) {
+    add(name, comment, "file", secret, c, ciphertext, expect, plaintext, released);
+  }
+  void save(const std::string& path, const std::string& title) {
+    json doc = {{"format", "coffre-vectors"},
+                {"spec_version", 1},
+                {"title", title},
+                {"generator", "vectors/src/generate.cpp"},
+                {"vectors", std::move(list_)}};
+    std::ofstream(path) << doc.dump(1) << "\n";
+    list_ = json::array();
+  }
+
+ private:
+  void add(const std::string& name, const std::string& comment, const char* envelope, const json& secret,
+           const Context& c, const Bytes& ct, const std::string& expect, const Bytes& plaintext,
+           const Bytes& released) {
+    json v = {{"name", name}, {"comment", comment}, {"envelope", envelope}};
+    v.update(secret);
+    v["context"] = context_json(c);
+    v["ciphertext"] = to_hex(ct);
+    v["expect"] = expect;
+    if (expect == "success") {
+      v["plaintext_sha256"] = sha256_hex(plaintext);
+      v["plaintext_size"] = plaintext.size();
+      if (plaintext.size() <= 64) v["plaintext"] = to_hex(plaintext);
+    } else {
+      v["released_sha256"] = sha256_hex(released);
+      v["released_size"] = released.size();
+    }
+    list_.push_back(std::move(v));
+  }
+  json list_ = json::array();
+};
+
+void document_vectors(Writer& w) {
+  const Bytes k = key_bytes(1), other = key_bytes(2);
+  auto seal = [&](const std::string& name, const Bytes& plain, const Context& c = kCtx) {
+    DeterministicRng rng(seed_of(name));
+    return seal_document(key_of(k), c, plain, rng).take();
+  };
+  for (std::size_t n : {0, 1, 100, 1000}) {
+    std::string name = "document/success/" + std::to_string(n) + "-bytes";
+    Bytes plain = random_bytes(name, n);
+    w.document_vector(name, "a document of " + std::to_string(n) + " bytes", k, kCtx, seal(name, plain), "success",
+                      plain);
+  }
+  const Context unicode{"docs:titre/été-🙂", 0, 0};
+  Bytes title{'R', 'a', 'p', 'p', 'o', 'r', 't'};
+  w.document_vector("document/success/utf8-object-id", "object ids are UTF-8 bytes, not normalized", k, unicode,
+                    seal("document/success/utf8-object-id", title, unicode), "success", title);
+
+  Bytes plain = random_bytes("document/base", 40);
+  Bytes env = seal("document/base", plain);
+  auto bad = [&](const std::string& what, const std::string& comment, const Bytes& ct, const std::string& expect,
+                 const Bytes& key, const Context& c) {
+    w.document_vector("document/" + expect + "/" + what, comment, key, c, ct, expect);
+  };
+  bad("other-key", "opened with another key", env, "wrong_key", other, kCtx);
+  bad("other-object", "opened as another document", env, "wrong_context", k, {"drive:file/other", 7, 2});
+  bad("other-revision", "a revision replayed as another", env, "wrong_context", k, {kCtx.object_id, 8, 2});
+  bad("other-key-version", "expected under another content-key version", env, "wrong_context", k,
+      {kCtx.object_id, 7, 3});
+  bad("magic", "first magic byte altered", flip(env, 0), "bad_magic", k, kCtx);
+  Bytes as_file = env;
+  as_file[6] = 'F';
+  bad("type", "type byte says file", as_file, "wrong_envelope_type", k, kCtx);
+  bad("version", "version 2", flip(env, 7, 0x03), "unsupported_version", k, kCtx);
+  bad("suite", "suite 2", flip(env, 8, 0x03), "unsupported_suite", k, kCtx);
+  bad("reserved", "reserved byte not zero", flip(env, 9), "malformed_header", k, kCtx);
+  bad("header-key-version", "key_version field altered", flip(env, 13), "wrong_context", k, kCtx);
+  bad("nonce", "nonce altered", flip(env, 20), "wrong_key", k, kCtx);
+  bad("key-commit", "key commitment altered", flip(env, 40), "wrong_key", k, kCtx);
+  bad("context-commit", "context commitment altered", flip(env, 75), "wrong_context", k, kCtx);
+  bad("ciphertext", "ciphertext byte altered", flip(env, 90), "payload_invalid", k, kCtx);
+  bad("tag", "tag altered", flip(env, env.size() - 1), "payload_invalid", k, kCtx);
+  bad("appended", "one byte appended", cat({env, Bytes{0}}), "payload_invalid", k, kCtx);
+  bad("cut-header", "cut inside the header", slice(env, 0, 60), "truncated", k, kCtx);
+  bad("cut-tag", "cut inside the tag", slice(env, 0, env.size() - 1), "payload_invalid", k, kCtx);
+}
+
+void file_success_vectors(Writer& w, const Bytes& k) {
+  json secret = {{"key", to_hex(k)}};
+  struct Case {
+    std::size_t size;
+    std::uint32_t chunk;
+    const char* what;
+  };
+  for (Case c : std::initializer_list<Case>{{0, 64, "empty file"},
+                                            {1, 64, "one byte"},
+                                            {64, 64, "exactly one chunk"},
+                                            {65, 64, "one chunk and one byte"},
+                                            {128, 64, "exactly two chunks: the final chunk is full"},
+                                            {1000, 64, "many chunks"},
+                                            {1000, 100, "odd chunk size 100, ten full chunks"},
+                                            {1001, 100, "odd chunk size 100"},
+                                            {5000, 999, "odd chunk size 999"},
+                                            {70000, 65536, "default chunk size, two chunks"}}) {
+    std::string name = "file/success/" + std::to_string(c.size) + "-bytes-chunk-" + std::to_string(c.chunk);
+    FileBuilder b(name, k, kCtx, c.chunk);
+    Bytes plain = random_bytes(name, c.size);
+    w.file_vector(name, c.what, secret, kCtx, b.file(b.chunks(plain)), "success", plain, {});
+  }
+}
+
+void file_failure_vectors(Writer& w, const Bytes& k) {
+  json secret = {{"key", to_hex(k)}};
+  const std::uint32_t chunk = 64;
+  const std::size_t C = chunk + 16, H = kFileHeaderSizeKey;
+  FileBuilder b("file/base", k, kCtx, chunk);
+  Bytes plain = random_bytes("file/base", 4 * chunk + 10);  // chunks 0..3 full, chunk 4 holds 10 bytes
+  auto cs = b.chunks(plain);
+  Bytes ct = b.file(cs);
+  auto released = [&](std::size_t chunks) { return slice(plain, 0, chunks * chunk); };
+  auto bad = [&](const std::string& what, const std::string& comment, const Bytes& c, const std::string& expect,
+                 const Bytes& rel = {}, const json& sec = {}, const Context& ctx = kCtx) {
+    w.file_vector("file/" + expect + "/" + what, comment, sec.is_null() ? secret : sec, ctx, c, expect, {}, rel);
+  };
+
+  bad("other-key", "opened with another key", ct, "wrong_key", {}, {{"key", to_hex(key_bytes(2))}});
+  bad("other-object", "opened as another file", ct, "wrong_context", {}, {}, {"drive:file/other", 7, 2});
+  bad("other-revision", "another version of the file", ct, "wrong_context", {}, {}, {kCtx.object_id, 6, 2});
+  bad("other-key-version", "expected under another key version", ct, "wrong_context", {}, {}, {kCtx.object_id, 7, 1});
+
+  // Every header field altered.
+  bad("magic", "magic altered", flip(ct, 2), "bad_magic");
+  bad("type", "type byte says document", [&] { Bytes x = ct; x[6] = 'D'; return x; }(), "wrong_envelope_type");
+  bad("version", "version 2", flip(ct, 7, 0x03), "unsupported_version");
+  bad("suite", "suite 2", flip(ct, 8, 0x03), "unsupported_suite");
+  bad("key-source", "key_source 3", flip(ct, 9, 0x02), "malformed_header");
+  bad("chunk-size-out-of-bounds", "chunk_size 32", [&] { Bytes x = ct; x[13] = 32; return x; }(), "malformed_header");
+  bad("chunk-size-too-large", "chunk_size 16 MiB + 64", flip(ct, 10), "malformed_header");
+  bad("chunk-size", "chunk_size 65 (within bounds)", flip(ct, 13), "header_tampered");
+  bad("header-key-version", "key_version field altered", flip(ct, 17), "wrong_context");
+  bad("salt", "salt altered", flip(ct, 18 + 5), "wrong_key");
+  bad("key-commit", "key commitment altered", flip(ct, 50 + 5), "wrong_key");
+  bad("context-commit", "context commitment altered", flip(ct, 82 + 5), "wrong_context");
+  bad("header-mac", "header MAC altered", flip(ct, 98 + 5), "header_tampered");
+  bad("cut-in-prefix", "input ends inside the first 10 bytes", slice(ct, 0, 8), "truncated");
+  bad("cut-in-header", "input ends inside the header", slice(ct, 0, 100), "truncated");
+  bad("header-only", "header and no chunk", slice(ct, 0, H), "truncated");
+
+  // Chunks.
+  bad("chunk-byte", "a ciphertext byte of chunk 1 altered", flip(ct, H + C + 3), "chunk_invalid", released(1));
+  bad("final-tag", "a tag byte of the final chunk altered", flip(ct, ct.size() - 2), "chunk_invalid", released(4));
+  bad("cut-at-boundary", "cut after chunk 2 (a chunk boundary)", slice(ct, 0, H + 3 * C), "truncated", released(2));
+  bad("cut-in-tag-room", "cut 10 bytes into chunk 3", slice(ct, 0, H + 3 * C + 10), "truncated", released(3));
+  bad("cut-in-chunk", "cut 40 bytes into chunk 3: its tag is lost", slice(ct, 0, H + 3 * C + 40), "chunk_invalid",
+      released(3));
+  bad("reordered", "chunks 1 and 2 swapped", b.file({cs[0], cs[2], cs[1], cs[3], cs[4]}), "chunk_out_of_order",
+      released(1));
+  bad("removed", "chunk 1 removed", b.file({cs[0], cs[2], cs[3], cs[4]}), "chunk_out_of_order", released(1));
+  bad("duplicated", "chunk 1 twice", b.file({cs[0], cs[1], cs[1], cs[2], cs[3], cs[4]}), "chunk_duplicated",
+      released(2));
+  FileBuilder other("file/other", k, kCtx, chunk);
+  auto ocs = other.chunks(random_bytes("file/other", 4 * chunk + 10));
+  bad("spliced", "chunk 2 taken from another file under the same key", b.file({cs[0], cs[1], ocs[2], cs[3], cs[4]}),
+      "chunk_invalid", released(2));
+  bad("spliced-header", "another file's header on these chunks", other.file(cs), "chunk_invalid");
+  bad("trailing-short-final", "3 bytes after a short final chunk", cat({ct, Bytes{1, 2, 3}}), "trailing_data",
+      released(4));
+  Bytes full_plain = slice(plain, 0, 4 * chunk);
+  Bytes full = b.file(b.chunks(full_plain));
+  bad("trailing-full-final", "20 bytes after a full final chunk", cat({full, Bytes(20, 0)}), "trailing_data",
+      released(3));
+  bad("final-flag-early", "chunk 1 sealed as final, then chunk 2",
+      b.file({cs[0], b.chunk(1, true, slice(plain, 64, 128)), cs[2], cs[3], cs[4]}), "trailing_data", released(1));
+  bad("empty-final-chunk", "an authentic empty final chunk after full chunks",
+      b.file({b.chunk(0, false, slice(plain, 0, 64)), b.chunk(1, true, {})}), "empty_chunk", released(1));
+  bad("no-final-flag", "the last chunk sealed non-final",
+      b.file({cs[0], b.chunk(1, false, slice(plain, 64, 100))}), "chunk_invalid", released(1));
+}
+
+void passphrase_vectors(Writer& w) {
+  const Bytes pass{'c', 'o', 'r', 'r', 'e', 'c', 't', ' ', 'h', 'o', 'r', 's', 'e'};
+  const PassphraseParams params{1, 64};  // cheap on purpose: vectors must replay fast everywhere
+  json secret = {{"passphrase", to_hex(pass)}};
+  for (std::size_t n : {0, 300}) {
+    std::string name = "file-passphrase/success/" + std::to_string(n) + "-bytes";
+    FileBuilder b(name, {}, kCtx, 128, std::pair{pass, params});
+    Bytes plain = random_bytes(name, n);
+    w.file_vector(name, "passphrase, Argon2id opslimit 1, 64 KiB", secret, kCtx, b.file(b.chunks(plain)), "success",
+                  plain, {});
+  }
+  FileBuilder b("file-passphrase/base", {}, kCtx, 128, std::pair{pass, params});
+  Bytes ct = b.file(b.chunks(random_bytes("file-passphrase/base", 200)));
+  auto bad = [&](const std::string& what, const std::string& comment, const Bytes& c, const std::string& expect,
+                 const json& sec) {
+    w.file_vector("file-passphrase/" + expect + "/" + what, comment, sec, kCtx, c, expect, {}, {});
+  };
+  Bytes wrong = pass;
+  wrong[0] = 'C';
+  bad("other-passphrase", "a passphrase differing in case", ct, "wrong_key", {{"passphrase", to_hex(wrong)}});
+  bad("as-key", "a passphrase file opened with a key", ct, "wrong_key", {{"key", to_hex(key_bytes(1))}});
+  bad("opslimit", "Argon2id opslimit altered (1 -> 2)", flip(ct, 21, 0x03), "wrong_key", secret);
+  bad("opslimit-out-of-bounds", "Argon2id opslimit 17", [&] { Bytes x = ct; x[21] = 17; return x; }(),
+      "malformed_header", secret);
+  bad("memlimit-out-of-bounds", "Argon2id memory 2 GiB",
+      [&] { Bytes x = ct; x[22] = 0; x[23] = 0x20; x[24] = 0; x[25] = 0; return x; }(), "malformed_header", secret);
+  bad("pw-salt", "Argon2id salt altered", flip(ct, 30), "wrong_key", secret);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: coffre_vectors_gen OUTDIR\n";
+    return 2;
+  }
+  if (init() != Error::ok) return 1;
+  std::string dir = argv[1];
+  Writer w;
+  document_vectors(w);
+  w.save(dir + "/document.json", "Document envelope (docs/SPEC.md section 4)");
+  const Bytes k = key_bytes(1);
+  file_success_vectors(w, k);
+  file_failure_vectors(w, k);
+  w.save(dir + "/file.json", "File envelope (docs/SPEC.md section 5)");
+  passphrase_vectors(w);
+  w.save(dir + "/file-passphrase.json", "File envelope with a passphrase (docs/SPEC.md 5.1)");
+  return 0;
+}

@@ -1,0 +1,30 @@
+#include "hex.hpp"
+
+#include <sodium.h>
+
+namespace coffre::vectors {
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  std::string out(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
+  out.pop_back();
+  return out;
+}
+
+std::optional<std::vector<std::uint8_t>> from_hex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::vector<std::uint8_t> out(hex.size() / 2);
+  std::size_t n = 0;
+  if (sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &n, nullptr) != 0 || n != out.size()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::string sha256_hex(std::span<const std::uint8_t> bytes) {
+  std::uint8_t h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, bytes.data(), bytes.size());
+  return to_hex(h);
+}
+
+}  // namespace coffre::vectors
