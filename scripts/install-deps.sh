@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing coffre needs on Debian 12 (as root; uses sudo otherwise). Idempotent: packages
+# already present are not reinstalled, and nothing is done when everything is there.
+set -euo pipefail
+
+packages=(build-essential cmake ninja-build pkg-config git ca-certificates
+  libsodium-dev nlohmann-json3-dev libcli11-dev doctest-dev   # native library, CLI, tests
+  clang libclang-rt-14-dev                                    # libFuzzer
+  dpkg-dev emscripten                                         # apt-get source libsodium; WebAssembly
+  chromium                                                    # browser tests (driven by playwright-core)
+  age time)                                                   # benchmark peer; /usr/bin/time for peak RSS
+# npm: Debian's npm conflicts with a NodeSource nodejs that bundles its own npm, so only install it when missing.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing: ${missing[*]}" >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds and runs every test: native unit, property, vector, C ABI and CLI tests; the same under ASan+UBSan; the
+# fuzzers for a bounded time; vector determinism; the JS package under node and in headless Chromium.
+# Usage: scripts/test.sh            (FUZZ_SECONDS=N to change the fuzzing time per harness, default 30)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs=$(nproc)
+step() { printf '\n=== %s\n' "$*"; }
+
+step "native build and tests (Release)"
+scripts/build-native.sh build -DCMAKE_BUILD_TYPE=Release
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+step "vectors: regenerating gives the committed bytes; the CLI replays them"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+build/vectors/coffre_vectors_gen "$tmp"
+diff -r -q --exclude=README.md --exclude=CMakeLists.txt --exclude=src "$tmp" vectors
+build/cli/coffre vectors verify vectors
+
+step "sanitizers: ASan + UBSan build of the test suite"
+scripts/build-native.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCOFFRE_SANITIZE=ON -DCOFFRE_BUILD_BENCH=OFF
+ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+step "fuzzers (libFuzzer, ${FUZZ_SECONDS:-30} s each)"
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOFFRE_FUZZ=ON \
+  -DCOFFRE_BUILD_TESTS=OFF -DCOFFRE_BUILD_CLI=OFF -DCOFFRE_BUILD_BENCH=OFF >/dev/null
+ninja -C build-fuzz fuzz_file_header fuzz_file_stream fuzz_document
+for f in fuzz_file_header fuzz_file_stream fuzz_document; do
+  mkdir -p "build-fuzz/corpus/$f"
+  "build-fuzz/tests/fuzz/$f" -max_total_time="${FUZZ_SECONDS:-30}" -rss_limit_mb=1024 "build-fuzz/corpus/$f" 2>&1 |
+    grep -E '^(Done|==|SUMMARY)' || true
+  test "${PIPESTATUS[0]}" -eq 0
+done
+
+step "JS package: WebAssembly build, node and headless Chromium"
+scripts/test-js.sh
+
+step "all tests passed"
