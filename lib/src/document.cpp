@@ -23,7 +23,7 @@ void write_prefix(std::uint8_t* out, std::uint8_t type) noexcept {
 
 Error check_prefix(ByteView bytes, std::uint8_t type) noexcept {
   std::size_t n = std::min(bytes.size(), sizeof kMagic);
-  if (std::memcmp(bytes.data(), kMagic, n) != 0) return Error::bad_magic;
+  if (n > 0 && std::memcmp(bytes.data(), kMagic, n) != 0) return Error::bad_magic;
   if (bytes.size() > 6 && bytes[6] != type) {
     return (bytes[6] == kTypeDocument || bytes[6] == kTypeFile) ? Error::wrong_envelope_type : Error::bad_magic;
   }

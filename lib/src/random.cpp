@@ -33,6 +33,7 @@ DeterministicRng::~DeterministicRng() { sodium_memzero(seed_, sizeof seed_); }
 
 // ChaCha20-IETF keystream under the seed, the 96-bit nonce counting calls: reproducible across platforms.
 void DeterministicRng::fill(std::span<std::uint8_t> out) {
+  if (out.empty()) return;
   (void)init();
   std::uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {};
   std::uint64_t n = counter_++;
