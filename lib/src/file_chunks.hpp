@@ -16,6 +16,10 @@ class ChunkCipher {
   // Writes chunk.size() - 16 bytes to out only if the tag verifies. Thread-safe.
   bool open(std::uint64_t index, bool last, ByteView chunk, std::uint8_t* out) const noexcept;
 
+  // Whether a strict prefix of `piece` authenticates as the final chunk at `index` (then what follows it is trailing
+  // data). Checks every prefix length in one pass over the piece: O(piece size), no decryption.
+  bool has_final_prefix(std::uint64_t index, ByteView piece) const noexcept;
+
   // The error for a piece at `index` that failed as `last`: out-of-order or duplicated (another index within 64
   // authenticates), else chunk_invalid. `scratch` holds chunk.size() bytes; it is wiped.
   Error diagnose_position(std::uint64_t index, bool last, ByteView chunk, std::uint8_t* scratch) const noexcept;

@@ -16,8 +16,6 @@ using namespace detail;
 
 namespace {
 
-constexpr std::size_t kTrailingSearch = 256;
-
 // Appends up to `want - buf.size()` bytes of `in` to `buf`; returns the rest of `in`.
 ByteView fill(Bytes& buf, std::size_t want, ByteView in) {
   std::size_t n = std::min(in.size(), want - std::min(want, buf.size()));
@@ -197,8 +195,8 @@ struct FileDecryptor::Impl {
     // Chunks after the failing one may have decrypted: they are not released, so wipe them.
     sodium_memzero(dst + good * chunk_size, (count - good) * chunk_size);
     ByteView bad = ct.subspan(good * cipher_chunk(), cipher_chunk());
-    // More bytes follow this chunk, yet it is the final one: trailing data.
-    if (cipher->open(next_index, true, bad, scratch.data())) {
+    // More bytes follow this piece, yet the final chunk is all of it or a prefix of it: trailing data.
+    if (cipher->open(next_index, true, bad, scratch.data()) || cipher->has_final_prefix(next_index, bad)) {
       sodium_memzero(scratch.data(), scratch.size());
       return Error::trailing_data;
     }
@@ -221,9 +219,7 @@ struct FileDecryptor::Impl {
     if (piece.size() == cipher_chunk() && cipher->open(next_index, false, piece, scratch.data())) {
       return Error::truncated;  // a whole non-final chunk, and then nothing: cut at a chunk boundary
     }
-    for (std::size_t t = 1; t <= kTrailingSearch && piece.size() - t >= kTagSize; ++t) {
-      if (cipher->open(next_index, true, piece.first(piece.size() - t), scratch.data())) return Error::trailing_data;
-    }
+    if (cipher->has_final_prefix(next_index, piece)) return Error::trailing_data;
     return cipher->diagnose_position(next_index, true, piece, scratch.data());
   }
 
