@@ -268,6 +268,8 @@ void file_failure_vectors(Writer& w, const Bytes& k) {
   bad("spliced-header", "another file's header on these chunks", other.file(cs), "chunk_invalid");
   bad("trailing-short-final", "3 bytes after a short final chunk", cat({ct, Bytes{1, 2, 3}}), "trailing_data",
       released(4));
+  bad("trailing-past-boundary", "100 bytes after a 26-byte final chunk: they cross the next chunk boundary",
+      cat({ct, Bytes(100, 0x55)}), "trailing_data", released(4));
   Bytes full_plain = slice(plain, 0, 4 * chunk);
   Bytes full = b.file(b.chunks(full_plain));
   bad("trailing-full-final", "20 bytes after a full final chunk", cat({full, Bytes(20, 0)}), "trailing_data",
