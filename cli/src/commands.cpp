@@ -1,0 +1,248 @@
+// encrypt, decrypt, keygen.
+#include "commands.hpp"
+
+#include "io.hpp"
+#include "keyfile.hpp"
+#include "passphrase.hpp"
+#include "progress.hpp"
+#include "stream.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <unistd.h>
+
+namespace coffre::cli {
+
+namespace {
+
+// "<message> (<code>)", plus what to check where the command line is the likely cause.
+Status library_failure(Error e, int code) {
+  std::string m(error_message(e));
+  if (!m.empty() && m.back() == '.') m.pop_back();
+  m += " (" + std::string(error_code(e)) + ")";
+  if (e == Error::wrong_key) m += ". Check --key-file, or the passphrase";
+  if (e == Error::wrong_context) m += ". Pass the --id, --revision and --key-version used to encrypt it";
+  if (e == Error::bad_magic) m += ". Is this the encrypted file?";
+  return Status::fail(code, std::move(m));
+}
+
+Status check_context(const ContextArgs& c) {
+  if (c.id.size() > Context::kMaxObjectId) {
+    return Status::fail(kExitUsage, "--id is longer than 1024 bytes");
+  }
+  return Status::success();
+}
+
+Context context_of(const ContextArgs& c) { return Context{c.id, c.revision, c.key_version}; }
+
+// The secret named on the command line: a key file, a passphrase file, or (neither) a passphrase typed now.
+struct Secret {
+  std::optional<ContentKey> key;
+  SecretBytes passphrase;
+  Passphrase pass() const { return Passphrase{passphrase.reveal()}; }
+};
+
+Status load_secret(const SecretArgs& a, bool for_encryption, Secret& s) {
+  if (!a.key_file.empty()) return read_key_file(a.key_file, s.key);
+  if (!a.passphrase_file.empty()) return read_passphrase_file(a.passphrase_file, for_encryption, s.passphrase);
+  return prompt_passphrase(for_encryption, s.passphrase);
+}
+
+std::size_t round_down(std::size_t value, std::size_t unit) {
+  return std::max(unit, value / unit * unit);
+}
+
+// Whole-process timing knob for benchmarks, not documented: COFFRE_BLOCK=<bytes>.
+std::size_t target_block() {
+  if (const char* b = std::getenv("COFFRE_BLOCK")) {
+    long long v = std::atoll(b);
+    if (v >= 4096) return static_cast<std::size_t>(v);
+  }
+  return kTargetBlock;
+}
+
+// Decryption's first step, before any secret is asked for: the header, read synchronously (it tells the key source,
+// so that a passphrase is not asked for a key-encrypted file) and checked for everything that needs no key.
+struct Head {
+  std::array<std::uint8_t, kFileHeaderMaxSize> bytes{};
+  std::size_t size = 0;
+  FileHeaderInfo info;
+};
+
+Status read_head(Input& in, Head& h) {
+  if (Status s = read_full(in.fd(), h.bytes.data(), kFileHeaderPrefixSize, h.size, in.name()); !s.ok()) return s;
+  std::size_t want = kFileHeaderSizeKey;
+  if (h.size == kFileHeaderPrefixSize) {
+    // docs/SPEC.md 5.1: the key source (byte 9) tells the header size; inspect checks the bytes before it.
+    auto r = inspect_file_header({h.bytes.data(), h.size});
+    if (!r && r.error() != Error::truncated) return library_failure(r.error(), kExitAuth);
+    if (h.bytes[9] == static_cast<std::uint8_t>(KeySource::passphrase)) want = kFileHeaderSizePassphrase;
+    std::size_t got = 0;
+    if (Status s = read_full(in.fd(), h.bytes.data() + h.size, want - h.size, got, in.name()); !s.ok()) return s;
+    h.size += got;
+  }
+  auto r = inspect_file_header({h.bytes.data(), h.size});
+  if (!r) {
+    if (r.error() == Error::truncated && h.size == 0) {
+      return Status::fail(kExitAuth, in.name() + " is empty: it is not a coffre file (truncated)");
+    }
+    return library_failure(r.error(), kExitAuth);
+  }
+  h.info = r.value();
+  return Status::success();
+}
+
+Status check_secret_kind(const SecretArgs& a, const FileHeaderInfo& info, const std::string& name) {
+  if (info.key_source == KeySource::passphrase && !a.key_file.empty()) {
+    return Status::fail(kExitAuth, name + " was encrypted with a passphrase, not a key file (wrong_key): pass "
+                                          "--passphrase-file FILE, or no key option to type the passphrase");
+  }
+  if (info.key_source == KeySource::key && a.key_file.empty()) {
+    return Status::fail(a.passphrase_file.empty() ? kExitUsage : kExitAuth,
+                        name + " was encrypted with a key file, not a passphrase: pass --key-file FILE");
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+
+int cmd_encrypt(const CryptArgs& a) {
+  if (a.chunk_size < kMinChunkSize || a.chunk_size > kMaxChunkSize) {
+    return report(Status::fail(kExitUsage, "--chunk-size must be between 64 and 1048576 bytes"));
+  }
+  if (Status s = check_context(a.context); !s.ok()) return report(s);
+  if (is_std_stream(a.output) && isatty(STDOUT_FILENO)) {
+    return report(Status::fail(kExitUsage, "refusing to write ciphertext to a terminal; pass -o FILE or redirect "
+                                           "standard output"));
+  }
+  if (Status s = Output::check(a.output, a.force); !s.ok()) return report(s);
+  Input in;
+  if (Status s = in.open(a.input); !s.ok()) return report(s);
+
+  Secret secret;
+  if (Status s = load_secret(a.secret, true, secret); !s.ok()) return report(s);
+  FileOptions opts{a.chunk_size, a.threads};
+  Context ctx = context_of(a.context);
+  auto enc = secret.key ? FileEncryptor::create(*secret.key, ctx, opts)
+                        : FileEncryptor::create(secret.pass(), ctx, PassphraseParams{}, opts);
+  if (!enc) return report(library_failure(enc.error(), enc.error() == Error::invalid_argument ? kExitUsage : kExitIo));
+  FileEncryptor& e = enc.value();
+
+  Output out;
+  if (Status s = out.open(a.output, a.force); !s.ok()) return report(s);
+  StreamPlan plan;
+  plan.block = round_down(target_block(), a.chunk_size);
+  const std::size_t cc = a.chunk_size + kChunkOverhead;
+  plan.out_capacity = kFileHeaderMaxSize + ((plan.block + a.chunk_size) / a.chunk_size + 1) * cc;
+  Progress progress("encrypting", in.size());
+  Status s = run_stream(in, out, plan, progress,
+                        [&](std::span<const std::uint8_t> block, bool eof, std::span<std::uint8_t> dst,
+                            std::size_t& written) -> Status {
+                          std::size_t n = 0;
+                          if (!block.empty()) {
+                            if (Error err = e.update(block, dst, n); err != Error::ok) {
+                              return library_failure(err, kExitIo);
+                            }
+                          }
+                          written = n;
+                          if (eof) {
+                            if (Error err = e.finish(dst.subspan(written), n); err != Error::ok) {
+                              return library_failure(err, kExitIo);
+                            }
+                            written += n;
+                          }
+                          return Status::success();
+                        });
+  if (s.ok()) s = out.commit();
+  if (!s.ok()) {
+    out.discard();
+    return report(s);
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+int cmd_decrypt(const CryptArgs& a) {
+  if (Status s = check_context(a.context); !s.ok()) return report(s);
+  if (Status s = Output::check(a.output, a.force); !s.ok()) return report(s);
+  Input in;
+  if (Status s = in.open(a.input); !s.ok()) return report(s);
+  Head head;
+  if (Status s = read_head(in, head); !s.ok()) return report(s);
+  if (Status s = check_secret_kind(a.secret, head.info, in.name()); !s.ok()) return report(s);
+
+  Secret secret;
+  if (Status s = load_secret(a.secret, false, secret); !s.ok()) return report(s);
+  Context ctx = context_of(a.context);
+  auto dec = secret.key ? FileDecryptor::create(*secret.key, ctx, a.threads)
+                        : FileDecryptor::create(secret.pass(), ctx, a.threads);
+  if (!dec) return report(library_failure(dec.error(), dec.error() == Error::invalid_argument ? kExitUsage : kExitIo));
+  FileDecryptor& d = dec.value();
+  // The header is authenticated here: a wrong key or context fails before any output file exists.
+  {
+    std::array<std::uint8_t, kFileHeaderMaxSize> none{};
+    std::size_t n = 0;
+    if (Error err = d.update({head.bytes.data(), head.size}, none, n); err != Error::ok) {
+      return report(library_failure(err, kExitAuth));
+    }
+  }
+
+  Output out;
+  if (Status s = out.open(a.output, a.force); !s.ok()) return report(s);
+  const std::size_t cc = head.info.chunk_size + kChunkOverhead;
+  StreamPlan plan;
+  plan.block = round_down(target_block(), cc);
+  plan.out_capacity = plan.block + cc;
+  std::uint64_t released = 0;
+  Progress progress("decrypting", in.size() ? std::optional(*in.size() - head.size) : std::nullopt);
+  Status s = run_stream(in, out, plan, progress,
+                        [&](std::span<const std::uint8_t> block, bool eof, std::span<std::uint8_t> dst,
+                            std::size_t& written) -> Status {
+                          std::size_t n = 0;
+                          Error err = d.update(block, dst, n);
+                          written = n;
+                          if (err == Error::ok && eof) {
+                            err = d.finish(dst.subspan(written), n);
+                            written += n;
+                            if (err == Error::ok && !d.ended_properly()) err = Error::truncated;
+                          }
+                          released += written;
+                          return err == Error::ok ? Status::success() : library_failure(err, kExitAuth);
+                        });
+  if (!s.ok() && s.code == kExitAuth) {
+    s.message = "decryption failed: " + s.message;
+    if (out.is_stdout()) {
+      s.message += ". The " + std::to_string(released) +
+                   " bytes written to standard output are authentic but INCOMPLETE: discard them";
+    } else {
+      s.message += ". Nothing was written to " + out.name();
+    }
+  }
+  if (s.ok()) s = out.commit();
+  if (!s.ok()) {
+    out.discard();
+    return report(s);
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+int cmd_keygen(const std::string& output, bool symmetric) {
+  if (!symmetric) {
+    return report(Status::fail(kExitUsage, "only symmetric keys exist for now: pass --symmetric"));
+  }
+  if (output.empty()) return report(Status::fail(kExitUsage, "pass -o FILE: the file to write the key to"));
+  if (Status s = write_new_key_file(output); !s.ok()) return report(s);
+  std::fprintf(stderr, "coffre: wrote a new key to %s (mode 0600); keep it secret and keep a backup\n",
+               output.c_str());
+  return kExitOk;
+}
+
+}  // namespace coffre::cli

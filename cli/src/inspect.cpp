@@ -1,0 +1,139 @@
+// coffre inspect: the public fields of a header, and the sizes that follow from the file size. No key needed and
+// nothing authenticated: a forged header shows forged fields.
+#include "commands.hpp"
+#include "io.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+
+namespace coffre::cli {
+
+namespace {
+
+struct Sizes {
+  bool valid = false;
+  std::uint64_t chunks = 0;
+  std::uint64_t plaintext = 0;
+};
+
+// docs/SPEC.md 5.2: from the total ciphertext size.
+Sizes file_sizes(std::uint64_t total, std::uint64_t header, std::uint64_t chunk_size) {
+  Sizes s;
+  if (total <= header) return s;
+  std::uint64_t p = total - header, c = chunk_size + kChunkOverhead;
+  std::uint64_t n = (p + c - 1) / c;
+  std::uint64_t last = p - (n - 1) * c;
+  if (last < kChunkOverhead || (last == kChunkOverhead && n > 1)) return s;
+  return {true, n, p - kChunkOverhead * n};
+}
+
+std::uint32_t be32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
+// The rest of the input's size, for pipes (read and dropped).
+Status count_rest(const Input& in, std::uint64_t& total) {
+  std::array<std::uint8_t, 1 << 16> buf;
+  for (;;) {
+    std::size_t got = 0;
+    if (Status s = read_full(in.fd(), buf.data(), buf.size(), got, in.name()); !s.ok()) return s;
+    total += got;
+    if (got < buf.size()) return Status::success();
+  }
+}
+
+}  // namespace
+
+int cmd_inspect(const std::string& path, bool as_json) {
+  Input in;
+  if (Status s = in.open(path); !s.ok()) return report(s);
+  std::array<std::uint8_t, kFileHeaderMaxSize> head{};
+  std::size_t got = 0;
+  if (Status s = read_full(in.fd(), head.data(), head.size(), got, in.name()); !s.ok()) return report(s);
+  std::uint64_t total = got;
+  if (in.size()) {
+    total = *in.size();
+  } else if (got == head.size()) {
+    if (Status s = count_rest(in, total); !s.ok()) return report(s);
+  }
+
+  nlohmann::ordered_json j;
+  auto r = inspect_file_header({head.data(), got});
+  bool document = r.error() == Error::wrong_envelope_type && got >= 14 && head[6] == 'D';
+  if (!r && !document) {
+    return report(Status::fail(kExitAuth, in.name() + " is not a readable coffre file: " +
+                                              std::string(error_message(r.error())) + " (" +
+                                              std::string(error_code(r.error())) + ")"));
+  }
+  Sizes sizes;
+  if (document) {
+    // docs/SPEC.md 4: magic, type 'D', version, suite, reserved, key_version; 102 bytes of overhead.
+    j["format"] = "coffre-document";
+    j["version"] = head[7];
+    j["suite"] = head[8];
+    j["key_version"] = be32(&head[10]);
+    j["header_size"] = 86;
+    j["file_size"] = total;
+    sizes.valid = total >= kDocumentOverhead;
+    if (sizes.valid) j["plaintext_size"] = total - kDocumentOverhead;
+  } else {
+    const FileHeaderInfo& info = r.value();
+    j["format"] = "coffre-file";
+    j["version"] = head[7];
+    j["suite"] = head[8];
+    j["key_source"] = info.key_source == KeySource::passphrase ? "passphrase" : "key";
+    j["chunk_size"] = info.chunk_size;
+    j["key_version"] = info.key_version;
+    if (info.passphrase_params) {
+      j["argon2id"] = {{"opslimit", info.passphrase_params->opslimit},
+                       {"memlimit_kib", info.passphrase_params->memlimit_kib}};
+    } else {
+      j["argon2id"] = nullptr;
+    }
+    j["header_size"] = info.header_size;
+    j["file_size"] = total;
+    sizes = file_sizes(total, info.header_size, info.chunk_size);
+    if (sizes.valid) {
+      j["chunks"] = sizes.chunks;
+      j["plaintext_size"] = sizes.plaintext;
+    }
+  }
+  j["size_consistent"] = sizes.valid;
+
+  if (as_json) {
+    std::printf("%s\n", j.dump(2).c_str());
+  } else {
+    auto row = [](const char* k, const std::string& v) { std::printf("%-15s %s\n", k, v.c_str()); };
+    auto num = [](const nlohmann::ordered_json& v) { return v.dump(); };
+    row("format:", document ? "coffre document envelope" : "coffre file envelope");
+    row("version:", num(j["version"]));
+    row("suite:", num(j["suite"]) + " (XChaCha20-Poly1305, BLAKE2b, Argon2id)");
+    if (!document) {
+      row("key source:", j["key_source"] == "passphrase" ? "passphrase (Argon2id)" : "key (32 bytes, key file)");
+      row("chunk size:", num(j["chunk_size"]) + " bytes");
+    }
+    row("key version:", num(j["key_version"]));
+    if (!document && !j["argon2id"].is_null()) {
+      auto& a = j["argon2id"];
+      row("argon2id:", "opslimit " + num(a["opslimit"]) + ", memlimit " + num(a["memlimit_kib"]) + " KiB (" +
+                           std::to_string(a["memlimit_kib"].get<std::uint32_t>() / 1024) + " MiB)");
+    }
+    row("header size:", num(j["header_size"]) + " bytes");
+    row("file size:", num(j["file_size"]) + " bytes");
+    if (sizes.valid) {
+      if (!document) row("chunks:", num(j["chunks"]));
+      row("plaintext size:", num(j["plaintext_size"]) + " bytes");
+    } else {
+      row("plaintext size:", "unknown: the file size does not fit the format (truncated or extended)");
+    }
+  }
+  if (!sizes.valid) {
+    return report(Status::fail(kExitAuth, in.name() + ": the file size does not fit the format; it is truncated or "
+                                                      "has bytes appended (truncated)"));
+  }
+  return kExitOk;
+}
+
+}  // namespace coffre::cli

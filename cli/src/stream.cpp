@@ -1,0 +1,174 @@
+#include "stream.hpp"
+
+#include "signals.hpp"
+
+#include <sodium.h>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace coffre::cli {
+
+namespace {
+
+constexpr std::size_t kSlots = 2;
+constexpr std::uint64_t kWritebackEvery = 64u << 20;
+
+struct Slot {
+  std::unique_ptr<std::uint8_t[]> data;
+  std::size_t capacity = 0;
+  std::size_t size = 0;
+  bool eof = false;
+};
+
+// Buffers handed between one producer and one consumer. After close(), take_free() returns nullptr at once and
+// take_filled() returns what is left, then nullptr.
+class SlotQueue {
+ public:
+  SlotQueue(std::size_t slots, std::size_t capacity) : slots_(slots) {
+    for (Slot& s : slots_) {
+      s.data.reset(new std::uint8_t[capacity]);  // not zero-filled: pages are touched only when used
+      s.capacity = capacity;
+      free_.push_back(&s);
+    }
+  }
+  ~SlotQueue() {
+    for (Slot& s : slots_) sodium_memzero(s.data.get(), s.capacity);  // plaintext passed through here
+  }
+
+  Slot* take_free() { return take(free_, false); }
+  Slot* take_filled() { return take(filled_, true); }
+  void put_free(Slot* s) { put(free_, s); }
+  void put_filled(Slot* s) { put(filled_, s); }
+
+  void close(Status why = {}) {
+    std::lock_guard lock(m_);
+    if (!closed_) status_ = std::move(why);
+    closed_ = true;
+    cv_.notify_all();
+  }
+  Status status() {
+    std::lock_guard lock(m_);
+    return status_;
+  }
+
+ private:
+  Slot* take(std::deque<Slot*>& q, bool drain) {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [&] { return closed_ || !q.empty(); });
+    if (q.empty() || (closed_ && !drain)) return nullptr;
+    Slot* s = q.front();
+    q.pop_front();
+    return s;
+  }
+  void put(std::deque<Slot*>& q, Slot* s) {
+    std::lock_guard lock(m_);
+    q.push_back(s);
+    cv_.notify_all();
+  }
+
+  std::vector<Slot> slots_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<Slot*> free_, filled_;
+  bool closed_ = false;
+  Status status_;
+};
+
+void reader_thread(std::shared_ptr<SlotQueue> q, int fd, std::string name, std::size_t block) {
+  signals::block_in_this_thread();
+  for (;;) {
+    Slot* s = q->take_free();
+    if (!s) break;
+    Status st = read_full(fd, s->data.get(), block, s->size, name);
+    if (!st.ok()) {
+      q->close(std::move(st));
+      break;
+    }
+    s->eof = s->size < block;
+    q->put_filled(s);
+    if (s->eof) break;
+  }
+  close(fd);
+}
+
+void writer_thread(std::shared_ptr<SlotQueue> q, Output* out) {
+  signals::block_in_this_thread();
+  std::uint64_t total = 0, next_writeback = kWritebackEvery;
+  for (;;) {
+    Slot* s = q->take_filled();
+    if (!s) break;
+    Status st = write_all(out->fd(), s->data.get(), s->size, out->name());
+    if (!st.ok()) {
+      q->close(std::move(st));
+      break;
+    }
+    total += s->size;
+    if (total >= next_writeback) {
+      out->start_writeback(total);
+      next_writeback = total + kWritebackEvery;
+    }
+    bool eof = s->eof;
+    q->put_free(s);
+    if (eof) break;
+  }
+}
+
+}  // namespace
+
+Status run_stream(Input& in, Output& out, const StreamPlan& plan, Progress& progress, const BlockStep& step) {
+  auto rq = std::make_shared<SlotQueue>(kSlots, plan.block);
+  auto wq = std::make_shared<SlotQueue>(kSlots, plan.out_capacity);
+  std::thread reader(reader_thread, rq, in.release(), in.name(), plan.block);
+  std::thread writer(writer_thread, wq, &out);
+
+  Status result;
+  bool reader_done = false;
+  for (;;) {
+    Slot* s = rq->take_filled();
+    if (!s) {
+      result = rq->status();
+      if (result.ok()) result = Status::fail(kExitIo, "internal error: input stopped");
+      break;
+    }
+    Slot* o = wq->take_free();
+    if (!o) {
+      result = wq->status();
+      break;
+    }
+    o->size = 0;
+    result = step({s->data.get(), s->size}, s->eof, {o->data.get(), o->capacity}, o->size);
+    o->eof = s->eof || !result.ok();
+    wq->put_filled(o);
+    progress.advance(s->size);
+    bool eof = s->eof;
+    rq->put_free(s);
+    if (!result.ok()) break;
+    if (eof) {
+      reader_done = true;
+      break;
+    }
+  }
+  progress.clear();
+
+  // The writer writes what it was given (for a file that is about to be discarded, too: it must be done with the
+  // descriptor before the caller closes it), then stops.
+  wq->close();
+  writer.join();
+  if (Status w = wq->status(); result.ok() && !w.ok()) result = w;
+  // The reader may be blocked on a pipe that never ends: it then keeps its buffers and dies with the process.
+  rq->close();
+  if (reader_done) {
+    reader.join();
+  } else {
+    reader.detach();
+  }
+  return result;
+}
+
+}  // namespace coffre::cli
