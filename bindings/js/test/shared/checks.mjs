@@ -1,0 +1,639 @@
+// The JS package's checks, shared by node (test/node) and Chromium (test/browser: a page and a Web Worker).
+// Plain ES module, no node or DOM APIs beyond what both have. `lib` is the @coffre/core module namespace,
+// `internals` its dist/wasm.js (for the heap-wipe checks), `seed` makes the random choices reproducible.
+
+export class CheckFailure extends Error {}
+
+function assert(cond, message) {
+  if (!cond) throw new CheckFailure(message);
+}
+
+function equalBytes(a, b) {
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function assertBytes(actual, expected, message) {
+  assert(equalBytes(actual, expected),
+    `${message}: got ${actual?.length} bytes, expected ${expected.length} bytes (or contents differ)`);
+}
+
+// Runs fn, which must throw a CoffreError with `code`; returns the error.
+async function throwsCode(lib, fn, code, message) {
+  let error;
+  try {
+    await fn();
+  } catch (e) {
+    error = e;
+  }
+  assert(error !== undefined, `${message}: expected ${code}, nothing thrown`);
+  assert(error instanceof lib.CoffreError, `${message}: expected CoffreError ${code}, got ${error}`);
+  assert(error.code === code, `${message}: expected ${code}, got ${error.code} (${error.message})`);
+  return error;
+}
+
+export function hex(s) {
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+export function toHex(b) {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+// mulberry32: a small seeded PRNG for test inputs and chunking (not for keys: those come from the library).
+export function prng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), // inclusive
+    bytes: (n) => {
+      const b = new Uint8Array(n);
+      for (let i = 0; i < n; i++) b[i] = Math.floor(next() * 256);
+      return b;
+    },
+  };
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+// Splits `data` into random pieces (some empty), at most `max` bytes each.
+function randomPieces(rng, data, max) {
+  const pieces = [];
+  for (let off = 0; off < data.length;) {
+    const n = rng.next() < 0.1 ? 0 : rng.int(1, max);
+    pieces.push(data.subarray(off, off + n));
+    off += n;
+  }
+  return pieces;
+}
+
+function encryptFile(lib, secret, context, plaintext, options, rng, maxPiece) {
+  const enc = new lib.FileEncryptor(secret, context, options);
+  const parts = rng ? randomPieces(rng, plaintext, maxPiece).map((p) => enc.update(p)) : [enc.update(plaintext)];
+  parts.push(enc.finish());
+  return concat(parts);
+}
+
+function decryptFile(lib, secret, context, ciphertext, rng, maxPiece) {
+  const dec = new lib.FileDecryptor(secret, context);
+  const parts = rng ? randomPieces(rng, ciphertext, maxPiece).map((p) => dec.update(p)) : [dec.update(ciphertext)];
+  parts.push(dec.finish());
+  assert(dec.endedProperly, 'decryptor did not end properly after finish()');
+  return concat(parts);
+}
+
+function streamOf(pieces) {
+  let i = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (i < pieces.length) controller.enqueue(pieces[i++]);
+      else controller.close();
+    },
+  });
+}
+
+// Reads a stream to the end; returns { bytes, error }.
+async function drain(readable) {
+  const parts = [];
+  const reader = readable.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+    }
+    return { bytes: concat(parts), error: undefined };
+  } catch (e) {
+    return { bytes: concat(parts), error: e };
+  }
+}
+
+// Does the module's heap contain `needle`? (The heap-wipe checks: nothing secret may stay behind in freed memory.)
+function heapContains(internals, needle) {
+  const heap = internals.wasm().HEAPU8;
+  const first = needle[0];
+  for (let i = heap.indexOf(first); i !== -1 && i <= heap.length - needle.length; i = heap.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && heap[i + j] === needle[j]) j++;
+    if (j === needle.length) return true;
+  }
+  return false;
+}
+
+const CODES = ['ok', 'invalid_argument', 'bad_magic', 'wrong_envelope_type', 'unsupported_version',
+  'unsupported_suite', 'malformed_header', 'wrong_key', 'wrong_context', 'header_tampered', 'payload_invalid',
+  'chunk_invalid', 'chunk_out_of_order', 'chunk_duplicated', 'truncated', 'trailing_data', 'empty_chunk',
+  'range_out_of_bounds', 'bad_state', 'io_error', 'out_of_memory'];
+
+/** The checks: [{ name, run }], each `run` async and throwing on failure. */
+export function checks(lib, { internals, seed = 1 } = {}) {
+  const ctx = { objectId: 'drive:file/4f1c2a', revision: 7n, keyVersion: 2 };
+  const list = [];
+  const check = (name, run) => list.push({ name, run: () => run(prng(seed ^ list.length * 0x9e3779b9)) });
+
+  check('constants come from the library', () => {
+    assert(lib.Coffre.loaded, 'Coffre.loaded');
+    assert(lib.Coffre.documentOverhead === 102, 'documentOverhead');
+    assert(lib.Coffre.chunkOverhead === 16, 'chunkOverhead');
+    assert(lib.Coffre.defaultChunkSize === 65536, 'defaultChunkSize');
+    assert(lib.Coffre.minChunkSize === 64 && lib.Coffre.maxChunkSize === 1048576, 'chunk size bounds');
+    assert(lib.Coffre.fileHeaderPrefixBytes === 10 && lib.Coffre.fileHeaderMaxBytes === 154, 'header sizes');
+    assert(lib.ContentKey.size === 32, 'ContentKey.size');
+  });
+
+  check('document: round trips (sizes 0 .. 1 MiB, number and bigint revisions, non-ASCII ids)', (rng) => {
+    const key = lib.ContentKey.generate();
+    try {
+      for (const n of [0, 1, 15, 16, 17, 100, 4096, 65537, 1 << 20]) {
+        const pt = rng.bytes(n);
+        for (const c of [ctx, { objectId: '', revision: 0, keyVersion: 0 },
+          { objectId: 'docs:é/中文/🙂', revision: (1n << 64n) - 1n, keyVersion: 0xffffffff }]) {
+          const env = lib.sealDocument(key, c, pt);
+          assert(env.length === n + 102, `envelope size for ${n} bytes`);
+          assertBytes(lib.openDocument(key, c, env), pt, `round trip of ${n} bytes`);
+        }
+      }
+      // Two seals of the same plaintext differ (random nonce).
+      const a = lib.sealDocument(key, ctx, new Uint8Array(8));
+      const b = lib.sealDocument(key, ctx, new Uint8Array(8));
+      assert(!equalBytes(a, b), 'two seals are identical: no randomness?');
+    } finally {
+      key.dispose();
+    }
+  });
+
+  check('document: wrong key, wrong context (id, revision, key version) are typed errors', async () => {
+    const key = lib.ContentKey.generate();
+    const other = lib.ContentKey.generate();
+    try {
+      const env = lib.sealDocument(key, ctx, new TextEncoder().encode('secret snapshot'));
+      const e = await throwsCode(lib, () => lib.openDocument(other, ctx, env), 'wrong_key', 'wrong key');
+      assert(e instanceof Error && e.name === 'CoffreError' && e.status === 7, 'CoffreError shape (name, status)');
+      assert(typeof e.message === 'string' && e.message.length > 0, 'CoffreError message');
+      assert(e.released.length === 0, 'a document error releases nothing');
+      await throwsCode(lib, () => lib.openDocument(key, { ...ctx, objectId: 'drive:file/4f1c2b' }, env),
+        'wrong_context', 'other object id');
+      await throwsCode(lib, () => lib.openDocument(key, { ...ctx, revision: 8 }, env), 'wrong_context',
+        'other revision');
+      await throwsCode(lib, () => lib.openDocument(key, { ...ctx, keyVersion: 3 }, env), 'wrong_context',
+        'other key version');
+      await throwsCode(lib, () => lib.openDocument(key, ctx, lib.sealDocument(key, ctx, new Uint8Array(0))
+        .subarray(0, 101)), 'truncated', 'truncated');
+      await throwsCode(lib, () => lib.openDocument(key, ctx, new Uint8Array(200)), 'bad_magic', 'zeros');
+    } finally {
+      key.dispose();
+      other.dispose();
+    }
+  });
+
+  check('document: flipping any byte of an envelope gives the spec\'s error for that field', async (rng) => {
+    const key = lib.ContentKey.generate();
+    try {
+      const env = lib.sealDocument(key, ctx, rng.bytes(20));
+      const expected = (i) => {
+        if (i < 6) return ['bad_magic'];
+        if (i === 6) return ['wrong_envelope_type', 'bad_magic'];
+        if (i === 7) return ['unsupported_version'];
+        if (i === 8) return ['unsupported_suite'];
+        if (i === 9) return ['malformed_header'];
+        if (i < 14) return ['wrong_context'];   // key_version
+        if (i < 70) return ['wrong_key'];       // nonce, key commitment
+        if (i < 86) return ['wrong_context'];   // context commitment
+        return ['payload_invalid'];
+      };
+      for (let i = 0; i < env.length; i++) {
+        const bad = env.slice();
+        bad[i] ^= 1 << rng.int(0, 7);
+        let code = 'success';
+        try {
+          lib.openDocument(key, ctx, bad);
+        } catch (e) {
+          code = e.code;
+        }
+        assert(expected(i).includes(code), `byte ${i} flipped: got ${code}, expected ${expected(i).join(' or ')}`);
+      }
+    } finally {
+      key.dispose();
+    }
+  });
+
+  check('errors: codes and statuses follow the spec table; bad arguments are invalid_argument', async () => {
+    const key = lib.ContentKey.generate();
+    try {
+      await throwsCode(lib, () => lib.ContentKey.fromBytes(new Uint8Array(31)), 'invalid_argument', '31-byte key');
+      await throwsCode(lib, () => lib.sealDocument(key, { ...ctx, objectId: 'x'.repeat(1025) }, new Uint8Array(1)),
+        'invalid_argument', 'object id of 1025 bytes');
+      lib.sealDocument(key, { ...ctx, objectId: 'x'.repeat(1024) }, new Uint8Array(1)); // 1024 is fine
+      await throwsCode(lib, () => lib.sealDocument(key, { ...ctx, revision: -1 }, new Uint8Array(1)),
+        'invalid_argument', 'negative revision');
+      await throwsCode(lib, () => lib.sealDocument(key, { ...ctx, revision: 1n << 64n }, new Uint8Array(1)),
+        'invalid_argument', 'revision 2^64');
+      await throwsCode(lib, () => lib.sealDocument(key, { ...ctx, keyVersion: 2 ** 32 }, new Uint8Array(1)),
+        'invalid_argument', 'key version 2^32');
+      await throwsCode(lib, () => lib.sealDocument(key, ctx, 'text'), 'invalid_argument', 'string plaintext');
+      await throwsCode(lib, () => new lib.FileEncryptor(key, ctx, { chunkSize: 63 }), 'invalid_argument',
+        'chunk size 63');
+      await throwsCode(lib, () => new lib.FileEncryptor({ passphrase: 'pw' }, ctx, { opslimit: 0 }),
+        'invalid_argument', 'opslimit 0');
+      await throwsCode(lib, () => lib.sealDocument({}, ctx, new Uint8Array(1)), 'invalid_argument', 'not a key');
+      for (const [status, code] of CODES.entries()) {
+        if (status === 0) continue;
+        // Every code the package can produce carries its spec status.
+        const e = new lib.CoffreError(status, code, 'm');
+        assert(e.status === status && e.code === code, `CoffreError(${status})`);
+      }
+    } finally {
+      key.dispose();
+    }
+  });
+
+  check('keys: export / fromBytes round trip; disposed keys are refused', async () => {
+    const key = lib.ContentKey.generate();
+    const bytes = key.export();
+    assert(bytes.length === 32, 'export gives 32 bytes');
+    const again = lib.ContentKey.fromBytes(bytes);
+    const env = lib.sealDocument(key, ctx, new Uint8Array([1, 2, 3]));
+    assertBytes(lib.openDocument(again, ctx, env), new Uint8Array([1, 2, 3]), 'open with the imported key');
+    assertBytes(again.export(), bytes, 'imported key exports the same bytes');
+    key.dispose();
+    key.dispose(); // idempotent
+    assert(key.disposed, 'disposed flag');
+    await throwsCode(lib, () => lib.openDocument(key, ctx, env), 'invalid_argument', 'disposed key');
+    await throwsCode(lib, () => key.export(), 'invalid_argument', 'export of a disposed key');
+    again.dispose();
+    assert(!equalBytes(lib.ContentKey.generate().export(), lib.ContentKey.generate().export()), 'two random keys');
+  });
+
+  check('file: round trips with random chunking of input and output (several sizes and chunk sizes)', (rng) => {
+    const key = lib.ContentKey.generate();
+    try {
+      for (const chunkSize of [64, 100, 65536]) {
+        for (const n of [0, 1, 63, 64, 65, 99, 100, 101, 1000, chunkSize * 3, chunkSize * 3 + 1, 200003]) {
+          const pt = rng.bytes(n);
+          const ct = encryptFile(lib, key, ctx, pt, { chunkSize }, rng, chunkSize * 3);
+          const chunks = Math.max(1, Math.ceil(n / chunkSize));
+          assert(ct.length === 130 + n + 16 * chunks, `ciphertext size for ${n} bytes, chunk ${chunkSize}`);
+          // Encrypting with pieces or in one call gives the same layout (sizes), decryption with any pieces.
+          assertBytes(decryptFile(lib, key, ctx, ct, rng, chunkSize * 2 + 40), pt, `random pieces, ${n}/${chunkSize}`);
+          assertBytes(decryptFile(lib, key, ctx, ct), pt, `one update, ${n}/${chunkSize}`);
+        }
+      }
+      // Byte-at-a-time decryption of a small file.
+      const pt = rng.bytes(300);
+      const ct = encryptFile(lib, key, ctx, pt, { chunkSize: 64 });
+      const dec = new lib.FileDecryptor(key, ctx);
+      const parts = [];
+      for (let i = 0; i < ct.length; i++) parts.push(dec.update(ct.subarray(i, i + 1)));
+      parts.push(dec.finish());
+      assertBytes(concat(parts), pt, 'byte-at-a-time');
+      // Big inputs cross the JS/wasm boundary in slices: 3 MiB + 5 in one update call.
+      const big = rng.bytes(3 * 1024 * 1024 + 5);
+      assertBytes(decryptFile(lib, key, ctx, encryptFile(lib, key, ctx, big, {})), big, '3 MiB in one call');
+    } finally {
+      key.dispose();
+    }
+  });
+
+  check('file: header inspection', async () => {
+    const key = lib.ContentKey.generate();
+    try {
+      const ct = encryptFile(lib, key, ctx, new Uint8Array(10), { chunkSize: 1000 });
+      const info = lib.inspectFileHeader(ct);
+      assert(info.headerSize === 130 && info.keySource === 'key' && info.chunkSize === 1000 && info.keyVersion === 2 &&
+        info.passphraseParams === undefined, `key header: ${JSON.stringify(info)}`);
+      await throwsCode(lib, () => lib.inspectFileHeader(ct.subarray(0, 129)), 'truncated', 'short header');
+      await throwsCode(lib, () => lib.inspectFileHeader(lib.sealDocument(key, ctx, new Uint8Array(40))),
+        'wrong_envelope_type', 'a document envelope');
+      const pct = encryptFile(lib, { passphrase: 'correct horse' }, ctx, new Uint8Array(10),
+        { opslimit: 1, memlimitKib: 8 });
+      const pinfo = lib.inspectFileHeader(pct);
+      assert(pinfo.headerSize === 154 && pinfo.keySource === 'passphrase' && pinfo.chunkSize === 65536 &&
+        pinfo.passphraseParams?.opslimit === 1 && pinfo.passphraseParams?.memlimitKib === 8,
+        `passphrase header: ${JSON.stringify(pinfo)}`);
+    } finally {
+      key.dispose();
+    }
+  });
+
+  check('file: wrong key / context, tampering, truncation, trailing data are typed errors', async (rng) => {
+    const key = lib.ContentKey.generate();
+    const other = lib.ContentKey.generate();
+    try {
+      const pt = rng.bytes(1000);
+      const ct = encryptFile(lib, key, ctx, pt, { chunkSize: 100 }); // 10 chunks of 116 bytes after 130
+      const outcome = (secret, c, bytes) => {
+        const dec = new lib.FileDecryptor(secret, c);
+        const parts = [];
+        try {
+          parts.push(dec.update(bytes));
+          parts.push(dec.finish());
+          return { code: dec.endedProperly ? 'success' : 'not_ended', released: concat(parts) };
+        } catch (e) {
+          assert(e instanceof lib.CoffreError, `not a CoffreError: ${e}`);
+          parts.push(e.released);
+          assert(!dec.endedProperly, 'endedProperly after an error');
+          return { code: e.code, released: concat(parts), dec };
+        }
+      };
+      const expectOutcome = (o, code, releasedChunks, message) => {
+        assert(o.code === code, `${message}: expected ${code}, got ${o.code}`);
+        assertBytes(o.released, pt.subarray(0, releasedChunks * 100), `${message}: released plaintext`);
+      };
+      expectOutcome(outcome(other, ctx, ct), 'wrong_key', 0, 'wrong key');
+      expectOutcome(outcome({ passphrase: 'x' }, ctx, ct), 'wrong_key', 0, 'a passphrase for a key file');
+      expectOutcome(outcome(key, { ...ctx, revision: 6 }, ct), 'wrong_context', 0, 'wrong revision');
+      expectOutcome(outcome(key, { ...ctx, keyVersion: 1 }, ct), 'wrong_context', 0, 'wrong key version');
+      const flip = (i) => {
+        const b = ct.slice();
+        b[i] ^= 0x80;
+        return b;
+      };
+      expectOutcome(outcome(key, ctx, flip(13)), 'header_tampered', 0, 'chunk size altered (within bounds)');
+      expectOutcome(outcome(key, ctx, flip(10)), 'malformed_header', 0, 'chunk size out of bounds');
+      expectOutcome(outcome(key, ctx, flip(130 + 116 * 4 + 50)), 'chunk_invalid', 4, 'chunk 4 altered');
+      expectOutcome(outcome(key, ctx, flip(ct.length - 1)), 'chunk_invalid', 9, 'last tag altered');
+      const swapped = concat([ct.subarray(0, 130 + 116 * 2), ct.subarray(130 + 116 * 3, 130 + 116 * 4),
+        ct.subarray(130 + 116 * 2, 130 + 116 * 3), ct.subarray(130 + 116 * 4)]);
+      expectOutcome(outcome(key, ctx, swapped), 'chunk_out_of_order', 2, 'chunks 2 and 3 swapped');
+      const duplicated = concat([ct.subarray(0, 130 + 116 * 3), ct.subarray(130 + 116 * 2)]);
+      expectOutcome(outcome(key, ctx, duplicated), 'chunk_duplicated', 3, 'chunk 2 twice');
+      expectOutcome(outcome(key, ctx, ct.subarray(0, 130 + 116 * 5)), 'truncated', 4, 'cut at a chunk boundary');
+      expectOutcome(outcome(key, ctx, ct.subarray(0, 100)), 'truncated', 0, 'cut in the header');
+      expectOutcome(outcome(key, ctx, concat([ct, new Uint8Array(5)])), 'trailing_data', 9, 'trailing bytes');
+      // After an error or finish(), the stream refuses further use.
+      const failed = outcome(key, ctx, flip(200));
+      await throwsCode(lib, () => failed.dec.update(new Uint8Array(1)), 'bad_state', 'update after an error');
+      const dec = new lib.FileDecryptor(key, ctx);
+      dec.update(ct);
+      dec.finish();
+      await throwsCode(lib, () => dec.finish(), 'bad_state', 'finish twice');
+      const enc = new lib.FileEncryptor(key, ctx);
+      enc.finish();
+      await throwsCode(lib, () => enc.update(new Uint8Array(1)), 'bad_state', 'encrypt after finish');
+      enc.dispose();
+    } finally {
+      key.dispose();
+      other.dispose();
+    }
+  });
+
+  check('file: passphrase round trip and wrong passphrase (Argon2id, cheap parameters)', async (rng) => {
+    const pt = rng.bytes(5000);
+    const opts = { opslimit: 1, memlimitKib: 64, chunkSize: 1024 };
+    const ct = encryptFile(lib, { passphrase: 'correct horse battery staple' }, ctx, pt, opts, rng, 3000);
+    assert(ct.length === 154 + 5000 + 16 * 5, 'passphrase ciphertext size');
+    assertBytes(decryptFile(lib, { passphrase: new TextEncoder().encode('correct horse battery staple') }, ctx, ct,
+      rng, 2000), pt, 'passphrase as bytes');
+    const dec = new lib.FileDecryptor({ passphrase: 'correct horse battery stapler' }, ctx);
+    await throwsCode(lib, () => dec.update(ct), 'wrong_key', 'wrong passphrase');
+    const key = lib.ContentKey.generate();
+    try {
+      const kdec = new lib.FileDecryptor(key, ctx);
+      await throwsCode(lib, () => kdec.update(ct), 'wrong_key', 'a key for a passphrase file');
+    } finally {
+      key.dispose();
+    }
+    // Range reads work with a passphrase too.
+    const reader = new lib.FileRangeReader(ct, ct.length, { passphrase: 'correct horse battery staple' }, ctx);
+    const r = reader.ciphertextRange({ begin: 1000, end: 3000 });
+    assertBytes(reader.read({ begin: 1000, end: 3000 }, ct.subarray(r.begin, r.end)), pt.subarray(1000, 3000),
+      'passphrase range');
+    reader.dispose();
+  });
+
+  check('range reads equal slices of the full decryption', async (rng) => {
+    const key = lib.ContentKey.generate();
+    try {
+      for (const [n, chunkSize] of [[10000, 100], [1000, 64], [64, 64], [1, 64], [0, 64], [200000, 65536]]) {
+        const pt = rng.bytes(n);
+        const ct = encryptFile(lib, key, ctx, pt, { chunkSize });
+        // The reader takes the file's first bytes (more than the header is fine) and its total size.
+        const reader = new lib.FileRangeReader(ct.subarray(0, Math.min(ct.length, 4096)), BigInt(ct.length), key,
+          ctx);
+        assert(reader.plaintextSize === n, `plaintextSize ${reader.plaintextSize} for ${n}`);
+        const full = decryptFile(lib, key, ctx, ct);
+        const ranges = [[0, n], [0, 0], [n, n], [0, Math.min(1, n)], [Math.max(0, n - 1), n]];
+        for (const b of [chunkSize - 1, chunkSize, chunkSize + 1, 2 * chunkSize]) if (b <= n) ranges.push([b - 1 < 0 ? 0 : b - 1, b]);
+        for (let i = 0; i < 30 && n > 0; i++) {
+          const a = rng.int(0, n);
+          ranges.push([a, rng.int(a, Math.min(n, a + rng.int(0, 4 * chunkSize)))]);
+        }
+        for (const [begin, end] of ranges) {
+          const want = reader.ciphertextRange({ begin, end });
+          assert(want.begin >= 130 && want.end <= ct.length && want.begin <= want.end, `ciphertext range ${begin}-${end}`);
+          const got = reader.read({ begin, end }, ct.subarray(want.begin, want.end));
+          assertBytes(got, full.subarray(begin, end), `range [${begin}, ${end}) of ${n}/${chunkSize}`);
+        }
+        await throwsCode(lib, () => reader.ciphertextRange({ begin: 0, end: n + 1 }), 'range_out_of_bounds',
+          'range past the end');
+        await throwsCode(lib, () => reader.read({ begin: n + 1, end: n + 2 }, new Uint8Array(0)),
+          'range_out_of_bounds', 'read past the end');
+        if (n >= 2 * chunkSize) {
+          const want = reader.ciphertextRange({ begin: 0, end: 2 * chunkSize });
+          const fetched = ct.slice(want.begin, want.end);
+          fetched[fetched.length - 1] ^= 1;
+          await throwsCode(lib, () => reader.read({ begin: 0, end: 2 * chunkSize }, fetched), 'chunk_invalid',
+            'tampered fetched chunk');
+          await throwsCode(lib, () => reader.read({ begin: 0, end: chunkSize }, ct.subarray(want.begin, want.end)),
+            'invalid_argument', 'fetched bytes of the wrong size');
+        }
+        reader.dispose();
+        await throwsCode(lib, () => reader.plaintextSize, 'bad_state', 'disposed reader');
+      }
+      const ct = encryptFile(lib, key, ctx, new Uint8Array(500), { chunkSize: 100 });
+      await throwsCode(lib, () => new lib.FileRangeReader(ct, ct.length, key, { ...ctx, revision: 1 }),
+        'wrong_context', 'range reader, wrong context');
+      await throwsCode(lib, () => new lib.FileRangeReader(ct, ct.length - 106, key, ctx), 'truncated',
+        'range reader, size cut inside a chunk tag');
+    } finally {
+      key.dispose();
+    }
+  });
+
+  check('web streams: encryptStream / decryptStream with random chunking; errors reach the reader', async (rng) => {
+    const key = lib.ContentKey.generate();
+    try {
+      for (const n of [0, 1, 1000, 150000]) {
+        const pt = rng.bytes(n);
+        const encrypted = await drain(lib.encryptStream(streamOf(randomPieces(rng, pt, 20000)), key, ctx,
+          { chunkSize: 4096 }));
+        assert(encrypted.error === undefined, `encryptStream failed: ${encrypted.error}`);
+        assert(encrypted.bytes.length === 130 + n + 16 * Math.max(1, Math.ceil(n / 4096)), 'stream ciphertext size');
+        const decrypted = await drain(lib.decryptStream(streamOf(randomPieces(rng, encrypted.bytes, 9000)), key, ctx));
+        assert(decrypted.error === undefined, `decryptStream failed: ${decrypted.error}`);
+        assertBytes(decrypted.bytes, pt, `stream round trip of ${n} bytes`);
+        // Same bytes as the FileDecryptor API.
+        assertBytes(decryptFile(lib, key, ctx, encrypted.bytes), pt, 'stream ciphertext opens with FileDecryptor');
+      }
+      // pipeThrough with the TransformStream form, and a tampered stream: authentic prefix, then a CoffreError.
+      const pt = rng.bytes(20000);
+      const ct = (await drain(streamOf([pt]).pipeThrough(lib.createEncryptTransform(key, ctx, { chunkSize: 1000 }))))
+        .bytes;
+      const bad = ct.slice();
+      bad[130 + 1016 * 7 + 3] ^= 1;
+      const r = await drain(lib.decryptStream(streamOf(randomPieces(rng, bad, 3000)), key, ctx));
+      assert(r.error instanceof lib.CoffreError && r.error.code === 'chunk_invalid', `tampered stream: ${r.error}`);
+      assertBytes(r.bytes, pt.subarray(0, 7000), 'tampered stream releases exactly the chunks before the bad one');
+      const cut = await drain(lib.decryptStream(streamOf([ct.subarray(0, 130 + 1016 * 5)]), key, ctx));
+      assert(cut.error?.code === 'truncated', `truncated stream: ${cut.error}`);
+      // Wrong key: the stream errors before releasing anything.
+      const other = lib.ContentKey.generate();
+      const wk = await drain(lib.decryptStream(streamOf([ct]), other, ctx));
+      other.dispose();
+      assert(wk.error?.code === 'wrong_key' && wk.bytes.length === 0, `wrong key stream: ${wk.error}`);
+    } finally {
+      key.dispose();
+    }
+  });
+
+  if (internals) {
+    check('wasm heap: no plaintext or key bytes left behind after use (buffers wiped before free)', (rng) => {
+      const marker = rng.bytes(48);
+      const pt = concat([marker, rng.bytes(5000), marker]);
+      const key = lib.ContentKey.generate();
+      const keyBytes = key.export();
+      const env = lib.sealDocument(key, ctx, pt);
+      assertBytes(lib.openDocument(key, ctx, env), pt, 'document');
+      const ct = encryptFile(lib, key, ctx, pt, { chunkSize: 64 }, rng, 700);
+      assertBytes(decryptFile(lib, key, ctx, ct, rng, 700), pt, 'file');
+      const reader = new lib.FileRangeReader(ct, ct.length, key, ctx);
+      const want = reader.ciphertextRange({ begin: 0, end: 100 });
+      reader.read({ begin: 0, end: 100 }, ct.subarray(want.begin, want.end));
+      reader.dispose();
+      const bad = ct.slice();
+      bad[bad.length - 1] ^= 1;
+      try {
+        decryptFile(lib, key, ctx, bad);
+      } catch {
+        // expected: chunk_invalid, with released plaintext
+      }
+      assert(!heapContains(internals, marker), 'plaintext marker found in the wasm heap');
+      key.dispose();
+      assert(!heapContains(internals, keyBytes), 'key bytes found in the wasm heap after dispose()');
+      const pw = new TextEncoder().encode('a passphrase that must not linger 0123456789');
+      encryptFile(lib, { passphrase: pw }, ctx, pt, { opslimit: 1, memlimitKib: 8 });
+      assert(!heapContains(internals, pw), 'passphrase found in the wasm heap');
+    });
+  }
+
+  return list;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Vectors (vectors/README.md)
+
+/** JSON.parse, keeping revisions exact beyond 2^53 (as decimal strings). */
+export function parseVectors(text) {
+  return JSON.parse(text.replace(/"revision"\s*:\s*(\d+)/g, '"revision": "$1"'));
+}
+
+// Replays one vector; returns { outcome, released, plaintext? }.
+function replay(lib, v, pieces) {
+  const context = { objectId: v.context.object_id, revision: BigInt(v.context.revision),
+    keyVersion: v.context.key_version };
+  const key = v.key !== undefined ? lib.ContentKey.fromBytes(hex(v.key)) : undefined;
+  const secret = key ?? { passphrase: hex(v.passphrase) };
+  const ct = hex(v.ciphertext);
+  try {
+    if (v.envelope === 'document') {
+      try {
+        return { outcome: 'success', released: lib.openDocument(key, context, ct) };
+      } catch (e) {
+        if (!(e instanceof lib.CoffreError)) throw e;
+        return { outcome: e.code, released: new Uint8Array(0) };
+      }
+    }
+    const parts = [];
+    let dec;
+    try {
+      dec = new lib.FileDecryptor(secret, context);
+      for (const p of pieces ? pieces(ct) : [ct]) parts.push(dec.update(p));
+      parts.push(dec.finish());
+      return { outcome: dec.endedProperly ? 'success' : 'not_ended_properly', released: concat(parts) };
+    } catch (e) {
+      if (!(e instanceof lib.CoffreError)) throw e;
+      parts.push(e.released);
+      return { outcome: e.code, released: concat(parts) };
+    } finally {
+      dec?.dispose();
+    }
+  } finally {
+    key?.dispose();
+  }
+}
+
+/**
+ * Replays every vector of `files` ({ 'file.json': parsed }) as vectors/README.md says. `sha256(bytes)` returns hex
+ * (async allowed). `chunked`: also feed each file vector in random pieces (same outcome and released bytes expected).
+ * Returns one result per vector: { file, name, ok, detail }.
+ */
+export async function replayVectors(lib, files, sha256, { chunked = false, seed = 1 } = {}) {
+  const results = [];
+  const rng = prng(seed);
+  for (const [file, doc] of Object.entries(files)) {
+    for (const v of doc.vectors) {
+      let ok = true;
+      const problems = [];
+      const runs = [['one update', undefined]];
+      if (chunked && v.envelope === 'file') runs.push(['random pieces', (ct) => randomPieces(rng, ct, 300)]);
+      for (const [how, pieces] of runs) {
+        let r;
+        try {
+          r = replay(lib, v, pieces);
+        } catch (e) {
+          ok = false;
+          problems.push(`${how}: threw ${e}`);
+          continue;
+        }
+        const digest = await sha256(r.released);
+        if (r.outcome !== v.expect) {
+          ok = false;
+          problems.push(`${how}: outcome ${r.outcome}, expected ${v.expect}`);
+        }
+        const want = v.expect === 'success' ? v.plaintext_sha256 : v.released_sha256;
+        const wantSize = v.expect === 'success' ? v.plaintext_size : v.released_size;
+        if (want !== undefined && digest !== want) {
+          ok = false;
+          problems.push(`${how}: released ${r.released.length} bytes with sha256 ${digest}, expected ${want}` +
+            (wantSize !== undefined ? ` (${wantSize} bytes)` : ''));
+        }
+        if (v.expect === 'success' && v.plaintext !== undefined && toHex(r.released) !== v.plaintext) {
+          ok = false;
+          problems.push(`${how}: plaintext differs`);
+        }
+      }
+      results.push({ file, name: v.name, ok, detail: problems.join('; ') });
+    }
+  }
+  return results;
+}
+
+/** "document.json 23/23, file.json 45/45" */
+export function summarize(results) {
+  const byFile = new Map();
+  for (const r of results) {
+    const s = byFile.get(r.file) ?? { pass: 0, total: 0 };
+    s.total++;
+    if (r.ok) s.pass++;
+    byFile.set(r.file, s);
+  }
+  return [...byFile].map(([f, s]) => `${f} ${s.pass}/${s.total}`).join(', ');
+}
