@@ -85,7 +85,7 @@ async function randomSource(): Promise<RandomSource> {
   const name = 'node:crypto';  // a variable: bundlers for the web must not follow it
   const nodeCrypto = (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as { webcrypto: RandomSource };
   // lib/src/random.cpp's bulk source reads globalThis.crypto: give it the same generator.
-  if (g.crypto === undefined) {
+  if (!g.crypto) {
     Object.defineProperty(globalThis, 'crypto', { value: nodeCrypto.webcrypto, configurable: true, writable: true });
   }
   return nodeCrypto.webcrypto;

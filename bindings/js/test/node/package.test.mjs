@@ -12,7 +12,7 @@ import * as internals from '../../dist/wasm.js';
 import { checks, parseVectors, replayVectors, summarize } from '../shared/checks.mjs';
 
 const seed = Number(process.env.COFFRE_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
-console.log(`# random choices: COFFRE_TEST_SEED=${seed}`);
+console.log(`random choices: COFFRE_TEST_SEED=${seed}`);
 
 const vectorsDir = process.env.COFFRE_VECTORS_DIR ?? fileURLToPath(new URL('../../../../vectors/', import.meta.url));
 
@@ -36,7 +36,7 @@ test('vectors: every vector of /vectors replays as expected (whole ciphertext in
     assert.ok(Object.keys(files).length > 0, `no vectors in ${vectorsDir}`);
     const results = await replayVectors(lib, files, sha256, { chunked: true, seed });
     for (const r of results) await t.test(`${r.file}: ${r.name}`, () => assert.ok(r.ok, r.detail));
-    console.log(`# node vectors: ${summarize(results)}`);
+    console.log(`node vectors: ${summarize(results)}`);
   });
 
 // Loading, in fresh processes: what a page cannot show.
@@ -64,10 +64,11 @@ test('load: concurrent calls share one instance; a failed load can be retried', 
 });
 
 test('load: works without a global Web Crypto (node 18), from the bytes given (bundlers)', () => {
-  const r = runNode(['--no-experimental-global-webcrypto'], `
+  const r = runNode([], `
     import { readFileSync } from 'node:fs';
-    import { Coffre, ContentKey, sealDocument, openDocument } from './dist/index.js';
-    console.log('global crypto before:', typeof globalThis.crypto);
+    // As on node 18: no globalThis.crypto. The package must take node:crypto's webcrypto.
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true, writable: true });
+    const { Coffre, ContentKey, sealDocument, openDocument } = await import('./dist/index.js');
     await Coffre.load({ wasmBinary: readFileSync('dist/wasm/coffre.wasm') });
     const key = ContentKey.generate();
     const c = { objectId: 'a', revision: 1, keyVersion: 1 };

@@ -1,0 +1,40 @@
+// Runs the shared checks and the vector replay in a browser context (page or Web Worker); returns plain data.
+import { checks, parseVectors, replayVectors, toHex } from '/test/shared/checks.mjs';
+
+async function sha256(bytes) {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+}
+
+function evalBlocked() {
+  try {
+    // eslint-disable-next-line no-eval
+    (0, eval)('1');
+    return false;
+  } catch (e) {
+    return e instanceof EvalError;
+  }
+}
+
+export async function runAll(lib, internals, seed) {
+  const out = { checks: [], vectors: [], evalBlocked: evalBlocked(), fatal: undefined };
+  try {
+    await lib.Coffre.load();
+    for (const c of checks(lib, { internals, seed })) {
+      const start = performance.now();
+      try {
+        await c.run();
+        out.checks.push({ name: c.name, ok: true, ms: performance.now() - start });
+      } catch (e) {
+        out.checks.push({ name: c.name, ok: false, error: String(e?.stack ?? e) });
+      }
+    }
+    const response = await fetch('/vectors.json');
+    if (!response.ok) throw new Error(`/vectors.json: HTTP ${response.status}`);
+    const files = {};
+    for (const [name, text] of Object.entries(await response.json())) files[name] = parseVectors(text);
+    out.vectors = await replayVectors(lib, files, sha256, { chunked: true, seed });
+  } catch (e) {
+    out.fatal = String(e?.stack ?? e);
+  }
+  return out;
+}
