@@ -8,7 +8,9 @@
 #   cli     the `coffre` CLI vs `age` 1.1.1 on a 1 GiB random file, whole process: wall time and peak RSS from
 #           /usr/bin/time, runs alternating coffre/age, medians. Output to a file on disk (coffre fsyncs, age does
 #           not: also shown is "age + sync FILE"), to a file on tmpfs, and to standard output (/dev/null).
-#   wasm    node bench/wasm_bench.mjs against the JS package's WebAssembly module (bindings/js/dist), if built.
+#   wasm    node bench/wasm_bench.mjs against the JS package's WebAssembly module (bindings/js/dist), if built:
+#           file envelope vs raw XChaCha20-Poly1305 of the same wasm build (a private relink of build-wasm's archives
+#           with three extra exports, in $BENCH_BUILD_DIR/wasm-bench), documents, and the JS API's overhead.
 #
 # Environment:
 #   BENCH_BUILD_DIR  native Release build directory      (default: build-bench)
@@ -20,6 +22,8 @@
 #                    (default: /var/tmp/coffre-bench, on disk; outputs "on disk" go there too)
 #   BENCH_TMPFS_DIR  a tmpfs for the "tmpfs" outputs      (default: /dev/shm; removed at the end)
 #   BENCH_WASM_MIB   wasm file envelope size              (default: 64)
+#   BENCH_WASM_BUILD_DIR  scripts/build-wasm.sh's build directory, relinked with the raw exports for the wasm
+#                    raw peer (default: build-wasm; the shipped module is not touched)
 #
 # The machine is shared and noisy: only the ratios measured side by side in one run mean something; absolute
 # figures swing 10-30% between runs. Never turn these into timed test assertions.
@@ -34,6 +38,7 @@ cli_mib=${BENCH_CLI_MIB:-1024}
 data=${BENCH_DATA_DIR:-/var/tmp/coffre-bench}
 tmpfs_root=${BENCH_TMPFS_DIR:-/dev/shm}
 wasm_mib=${BENCH_WASM_MIB:-64}
+wasm_build=${BENCH_WASM_BUILD_DIR:-$root/build-wasm}
 
 sections=("$@")
 [ ${#sections[@]} -eq 0 ] && sections=(native cli wasm)
@@ -223,9 +228,30 @@ fi
 # wasm
 if want wasm; then
   js=$root/bindings/js/dist
+  pkg=$js
   if [ -f "$js/index.js" ] && [ -f "$js/wasm/coffre.wasm" ]; then
+    # The raw peer needs libsodium's XChaCha20-Poly1305 and randombytes_buf exported from the SAME wasm build. The
+    # shipped module exports only coffre.h; so, if scripts/build-wasm.sh left its build directory, relink its
+    # archives with the link command CMake used plus three exports, into a private copy of the package.
+    link=$wasm_build/wasm/CMakeFiles/coffre_wasm.dir/link.txt
+    raw_exports=_crypto_aead_xchacha20poly1305_ietf_encrypt_detached,_crypto_aead_xchacha20poly1305_ietf_decrypt_detached,_randombytes_buf
+    if [ -f "$link" ] && command -v em++ >/dev/null; then
+      variant=$build/wasm-bench
+      rm -rf "$variant" && mkdir -p "$variant" && cp -r "$js" "$variant/dist"
+      cmd=$(sed -e "s|-sEXPORTED_FUNCTIONS=\([^ ]*\)|-sEXPORTED_FUNCTIONS=\1,$raw_exports|" \
+        -e "s| -o coffre.mjs | -o $variant/dist/wasm/coffre.mjs |" "$link")
+      if (cd "$wasm_build/wasm" && set -f && eval "$cmd") >&2; then
+        pkg=$variant/dist
+        if ! cmp -s "$wasm_build/wasm/coffre.wasm" "$js/wasm/coffre.wasm"; then
+          log "== wasm: note: $js/wasm/coffre.wasm differs from $wasm_build/wasm/coffre.wasm (package not rebuilt?)"
+        fi
+        log "== wasm: benchmark variant = $wasm_build archives + raw exports -> $pkg"
+      else
+        log "== wasm: relinking with raw exports failed: envelope figures only"
+      fi
+    fi
     log "== wasm: node bench/wasm_bench.mjs --size-mib $wasm_mib --runs $runs ($(node --version))"
-    out=$(node "$root/bench/wasm_bench.mjs" --size-mib "$wasm_mib" --runs "$runs" --docs $((docs / 4)))
+    out=$(node "$root/bench/wasm_bench.mjs" --size-mib "$wasm_mib" --runs "$runs" --docs $((docs / 4)) --pkg "$pkg")
     printf '%s\n' "$out" >&2
     j=$(grep '^{"bench":"coffre_wasm"' <<<"$out")
     if [ "$(jget "$j" raw)" = "true" ]; then
@@ -233,17 +259,18 @@ if want wasm; then
       v_dec=$(ge "$(jget "$j" dec_ratio)" 0.9 && echo met || echo MISSED)
       row "wasm file enc (MB/s) vs raw wasm" "$(jget "$j" enc_mbps)" "$(jget "$j" raw_enc_mbps)" "$(jget "$j" enc_ratio)" ">= 0.9" "$v_enc"
       row "wasm file dec (MB/s) vs raw wasm" "$(jget "$j" dec_mbps)" "$(jget "$j" raw_dec_mbps)" "$(jget "$j" dec_ratio)" ">= 0.9" "$v_dec"
-      row "wasm doc seal 100 B (/s) vs raw wasm" "$(jget "$j" doc_seal_per_s)" "$(jget "$j" raw_seal_per_s)" "$(jget "$j" doc_seal_ratio)" "-" "info"
-      row "wasm doc open 100 B (/s) vs raw wasm" "$(jget "$j" doc_open_per_s)" "$(jget "$j" raw_open_per_s)" "$(jget "$j" doc_open_ratio)" "-" "info"
+      row "wasm doc seal 100 B (/s) vs raw, random nonce" "$(jget "$j" doc_seal_per_s)" "$(jget "$j" raw_seal_per_s)" "$(jget "$j" doc_seal_ratio)" "-" "info"
+      row "wasm doc open 100 B (/s) vs raw" "$(jget "$j" doc_open_per_s)" "$(jget "$j" raw_open_per_s)" "$(jget "$j" doc_open_ratio)" "-" "info"
     else
       row "wasm file enc (MB/s)" "$(jget "$j" enc_mbps)" "no raw export" "-" ">= 0.9" "unmeasured"
       row "wasm file dec (MB/s)" "$(jget "$j" dec_mbps)" "no raw export" "-" ">= 0.9" "unmeasured"
       row "wasm doc seal 100 B (/s)" "$(jget "$j" doc_seal_per_s)" "no raw export" "-" "-" "info"
       row "wasm doc open 100 B (/s)" "$(jget "$j" doc_open_per_s)" "no raw export" "-" "-" "info"
     fi
-    row "wasm file enc, JS API vs C ABI" "$(jget "$j" js_enc_mbps)" "$(jget "$j" enc_mbps)" "$(jget "$j" js_enc_vs_abi)" "-" "info"
-    row "wasm file dec, JS API vs C ABI" "$(jget "$j" js_dec_mbps)" "$(jget "$j" dec_mbps)" "$(jget "$j" js_dec_vs_abi)" "-" "info"
+    row "wasm file enc, JS API vs C ABI (MB/s)" "$(jget "$j" js_enc_mbps)" "$(jget "$j" enc_mbps)" "$(jget "$j" js_enc_vs_abi)" "-" "info"
+    row "wasm file dec, JS API vs C ABI (MB/s)" "$(jget "$j" js_dec_mbps)" "$(jget "$j" dec_mbps)" "$(jget "$j" js_dec_vs_abi)" "-" "info"
     row "wasm doc seal, JS API vs C ABI (/s)" "$(jget "$j" js_seal_per_s)" "$(jget "$j" doc_seal_per_s)" "$(jget "$j" js_seal_vs_abi)" "-" "info"
+    row "wasm doc open, JS API vs C ABI (/s)" "$(jget "$j" js_open_per_s)" "$(jget "$j" doc_open_per_s)" "$(jget "$j" js_open_vs_abi)" "-" "info"
   else
     log "== wasm: skipped: $js/index.js or $js/wasm/coffre.wasm missing (scripts/build-wasm.sh, then npm run build in bindings/js)"
     row "wasm" "not built" "-" "-" "-" "skipped"
