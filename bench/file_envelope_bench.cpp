@@ -1,7 +1,7 @@
 // coffre_bench_file: the file and document envelopes against the raw libsodium primitive they are built on,
 // measured side by side in one process (interleaved rounds, alternating order), reported as medians and ratios.
 //
-//   file envelope, threads=1 : FileEncryptor/FileDecryptor, 64 KiB chunks, update() in 4 MiB steps, caller buffers
+//   file envelope, threads=1 : FileEncryptor/FileDecryptor, 64 KiB chunks, update() in 4 MiB steps (--step-kib), caller buffers
 //   raw                      : crypto_aead_xchacha20poly1305_ietf_{en,de}crypt_detached over the same 64 KiB chunks,
 //                              same buffers, same 32-byte associated data, counter nonce
 //   file envelope, threads=0 : all cores (compared with the single-thread raw figure, and with a raw split over
@@ -9,7 +9,8 @@
 //   documents                : seal_document/open_document of 100-byte messages vs crypto_aead_xchacha20poly1305_ietf
 //                              of 100-byte messages (random nonce from randombytes_buf, 32-byte AD; and counter nonce)
 //
-// Usage: coffre_bench_file [--size-mib N] [--runs N] [--docs N] [--json-only] [--profile OP]
+// Usage: coffre_bench_file [--size-mib N] [--runs N] [--docs N] [--step-kib N] [--json-only] [--profile OP]
+//   --step-kib N feeds update() N KiB at a time (default 4096).
 //   --profile OP runs only OP (enc, dec, enc-mt, dec-mt, raw-enc, raw-dec, seal, open) --runs times: for perf/callgrind.
 // Prints a human-readable table, then one JSON line starting with {"bench":"coffre_file"...}.
 // Never used as a test: the machine is shared and figures are noisy; only ratios measured side by side mean anything.
@@ -36,7 +37,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 constexpr std::size_t kChunk = 65536;
 constexpr std::size_t kTag = 16;
-constexpr std::size_t kStep = 4u << 20;  // update() input size
+std::size_t kStep = 4u << 20;  // update() input size (--step-kib)
 
 [[noreturn]] void die(const char* what, coffre::Error e = coffre::Error::ok) {
   std::fprintf(stderr, "coffre_bench_file: %s%s%s\n", what, e == coffre::Error::ok ? "" : ": ",
@@ -262,12 +263,15 @@ Options parse(int argc, char** argv) {
       o.runs = std::atoi(next());
     } else if (a == "--docs") {
       o.docs = std::strtoull(next(), nullptr, 10);
+    } else if (a == "--step-kib") {
+      kStep = std::strtoull(next(), nullptr, 10) << 10;
+      if (kStep == 0) die("--step-kib must be positive");
     } else if (a == "--json-only") {
       o.json_only = true;
     } else if (a == "--profile") {
       o.profile = next();
     } else {
-      std::fprintf(stderr, "usage: coffre_bench_file [--size-mib N] [--runs N] [--docs N] [--json-only] [--profile OP]\n");
+      std::fprintf(stderr, "usage: coffre_bench_file [--size-mib N] [--runs N] [--docs N] [--step-kib N] [--json-only] [--profile OP]\n");
       std::exit(a == "--help" || a == "-h" ? 0 : 2);
     }
   }
@@ -379,8 +383,8 @@ int main(int argc, char** argv) {
   Series raw_enc, env_enc, raw_dec, env_dec, env_enc_mt, env_dec_mt, raw_enc_mt, raw_dec_mt;
   std::vector<double> r_enc, r_dec, r_enc_mt, r_dec_mt, r_enc_mt_ideal, r_dec_mt_ideal;
   if (!opt.json_only) {
-    std::printf("coffre_bench_file: %zu MiB, 64 KiB chunks, update() in 4 MiB steps, %d rounds, %u cores, load %s\n",
-                opt.size_mib, opt.runs, cores, loadavg().c_str());
+    std::printf("coffre_bench_file: %zu MiB, 64 KiB chunks, update() in %zu KiB steps, %d rounds, %u cores, load %s\n",
+                opt.size_mib, kStep >> 10, opt.runs, cores, loadavg().c_str());
   }
   const std::string load_before = loadavg();
   for (int r = 0; r < opt.runs; ++r) {
