@@ -6,6 +6,10 @@
  * - Handles are opaque; each has a _free function that wipes its secrets. _free(NULL) is a no-op.
  * - Buffers returned by the library (uint8_t** out) are freed with coffre_buffer_free, which wipes them.
  * - Streaming functions write into caller buffers of at least the size the matching _max_*_output function gives.
+ *   *out_len is set also on error: a decryptor releases the chunks that authenticated before the failing one.
+ * - Handles and out-parameters must not be NULL (COFFRE_E_INVALID_ARGUMENT). A data pointer (plaintext, envelope,
+ *   object_id, passphrase...) may be NULL only together with a length of 0. On failure, handle and buffer
+ *   out-parameters are set to NULL (and *out_len to 0).
  * - Every size constant is also a function, so bindings never parse this header.
  * - A context is (object_id, object_id_len, revision, key_version), as in docs/SPEC.md section 3.
  */
@@ -87,7 +91,7 @@ int coffre_file_header_inspect(const uint8_t* bytes, size_t len, size_t* header_
                                uint32_t* chunk_size, uint32_t* key_version, uint32_t* opslimit,
                                uint32_t* memlimit_kib);
 
-/* File encryption, streaming. threads = 0: all cores. */
+/* File encryption, streaming. chunk_size = 0: COFFRE_DEFAULT_CHUNK_SIZE. threads = 0: all cores (1 in WebAssembly). */
 typedef struct coffre_encryptor coffre_encryptor;
 int coffre_encryptor_new(const coffre_key* key, const char* object_id, size_t object_id_len, uint64_t revision,
                          uint32_t key_version, uint32_t chunk_size, uint32_t threads, coffre_encryptor** out);
