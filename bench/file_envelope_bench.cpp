@@ -572,8 +572,8 @@ int main(int argc, char** argv) {
       "\"floor_seal_per_s\":%.0f,\"floor_open_per_s\":%.0f,\"doc_seal_vs_floor\":%.4f,\"doc_open_vs_floor\":%.4f,"
       "\"load_before\":\"%s\",\"load_after\":\"%s\",\"sink\":%zu}\n",
       opt.size_mib, kChunk, kStep, opt.runs, cores, mbps(env_enc), mbps(raw_enc), q_enc, mbps(env_dec), mbps(raw_dec),
-      q_dec, mbps(env_enc_mt), mbps(raw_enc), median(r_enc_mt), median(r_enc_mt_ideal), mbps(env_dec_mt),
-      mbps(raw_dec), median(r_dec_mt), median(r_dec_mt_ideal), doc_n, per_s(d_seal), per_s(d_raw_seal),
+      q_dec, mbps(env_enc_mt), mbps(raw_enc_mt), median(r_enc_mt), median(r_enc_mt_ideal), mbps(env_dec_mt),
+      mbps(raw_dec_mt), median(r_dec_mt), median(r_dec_mt_ideal), doc_n, per_s(d_seal), per_s(d_raw_seal),
       per_s(d_raw_seal_ctr), median(r_seal), median(r_seal_ctr), per_s(d_open), per_s(d_raw_open), median(r_open),
       per_s(d_floor_seal), per_s(d_floor_open), median(r_floor_seal), median(r_floor_open), load_before.c_str(), loadavg().c_str(),
       sink % 10);
