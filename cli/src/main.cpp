@@ -27,12 +27,19 @@ Output to standard output (no -o, or -o -) is STREAMED: each chunk is written as
 error may come after some output. That output is authentic but incomplete: only exit code 0 means the stream ended
 properly and is complete. With exit code 1, discard what was written.)";
 
+// CLI11 converts "-1" to a huge unsigned value: refuse a sign before conversion.
+const CLI::Validator kNotNegative(
+    [](std::string& v) { return v.find('-') == std::string::npos ? std::string() : std::string("must not be negative"); },
+    "");
+
 void add_context_options(CLI::App* cmd, CryptArgs& a) {
   cmd->add_option("--id", a.context.id, "Object id the file is bound to (e.g. a Drive file id); default empty")
       ->group("Context (must match at decryption)");
   cmd->add_option("--revision", a.context.revision, "Revision the file is bound to; default 0")
+      ->check(kNotNegative)
       ->group("Context (must match at decryption)");
   cmd->add_option("--key-version", a.context.key_version, "Key version (also written in the header); default 0")
+      ->check(kNotNegative)
       ->group("Context (must match at decryption)");
 }
 
@@ -54,7 +61,7 @@ void add_io_options(CLI::App* cmd, CryptArgs& a, const char* in_what, const char
   cmd->add_option("-o,--output", a.output, std::string(out_what) + " (default: standard output, or -)");
   cmd->add_flag("-f,--force", a.force, "Replace the output file if it exists");
   cmd->add_option("--threads", a.threads, "Threads for the crypto (default 0: all cores)")
-      ->check(CLI::Range(0u, 1024u));
+      ->check(kNotNegative & CLI::Range(0u, 1024u));
 }
 
 }  // namespace
@@ -80,14 +87,15 @@ int main(int argc, char** argv) {
       ->transform(CLI::AsSizeValue(false));
   enc->footer(
       "Passphrases are typed twice on the terminal (/dev/tty), without echo, unless --passphrase-file or --key-file "
-      "is given.\nOutput to a FILE is atomic (temporary file, fsync, rename); refuses to write to a terminal.");
+      "is given.\nOutput to a FILE is atomic (temporary file, fsync, rename); refuses to write to a terminal.\n\n" +
+      std::string(kExitCodes));
 
   CryptArgs dec_args;
   auto* dec = app.add_subcommand("decrypt", "Decrypt a file or a pipe");
   add_io_options(dec, dec_args, "Ciphertext to decrypt", "Where to write the plaintext");
   add_secret_options(dec, dec_args, false);
   add_context_options(dec, dec_args);
-  dec->footer(kDecryptFooter);
+  dec->footer(std::string(kDecryptFooter) + "\n\n" + kExitCodes);
 
   std::string key_out;
   bool symmetric = false;

@@ -36,12 +36,13 @@ Status read_hidden_line(int tty, const char* prompt, SecretBytes& out) {
   termios quiet = saved;
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   quiet.c_lflag |= ICANON;
-  tty_write(tty, prompt);
+  // Echo off before the prompt: nothing typed after the prompt shows, and TCSAFLUSH drops only earlier type-ahead.
   signals::arm_tty(tty, saved);
   if (tcsetattr(tty, TCSAFLUSH, &quiet) != 0) {
     signals::disarm_tty();
     return io_failure("cannot turn off echo on the terminal", errno);
   }
+  tty_write(tty, prompt);
   SecretBytes buf(kMaxTyped);
   if (!buf.valid()) return Status::fail(kExitIo, std::string(error_message(Error::out_of_memory)));
   std::size_t len = 0;

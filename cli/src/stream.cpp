@@ -48,7 +48,7 @@ class SlotQueue {
 
   void close(Status why = {}) {
     std::lock_guard lock(m_);
-    if (!closed_) status_ = std::move(why);
+    if (status_.ok()) status_ = std::move(why);  // the first error wins
     closed_ = true;
     cv_.notify_all();
   }

@@ -1,0 +1,555 @@
+#!/usr/bin/env python3
+"""Transcript tests of the `coffre` command-line tool (cli/README.md).
+
+Each test_* function is one CTest test (tests/cli/CMakeLists.txt lists them with --list). Run one by hand:
+    python3 tests/cli/cli_test.py --coffre build/cli/coffre --vectors vectors roundtrip_files
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import pty
+import select
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+COFFRE = None
+VECTORS = None
+
+EXIT_OK, EXIT_AUTH, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def run(args, stdin=None, input=None, env=None, cwd=None, new_session=True):
+    """Runs coffre; returns (exit code, stdout bytes, stderr text). No controlling terminal (new session)."""
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    p = subprocess.run([COFFRE] + args, stdin=stdin if input is None else None, input=input,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, cwd=cwd,
+                       start_new_session=new_session, timeout=60)
+    return p.returncode, p.stdout, p.stderr.decode(errors="replace")
+
+
+def expect(args, code, **kw):
+    rc, out, err = run(args, **kw)
+    check(rc == code, f"coffre {' '.join(args)}: exit {rc}, expected {code}; stderr: {err!r}")
+    return out, err
+
+
+def data(n, seed=1):
+    """Deterministic bytes."""
+    out = bytearray()
+    block = hashlib.sha256(bytes([seed])).digest()
+    while len(out) < n:
+        block = hashlib.sha256(block).digest()
+        out += block * 64
+    return bytes(out[:n])
+
+
+def write(path, content, mode=None):
+    with open(path, "wb") as f:
+        f.write(content)
+    if mode is not None:
+        os.chmod(path, mode)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def leftovers(d):
+    """Temporary files coffre may have left in a directory."""
+    return [n for n in os.listdir(d) if n.endswith(".coffre-tmp")]
+
+
+def keygen(d, name="k.key"):
+    path = os.path.join(d, name)
+    expect(["keygen", "--symmetric", "-o", path], EXIT_OK)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_keygen_file_mode(d):
+    path = keygen(d)
+    st = os.stat(path)
+    check(stat.S_IMODE(st.st_mode) == 0o600, f"key file mode {oct(st.st_mode)}")
+    lines = [l for l in read(path).decode().splitlines() if l and not l.startswith("#")]
+    check(len(lines) == 1 and lines[0].startswith("coffre-key-v1:"), f"key file lines {lines}")
+    import base64
+    check(len(base64.b64decode(lines[0][len("coffre-key-v1:"):], validate=True)) == 32, "32-byte key")
+    before = read(path)
+    _, err = expect(["keygen", "--symmetric", "-o", path], EXIT_USAGE)
+    check("already exists" in err, err)
+    check(read(path) == before, "keygen replaced an existing key file")
+    other = keygen(d, "k2.key")
+    check(read(other) != before, "two keygens gave the same key")
+    check(leftovers(d) == [], f"leftovers {leftovers(d)}")
+
+
+def test_roundtrip_files(d):
+    key = keygen(d)
+    # Sizes around chunk and block boundaries; small blocks (COFFRE_BLOCK) make many blocks out of little data.
+    for chunk, block in [("65536", None), ("64", "4096"), ("1000", "8192"), ("1M", None)]:
+        env = {"COFFRE_BLOCK": block} if block else None
+        csize = 1 << 20 if chunk == "1M" else int(chunk)
+        for n in [0, 1, csize - 1, csize, csize + 1, 3 * csize, 70000, 300001]:
+            plain = data(n, n % 251)
+            src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
+            write(src, plain)
+            expect(["encrypt", "-i", src, "-o", enc, "--key-file", key, "--chunk-size", chunk], EXIT_OK, env=env)
+            expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key], EXIT_OK, env=env)
+            check(read(dec) == plain, f"round trip of {n} bytes, chunk {chunk}, block {block}")
+            check(stat.S_IMODE(os.stat(enc).st_mode) == 0o600, "output mode 0600")
+            for p in (src, enc, dec):
+                os.unlink(p)
+    check(leftovers(d) == [], f"leftovers {leftovers(d)}")
+
+
+def test_roundtrip_pipes(d):
+    key = keygen(d)
+    plain = data(5_000_000, 3)
+    ct, _ = expect(["encrypt", "--key-file", key, "--id", "file-1", "--revision", "4"], EXIT_OK, input=plain)
+    out, _ = expect(["decrypt", "-i", "-", "-o", "-", "--key-file", key, "--id", "file-1", "--revision", "4"],
+                    EXIT_OK, input=ct)
+    check(out == plain, "pipe round trip")
+    # A pipeline of two processes, through the OS pipe (not a buffered Python input).
+    cmd = (f"'{COFFRE}' encrypt --key-file '{key}' --chunk-size 4096 | '{COFFRE}' decrypt --key-file '{key}'")
+    p = subprocess.run(["sh", "-c", cmd], input=plain, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60,
+                       start_new_session=True)
+    check(p.returncode == 0 and p.stdout == plain, f"shell pipeline: {p.returncode} {p.stderr!r}")
+    # File in, pipe out and back.
+    write(os.path.join(d, "p"), plain)
+    ct, _ = expect(["encrypt", "-i", os.path.join(d, "p"), "--key-file", key], EXIT_OK)
+    write(os.path.join(d, "c"), ct)
+    expect(["decrypt", "-o", os.path.join(d, "p2"), "--key-file", key], EXIT_OK, input=ct)
+    check(read(os.path.join(d, "p2")) == plain, "pipe in, file out")
+
+
+def test_roundtrip_passphrase(d):
+    pw = os.path.join(d, "pw")
+    write(pw, "correct horse battery staple\n".encode())
+    pw_no_newline = os.path.join(d, "pw2")
+    write(pw_no_newline, b"correct horse battery staple")
+    plain = data(200_000, 5)
+    src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
+    write(src, plain)
+    expect(["encrypt", "-i", src, "-o", enc, "--passphrase-file", pw], EXIT_OK)
+    # The trailing newline is not part of the passphrase.
+    expect(["decrypt", "-i", enc, "-o", dec, "--passphrase-file", pw_no_newline], EXIT_OK)
+    check(read(dec) == plain, "passphrase round trip")
+    wrong = os.path.join(d, "wrong")
+    write(wrong, b"correct horse battery stapler\n")
+    _, err = expect(["decrypt", "-i", enc, "-o", os.path.join(d, "x"), "--passphrase-file", wrong], EXIT_AUTH)
+    check("wrong_key" in err and "stapl" not in err, err)
+    check(not os.path.exists(os.path.join(d, "x")), "output after a wrong passphrase")
+    # A passphrase file is not a key file, and the reverse.
+    key = keygen(d)
+    _, err = expect(["decrypt", "-i", enc, "-o", os.path.join(d, "x"), "--key-file", key], EXIT_AUTH)
+    check("passphrase" in err, err)
+    empty = os.path.join(d, "empty")
+    write(empty, b"\n")
+    _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "y"), "--passphrase-file", empty], EXIT_USAGE)
+    check("empty" in err, err)
+    check(leftovers(d) == [], f"leftovers {leftovers(d)}")
+
+
+def test_no_terminal_for_passphrase(d):
+    src = os.path.join(d, "p")
+    write(src, b"hello")
+    _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "c")], EXIT_USAGE)
+    check("--passphrase-file" in err, err)
+    check(os.listdir(d) == ["p"], f"files {os.listdir(d)}")
+
+
+def test_passphrase_typed_on_terminal(d):
+    """Echo off, asked twice on encryption; the terminal is /dev/tty, so data can still come from stdin."""
+    plain = data(100_000, 9)
+    enc = os.path.join(d, "c")
+
+    def on_tty(args, answers):
+        pid, fd = pty.fork()
+        if pid == 0:  # child: the pty is its controlling terminal; data comes from a file on stdin
+            src = os.open(os.path.join(d, "stdin"), os.O_RDONLY)
+            os.dup2(src, 0)
+            os.execv(COFFRE, [COFFRE] + args)
+        transcript = b""
+        pending = list(answers)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            r, _, _ = select.select([fd], [], [], 0.5)
+            if r:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                transcript += chunk
+                if pending and transcript.rstrip().endswith(b":"):
+                    os.write(fd, pending.pop(0) + b"\n")
+                    transcript += b"<answered>"
+        for _ in range(200):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.05)
+        if done == 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise Failure(f"coffre still running on the terminal: {transcript!r}")
+        return os.waitstatus_to_exitcode(status), transcript
+
+    write(os.path.join(d, "stdin"), plain)
+    rc, t = on_tty(["encrypt", "-o", enc], [b"s3cret pass", b"s3cret pass"])
+    check(rc == 0, f"encrypt on a terminal: {rc} {t!r}")
+    check(b"s3cret" not in t, "the passphrase was echoed")
+    check(t.count(b"<answered>") == 2, f"asked twice: {t!r}")
+    write(os.path.join(d, "stdin"), read(enc))
+    rc, t = on_tty(["decrypt", "-o", os.path.join(d, "p")], [b"s3cret pass"])
+    check(rc == 0 and read(os.path.join(d, "p")) == plain, f"decrypt on a terminal: {rc} {t!r}")
+    write(os.path.join(d, "stdin"), plain)
+    rc, t = on_tty(["encrypt", "-o", os.path.join(d, "c2")], [b"one", b"two"])
+    check(rc == EXIT_USAGE and b"differ" in t, f"mismatched passphrases: {rc} {t!r}")
+    check(not os.path.exists(os.path.join(d, "c2")), "output after mismatched passphrases")
+
+
+def test_wrong_key(d):
+    key, other = keygen(d), keygen(d, "other.key")
+    src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
+    write(src, data(300_000))
+    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key], EXIT_OK)
+    _, err = expect(["decrypt", "-i", enc, "-o", dec, "--key-file", other], EXIT_AUTH)
+    check("wrong_key" in err, err)
+    check(not os.path.exists(dec) and leftovers(d) == [], "output after a wrong key")
+    out, _ = expect(["decrypt", "-i", enc, "--key-file", other], EXIT_AUTH)
+    check(out == b"", "stdout after a wrong key")
+
+
+def test_wrong_context(d):
+    key = keygen(d)
+    src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
+    write(src, data(1000))
+    ctx = ["--id", "drive-file-42", "--revision", "7", "--key-version", "3"]
+    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key] + ctx, EXIT_OK)
+    for bad in (["--id", "drive-file-43", "--revision", "7", "--key-version", "3"],
+                ["--id", "drive-file-42", "--revision", "8", "--key-version", "3"],
+                ["--id", "drive-file-42", "--revision", "7", "--key-version", "2"], []):
+        _, err = expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key] + bad, EXIT_AUTH)
+        check("wrong_context" in err and "--id" in err, err)
+        check(not os.path.exists(dec), "output after a wrong context")
+    expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key] + ctx, EXIT_OK)
+    check(read(dec) == read(src), "right context")
+
+
+def test_tampered_file(d):
+    key = keygen(d)
+    src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
+    plain = data(1_000_000)
+    write(src, plain)
+    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key], EXIT_OK)
+    good = read(enc)
+    chunk = 65536 + 16
+    cases = {
+        "flipped payload byte": (good[:500_000] + bytes([good[500_000] ^ 1]) + good[500_001:], "chunk_invalid"),
+        "flipped header byte": (good[:20] + bytes([good[20] ^ 1]) + good[21:], None),
+        "flipped last byte": (good[:-1] + bytes([good[-1] ^ 0x80]), "chunk_invalid"),
+        "cut at a chunk boundary": (good[:130 + 5 * chunk], "truncated"),
+        "cut inside a chunk": (good[:-100], None),
+        "bytes appended": (good + b"x", "trailing_data"),
+        "header only": (good[:130], "truncated"),
+        "half a header": (good[:60], "truncated"),
+        "empty": (b"", "truncated"),
+        "not coffre": (b"hello world, this is not an envelope" * 10, "bad_magic"),
+    }
+    for what, (bad, code) in cases.items():
+        write(enc, bad)
+        _, err = expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key], EXIT_AUTH)
+        check(code is None or code in err, f"{what}: {err}")
+        check(not os.path.exists(dec) and leftovers(d) == [], f"{what}: output file left")
+    # To stdout: what authenticated before the failure is streamed, and the exit code says it is incomplete.
+    bad = good[:500_000] + bytes([good[500_000] ^ 1]) + good[500_001:]
+    out, err = expect(["decrypt", "--key-file", key], EXIT_AUTH, input=bad)
+    released = ((500_000 - 130) // chunk) * 65536
+    check(out == plain[:released], f"stdout released {len(out)} bytes, expected the {released} that authenticated")
+    check("INCOMPLETE" in err, err)
+
+
+def test_refuses_to_overwrite(d):
+    key = keygen(d)
+    src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
+    write(src, data(1000))
+    write(enc, b"precious")
+    _, err = expect(["encrypt", "-i", src, "-o", enc, "--key-file", key], EXIT_USAGE)
+    check("--force" in err and read(enc) == b"precious", err)
+    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key, "--force"], EXIT_OK)
+    write(dec, b"precious")
+    expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key], EXIT_USAGE)
+    check(read(dec) == b"precious", "decrypt replaced an existing file")
+    expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key, "-f"], EXIT_OK)
+    check(read(dec) == read(src), "--force replaced the file")
+    # A failed decryption with --force leaves the old file alone.
+    write(dec, b"precious")
+    other = keygen(d, "o.key")
+    expect(["decrypt", "-i", enc, "-o", dec, "--key-file", other, "--force"], EXIT_AUTH)
+    check(read(dec) == b"precious", "a failed --force decryption touched the existing file")
+    # In place, with --force: read fully before the rename.
+    expect(["encrypt", "-i", src, "-o", src, "--key-file", key, "--force"], EXIT_OK)
+    expect(["decrypt", "-i", src, "-o", src, "--key-file", key, "--force"], EXIT_OK)
+    check(read(src) == data(1000), "in-place round trip")
+    check(leftovers(d) == [], f"leftovers {leftovers(d)}")
+
+
+def interrupted_run(d, sig, args, feed):
+    """Starts coffre reading from a fifo, feeds `feed`, waits for its temporary file, sends `sig`."""
+    fifo = os.path.join(d, "fifo")
+    os.mkfifo(fifo)
+    out = os.path.join(d, "out")
+    p = subprocess.Popen([COFFRE] + args + ["-i", fifo, "-o", out], stderr=subprocess.PIPE,
+                         start_new_session=True)
+    w = os.open(fifo, os.O_WRONLY)  # blocks until coffre opened it
+    os.write(w, feed)
+    deadline = time.time() + 20
+    while not leftovers(d) and time.time() < deadline and p.poll() is None:
+        time.sleep(0.02)
+    check(leftovers(d), f"no temporary file appeared (exit {p.poll()}, {p.stderr.read() if p.poll() is not None else ''})")
+    time.sleep(0.1)
+    p.send_signal(sig)
+    try:
+        rc = p.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise Failure(f"coffre did not stop on signal {sig}")
+    finally:
+        os.close(w)
+    check(rc == -sig, f"exit status {rc}, expected death by signal {sig}")
+    check(leftovers(d) == [], f"temporary file left after signal {sig}: {leftovers(d)}")
+    check(not os.path.exists(out), f"output file exists after signal {sig}")
+    os.unlink(fifo)
+
+
+def test_interrupted_encrypt(d):
+    key = keygen(d)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        interrupted_run(d, sig, ["encrypt", "--key-file", key], data(100_000))
+
+
+def test_interrupted_decrypt(d):
+    key = keygen(d)
+    src, enc = os.path.join(d, "p"), os.path.join(d, "p.enc")
+    write(src, data(1_000_000))
+    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key], EXIT_OK)
+    ct = read(enc)
+    os.unlink(src)
+    os.unlink(enc)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        interrupted_run(d, sig, ["decrypt", "--key-file", key], ct[:300_000])
+
+
+def test_inspect_json(d):
+    key = keygen(d)
+    src, enc = os.path.join(d, "p"), os.path.join(d, "p.enc")
+    write(src, data(1_000_000))
+    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key, "--chunk-size", "4K", "--key-version", "9"], EXIT_OK)
+    out, _ = expect(["inspect", "--json", enc], EXIT_OK)
+    j = json.loads(out)
+    n = -(-1_000_000 // 4096)
+    want = {"format": "coffre-file", "version": 1, "suite": 1, "key_source": "key", "chunk_size": 4096,
+            "key_version": 9, "argon2id": None, "header_size": 130, "file_size": 130 + 1_000_000 + 16 * n,
+            "chunks": n, "plaintext_size": 1_000_000, "size_consistent": True}
+    check(j == want, f"inspect --json: {j}")
+    out, _ = expect(["inspect", enc], EXIT_OK)
+    for text in (b"chunk size:", b"4096", b"plaintext size:", b"1000000", b"key version:"):
+        check(text in out, f"inspect text lacks {text}: {out}")
+    # From a pipe: same fields.
+    out, _ = expect(["inspect", "--json", "-"], EXIT_OK, input=read(enc))
+    check(json.loads(out) == want, "inspect from a pipe")
+
+    pw = os.path.join(d, "pw")
+    write(pw, b"pw\n")
+    expect(["encrypt", "-i", src, "-o", enc + "2", "--passphrase-file", pw], EXIT_OK)
+    j = json.loads(expect(["inspect", "--json", enc + "2"], EXIT_OK)[0])
+    check(j["key_source"] == "passphrase" and j["header_size"] == 154 and
+          j["argon2id"] == {"opslimit": 3, "memlimit_kib": 262144} and j["plaintext_size"] == 1_000_000, f"{j}")
+
+    write(enc + "3", read(enc)[:130 + 3 * (4096 + 16) + 8])  # no room for the last chunk's tag
+    out, err = expect(["inspect", "--json", enc + "3"], EXIT_AUTH)
+    check(json.loads(out)["size_consistent"] is False and "truncated" in err, err)
+    write(enc + "4", b"not a coffre file at all")
+    _, err = expect(["inspect", enc + "4"], EXIT_AUTH)
+    check("bad_magic" in err, err)
+    expect(["inspect", os.path.join(d, "missing")], EXIT_IO)
+
+
+def test_usage_errors(d):
+    key = keygen(d)
+    src = os.path.join(d, "p")
+    write(src, b"hello")
+    o = os.path.join(d, "o")
+    usage = [
+        [],
+        ["frobnicate"],
+        ["encrypt", "--bogus"],
+        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--passphrase-file", key],
+        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--chunk-size", "10"],
+        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--chunk-size", "2M"],
+        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--revision", "-1"],
+        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--revision", "x"],
+        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--key-version", "4294967296"],
+        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--id", "x" * 1025],
+        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--threads", "-2"],
+        ["keygen", "-o", os.path.join(d, "k2")],
+        ["keygen", "--symmetric"],
+        ["inspect"],
+        ["vectors"],
+        ["vectors", "verify"],
+    ]
+    for args in usage:
+        expect(args, EXIT_USAGE)
+    check(sorted(os.listdir(d)) == ["k.key", "p"], f"files after usage errors: {os.listdir(d)}")
+    # A key file that is not one.
+    bad = os.path.join(d, "bad.key")
+    for content in (b"", b"coffre-key-v1:AAAA\n", b"hello\n", read(key) + read(key)):
+        write(bad, content, 0o600)
+        _, err = expect(["encrypt", "-i", src, "-o", o, "--key-file", bad], EXIT_USAGE)
+        check("not a coffre key file" in err, err)
+    # A key-encrypted file needs --key-file: no passphrase prompt.
+    expect(["encrypt", "-i", src, "-o", o, "--key-file", key], EXIT_OK)
+    _, err = expect(["decrypt", "-i", o], EXIT_USAGE)
+    check("--key-file" in err, err)
+    # Help and version succeed and document the exit codes and streaming.
+    out, _ = expect(["--help"], EXIT_OK)
+    check(b"Exit codes" in out, out)
+    out, _ = expect(["decrypt", "--help"], EXIT_OK)
+    check(b"STREAMED" in out and b"exit code 0" in out, out)
+    out, _ = expect(["--version"], EXIT_OK)
+    check(out.startswith(b"coffre "), out)
+
+
+def test_io_errors(d):
+    key = keygen(d)
+    src = os.path.join(d, "p")
+    write(src, b"hello")
+    expect(["encrypt", "-i", os.path.join(d, "missing"), "-o", os.path.join(d, "o"), "--key-file", key], EXIT_IO)
+    expect(["encrypt", "-i", src, "-o", os.path.join(d, "no", "such", "dir"), "--key-file", key], EXIT_IO)
+    expect(["encrypt", "-i", src, "-o", os.path.join(d, "o"), "--key-file", os.path.join(d, "nokey")], EXIT_IO)
+    expect(["encrypt", "-i", d, "-o", os.path.join(d, "o"), "--key-file", key], EXIT_IO)
+    if os.path.exists("/dev/full"):
+        p = subprocess.run([COFFRE, "encrypt", "-i", src, "--key-file", key], stdout=open("/dev/full", "wb"),
+                           stderr=subprocess.PIPE, start_new_session=True, timeout=60)
+        check(p.returncode == EXIT_IO and b"No space" in p.stderr, f"/dev/full: {p.returncode} {p.stderr!r}")
+    check(sorted(os.listdir(d)) == ["k.key", "p"], f"files after I/O errors: {os.listdir(d)}")
+
+
+def test_refuses_ciphertext_to_terminal(d):
+    key = keygen(d)
+    src = os.path.join(d, "p")
+    write(src, b"hello")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(COFFRE, [COFFRE, "encrypt", "-i", src, "--key-file", key])
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    check(os.waitstatus_to_exitcode(status) == EXIT_USAGE and b"terminal" in out, f"{status} {out!r}")
+
+
+def test_progress_only_on_terminal(d):
+    key = keygen(d)
+    src = os.path.join(d, "p")
+    write(src, data(80 << 20))
+    # stderr is a pipe: no progress bar.
+    _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "c1"), "--key-file", key], EXIT_OK)
+    check(err == "", f"stderr not a terminal, yet: {err!r}")
+    # stderr is a terminal: a progress bar.
+    master, slave = pty.openpty()
+    p = subprocess.Popen([COFFRE, "encrypt", "-i", src, "-o", os.path.join(d, "c2"), "--key-file", key],
+                         stderr=slave, stdout=subprocess.DEVNULL)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    rc = p.wait(timeout=60)
+    check(rc == 0 and b"encrypting [" in seen and b"%" in seen, f"progress: {rc} {seen!r}")
+
+
+def test_vectors_verify(d):
+    out, _ = expect(["vectors", "verify", VECTORS], EXIT_OK)
+    summary = out.decode().strip().splitlines()[-1]
+    check(" 0 failed" in summary and "FAIL" not in out.decode(), summary)
+    check(int(summary.split()[0]) > 50, f"few vectors: {summary}")
+    # One altered vector: that one fails, exit 1.
+    name = sorted(n for n in os.listdir(VECTORS) if n.endswith(".json"))[0]
+    v = json.loads(read(os.path.join(VECTORS, name)))
+    first = v["vectors"][0]
+    first["expect"] = "chunk_duplicated" if first["expect"] != "chunk_duplicated" else "success"
+    write(os.path.join(d, name), json.dumps(v).encode())
+    out, _ = expect(["vectors", "verify", d], EXIT_AUTH)
+    check(out.decode().count("FAIL") == 1 and first["name"] in out.decode(), out)
+    write(os.path.join(d, name), b"{ not json")
+    expect(["vectors", "verify", d], EXIT_AUTH)
+    empty = os.path.join(d, "empty")
+    os.mkdir(empty)
+    expect(["vectors", "verify", empty], EXIT_AUTH)
+    expect(["vectors", "verify", os.path.join(d, "missing")], EXIT_IO)
+
+
+TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
+
+
+def main():
+    global COFFRE, VECTORS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--coffre")
+    ap.add_argument("--vectors")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("cases", nargs="*")
+    a = ap.parse_args()
+    if a.list:
+        print("\n".join(TESTS))
+        return 0
+    COFFRE, VECTORS = os.path.abspath(a.coffre), os.path.abspath(a.vectors)
+    failed = 0
+    for case in a.cases or list(TESTS):
+        with tempfile.TemporaryDirectory(prefix="coffre-cli-") as d:
+            t = time.time()
+            try:
+                TESTS[case](d)
+                print(f"ok    {case} ({time.time() - t:.1f} s)")
+            except Failure as e:
+                failed += 1
+                print(f"FAIL  {case}: {e}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
