@@ -58,7 +58,8 @@ bool ChunkCipher::has_final_prefix(std::uint64_t index, ByteView piece) const no
       crypto_onetimeauth_poly1305_update(&st, piece.data() + block, m - block);
       crypto_onetimeauth_poly1305_update(&st, zeros, (16 - m % 16) % 16);
       std::uint8_t lengths[16], tag[16];
-      for (int i = 0; i < 8; ++i) lengths[i] = static_cast<std::uint8_t>(sizeof keys_.header_mac >> (8 * i));
+      // std::uint64_t: size_t is 32-bit in WebAssembly, where shifting it by 32 or more is undefined.
+      for (int i = 0; i < 8; ++i) lengths[i] = static_cast<std::uint8_t>(std::uint64_t{sizeof keys_.header_mac} >> (8 * i));
       for (int i = 0; i < 8; ++i) lengths[8 + i] = static_cast<std::uint8_t>(std::uint64_t{m} >> (8 * i));
       crypto_onetimeauth_poly1305_update(&st, lengths, sizeof lengths);
       crypto_onetimeauth_poly1305_final(&st, tag);

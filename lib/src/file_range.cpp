@@ -84,12 +84,12 @@ Error FileRangeReader::read(ByteRange plaintext, std::span<const std::uint8_t> f
   if (fetched.size() != want.value().size() || out.size() < plaintext.size()) return Error::invalid_argument;
   if (plaintext.size() == 0) return Error::ok;
 
-  Bytes chunk(s.chunk_size);
+  Bytes chunk(static_cast<std::size_t>(s.chunk_size));
   std::uint64_t first = s.first_chunk(plaintext);
   std::size_t written = 0;
   Error result = Error::ok;
   for (std::uint64_t i = first; i <= s.last_chunk(plaintext); ++i) {
-    ByteView piece = fetched.subspan((i - first) * s.cipher_chunk());
+    ByteView piece = fetched.subspan(static_cast<std::size_t>((i - first) * s.cipher_chunk()));
     piece = piece.first(std::min<std::size_t>(piece.size(), s.cipher_chunk()));
     bool last = i == s.chunk_count - 1;
     if (!s.cipher.open(i, last, piece, chunk.data())) {
@@ -100,8 +100,9 @@ Error FileRangeReader::read(ByteRange plaintext, std::span<const std::uint8_t> f
     std::uint64_t chunk_begin = i * s.chunk_size;
     std::uint64_t from = std::max(plaintext.begin, chunk_begin) - chunk_begin;
     std::uint64_t to = std::min(plaintext.end, chunk_begin + piece.size() - kTagSize) - chunk_begin;
-    std::memcpy(out.data() + written, chunk.data() + from, to - from);
-    written += to - from;
+    auto n = static_cast<std::size_t>(to - from);  // fits: it is part of `out`
+    std::memcpy(out.data() + written, chunk.data() + from, n);
+    written += n;
   }
   sodium_memzero(chunk.data(), chunk.size());
   // All or nothing: a range is released only if every chunk it covers authenticated.

@@ -11,13 +11,30 @@
 namespace coffre {
 
 namespace {
+
+#ifdef __EMSCRIPTEN__
+// libsodium 1.0.18's Emscripten randombytes makes one JS call per byte (and ignores randombytes_set_implementation):
+// fill from crypto.getRandomValues in bulk instead (at most 65536 bytes per call, as Web Crypto requires).
+EM_JS(void, coffre_js_random_fill, (std::uint8_t * buf, std::size_t len), {
+  for (let off = 0; off < len; off += 65536) {
+    globalThis.crypto.getRandomValues(HEAPU8.subarray(buf + off, buf + Math.min(len, off + 65536)));
+  }
+});
+#endif
+
 class SystemRng final : public Rng {
  public:
   void fill(std::span<std::uint8_t> out) override {
+    if (out.empty()) return;
+#ifdef __EMSCRIPTEN__
+    coffre_js_random_fill(out.data(), out.size());
+#else
     (void)init();
     randombytes_buf(out.data(), out.size());
+#endif
   }
 };
+
 }  // namespace
 
 Rng& system_rng() noexcept {
@@ -41,34 +58,9 @@ void DeterministicRng::fill(std::span<std::uint8_t> out) {
   crypto_stream_chacha20_ietf(out.data(), out.size(), nonce, seed_);
 }
 
-#ifdef __EMSCRIPTEN__
-// libsodium 1.0.18's Emscripten randombytes makes one JS call per byte: fill from crypto.getRandomValues in bulk.
-EM_JS(void, coffre_js_random_fill, (std::uint8_t* buf, std::size_t len), {
-  const c = globalThis.crypto;
-  for (let off = 0; off < len; off += 65536) {
-    c.getRandomValues(HEAPU8.subarray(buf + off, buf + Math.min(len, off + 65536)));
-  }
-});
-
-namespace {
-const char* js_random_name() { return "coffre-getRandomValues"; }
-std::uint32_t js_random_u32() {
-  std::uint32_t v;
-  coffre_js_random_fill(reinterpret_cast<std::uint8_t*>(&v), sizeof v);
-  return v;
-}
-void js_random_buf(void* buf, std::size_t size) { coffre_js_random_fill(static_cast<std::uint8_t*>(buf), size); }
-randombytes_implementation js_random = {js_random_name, js_random_u32, nullptr, nullptr, js_random_buf, nullptr};
-}  // namespace
-#endif
 
 Error init() noexcept {
-  static const bool ok = [] {
-#ifdef __EMSCRIPTEN__
-    randombytes_set_implementation(&js_random);
-#endif
-    return sodium_init() >= 0;
-  }();
+  static const bool ok = sodium_init() >= 0;
   return ok ? Error::ok : Error::out_of_memory;
 }
 
