@@ -59,8 +59,14 @@ class Output {
   const std::string& name() const noexcept { return name_; }
   const std::string& temp_path() const noexcept { return temp_; }
 
-  // Starts writeback of what was written so far (regular files), so that the final fsync has less left to do.
-  void start_writeback(std::uint64_t upto) noexcept;
+  // File output is written with O_DIRECT where the file system allows it: the data goes from our buffers to the
+  // disk without a copy into the page cache (the most expensive part of writing here), and the final fsync has
+  // little left to do. Direct writes need buffers and sizes aligned to kDirectAlign; anything else (the last bytes,
+  // a file system that refuses) falls back to ordinary writes.
+  static constexpr std::size_t kDirectAlign = 4096;
+
+  // Writes everything (called by one writer thread).
+  Status write(const std::uint8_t* data, std::size_t size);
   // File: fsync, rename to the final name (never over an existing file unless `force`), fsync the directory.
   Status commit();
   // File: close and remove the temporary file. Nothing appears under the final name.
@@ -73,7 +79,12 @@ class Output {
   std::string name_;   // what the user named
   std::string final_;  // the path to rename to
   std::string temp_;
+  bool direct_ = false;
+  std::uint64_t written_ = 0;
   std::uint64_t synced_ = 0;
+
+  void drop_direct() noexcept;
+  void start_writeback() noexcept;
 };
 
 }  // namespace coffre::cli

@@ -48,8 +48,8 @@ Status write_new_key_file(const std::string& path) {
   Output out;
   if (Status s = out.open(path, /*force=*/false); !s.ok()) return s;
   auto comment = reinterpret_cast<const std::uint8_t*>(kHeaderComment.data());
-  if (Status s = write_all(out.fd(), comment, kHeaderComment.size(), path); !s.ok()) return s;
-  if (Status s = write_all(out.fd(), l.data(), l.size(), path); !s.ok()) return s;
+  if (Status s = out.write(comment, kHeaderComment.size()); !s.ok()) return s;
+  if (Status s = out.write(l.data(), l.size()); !s.ok()) return s;
   return out.commit();
 }
 

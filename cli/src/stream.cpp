@@ -4,7 +4,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdlib>
+#include <new>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -17,10 +20,13 @@ namespace coffre::cli {
 namespace {
 
 constexpr std::size_t kSlots = 2;
-constexpr std::uint64_t kWritebackEvery = 64u << 20;
+
+struct FreeDeleter {
+  void operator()(std::uint8_t* p) const noexcept { std::free(p); }
+};
 
 struct Slot {
-  std::unique_ptr<std::uint8_t[]> data;
+  std::unique_ptr<std::uint8_t, FreeDeleter> data;  // aligned for O_DIRECT
   std::size_t capacity = 0;
   std::size_t size = 0;
   bool eof = false;
@@ -32,8 +38,10 @@ class SlotQueue {
  public:
   SlotQueue(std::size_t slots, std::size_t capacity) : slots_(slots) {
     for (Slot& s : slots_) {
-      s.data.reset(new std::uint8_t[capacity]);  // not zero-filled: pages are touched only when used
-      s.capacity = capacity;
+      // Not zero-filled: pages are touched only when used.
+      s.capacity = (capacity + Output::kDirectAlign - 1) / Output::kDirectAlign * Output::kDirectAlign;
+      s.data.reset(static_cast<std::uint8_t*>(std::aligned_alloc(Output::kDirectAlign, s.capacity)));
+      if (!s.data) throw std::bad_alloc();
       free_.push_back(&s);
     }
   }
@@ -99,19 +107,13 @@ void reader_thread(std::shared_ptr<SlotQueue> q, int fd, std::string name, std::
 
 void writer_thread(std::shared_ptr<SlotQueue> q, Output* out) {
   signals::block_in_this_thread();
-  std::uint64_t total = 0, next_writeback = kWritebackEvery;
   for (;;) {
     Slot* s = q->take_filled();
     if (!s) break;
-    Status st = write_all(out->fd(), s->data.get(), s->size, out->name());
+    Status st = out->write(s->data.get(), s->size);
     if (!st.ok()) {
       q->close(std::move(st));
       break;
-    }
-    total += s->size;
-    if (total >= next_writeback) {
-      out->start_writeback(total);
-      next_writeback = total + kWritebackEvery;
     }
     bool eof = s->eof;
     q->put_free(s);
@@ -123,7 +125,13 @@ void writer_thread(std::shared_ptr<SlotQueue> q, Output* out) {
 
 Status run_stream(Input& in, Output& out, const StreamPlan& plan, Progress& progress, const BlockStep& step) {
   auto rq = std::make_shared<SlotQueue>(kSlots, plan.block);
-  auto wq = std::make_shared<SlotQueue>(kSlots, plan.out_capacity);
+  // File output: every write but the last is a multiple of kDirectAlign from an aligned buffer (O_DIRECT); the
+  // bytes past the last aligned boundary move to the front of the next buffer (`carry`). Standard output gets every
+  // byte at once: decrypted plaintext is streamed chunk by chunk.
+  const std::size_t align = out.is_stdout() ? 1 : Output::kDirectAlign;
+  std::vector<std::uint8_t> carry;
+  carry.reserve(align);
+  auto wq = std::make_shared<SlotQueue>(kSlots, plan.out_capacity + align);
   std::thread reader(reader_thread, rq, in.release(), in.name(), plan.block);
   std::thread writer(writer_thread, wq, &out);
 
@@ -141,9 +149,15 @@ Status run_stream(Input& in, Output& out, const StreamPlan& plan, Progress& prog
       result = wq->status();
       break;
     }
-    o->size = 0;
-    result = step({s->data.get(), s->size}, s->eof, {o->data.get(), o->capacity}, o->size);
+    std::copy(carry.begin(), carry.end(), o->data.get());
+    std::size_t produced = 0;
+    result = step({s->data.get(), s->size}, s->eof, {o->data.get() + carry.size(), o->capacity - carry.size()},
+                  produced);
+    o->size = carry.size() + produced;
     o->eof = s->eof || !result.ok();
+    std::size_t tail = o->eof ? 0 : o->size % align;
+    carry.assign(o->data.get() + o->size - tail, o->data.get() + o->size);
+    o->size -= tail;
     wq->put_filled(o);
     progress.advance(s->size);
     bool eof = s->eof;
@@ -155,6 +169,7 @@ Status run_stream(Input& in, Output& out, const StreamPlan& plan, Progress& prog
     }
   }
   progress.clear();
+  sodium_memzero(carry.data(), carry.size());
 
   // The writer writes what it was given (for a file that is about to be discarded, too: it must be done with the
   // descriptor before the caller closes it), then stops.
