@@ -10,11 +10,12 @@
 //   C ABI   coffre_encryptor_update/_decryptor_update on 4 MiB heap buffers, 64 KiB chunks (the library's own cost,
 //           as in bench/file_envelope_bench.cpp); coffre_document_seal/_open of 100-byte messages.
 //   raw     libsodium's crypto_aead_xchacha20poly1305_ietf_{en,de}crypt_detached over the same 64 KiB chunks at the
-//           same heap addresses (32-byte AD, counter nonce), and over 100-byte messages with a nonce from
-//           randombytes_buf (what the document envelope draws) or a counter. Needs the module to export
-//           _crypto_aead_xchacha20poly1305_ietf_encrypt_detached, _crypto_aead_xchacha20poly1305_ietf_decrypt_detached
-//           and _randombytes_buf (a benchmark build of wasm/CMakeLists.txt); without them only the envelope
-//           figures are printed and "raw": false.
+//           same heap addresses (32-byte AD, counter nonce), and over 100-byte messages with a random nonce
+//           (crypto.getRandomValues on the heap, as a JS user of the module would; the envelope's system RNG is the
+//           same call) or a counter. Needs the module to export _crypto_aead_xchacha20poly1305_ietf_encrypt_detached
+//           and _crypto_aead_xchacha20poly1305_ietf_decrypt_detached (a benchmark build:
+//           -DCOFFRE_WASM_EXTRA_EXPORTS=..., see scripts/bench.sh); without them only the envelope figures are
+//           printed and "raw": false.
 //   JS API  the package's FileEncryptor/FileDecryptor (Uint8Array in, Uint8Array out: copies across the heap) and
 //           sealDocument/openDocument.
 //
@@ -50,8 +51,7 @@ const HEADER = 130; // file header with a raw key (docs/SPEC.md 5.1)
 const size = args.sizeMib << 20;
 const nchunks = Math.max(1, Math.ceil(size / CHUNK));
 const hasRaw = typeof m._crypto_aead_xchacha20poly1305_ietf_encrypt_detached === 'function' &&
-  typeof m._crypto_aead_xchacha20poly1305_ietf_decrypt_detached === 'function' &&
-  typeof m._randombytes_buf === 'function';
+  typeof m._crypto_aead_xchacha20poly1305_ietf_decrypt_detached === 'function';
 
 // --------------------------------------------------------------------------------------------------------------
 // Heap helpers (pointers survive memory growth, views do not: always read m.HEAPU8 afresh).
@@ -291,7 +291,7 @@ const jsOpen = () => {
 // Raw: nonce || ct || tag in one heap buffer.
 const rawMsgSeal = () => {
   for (let i = 0; i < N; i++) {
-    m._randombytes_buf(boxP, 24);
+    globalThis.crypto.getRandomValues(m.HEAPU8.subarray(boxP, boxP + 24));
     m._crypto_aead_xchacha20poly1305_ietf_encrypt_detached(boxP + 24, boxP + 24 + MSG, 0, msgP, BigInt(MSG), adP, 32n,
       0, boxP, rawKeyP);
   }
@@ -366,8 +366,8 @@ line('open (C ABI) vs raw', f0(perS('open')), f0(raw.open), `${f3(q.open)}x`);
 line('seal, JS API vs C ABI', f0(perS('js_seal')), f0(perS('seal')), `${f3(median(DR.js_seal))}x`);
 line('open, JS API vs C ABI', f0(perS('js_open')), f0(perS('open')), `${f3(median(DR.js_open))}x`);
 if (!hasRaw) {
-  console.log('  (no raw peer: the module does not export _crypto_aead_xchacha20poly1305_ietf_encrypt_detached,\n' +
-    '   _crypto_aead_xchacha20poly1305_ietf_decrypt_detached and _randombytes_buf)');
+  console.log('  (no raw peer: the module does not export _crypto_aead_xchacha20poly1305_ietf_encrypt_detached and\n' +
+    '   _crypto_aead_xchacha20poly1305_ietf_decrypt_detached: build it with -DCOFFRE_WASM_EXTRA_EXPORTS)');
 }
 const num = (x, d) => (Number.isFinite(x) ? Number(x.toFixed(d)) : null);
 console.log(JSON.stringify({

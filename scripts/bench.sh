@@ -9,8 +9,9 @@
 #           /usr/bin/time, runs alternating coffre/age, medians. Output to a file on disk (coffre fsyncs, age does
 #           not: also shown is "age + sync FILE"), to a file on tmpfs, and to standard output (/dev/null).
 #   wasm    node bench/wasm_bench.mjs against the JS package's WebAssembly module (bindings/js/dist), if built:
-#           file envelope vs raw XChaCha20-Poly1305 of the same wasm build (a private relink of build-wasm's archives
-#           with three extra exports, in $BENCH_BUILD_DIR/wasm-bench), documents, and the JS API's overhead.
+#           file envelope vs raw XChaCha20-Poly1305 of the same wasm build (a variant built with
+#           -DCOFFRE_WASM_EXTRA_EXPORTS, put in a copy of the package under $BENCH_BUILD_DIR/wasm-bench), documents,
+#           and the JS API's overhead.
 #
 # Environment:
 #   BENCH_BUILD_DIR  native Release build directory      (default: build-bench)
@@ -22,8 +23,7 @@
 #                    (default: /var/tmp/coffre-bench, on disk; outputs "on disk" go there too)
 #   BENCH_TMPFS_DIR  a tmpfs for the "tmpfs" outputs      (default: /dev/shm; removed at the end)
 #   BENCH_WASM_MIB   wasm file envelope size              (default: 64)
-#   BENCH_WASM_BUILD_DIR  scripts/build-wasm.sh's build directory, relinked with the raw exports for the wasm
-#                    raw peer (default: build-wasm; the shipped module is not touched)
+#   BENCH_WASM_BUILD_DIR  build directory of the benchmark wasm variant (default: build-wasm-bench)
 #
 # The machine is shared and noisy: only the ratios measured side by side in one run mean something; absolute
 # figures swing 10-30% between runs. Never turn these into timed test assertions.
@@ -38,7 +38,7 @@ cli_mib=${BENCH_CLI_MIB:-1024}
 data=${BENCH_DATA_DIR:-/var/tmp/coffre-bench}
 tmpfs_root=${BENCH_TMPFS_DIR:-/dev/shm}
 wasm_mib=${BENCH_WASM_MIB:-64}
-wasm_build=${BENCH_WASM_BUILD_DIR:-$root/build-wasm}
+wasm_bench_build=${BENCH_WASM_BUILD_DIR:-$root/build-wasm-bench}
 
 sections=("$@")
 [ ${#sections[@]} -eq 0 ] && sections=(native cli wasm)
@@ -230,24 +230,23 @@ if want wasm; then
   js=$root/bindings/js/dist
   pkg=$js
   if [ -f "$js/index.js" ] && [ -f "$js/wasm/coffre.wasm" ]; then
-    # The raw peer needs libsodium's XChaCha20-Poly1305 and randombytes_buf exported from the SAME wasm build. The
-    # shipped module exports only coffre.h; so, if scripts/build-wasm.sh left its build directory, relink its
-    # archives with the link command CMake used plus three exports, into a private copy of the package.
-    link=$wasm_build/wasm/CMakeFiles/coffre_wasm.dir/link.txt
-    raw_exports=_crypto_aead_xchacha20poly1305_ietf_encrypt_detached,_crypto_aead_xchacha20poly1305_ietf_decrypt_detached,_randombytes_buf
-    if [ -f "$link" ] && command -v em++ >/dev/null; then
-      variant=$build/wasm-bench
-      rm -rf "$variant" && mkdir -p "$variant" && cp -r "$js" "$variant/dist"
-      cmd=$(sed -e "s|-sEXPORTED_FUNCTIONS=\([^ ]*\)|-sEXPORTED_FUNCTIONS=\1,$raw_exports|" \
-        -e "s| -o coffre.mjs | -o $variant/dist/wasm/coffre.mjs |" "$link")
-      if (cd "$wasm_build/wasm" && set -f && eval "$cmd") >&2; then
+    # The raw peer needs libsodium's XChaCha20-Poly1305 exported from the SAME wasm build. The shipped module exports
+    # only coffre.h: build a benchmark variant (wasm/CMakeLists.txt's COFFRE_WASM_EXTRA_EXPORTS) in its own build
+    # directory and put it in a private copy of the package. The shipped module is not touched.
+    raw_exports="_crypto_aead_xchacha20poly1305_ietf_encrypt_detached;_crypto_aead_xchacha20poly1305_ietf_decrypt_detached"
+    if command -v emcmake >/dev/null && grep -q COFFRE_WASM_EXTRA_EXPORTS "$root/wasm/CMakeLists.txt"; then
+      log "== wasm: building the benchmark variant in $wasm_bench_build (first time ~1 min)"
+      if src=$("$root/scripts/fetch-libsodium-source.sh" "$root/.deps") &&
+        emcmake cmake -S "$root" -B "$wasm_bench_build" -DCMAKE_BUILD_TYPE=Release -DCOFFRE_LIBSODIUM_SRC="$src" \
+          -DCOFFRE_WASM_EXTRA_EXPORTS="$raw_exports" >/dev/null &&
+        cmake --build "$wasm_bench_build" --target coffre_wasm -j"$(nproc)" >/dev/null; then
+        variant=$build/wasm-bench
+        rm -rf "$variant" && mkdir -p "$variant" && cp -r "$js" "$variant/dist"
+        cp "$wasm_bench_build/wasm/coffre.mjs" "$wasm_bench_build/wasm/coffre.wasm" "$variant/dist/wasm/"
         pkg=$variant/dist
-        if ! cmp -s "$wasm_build/wasm/coffre.wasm" "$js/wasm/coffre.wasm"; then
-          log "== wasm: note: $js/wasm/coffre.wasm differs from $wasm_build/wasm/coffre.wasm (package not rebuilt?)"
-        fi
-        log "== wasm: benchmark variant = $wasm_build archives + raw exports -> $pkg"
+        log "== wasm: benchmark variant (package JS + module with raw exports) -> $pkg"
       else
-        log "== wasm: relinking with raw exports failed: envelope figures only"
+        log "== wasm: building the benchmark variant failed: envelope figures only, from the shipped module"
       fi
     fi
     log "== wasm: node bench/wasm_bench.mjs --size-mib $wasm_mib --runs $runs ($(node --version))"
