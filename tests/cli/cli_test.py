@@ -133,6 +133,9 @@ def test_roundtrip_pipes(d):
     out, _ = expect(["decrypt", "-i", "-", "-o", "-", "--key-file", key, "--id", "file-1", "--revision", "4"],
                     EXIT_OK, input=ct)
     check(out == plain, "pipe round trip")
+    out, _ = expect(["decrypt", "--threads", "1", "--key-file", key, "--id", "file-1", "--revision", "4"],
+                    EXIT_OK, input=ct)
+    check(out == plain, "one thread")
     # A pipeline of two processes, through the OS pipe (not a buffered Python input).
     cmd = (f"'{COFFRE}' encrypt --key-file '{key}' --chunk-size 4096 | '{COFFRE}' decrypt --key-file '{key}'")
     p = subprocess.run(["sh", "-c", cmd], input=plain, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60,
@@ -399,6 +402,13 @@ def test_inspect_json(d):
     _, err = expect(["inspect", enc + "4"], EXIT_AUTH)
     check("bad_magic" in err, err)
     expect(["inspect", os.path.join(d, "missing")], EXIT_IO)
+    # A document envelope (from the vectors): its own fields.
+    docs = json.loads(read(os.path.join(VECTORS, "document.json")))["vectors"]
+    doc = next(v for v in docs if v["expect"] == "success")
+    write(enc + "5", bytes.fromhex(doc["ciphertext"]))
+    j = json.loads(expect(["inspect", "--json", enc + "5"], EXIT_OK)[0])
+    check(j["format"] == "coffre-document" and j["key_version"] == doc["context"]["key_version"] and
+          j["plaintext_size"] == len(bytes.fromhex(doc["ciphertext"])) - 102, f"document: {j}")
 
 
 def test_usage_errors(d):
