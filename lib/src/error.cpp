@@ -33,6 +33,8 @@ constexpr std::array<ErrorText, kErrorCount> kErrors = {{
     {"bad_state", "The stream already finished or failed; start a new one."},
     {"io_error", "Reading or writing a file failed."},
     {"out_of_memory", "Secure memory could not be allocated."},
+    {"public_key_invalid", "This public key is malformed or unsafe to encrypt to; ask its owner for their key again."},
+    {"kem_ciphertext_invalid", "The key-encapsulation ciphertext is malformed or forged; no key was derived."},
 }};
 
 const ErrorText* lookup(Error e) noexcept {

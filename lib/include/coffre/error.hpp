@@ -29,8 +29,10 @@ enum class [[nodiscard]] Error : int {
   bad_state = 18,
   io_error = 19,
   out_of_memory = 20,
+  public_key_invalid = 21,
+  kem_ciphertext_invalid = 22,
 };
-inline constexpr int kErrorCount = 21;
+inline constexpr int kErrorCount = 23;
 
 // Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
 std::string_view error_code(Error e) noexcept;
