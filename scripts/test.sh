@@ -19,6 +19,9 @@ build/vectors/coffre_vectors_gen "$tmp"
 diff -r -q --exclude=README.md --exclude=CMakeLists.txt --exclude=src "$tmp" vectors
 build/cli/coffre vectors verify vectors
 
+step "X-Wing: byte-compatibility with libsodium 1.0.22 (npm libsodium-wrappers-sumo), both ways"
+scripts/test-xwing-crosscheck.sh build
+
 step "sanitizers: ASan + UBSan build of the test suite"
 scripts/build-native.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCOFFRE_SANITIZE=ON -DCOFFRE_BUILD_BENCH=OFF
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j"$jobs"

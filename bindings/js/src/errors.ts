@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'bad_state'
   | 'io_error'
   | 'out_of_memory'
+  | 'public_key_invalid'
+  | 'kem_ciphertext_invalid'
   | 'unknown';
 
 /**

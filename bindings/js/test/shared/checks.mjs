@@ -141,7 +141,8 @@ function heapContains(internals, needle) {
 const CODES = ['ok', 'invalid_argument', 'bad_magic', 'wrong_envelope_type', 'unsupported_version',
   'unsupported_suite', 'malformed_header', 'wrong_key', 'wrong_context', 'header_tampered', 'payload_invalid',
   'chunk_invalid', 'chunk_out_of_order', 'chunk_duplicated', 'truncated', 'trailing_data', 'empty_chunk',
-  'range_out_of_bounds', 'bad_state', 'io_error', 'out_of_memory'];
+  'range_out_of_bounds', 'bad_state', 'io_error', 'out_of_memory', 'public_key_invalid',
+  'kem_ciphertext_invalid'];
 
 /** The checks: [{ name, run }], each `run` async and throwing on failure. */
 export function checks(lib, { internals, seed = 1 } = {}) {
