@@ -237,6 +237,34 @@ def test_passphrase_typed_on_terminal(d):
     check(not os.path.exists(os.path.join(d, "c2")), "output after mismatched passphrases")
 
 
+def test_interrupted_prompt_restores_echo(d):
+    """Ctrl-C at the passphrase prompt (echo off) gives the terminal its echo back."""
+    import termios
+    src = os.path.join(d, "p")
+    write(src, b"hello")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(COFFRE, [COFFRE, "encrypt", "-i", src, "-o", os.path.join(d, "c")])
+    transcript = b""
+    while not transcript.rstrip().endswith(b":"):
+        r, _, _ = select.select([fd], [], [], 10)
+        check(r, f"no prompt: {transcript!r}")
+        transcript += os.read(fd, 100)
+    check(not termios.tcgetattr(fd)[3] & termios.ECHO, "echo is on at the prompt")
+    os.write(fd, b"\x03")  # the terminal sends SIGINT to its foreground process
+    for _ in range(200):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        raise Failure("coffre ignored Ctrl-C at the prompt")
+    check(os.waitstatus_to_exitcode(status) == -signal.SIGINT, f"status {status}")
+    check(termios.tcgetattr(fd)[3] & termios.ECHO, "echo still off after Ctrl-C")
+    check(sorted(os.listdir(d)) == ["p"], f"files {os.listdir(d)}")
+
+
 def test_wrong_key(d):
     key, other = keygen(d), keygen(d, "other.key")
     src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
