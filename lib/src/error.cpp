@@ -35,6 +35,19 @@ constexpr std::array<ErrorText, kErrorCount> kErrors = {{
     {"out_of_memory", "Secure memory could not be allocated."},
     {"public_key_invalid", "This public key is malformed or unsafe to encrypt to; ask its owner for their key again."},
     {"kem_ciphertext_invalid", "The key-encapsulation ciphertext is malformed or forged; no key was derived."},
+    {"signature_invalid", "An Ed25519 signature does not verify: the data was forged or modified."},
+    {"log_rollback", "The store served an older device list than this device already verified; refusing to go back."},
+    {"log_fork", "The store served a device list that differs from the one this device verified."},
+    {"log_broken_chain", "The device list has dropped, reordered or inserted entries."},
+    {"log_invalid", "A device-list entry is malformed or breaks the rules of the list."},
+    {"device_not_enrolled", "This device is not, or no longer, in the account's device list."},
+    {"enrollment_expired", "The enrollment request has expired; start a new one on the new device."},
+    {"enrollment_replayed", "This enrollment request was already used; start a new one on the new device."},
+    {"enrollment_invalid", "An enrollment message does not match the exchange it belongs to."},
+    {"recovery_phrase_invalid", "The recovery phrase is not 24 valid words, or one of them is mistyped."},
+    {"not_found", "No such object in the store or the local state."},
+    {"already_exists", "Refusing to replace something that already exists."},
+    {"wrap_invalid", "A sealed key does not open: modified, or meant for another device or epoch."},
 }};
 
 const ErrorText* lookup(Error e) noexcept {

@@ -22,6 +22,19 @@ export type ErrorCode =
   | 'out_of_memory'
   | 'public_key_invalid'
   | 'kem_ciphertext_invalid'
+  | 'signature_invalid'
+  | 'log_rollback'
+  | 'log_fork'
+  | 'log_broken_chain'
+  | 'log_invalid'
+  | 'device_not_enrolled'
+  | 'enrollment_expired'
+  | 'enrollment_replayed'
+  | 'enrollment_invalid'
+  | 'recovery_phrase_invalid'
+  | 'not_found'
+  | 'already_exists'
+  | 'wrap_invalid'
   | 'unknown';
 
 /**

@@ -31,8 +31,21 @@ enum class [[nodiscard]] Error : int {
   out_of_memory = 20,
   public_key_invalid = 21,
   kem_ciphertext_invalid = 22,
+  signature_invalid = 23,
+  log_rollback = 24,
+  log_fork = 25,
+  log_broken_chain = 26,
+  log_invalid = 27,
+  device_not_enrolled = 28,
+  enrollment_expired = 29,
+  enrollment_replayed = 30,
+  enrollment_invalid = 31,
+  recovery_phrase_invalid = 32,
+  not_found = 33,
+  already_exists = 34,
+  wrap_invalid = 35,
 };
-inline constexpr int kErrorCount = 23;
+inline constexpr int kErrorCount = 36;
 
 // Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
 std::string_view error_code(Error e) noexcept;

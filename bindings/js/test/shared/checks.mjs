@@ -142,7 +142,7 @@ const CODES = ['ok', 'invalid_argument', 'bad_magic', 'wrong_envelope_type', 'un
   'unsupported_suite', 'malformed_header', 'wrong_key', 'wrong_context', 'header_tampered', 'payload_invalid',
   'chunk_invalid', 'chunk_out_of_order', 'chunk_duplicated', 'truncated', 'trailing_data', 'empty_chunk',
   'range_out_of_bounds', 'bad_state', 'io_error', 'out_of_memory', 'public_key_invalid',
-  'kem_ciphertext_invalid'];
+  'kem_ciphertext_invalid', 'signature_invalid', 'log_rollback', 'log_fork', 'log_broken_chain', 'log_invalid', 'device_not_enrolled', 'enrollment_expired', 'enrollment_replayed', 'enrollment_invalid', 'recovery_phrase_invalid', 'not_found', 'already_exists', 'wrap_invalid'];
 
 /** The checks: [{ name, run }], each `run` async and throwing on failure. */
 export function checks(lib, { internals, seed = 1 } = {}) {
