@@ -11,17 +11,27 @@ void absorb_frame(crypto_generichash_state& st, ByteView bytes) noexcept {
   crypto_generichash_update(&st, len, sizeof len);
   crypto_generichash_update(&st, bytes.data(), bytes.size());
 }
-}  // namespace
 
-void kdf(std::span<std::uint8_t> out, const SecretBytes& key, std::string_view label,
-         std::initializer_list<ByteView> parts) noexcept {
+void absorb_all(std::span<std::uint8_t> out, std::span<const std::uint8_t> key, std::string_view label,
+                std::initializer_list<ByteView> parts) noexcept {
   crypto_generichash_state st;
-  auto k = key.reveal();
-  crypto_generichash_init(&st, k.data(), k.size(), out.size());
+  crypto_generichash_init(&st, key.data(), key.size(), out.size());
   absorb_frame(st, as_bytes(label));
   for (ByteView p : parts) absorb_frame(st, p);
   crypto_generichash_final(&st, out.data(), out.size());
   sodium_memzero(&st, sizeof st);
+}
+}  // namespace
+
+void kdf(std::span<std::uint8_t> out, const SecretBytes& key, std::string_view label,
+         std::initializer_list<ByteView> parts) noexcept {
+  absorb_all(out, key.reveal(), label, parts);
+}
+
+std::array<std::uint8_t, 32> hash(std::string_view label, std::initializer_list<ByteView> parts) noexcept {
+  std::array<std::uint8_t, 32> out{};
+  absorb_all(out, {}, label, parts);
+  return out;
 }
 
 Result<SecretBytes> kdf_key(const SecretBytes& key, std::string_view label, std::initializer_list<ByteView> parts,

@@ -5,6 +5,7 @@
 
 #include <coffre/secret.hpp>
 
+#include <array>
 #include <initializer_list>
 #include <string_view>
 
@@ -23,6 +24,9 @@ inline constexpr std::string_view file_payload = "coffre/v1/file/payload";
 // Writes out.size() bytes (16..64) of KDF output.
 void kdf(std::span<std::uint8_t> out, const SecretBytes& key, std::string_view label,
          std::initializer_list<ByteView> parts) noexcept;
+
+// Unkeyed hash H(label, p1..pn) = BLAKE2b-256(frame(label) || frame(p1) || ...), docs/SPEC.md section 9.
+std::array<std::uint8_t, 32> hash(std::string_view label, std::initializer_list<ByteView> parts) noexcept;
 
 // The same, into a new secret buffer of `size` bytes (a derived key).
 Result<SecretBytes> kdf_key(const SecretBytes& key, std::string_view label, std::initializer_list<ByteView> parts,

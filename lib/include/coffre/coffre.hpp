@@ -7,6 +7,8 @@
 #include <coffre/file.hpp>
 #include <coffre/random.hpp>
 #include <coffre/secret.hpp>
+#include <coffre/signing.hpp>
+#include <coffre/xwing.hpp>
 
 namespace coffre {
 // Initializes libsodium; idempotent and thread-safe. Every entry point calls it, so users need not.
