@@ -200,7 +200,10 @@ int cmd_decrypt(const CryptArgs& a) {
   plan.block = round_down(target_block(), cc);
   plan.out_capacity = plan.block + cc;
   std::uint64_t released = 0;
-  Progress progress("decrypting", in.size() ? std::optional(*in.size() - head.size) : std::nullopt);
+  // No bar over plaintext printed on the same terminal.
+  bool plaintext_on_tty = out.is_stdout() && isatty(STDOUT_FILENO);
+  Progress progress("decrypting",
+                    in.size() && !plaintext_on_tty ? std::optional(*in.size() - head.size) : std::nullopt);
   Status s = run_stream(in, out, plan, progress,
                         [&](std::span<const std::uint8_t> block, bool eof, std::span<std::uint8_t> dst,
                             std::size_t& written) -> Status {
