@@ -137,7 +137,7 @@ if want cli; then
   cat "$plain" "$data/in.coffre" "$data/in.age" >/dev/null  # page cache
   sync
 
-  declare -A T M  # T[name]="t1 t2 ...", M[name]="rss1 rss2 ..." (KiB)
+  declare -A T M U  # T[name]="t1 t2 ...", M[name]="rss1 rss2 ..." (KiB), U[name]="cpu1 ..." (user+sys s)
   tf=$(mktemp)
   # measure NAME CMD...: outputs removed and dirty pages flushed first (outside the timing), stdout to /dev/null.
   measure() {
@@ -146,9 +146,11 @@ if want cli; then
     sync
     local t0 t1 e m
     t0=$(date +%s%N)
-    /usr/bin/time -f '%e %M' -o "$tf" "$@" >/dev/null
+    /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >/dev/null
     t1=$(date +%s%N)
-    read -r e m <"$tf"
+    local u sy
+    read -r e m u sy <"$tf"
+    U[$name]="${U[$name]:-} $(awk -v a="$u" -v b="$sy" 'BEGIN {printf "%.2f", a + b}')"
     # wall time from the clock around /usr/bin/time (ms resolution; %e only has 10 ms), RSS from /usr/bin/time
     t=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
     T[$name]="${T[$name]:-} $t"
@@ -196,11 +198,17 @@ if want cli; then
     # shellcheck disable=SC2086
     cm=$(max ${M[coffre_$name]}); am=$(max ${M[$aname]})
     local speed verdict
-    speed=$(ratio "$at" "$ct")  # > 1: coffre faster
+    # > 1: coffre faster. The median of the per-round ratios (both measured back to back), which drifting load on a
+    # shared machine disturbs less than the ratio of the two medians.
+    # shellcheck disable=SC2086
+    speed=$(paste <(printf '%s\n' ${T[$aname]}) <(printf '%s\n' ${T[coffre_$name]}) |
+      awk '{printf "%.6f\n", $1 / $2}' | sort -g |
+      awk '{v[NR]=$1} END {if (NR%2) printf "%.3f", v[(NR+1)/2]; else printf "%.3f", (v[NR/2]+v[NR/2+1])/2}')
     if ge "$speed" 1.0; then verdict=met; else verdict=MISSED; fi
     [ "${3:-}" != "" ] && verdict=info
     row "cli $label: s (MB/s)" "$ct ($(mbps "$mb" "$ct"))" "$at ($(mbps "$mb" "$at"))" "$speed" "> 1 (faster)" "$verdict"
-    rss_rows+=("$label|$((cm / 1024))|$((am / 1024))")
+    # shellcheck disable=SC2086
+    rss_rows+=("$label|$((cm / 1024))|$((am / 1024))|$(median ${U[coffre_$name]})|$(median ${U[$aname]})")
     log "   $label: coffre$(tr -s ' ' <<<"${T[coffre_$name]}") s; $aname$(tr -s ' ' <<<"${T[$aname]}") s"
   }
   rss_rows=()
@@ -217,7 +225,7 @@ if want cli; then
   cli_row dec_stdout_t1 "decrypt -> stdout, --threads 1" age_dec_stdout
   peak=0
   for r in "${rss_rows[@]}"; do
-    IFS='|' read -r _ c _ <<<"$r"
+    IFS='|' read -r _ c _ _ _ <<<"$r"
     ((c > peak)) && peak=$c
   done
   if ((peak <= 32)); then v=met; else v=MISSED; fi
@@ -279,7 +287,8 @@ fi
 # ---------------------------------------------------------------------------------------------------------------
 echo
 echo "coffre benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "(ratio = coffre speed / peer speed; medians of $runs rounds; the machine is noisy: ratios only)"
+echo "(ratio = coffre speed / peer speed, median of the per-round ratios; times and MB/s are medians of $runs rounds;"
+echo " the machine is noisy: ratios only)"
 printf '%-48s %18s %18s %8s %14s %s\n' "what" "coffre" "peer" "ratio" "target" "verdict"
 for r in "${summary[@]}"; do
   IFS='|' read -r a b c d e f <<<"$r"
@@ -287,10 +296,10 @@ for r in "${summary[@]}"; do
 done
 if want cli; then
   echo
-  echo "cli peak RSS (MiB, max over runs)"
-  printf '%-40s %8s %8s\n' "" "coffre" "age"
+  echo "cli peak RSS (MiB, max over runs) and CPU time (user+sys seconds, median)"
+  printf '%-40s %10s %10s %12s %12s\n' "" "coffre RSS" "age RSS" "coffre CPU" "age CPU"
   for r in "${rss_rows[@]}"; do
-    IFS='|' read -r a b c <<<"$r"
-    printf '%-40s %8s %8s\n' "$a" "$b" "$c"
+    IFS='|' read -r a b c d e <<<"$r"
+    printf '%-40s %10s %10s %12s %12s\n' "$a" "$b" "$c" "$d" "$e"
   done
 fi
