@@ -23,6 +23,8 @@
 #                    (default: /var/tmp/coffre-bench, on disk; outputs "on disk" go there too)
 #   BENCH_TMPFS_DIR  a tmpfs for the "tmpfs" outputs      (default: /dev/shm; removed at the end)
 #   BENCH_WASM_MIB   wasm file envelope size              (default: 64)
+#   BENCH_QUIET      before each CLI round, wait until less than this fraction of the machine is busy
+#                    (default: 0.25), for at most BENCH_QUIET_WAIT seconds (default: 120); the reading is logged
 #   BENCH_WASM_BUILD_DIR  build directory of the benchmark wasm variant (default: build-wasm-bench)
 #
 # The machine is shared and noisy: only the ratios measured side by side in one run mean something; absolute
@@ -38,6 +40,8 @@ cli_mib=${BENCH_CLI_MIB:-1024}
 data=${BENCH_DATA_DIR:-/var/tmp/coffre-bench}
 tmpfs_root=${BENCH_TMPFS_DIR:-/dev/shm}
 wasm_mib=${BENCH_WASM_MIB:-64}
+quiet=${BENCH_QUIET:-0.25}
+quiet_wait=${BENCH_QUIET_WAIT:-120}
 wasm_bench_build=${BENCH_WASM_BUILD_DIR:-$root/build-wasm-bench}
 
 sections=("$@")
@@ -52,6 +56,25 @@ for s in "${sections[@]}"; do
 done
 
 log() { printf '%s\n' "$*" >&2; }
+
+# Fraction of all cores busy over the next half second (other engineers' builds and tests share this machine).
+busy() {
+  local a b
+  read -r -a a < <(grep '^cpu ' /proc/stat)
+  sleep 0.5
+  read -r -a b < <(grep '^cpu ' /proc/stat)
+  awk -v u="$((b[1] + b[2] + b[3] + b[6] + b[7] - a[1] - a[2] - a[3] - a[6] - a[7]))" \
+    -v i="$((b[4] + b[5] - a[4] - a[5]))" 'BEGIN {printf "%.2f", (u + i) ? u / (u + i) : 0}'
+}
+# Waits (up to BENCH_QUIET_WAIT seconds) until less than BENCH_QUIET of the machine is busy; prints the last reading.
+wait_quiet() {
+  local b waited=0
+  while b=$(busy) && ! awk -v b="$b" -v q="$quiet" 'BEGIN {exit !(b < q)}' && ((waited < quiet_wait)); do
+    sleep 2
+    waited=$((waited + 3))
+  done
+  printf '%s' "$b"
+}
 summary=()  # rows of the final table: "what|coffre|peer|ratio|target|verdict"
 row() { summary+=("$1|$2|$3|$4|$5|$6"); }
 
@@ -171,7 +194,8 @@ if want cli; then
   }
   for ((r = 1; r <= runs; r++)); do
     first=coffre; ((r % 2 == 0)) && first=age
-    log "   round $r/$runs ($first first)"
+    b=$(wait_quiet)
+    log "   round $r/$runs ($first first; machine busy before: $b)"
     pair enc_disk '"${C_ENC[@]}" -o "$data/out.c"' '"${A_ENC[@]}" -o "$data/out.a" "$plain"' $first
     pair enc_tmpfs '"${C_ENC[@]}" -o "$shm/out.c"' '"${A_ENC[@]}" -o "$shm/out.a" "$plain"' $first
     pair enc_stdout '"${C_ENC[@]}" -o -' '"${A_ENC[@]}" "$plain"' $first
