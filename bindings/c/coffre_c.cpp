@@ -421,4 +421,9 @@ int coffre_range_reader_read(const coffre_range_reader* reader, uint64_t begin, 
 
 void coffre_range_reader_free(coffre_range_reader* reader) { delete reader; }
 
+int coffre_recovery_phrase_check(const char* words, size_t len) {
+  if (!data_ok(words, len)) return COFFRE_E_INVALID_ARGUMENT;
+  return status(coffre::RecoveryPhrase::check(len == 0 ? std::string_view{} : std::string_view{words, len}));
+}
+
 }  // extern "C"

@@ -6,6 +6,7 @@
 #include <coffre/error.hpp>
 #include <coffre/file.hpp>
 #include <coffre/random.hpp>
+#include <coffre/recovery.hpp>
 #include <coffre/secret.hpp>
 #include <coffre/signing.hpp>
 #include <coffre/xwing.hpp>

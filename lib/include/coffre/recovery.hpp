@@ -1,0 +1,55 @@
+// The recovery phrase (docs/SPEC.md section 13): 24 words of the BIP-39 English wordlist that encode 32 bytes of
+// entropy and an 8-bit checksum. The entropy is the secret: it derives the recovery X-Wing key (section 9), which has
+// a root wrap like a device. The phrase is shown once, at account creation, and typed back to recover.
+#pragma once
+
+#include <coffre/error.hpp>
+#include <coffre/secret.hpp>
+#include <coffre/xwing.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <utility>
+
+namespace coffre {
+
+class Rng;
+
+class RecoveryPhrase {
+ public:
+  static constexpr std::size_t kEntropySize = 32;
+  static constexpr std::size_t kWordCount = 24;
+
+  // A fresh phrase: 32 bytes of entropy from `rng`.
+  static Result<RecoveryPhrase> generate(Rng& rng);
+  // The phrase of given entropy (invalid_argument unless 32 bytes).
+  static Result<RecoveryPhrase> from_entropy(std::span<const std::uint8_t> entropy);
+  // Decodes typed words. Normalization (SPEC section 13): ASCII letters are lowercased, any run of ASCII whitespace
+  // separates two words, leading and trailing whitespace is ignored. recovery_phrase_invalid: a non-ASCII byte, not
+  // exactly 24 words, a word not in the list (whole words only, no prefixes), or a bad checksum.
+  static Result<RecoveryPhrase> from_words(std::string_view words);
+
+  // Whether `words` is a valid phrase, as from_words but without keeping anything: ok or recovery_phrase_invalid.
+  static Error check(std::string_view words) noexcept;
+  // For a UI pointing at a typo: the position (0-based, after normalization) of the first word that is not in the
+  // BIP-39 English list (a word with a non-ASCII byte is not), or nullopt if every word is. Any number of words.
+  static std::optional<std::size_t> first_unknown_word(std::string_view words) noexcept;
+
+  // The 32 bytes of entropy (empty for a moved-from phrase).
+  const SecretBytes& entropy() const noexcept { return entropy_; }
+  // The 24 words, lowercase ASCII, separated by single spaces, nothing before or after. A secret: show it, never log
+  // it. invalid_argument for a moved-from phrase.
+  Result<SecretBytes> words() const;
+  // The recovery X-Wing secret key: seed = KDF(entropy, "coffre/v1/recovery/kem-seed") (SPEC sections 9 and 13).
+  // invalid_argument for a moved-from phrase.
+  Result<XWingSecretKey> recovery_kem_key() const;
+
+ private:
+  explicit RecoveryPhrase(SecretBytes entropy) : entropy_(std::move(entropy)) {}
+  SecretBytes entropy_;
+};
+
+}  // namespace coffre
