@@ -51,11 +51,12 @@ results=$(for i in $(seq "$runs"); do
   fi
 done)
 rm -f out.tmp time.txt
-echo "$size MiB, $runs runs, output: $mode, $(nproc) cores; median elapsed, median peak RSS"
+echo "$size MiB, $runs runs, output: $mode, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); elapsed, median peak RSS"
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for label in coffre-encrypt age-encrypt coffre-decrypt age-decrypt; do
   t=$(echo "$results" | awk -v l="$label" '$1 == l { print $2 }' | median)
   m=$(echo "$results" | awk -v l="$label" '$1 == l { print $3 }' | median)
-  printf "%-15s %6.2f s  %6.1f MiB   all: %s\n" "$label" "$t" "$(awk -v m="$m" 'BEGIN { print m / 1024 }')" \
-    "$(echo "$results" | awk -v l="$label" '$1 == l { printf "%s ", $2 }')"
+  best=$(echo "$results" | awk -v l="$label" '$1 == l { print $2 }' | sort -n | head -1)
+  printf "%-15s median %6.2f s  best %6.2f s  %6.1f MiB   all: %s\n" "$label" "$t" "$best" \
+    "$(awk -v m="$m" 'BEGIN { print m / 1024 }')" "$(echo "$results" | awk -v l="$label" '$1 == l { printf "%s ", $2 }')"
 done
