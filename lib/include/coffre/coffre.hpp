@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coffre/context.hpp>
+#include <coffre/device_log.hpp>
 #include <coffre/document.hpp>
 #include <coffre/error.hpp>
 #include <coffre/file.hpp>

@@ -1,0 +1,185 @@
+// The device list (docs/SPEC.md section 10): an append-only, hash-chained log of entries signed by the account's
+// identity key, served by a store that is assumed malicious. A client verifies what it is served against the head
+// it pinned last time and keeps the new head only if everything verifies.
+//
+// Writing:  make_genesis once, then make_add_device / make_revoke / make_rotate_suite on top of a VerifiedLog; each
+//           returns the entry's bytes, to upload. device_pop runs on the device being added (it holds that key).
+// Reading:  verify_log(all entries, pinned head) on a fetch of the whole log, or verify_appended(state, new entries)
+//           for the entries after a state already verified. Both are pure: they change nothing; persist the
+//           returned head (and device set) yourself, only on success.
+#pragma once
+
+#include <coffre/error.hpp>
+#include <coffre/random.hpp>
+#include <coffre/signing.hpp>
+#include <coffre/xwing.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace coffre {
+
+// A BLAKE2b-256 entry hash (entry_hash of the spec).
+using LogHash = std::array<std::uint8_t, 32>;
+
+struct DeviceId {
+  static constexpr std::size_t kSize = 16;
+  std::array<std::uint8_t, kSize> bytes{};
+  static DeviceId generate(Rng& rng);
+  static Result<DeviceId> from_bytes(std::span<const std::uint8_t> b);  // invalid_argument unless 16 bytes
+  bool operator==(const DeviceId&) const = default;
+  bool operator<(const DeviceId& o) const noexcept { return bytes < o.bytes; }
+};
+
+struct UserId {
+  static constexpr std::size_t kSize = 16;
+  std::array<std::uint8_t, kSize> bytes{};
+  static UserId generate(Rng& rng);
+  static Result<UserId> from_bytes(std::span<const std::uint8_t> b);  // invalid_argument unless 16 bytes
+  bool operator==(const UserId&) const = default;
+  bool operator<(const UserId& o) const noexcept { return bytes < o.bytes; }
+};
+
+inline constexpr std::size_t kDeviceNameMaxSize = 64;  // bytes of well-formed UTF-8
+
+// A device as the log records it. transcript_hash: the enrollment transcript (section 12), or 32 zero bytes for the
+// genesis device and for a device enrolled with the recovery phrase (section 13).
+struct DeviceRecord {
+  DeviceId id;
+  VerifyKey sign_pk;
+  XWingPublicKey kem_pk;
+  std::string name;
+  LogHash transcript_hash{};
+  bool operator==(const DeviceRecord&) const = default;
+};
+
+enum class LogEntryKind : std::uint8_t { genesis = 1, add_device = 2, revoke_device = 3, rotate_suite_key = 4 };
+
+struct GenesisBody {
+  UserId user;
+  VerifyKey identity_pk;
+  std::uint32_t identity_generation;
+  XWingPublicKey suite_pk;
+  std::uint32_t suite_version;
+  XWingPublicKey recovery_pk;
+  std::uint32_t root_epoch;
+  DeviceRecord device;
+  bool operator==(const GenesisBody&) const = default;
+};
+struct AddDeviceBody {
+  DeviceRecord device;
+  bool operator==(const AddDeviceBody&) const = default;
+};
+struct RevokeDeviceBody {
+  DeviceId device;
+  bool operator==(const RevokeDeviceBody&) const = default;
+};
+struct RotateSuiteKeyBody {
+  XWingPublicKey suite_pk;
+  std::uint32_t suite_version;
+  std::uint32_t root_epoch;
+  bool operator==(const RotateSuiteKeyBody&) const = default;
+};
+// The alternative's index + 1 is the kind byte.
+using LogEntryBody = std::variant<GenesisBody, AddDeviceBody, RevokeDeviceBody, RotateSuiteKeyBody>;
+
+// One entry, parsed. encode() and parse() are the exact byte layout of the spec; parse() checks structure only
+// (magic, version, kind, field lengths, keys, name, pop present exactly for genesis and add-device, no trailing
+// bytes), never signatures or the chain: that is verify_log's job.
+struct LogEntry {
+  std::uint64_t seq = 0;
+  LogHash prev{};  // zero for seq 0, else entry_hash of entry seq - 1
+  LogEntryBody body;
+  SigningKey::Signature identity_signature{};
+  std::optional<SigningKey::Signature> pop;  // genesis and add-device only
+
+  LogEntryKind kind() const noexcept { return static_cast<LogEntryKind>(body.index() + 1); }
+  std::vector<std::uint8_t> encode() const;
+  // The bytes the identity key signs (under the label "coffre/v1/log/entry"): every byte before the signature.
+  std::vector<std::uint8_t> signed_part() const;
+  // log_invalid if the bytes are not exactly one well-formed entry.
+  static Result<LogEntry> parse(std::span<const std::uint8_t> bytes);
+  bool operator==(const LogEntry&) const = default;
+};
+
+// H("coffre/v1/log/entry-hash", entry bytes): what the next entry's prev and a pinned head hold.
+LogHash entry_hash(std::span<const std::uint8_t> entry_bytes) noexcept;
+
+struct LogHead {
+  std::uint64_t seq = 0;
+  LogHash hash{};
+  bool operator==(const LogHead&) const = default;
+};
+
+// The state of a verified log (its last entry is `head`).
+struct VerifiedLog {
+  UserId user;
+  VerifyKey identity_pk;
+  std::uint32_t identity_generation;
+  XWingPublicKey suite_pk;
+  std::uint32_t suite_version;
+  std::uint32_t root_epoch;
+  XWingPublicKey recovery_pk;
+  std::vector<DeviceRecord> devices;  // enrolled and not revoked, in the order they were added
+  std::vector<DeviceRecord> revoked;  // in the order they were revoked
+  LogHash genesis_hash{};             // entry_hash of entry 0 (to pin with verify_log's expected_genesis_hash)
+  LogHead head;
+
+  bool operator==(const VerifiedLog&) const = default;
+  bool contains(const DeviceId& id) const noexcept { return find(id) != nullptr; }
+  const DeviceRecord* find(const DeviceId& id) const noexcept;  // enrolled devices only; nullptr if none
+};
+
+// Verifies a whole served log, entries 0..n-1, in the order of SPEC section 10:
+//   log_rollback       fewer entries than the pinned head (or none while a genesis hash is pinned);
+//   log_fork           the entry at the pinned seq (or the genesis) is not the pinned one;
+//   log_broken_chain   an entry's seq is not its position, or its prev is not the previous entry's hash;
+//   log_invalid        a malformed entry or a broken rule (no genesis, genesis after seq 0, device id added twice,
+//                      revoking a device that is not enrolled, suite version or root epoch not previous + 1...);
+//   signature_invalid  an identity signature or a device proof of possession does not verify.
+// `pinned`: none on a first fetch (trust on first use: confirm the identity fingerprint with the user).
+// threads: 0 = all cores (1 in WebAssembly); the result does not depend on it.
+Result<VerifiedLog> verify_log(std::span<const std::vector<std::uint8_t>> entries, std::optional<LogHead> pinned,
+                               std::optional<LogHash> expected_genesis_hash = std::nullopt, unsigned threads = 0);
+
+// Verifies the entries that follow `current` (seq current.head.seq + 1, ...): the same checks and the same result
+// as verify_log over the whole log, at the cost of the new entries only. The first new entry must follow
+// current.head (else log_broken_chain). No entries: a copy of `current`.
+Result<VerifiedLog> verify_appended(const VerifiedLog& current, std::span<const std::vector<std::uint8_t>> entries,
+                                    unsigned threads = 0);
+
+// A device's proof of possession of its signing key, bound to the account and to its KEM key and enrollment
+// transcript. Computed by the device being added (it alone holds device_key) and sent to the enrolling device.
+// invalid_argument if device_key is not the key of device.sign_pk.
+Result<SigningKey::Signature> device_pop(const SigningKey& device_key, const UserId& user, const DeviceRecord& device);
+
+// Builders: each returns the bytes of one signed entry, which verify_log accepts after the entries it follows.
+// invalid_argument: a name longer than 64 bytes or not UTF-8, the wrong identity key, a genesis transcript hash
+// that is not zero, a version or epoch of 0 (genesis: suite version and root epoch must be 1);
+// signature_invalid: a pop that does not verify.
+Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::uint32_t identity_generation,
+                                               const UserId& user, const XWingPublicKey& suite_pk,
+                                               std::uint32_t suite_version, const XWingPublicKey& recovery_pk,
+                                               std::uint32_t root_epoch, const DeviceRecord& first_device,
+                                               const SigningKey& first_device_key);
+
+// Appends after current.head. already_exists: this device id was added before (even if revoked since).
+Result<std::vector<std::uint8_t>> make_add_device(const VerifiedLog& current, const SigningKey& identity,
+                                                  const DeviceRecord& device, std::span<const std::uint8_t> pop);
+
+// device_not_enrolled: the device is not in current.devices.
+Result<std::vector<std::uint8_t>> make_revoke(const VerifiedLog& current, const SigningKey& identity,
+                                              const DeviceId& device);
+
+// New suite key with version current.suite_version + 1 and root epoch current.root_epoch + 1.
+// invalid_argument if either would overflow.
+Result<std::vector<std::uint8_t>> make_rotate_suite(const VerifiedLog& current, const SigningKey& identity,
+                                                    const XWingPublicKey& new_suite_pk);
+
+}  // namespace coffre

@@ -1,0 +1,508 @@
+// The device list (docs/SPEC.md section 10): entry layout, builders, and verification in the spec's order.
+#include "bytes.hpp"
+#include "kdf.hpp"
+#include "parallel.hpp"
+
+#include <coffre/device_log.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <limits>
+#include <set>
+
+namespace coffre {
+
+using namespace detail;
+
+namespace {
+
+constexpr std::string_view kLabelEntry = "coffre/v1/log/entry";
+constexpr std::string_view kLabelEntryHash = "coffre/v1/log/entry-hash";
+constexpr std::string_view kLabelPop = "coffre/v1/log/device-pop";
+
+constexpr std::uint8_t kMagic[4] = {'C', 'F', 'R', 'L'};
+constexpr std::uint8_t kVersion = 0x01;
+// magic, version, u64 seq, prev, kind
+constexpr std::size_t kHeaderSize = 4 + 1 + 8 + 32 + 1;
+constexpr std::size_t kSig = SigningKey::kSignatureSize;
+
+// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+bool utf8_valid(ByteView s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::uint8_t c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+      len = 2;
+      cp = c & 0x1fu;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3;
+      cp = c & 0x0fu;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (s.size() - i < len) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3fu);
+    }
+    if (len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return false;
+    if (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) return false;
+    i += len;
+  }
+  return true;
+}
+
+bool name_valid(const std::string& name) noexcept {
+  return name.size() <= kDeviceNameMaxSize && utf8_valid(as_bytes(name));
+}
+
+bool is_zero(const LogHash& h) noexcept {
+  return std::all_of(h.begin(), h.end(), [](std::uint8_t b) { return b == 0; });
+}
+
+template <std::size_t N>
+std::array<std::uint8_t, N> to_array(ByteView b) noexcept {
+  std::array<std::uint8_t, N> a{};
+  std::copy_n(b.begin(), N, a.begin());
+  return a;
+}
+
+// A bounds-checked cursor over an entry; every read fails once the input is exhausted.
+class Reader {
+ public:
+  explicit Reader(ByteView in) noexcept : in_(in) {}
+  bool bytes(std::size_t n, ByteView& out) noexcept {
+    if (in_.size() - pos_ < n) return false;
+    out = in_.subspan(pos_, n);
+    pos_ += n;
+    return true;
+  }
+  bool u8(std::uint8_t& v) noexcept {
+    ByteView b;
+    if (!bytes(1, b)) return false;
+    v = b[0];
+    return true;
+  }
+  bool u32(std::uint32_t& v) noexcept {
+    ByteView b;
+    if (!bytes(4, b)) return false;
+    v = get_u32(b.data());
+    return true;
+  }
+  bool u64(std::uint64_t& v) noexcept {
+    ByteView b;
+    if (!bytes(8, b)) return false;
+    v = get_u64(b.data());
+    return true;
+  }
+  // frame(x) with min <= len(x) <= max.
+  bool frame(ByteView& out, std::size_t min, std::size_t max) noexcept {
+    std::uint32_t n = 0;
+    return u32(n) && n >= min && n <= max && bytes(n, out);
+  }
+  bool fixed(ByteView& out, std::size_t n) noexcept { return frame(out, n, n); }
+  bool done() const noexcept { return pos_ == in_.size(); }
+  std::size_t pos() const noexcept { return pos_; }
+
+ private:
+  ByteView in_;
+  std::size_t pos_ = 0;
+};
+
+std::optional<XWingPublicKey> read_xwing(Reader& r) {
+  ByteView b;
+  if (!r.fixed(b, XWingPublicKey::kSize)) return std::nullopt;
+  auto k = XWingPublicKey::from_bytes(b);  // the checks of section 8.2
+  if (!k) return std::nullopt;
+  return std::move(k).take();
+}
+
+std::optional<DeviceRecord> read_device(Reader& r) {
+  ByteView id, sign_pk, name, transcript;
+  if (!r.fixed(id, DeviceId::kSize) || !r.fixed(sign_pk, VerifyKey::kSize)) return std::nullopt;
+  auto kem_pk = read_xwing(r);
+  if (!kem_pk || !r.frame(name, 0, kDeviceNameMaxSize) || !utf8_valid(name) || !r.fixed(transcript, 32)) {
+    return std::nullopt;
+  }
+  return DeviceRecord{DeviceId::from_bytes(id).take(), VerifyKey::from_bytes(sign_pk).take(), std::move(*kem_pk),
+                      std::string(name.begin(), name.end()), to_array<32>(transcript)};
+}
+
+std::optional<LogEntryBody> read_body(std::uint8_t kind, ByteView body) {
+  Reader r(body);
+  std::optional<LogEntryBody> out;
+  switch (kind) {
+    case 1: {
+      ByteView user, identity_pk;
+      std::uint32_t generation = 0, suite_version = 0, root_epoch = 0;
+      if (!r.fixed(user, UserId::kSize) || !r.fixed(identity_pk, VerifyKey::kSize) || !r.u32(generation)) break;
+      auto suite_pk = read_xwing(r);
+      if (!suite_pk || !r.u32(suite_version)) break;
+      auto recovery_pk = read_xwing(r);
+      if (!recovery_pk || !r.u32(root_epoch)) break;
+      auto device = read_device(r);
+      if (!device) break;
+      out.emplace(GenesisBody{UserId::from_bytes(user).take(), VerifyKey::from_bytes(identity_pk).take(), generation,
+                              std::move(*suite_pk), suite_version, std::move(*recovery_pk), root_epoch,
+                              std::move(*device)});
+      break;
+    }
+    case 2: {
+      auto device = read_device(r);
+      if (device) out.emplace(AddDeviceBody{std::move(*device)});
+      break;
+    }
+    case 3: {
+      ByteView id;
+      if (r.fixed(id, DeviceId::kSize)) out.emplace(RevokeDeviceBody{DeviceId::from_bytes(id).take()});
+      break;
+    }
+    case 4: {
+      std::uint32_t suite_version = 0, root_epoch = 0;
+      auto suite_pk = read_xwing(r);
+      if (suite_pk && r.u32(suite_version) && r.u32(root_epoch)) {
+        out.emplace(RotateSuiteKeyBody{std::move(*suite_pk), suite_version, root_epoch});
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  if (!r.done()) return std::nullopt;  // trailing bytes in the body
+  return out;
+}
+
+void append_device(Bytes& out, const DeviceRecord& d) {
+  append_frame(out, d.id.bytes);
+  append_frame(out, d.sign_pk.bytes());
+  append_frame(out, d.kem_pk.bytes());
+  append_frame(out, as_bytes(d.name));
+  append_frame(out, d.transcript_hash);
+}
+
+Bytes encode_body(const LogEntryBody& body) {
+  Bytes out;
+  if (const auto* g = std::get_if<GenesisBody>(&body)) {
+    append_frame(out, g->user.bytes);
+    append_frame(out, g->identity_pk.bytes());
+    append_u32(out, g->identity_generation);
+    append_frame(out, g->suite_pk.bytes());
+    append_u32(out, g->suite_version);
+    append_frame(out, g->recovery_pk.bytes());
+    append_u32(out, g->root_epoch);
+    append_device(out, g->device);
+  } else if (const auto* a = std::get_if<AddDeviceBody>(&body)) {
+    append_device(out, a->device);
+  } else if (const auto* r = std::get_if<RevokeDeviceBody>(&body)) {
+    append_frame(out, r->device.bytes);
+  } else if (const auto* s = std::get_if<RotateSuiteKeyBody>(&body)) {
+    append_frame(out, s->suite_pk.bytes());
+    append_u32(out, s->suite_version);
+    append_u32(out, s->root_epoch);
+  }
+  return out;
+}
+
+// frame(user_id) || frame(device_id) || frame(device_sign_pk) || frame(device_kem_pk) || frame(transcript_hash)
+Bytes pop_message(const UserId& user, const DeviceRecord& d) {
+  Bytes m;
+  m.reserve(5 * 4 + 16 + 16 + 32 + XWingPublicKey::kSize + 32);
+  append_frame(m, user.bytes);
+  append_frame(m, d.id.bytes);
+  append_frame(m, d.sign_pk.bytes());
+  append_frame(m, d.kem_pk.bytes());
+  append_frame(m, d.transcript_hash);
+  return m;
+}
+
+// The device a genesis or add-device entry adds (nullptr for other kinds).
+const DeviceRecord* added_device(const LogEntry& e) noexcept {
+  if (const auto* g = std::get_if<GenesisBody>(&e.body)) return &g->device;
+  if (const auto* a = std::get_if<AddDeviceBody>(&e.body)) return &a->device;
+  return nullptr;
+}
+
+std::vector<std::uint8_t> sign_and_encode(LogEntry entry, const SigningKey& identity) {
+  entry.identity_signature = identity.sign(kLabelEntry, entry.signed_part());
+  return entry.encode();
+}
+
+bool ever_added(const VerifiedLog& log, const DeviceId& id) noexcept {
+  auto same = [&](const DeviceRecord& d) { return d.id == id; };
+  return std::any_of(log.devices.begin(), log.devices.end(), same) ||
+         std::any_of(log.revoked.begin(), log.revoked.end(), same);
+}
+
+// Steps 3 and 4 of SPEC section 10 over `entries`, starting from `base` (a verified state whose head the first
+// entry must follow) or, without base, from an empty log (the first entry must be the genesis).
+Result<VerifiedLog> verify_entries(const VerifiedLog* base, std::span<const std::vector<std::uint8_t>> entries,
+                                   unsigned threads) {
+  const std::size_t n = entries.size();
+  if (n == 0) {
+    if (base == nullptr) return Error::log_invalid;  // no genesis
+    return *base;
+  }
+  if (base != nullptr && base->head.seq == std::numeric_limits<std::uint64_t>::max()) return Error::log_broken_chain;
+
+  // Parsing and hashing are per entry: done in parallel, their outcomes then examined in order.
+  std::vector<std::optional<LogEntry>> parsed(n);
+  std::vector<LogHash> hashes(n);
+  parallel_for(n, threads, [&](std::size_t i) {
+    auto e = LogEntry::parse(entries[i]);
+    if (e) parsed[i] = std::move(e).take();
+    hashes[i] = entry_hash(entries[i]);
+  });
+
+  // Step 3: chain and rules, entry by entry.
+  std::optional<VerifiedLog> state;
+  std::set<DeviceId> added;  // every device id ever added, revoked or not
+  std::uint64_t seq = 0;
+  LogHash prev{};
+  if (base != nullptr) {
+    state = *base;
+    for (const auto& d : base->devices) added.insert(d.id);
+    for (const auto& d : base->revoked) added.insert(d.id);
+    seq = base->head.seq + 1;
+    prev = base->head.hash;
+  }
+  for (std::size_t i = 0; i < n; ++i, ++seq) {
+    if (!parsed[i]) return Error::log_invalid;
+    const LogEntry& e = *parsed[i];
+    if (e.seq != seq || e.prev != prev) return Error::log_broken_chain;
+
+    if (const auto* g = std::get_if<GenesisBody>(&e.body)) {
+      if (state) return Error::log_invalid;  // a genesis after seq 0
+      if (g->identity_generation == 0 || g->suite_version != 1 || g->root_epoch != 1 ||
+          !is_zero(g->device.transcript_hash)) {
+        return Error::log_invalid;
+      }
+      state.emplace(VerifiedLog{g->user, g->identity_pk, g->identity_generation, g->suite_pk, g->suite_version,
+                                g->root_epoch, g->recovery_pk, {g->device}, {}, hashes[i], LogHead{}});
+      added.insert(g->device.id);
+    } else if (!state) {
+      return Error::log_invalid;  // the first entry is not a genesis
+    } else if (const auto* a = std::get_if<AddDeviceBody>(&e.body)) {
+      if (!added.insert(a->device.id).second) return Error::log_invalid;  // device id added twice
+      state->devices.push_back(a->device);
+    } else if (const auto* r = std::get_if<RevokeDeviceBody>(&e.body)) {
+      auto it = std::find_if(state->devices.begin(), state->devices.end(),
+                             [&](const DeviceRecord& d) { return d.id == r->device; });
+      if (it == state->devices.end()) return Error::log_invalid;  // unknown or already revoked
+      state->revoked.push_back(std::move(*it));
+      state->devices.erase(it);
+    } else if (const auto* s = std::get_if<RotateSuiteKeyBody>(&e.body)) {
+      if (std::uint64_t{s->suite_version} != std::uint64_t{state->suite_version} + 1 ||
+          std::uint64_t{s->root_epoch} != std::uint64_t{state->root_epoch} + 1) {
+        return Error::log_invalid;
+      }
+      state->suite_pk = s->suite_pk;
+      state->suite_version = s->suite_version;
+      state->root_epoch = s->root_epoch;
+    }
+    prev = hashes[i];
+  }
+
+  // Step 4: signatures, each independent of the others.
+  const VerifyKey identity_pk = state->identity_pk;
+  const UserId user = state->user;
+  std::atomic<bool> bad{false};
+  parallel_for(n, threads, [&](std::size_t i) {
+    if (bad.load(std::memory_order_relaxed)) return;
+    const LogEntry& e = *parsed[i];
+    ByteView bytes = entries[i];
+    std::size_t pop_size = e.pop ? kSig : 0;
+    ByteView signed_part = bytes.first(bytes.size() - kSig - 4 - pop_size);
+    ByteView sig = bytes.subspan(signed_part.size(), kSig);
+    bool ok = identity_pk.verify(kLabelEntry, signed_part, sig) == Error::ok;
+    if (ok) {
+      if (const DeviceRecord* d = added_device(e)) {
+        ok = d->sign_pk.verify(kLabelPop, pop_message(user, *d), *e.pop) == Error::ok;
+      }
+    }
+    if (!ok) bad.store(true, std::memory_order_relaxed);
+  });
+  if (bad.load()) return Error::signature_invalid;
+
+  state->head = LogHead{seq - 1, hashes[n - 1]};
+  return std::move(*state);
+}
+
+Error check_identity(const VerifiedLog& current, const SigningKey& identity) noexcept {
+  return identity.verify_key() == current.identity_pk ? Error::ok : Error::invalid_argument;
+}
+
+Result<LogEntry> next_entry(const VerifiedLog& current, LogEntryBody body) {
+  if (current.head.seq == std::numeric_limits<std::uint64_t>::max()) return Error::invalid_argument;
+  return LogEntry{current.head.seq + 1, current.head.hash, std::move(body), {}, std::nullopt};
+}
+
+}  // namespace
+
+// ---- identifiers ----
+
+DeviceId DeviceId::generate(Rng& rng) {
+  DeviceId id;
+  rng.fill(id.bytes);
+  return id;
+}
+
+Result<DeviceId> DeviceId::from_bytes(std::span<const std::uint8_t> b) {
+  if (b.size() != kSize) return Error::invalid_argument;
+  return DeviceId{to_array<kSize>(b)};
+}
+
+UserId UserId::generate(Rng& rng) {
+  UserId id;
+  rng.fill(id.bytes);
+  return id;
+}
+
+Result<UserId> UserId::from_bytes(std::span<const std::uint8_t> b) {
+  if (b.size() != kSize) return Error::invalid_argument;
+  return UserId{to_array<kSize>(b)};
+}
+
+// ---- entries ----
+
+std::vector<std::uint8_t> LogEntry::signed_part() const {
+  Bytes body_bytes = encode_body(body);
+  Bytes out;
+  out.reserve(kHeaderSize + 4 + body_bytes.size() + kSig + 4 + kSig);
+  append(out, kMagic);
+  out.push_back(kVersion);
+  append_u64(out, seq);
+  append(out, prev);
+  out.push_back(static_cast<std::uint8_t>(kind()));
+  append_frame(out, body_bytes);
+  return out;
+}
+
+std::vector<std::uint8_t> LogEntry::encode() const {
+  Bytes out = signed_part();
+  append(out, identity_signature);
+  if (pop) {
+    append_frame(out, *pop);
+  } else {
+    append_u32(out, 0);
+  }
+  return out;
+}
+
+Result<LogEntry> LogEntry::parse(std::span<const std::uint8_t> bytes) {
+  Reader r(bytes);
+  ByteView magic, prev, body_bytes, sig, pop;
+  std::uint8_t version = 0, kind = 0;
+  std::uint64_t seq = 0;
+  if (!r.bytes(4, magic) || !std::equal(magic.begin(), magic.end(), kMagic) || !r.u8(version) ||
+      version != kVersion || !r.u64(seq) || !r.bytes(32, prev) || !r.u8(kind) || kind < 1 || kind > 4 ||
+      !r.frame(body_bytes, 0, bytes.size())) {
+    return Error::log_invalid;
+  }
+  auto parsed_body = read_body(kind, body_bytes);
+  // A pop exactly for the kinds that add a device key (genesis, add device).
+  const std::size_t pop_size = (kind == 1 || kind == 2) ? kSig : 0;
+  if (!parsed_body || !r.bytes(kSig, sig) || !r.fixed(pop, pop_size) || !r.done()) return Error::log_invalid;
+
+  std::optional<SigningKey::Signature> pop_sig;
+  if (pop_size != 0) pop_sig = to_array<kSig>(pop);
+  return LogEntry{seq, to_array<32>(prev), std::move(*parsed_body), to_array<kSig>(sig), pop_sig};
+}
+
+LogHash entry_hash(std::span<const std::uint8_t> entry_bytes) noexcept {
+  return detail::hash(kLabelEntryHash, {entry_bytes});
+}
+
+// ---- verification ----
+
+const DeviceRecord* VerifiedLog::find(const DeviceId& id) const noexcept {
+  auto it = std::find_if(devices.begin(), devices.end(), [&](const DeviceRecord& d) { return d.id == id; });
+  return it == devices.end() ? nullptr : &*it;
+}
+
+Result<VerifiedLog> verify_log(std::span<const std::vector<std::uint8_t>> entries, std::optional<LogHead> pinned,
+                               std::optional<LogHash> expected_genesis_hash, unsigned threads) {
+  // Step 1: rollback.
+  if (pinned && entries.size() <= pinned->seq) return Error::log_rollback;
+  if (expected_genesis_hash && entries.empty()) return Error::log_rollback;
+  // Step 2: fork.
+  if (pinned && entry_hash(entries[static_cast<std::size_t>(pinned->seq)]) != pinned->hash) return Error::log_fork;
+  if (expected_genesis_hash && entry_hash(entries[0]) != *expected_genesis_hash) return Error::log_fork;
+  // Steps 3 and 4.
+  return verify_entries(nullptr, entries, threads);
+}
+
+Result<VerifiedLog> verify_appended(const VerifiedLog& current, std::span<const std::vector<std::uint8_t>> entries,
+                                    unsigned threads) {
+  return verify_entries(&current, entries, threads);
+}
+
+// ---- builders ----
+
+Result<SigningKey::Signature> device_pop(const SigningKey& device_key, const UserId& user,
+                                         const DeviceRecord& device) {
+  if (device_key.verify_key() != device.sign_pk) return Error::invalid_argument;
+  return device_key.sign(kLabelPop, pop_message(user, device));
+}
+
+Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::uint32_t identity_generation,
+                                               const UserId& user, const XWingPublicKey& suite_pk,
+                                               std::uint32_t suite_version, const XWingPublicKey& recovery_pk,
+                                               std::uint32_t root_epoch, const DeviceRecord& first_device,
+                                               const SigningKey& first_device_key) {
+  if (identity_generation == 0 || suite_version != 1 || root_epoch != 1 || !name_valid(first_device.name) ||
+      !is_zero(first_device.transcript_hash)) {
+    return Error::invalid_argument;
+  }
+  auto pop = device_pop(first_device_key, user, first_device);
+  if (!pop) return pop.error();
+  LogEntry e{0,
+             LogHash{},
+             GenesisBody{user, identity.verify_key(), identity_generation, suite_pk, suite_version, recovery_pk,
+                         root_epoch, first_device},
+             {},
+             pop.value()};
+  return sign_and_encode(std::move(e), identity);
+}
+
+Result<std::vector<std::uint8_t>> make_add_device(const VerifiedLog& current, const SigningKey& identity,
+                                                  const DeviceRecord& device, std::span<const std::uint8_t> pop) {
+  COFFRE_TRY(check_identity(current, identity));
+  if (!name_valid(device.name)) return Error::invalid_argument;
+  if (ever_added(current, device.id)) return Error::already_exists;
+  if (pop.size() != kSig) return Error::signature_invalid;
+  COFFRE_TRY(device.sign_pk.verify(kLabelPop, pop_message(current.user, device), pop));
+  auto e = next_entry(current, AddDeviceBody{device});
+  if (!e) return e.error();
+  e.value().pop = to_array<kSig>(pop);
+  return sign_and_encode(std::move(e).take(), identity);
+}
+
+Result<std::vector<std::uint8_t>> make_revoke(const VerifiedLog& current, const SigningKey& identity,
+                                              const DeviceId& device) {
+  COFFRE_TRY(check_identity(current, identity));
+  if (!current.contains(device)) return Error::device_not_enrolled;
+  auto e = next_entry(current, RevokeDeviceBody{device});
+  if (!e) return e.error();
+  return sign_and_encode(std::move(e).take(), identity);
+}
+
+Result<std::vector<std::uint8_t>> make_rotate_suite(const VerifiedLog& current, const SigningKey& identity,
+                                                    const XWingPublicKey& new_suite_pk) {
+  COFFRE_TRY(check_identity(current, identity));
+  constexpr auto kMax = std::numeric_limits<std::uint32_t>::max();
+  if (current.suite_version == kMax || current.root_epoch == kMax) return Error::invalid_argument;
+  auto e = next_entry(current, RotateSuiteKeyBody{new_suite_pk, current.suite_version + 1, current.root_epoch + 1});
+  if (!e) return e.error();
+  return sign_and_encode(std::move(e).take(), identity);
+}
+
+}  // namespace coffre
