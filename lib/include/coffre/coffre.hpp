@@ -1,9 +1,11 @@
 // The whole public C++ API.
 #pragma once
 
+#include <coffre/account.hpp>
 #include <coffre/context.hpp>
 #include <coffre/device_log.hpp>
 #include <coffre/document.hpp>
+#include <coffre/enrollment.hpp>
 #include <coffre/error.hpp>
 #include <coffre/file.hpp>
 #include <coffre/random.hpp>

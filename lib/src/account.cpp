@@ -1,0 +1,426 @@
+// Account state (docs/SPEC.md sections 11 and 14): root keys, sealed account secrets, root-key wraps, and the pure
+// planners for account creation and revocation.
+#include "account_codec.hpp"
+#include "bytes.hpp"
+#include "kdf.hpp"
+
+#include <coffre/account.hpp>
+#include <coffre/coffre.hpp>
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace coffre {
+
+using namespace detail;
+
+namespace {
+
+constexpr std::string_view kLabelStateKey = "coffre/v1/account/state-key";
+constexpr std::string_view kLabelRootWrap = "coffre/v1/account/root-wrap";
+
+constexpr std::uint8_t kStateMagic[5] = {'C', 'F', 'R', 'S', 0x01};  // magic || version
+constexpr std::uint8_t kWrapMagic[5] = {'C', 'F', 'R', 'W', 0x01};
+constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;  // 24
+constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;       // 16
+constexpr std::size_t kSeed = 32;
+// "CFRS" | 0x01 | u32 epoch | nonce[24]
+constexpr std::size_t kStateHeader = 5 + 4 + kNonce;
+// frame(identity_seed) | u32 generation | u32 n, then n * (u32 version | frame(suite_seed))
+constexpr std::size_t kStateFixed = 4 + kSeed + 4 + 4;
+constexpr std::size_t kStatePerSuiteKey = 4 + 4 + kSeed;
+// "CFRW" | 0x01 | u32 epoch | frame(recipient_id) | ct[1120]
+constexpr std::size_t kWrapHeader = 5 + 4 + 4 + DeviceId::kSize + XWingCiphertext::kSize;
+static_assert(kRootWrapSize == kWrapHeader + RootKey::kSize + kTag);
+
+std::array<std::uint8_t, 4> be32(std::uint32_t v) noexcept {
+  std::array<std::uint8_t, 4> b{};
+  put_u32(b.data(), v);
+  return b;
+}
+
+// KDF(root_key, "coffre/v1/account/state-key", user_id, u32(epoch))
+Result<SecretBytes> state_key(const RootKey& root, const UserId& user) {
+  auto epoch = be32(root.epoch());
+  return kdf_key(root.secret(), kLabelStateKey, {user.bytes, epoch});
+}
+
+// "CFRS" | 0x01 | u32 epoch | frame(user_id)
+Bytes state_ad(std::uint32_t epoch, const UserId& user) {
+  Bytes ad(std::begin(kStateMagic), std::end(kStateMagic));
+  append_u32(ad, epoch);
+  append_frame(ad, user.bytes);
+  return ad;
+}
+
+// KDF(ss, "coffre/v1/account/root-wrap", user_id, recipient_id, u32(epoch), ct)
+Result<SecretBytes> wrap_key(const SecretBytes& ss, const UserId& user, const DeviceId& recipient,
+                             std::uint32_t epoch, ByteView ct) {
+  auto e = be32(epoch);
+  return kdf_key(ss, kLabelRootWrap, {user.bytes, recipient.bytes, e, ct});
+}
+
+Result<SigningKey> clone_signing_key(const SigningKey& key) { return SigningKey::from_seed(key.seed().reveal()); }
+Result<XWingSecretKey> clone_xwing(const XWingSecretKey& key) {
+  return XWingSecretKey::from_bytes(key.secret().reveal());
+}
+
+bool suite_versions_valid(const std::vector<SuiteSecretKey>& keys) noexcept {
+  if (keys.empty()) return false;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i].version != i + 1) return false;
+  }
+  return true;
+}
+
+Result<std::vector<RootWrap>> wrap_to_all(const RootKey& root, const VerifiedLog& log, Rng& rng) {
+  std::vector<RootWrap> wraps;
+  wraps.reserve(log.devices.size() + 1);
+  for (const DeviceRecord& d : log.devices) {
+    auto w = wrap_root_key(root, log.user, d.id, d.kem_pk, rng);
+    if (!w) return w.error();
+    wraps.push_back(RootWrap{d.id, std::move(w).take()});
+  }
+  auto w = wrap_root_key(root, log.user, recovery_recipient_id(), log.recovery_pk, rng);
+  if (!w) return w.error();
+  wraps.push_back(RootWrap{recovery_recipient_id(), std::move(w).take()});
+  return wraps;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------------- device keys
+
+Result<DeviceKeys> DeviceKeys::generate(Rng& rng) {
+  COFFRE_TRY(init());
+  DeviceId id = DeviceId::generate(rng);
+  while (id == recovery_recipient_id()) id = DeviceId::generate(rng);  // probability 2^-128
+  auto sign = SigningKey::generate(rng);
+  if (!sign) return sign.error();
+  auto kem = xwing_generate(rng);
+  if (!kem) return kem.error();
+  auto pk = xwing_public_key(kem.value());
+  if (!pk) return pk.error();
+  return DeviceKeys{id, std::move(sign).take(), std::move(kem).take(), std::move(pk).take()};
+}
+
+Result<DeviceKeys> DeviceKeys::from_seeds(const DeviceId& id, std::span<const std::uint8_t> sign_seed,
+                                          std::span<const std::uint8_t> kem_seed) {
+  auto sign = SigningKey::from_seed(sign_seed);
+  if (!sign) return sign.error();
+  auto kem = XWingSecretKey::from_bytes(kem_seed);
+  if (!kem) return kem.error();
+  auto pk = xwing_public_key(kem.value());
+  if (!pk) return pk.error();
+  return DeviceKeys{id, std::move(sign).take(), std::move(kem).take(), std::move(pk).take()};
+}
+
+DeviceRecord DeviceKeys::record(std::string name, const LogHash& transcript_hash) const {
+  return DeviceRecord{id, sign_key.verify_key(), kem_pk, std::move(name), transcript_hash};
+}
+
+// ---------------------------------------------------------------------------------------------------- root key
+
+Result<RootKey> RootKey::generate(std::uint32_t epoch, Rng& rng) {
+  if (epoch == 0) return Error::invalid_argument;
+  SecretBytes key(kSize);
+  if (!key.valid()) return Error::out_of_memory;
+  rng.fill(key.reveal_mut());
+  return RootKey(std::move(key), epoch);
+}
+
+Result<RootKey> RootKey::from_bytes(std::span<const std::uint8_t> bytes, std::uint32_t epoch) {
+  if (bytes.size() != kSize || epoch == 0) return Error::invalid_argument;
+  auto key = SecretBytes::copy_of(bytes);
+  if (!key) return key.error();
+  return RootKey(std::move(key).take(), epoch);
+}
+
+// ---------------------------------------------------------------------------------------------- account secrets
+
+Result<AccountSecrets> AccountSecrets::create(SigningKey identity, std::uint32_t identity_generation,
+                                              std::vector<SuiteSecretKey> suite_keys) {
+  if (identity_generation == 0 || !suite_versions_valid(suite_keys)) return Error::invalid_argument;
+  return AccountSecrets(std::move(identity), identity_generation, std::move(suite_keys));
+}
+
+Result<AccountSecrets> AccountSecrets::generate(Rng& rng) {
+  auto identity = SigningKey::generate(rng);
+  if (!identity) return identity.error();
+  auto suite = xwing_generate(rng);
+  if (!suite) return suite.error();
+  std::vector<SuiteSecretKey> keys;
+  keys.push_back(SuiteSecretKey{1, std::move(suite).take()});
+  return create(std::move(identity).take(), 1, std::move(keys));
+}
+
+const XWingSecretKey* AccountSecrets::suite_key(std::uint32_t version) const noexcept {
+  if (version == 0 || version > suite_keys_.size()) return nullptr;
+  return &suite_keys_[version - 1].key;  // versions are 1..n in order (create)
+}
+
+Result<AccountSecrets> AccountSecrets::clone() const {
+  auto identity = clone_signing_key(identity_);
+  if (!identity) return identity.error();
+  std::vector<SuiteSecretKey> keys;
+  keys.reserve(suite_keys_.size() + 1);
+  for (const SuiteSecretKey& k : suite_keys_) {
+    auto copy = clone_xwing(k.key);
+    if (!copy) return copy.error();
+    keys.push_back(SuiteSecretKey{k.version, std::move(copy).take()});
+  }
+  return AccountSecrets(std::move(identity).take(), identity_generation_, std::move(keys));
+}
+
+Result<AccountSecrets> AccountSecrets::with_new_suite_key(XWingSecretKey key) const {
+  if (suite_keys_.empty()) return Error::invalid_argument;  // moved from
+  if (current_suite_key().version == std::numeric_limits<std::uint32_t>::max()) return Error::invalid_argument;
+  auto copy = clone();
+  if (!copy) return copy.error();
+  AccountSecrets out = std::move(copy).take();
+  out.suite_keys_.push_back(SuiteSecretKey{current_suite_key().version + 1, std::move(key)});
+  return out;
+}
+
+Error check_account_secrets(const AccountSecrets& secrets, const VerifiedLog& log) {
+  if (secrets.suite_keys().empty()) return Error::invalid_argument;  // moved from
+  if (!(secrets.identity().verify_key() == log.identity_pk) ||
+      secrets.identity_generation() != log.identity_generation ||
+      secrets.current_suite_key().version != log.suite_version) {
+    return Error::wrap_invalid;
+  }
+  auto pk = xwing_public_key(secrets.current_suite_key().key);
+  if (!pk) return pk.error();
+  return pk.value() == log.suite_pk ? Error::ok : Error::wrap_invalid;
+}
+
+// ------------------------------------------------------------------------------------------------ sealed state
+
+Result<std::vector<std::uint8_t>> seal_account_state(const RootKey& root, const UserId& user,
+                                                     const AccountSecrets& secrets, Rng& rng) {
+  COFFRE_TRY(init());
+  const auto& keys = secrets.suite_keys();
+  const std::size_t n = keys.size();
+  if (n == 0 || root.secret().size() != RootKey::kSize) return Error::invalid_argument;  // moved from
+  SecretBytes plain(kStateFixed + n * kStatePerSuiteKey);
+  if (!plain.valid()) return Error::out_of_memory;
+  std::uint8_t* p = plain.reveal_mut().data();
+  auto put_seed = [&p](const SecretBytes& seed) {
+    put_u32(p, static_cast<std::uint32_t>(seed.size()));
+    std::memcpy(p + 4, seed.reveal().data(), seed.size());
+    p += 4 + seed.size();
+  };
+  put_seed(secrets.identity().seed());
+  put_u32(p, secrets.identity_generation());
+  put_u32(p + 4, static_cast<std::uint32_t>(n));
+  p += 8;
+  for (const SuiteSecretKey& k : keys) {
+    put_u32(p, k.version);
+    p += 4;
+    put_seed(k.key.secret());
+  }
+
+  Bytes out(std::begin(kStateMagic), std::end(kStateMagic));
+  append_u32(out, root.epoch());
+  out.resize(kStateHeader + plain.size() + kTag);
+  ByteView nonce{&out[9], kNonce};
+  rng.fill({&out[9], kNonce});
+  auto key = state_key(root, user);
+  if (!key) return key.error();
+  Bytes ad = state_ad(root.epoch(), user);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(&out[kStateHeader], nullptr, plain.reveal().data(), plain.size(),
+                                             ad.data(), ad.size(), nullptr, nonce.data(),
+                                             key.value().reveal().data());
+  return out;
+}
+
+Result<AccountSecrets> open_account_state(const RootKey& root, const UserId& user,
+                                          std::span<const std::uint8_t> sealed) {
+  COFFRE_TRY(init());
+  if (root.secret().size() != RootKey::kSize) return Error::invalid_argument;  // moved from
+  AccountReader header(sealed);
+  std::uint32_t epoch = 0;
+  ByteView nonce;
+  if (!header.literal(kStateMagic) || !header.u32(epoch) || !header.bytes(kNonce, nonce) ||
+      sealed.size() < kStateHeader + kTag + kStateFixed + kStatePerSuiteKey || epoch != root.epoch()) {
+    return Error::wrap_invalid;
+  }
+  auto key = state_key(root, user);
+  if (!key) return key.error();
+  Bytes ad = state_ad(epoch, user);
+  SecretBytes plain(sealed.size() - kStateHeader - kTag);
+  if (!plain.valid()) return Error::out_of_memory;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain.reveal_mut().data(), nullptr, nullptr, &sealed[kStateHeader],
+                                                 sealed.size() - kStateHeader, ad.data(), ad.size(), nonce.data(),
+                                                 key.value().reveal().data()) != 0) {
+    return Error::wrap_invalid;
+  }
+
+  // The plaintext is authentic; its layout is still checked strictly (a bug elsewhere must not go unnoticed).
+  AccountReader r(plain.reveal());
+  ByteView identity_seed;
+  std::uint32_t generation = 0, n = 0;
+  if (!r.fixed_frame(identity_seed, kSeed) || !r.u32(generation) || !r.u32(n) ||
+      std::uint64_t{plain.size()} != kStateFixed + std::uint64_t{n} * kStatePerSuiteKey) {
+    return Error::wrap_invalid;
+  }
+  auto identity = SigningKey::from_seed(identity_seed);
+  if (!identity) return identity.error() == Error::out_of_memory ? Error::out_of_memory : Error::wrap_invalid;
+  std::vector<SuiteSecretKey> keys;
+  keys.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    std::uint32_t version = 0;
+    ByteView seed;
+    if (!r.u32(version) || !r.fixed_frame(seed, kSeed)) return Error::wrap_invalid;
+    auto k = XWingSecretKey::from_bytes(seed);
+    if (!k) return k.error() == Error::out_of_memory ? Error::out_of_memory : Error::wrap_invalid;
+    keys.push_back(SuiteSecretKey{version, std::move(k).take()});
+  }
+  if (!r.done()) return Error::wrap_invalid;
+  auto secrets = AccountSecrets::create(std::move(identity).take(), generation, std::move(keys));
+  if (!secrets) return Error::wrap_invalid;  // generation 0, or versions not 1..n
+  return secrets;
+}
+
+// --------------------------------------------------------------------------------------------------- root wrap
+
+DeviceId recovery_recipient_id() noexcept {
+  DeviceId id;
+  id.bytes.fill(0xff);
+  return id;
+}
+
+Result<std::vector<std::uint8_t>> wrap_root_key(const RootKey& root, const UserId& user, const DeviceId& recipient,
+                                                const XWingPublicKey& recipient_pk, Rng& rng) {
+  COFFRE_TRY(init());
+  if (root.secret().size() != RootKey::kSize) return Error::invalid_argument;  // a moved-from key
+  auto enc = xwing_encapsulate(recipient_pk, rng);
+  if (!enc) return enc.error();
+  ByteView ct = enc.value().ciphertext.bytes();
+
+  Bytes out(std::begin(kWrapMagic), std::end(kWrapMagic));
+  out.reserve(kRootWrapSize);
+  append_u32(out, root.epoch());
+  append_frame(out, recipient.bytes);
+  append(out, ct);
+  auto key = wrap_key(enc.value().shared_secret, user, recipient, root.epoch(), ct);
+  if (!key) return key.error();
+  out.resize(kRootWrapSize);
+  const std::uint8_t zero_nonce[kNonce] = {};
+  crypto_aead_xchacha20poly1305_ietf_encrypt(&out[kWrapHeader], nullptr, root.secret().reveal().data(),
+                                             RootKey::kSize, out.data(), kWrapHeader, nullptr, zero_nonce,
+                                             key.value().reveal().data());
+  return out;
+}
+
+Result<RootKey> unwrap_root_key(const XWingSecretKey& recipient_sk, const UserId& user, const DeviceId& recipient,
+                                std::uint32_t epoch, std::span<const std::uint8_t> wrap) {
+  COFFRE_TRY(init());
+  AccountReader r(wrap);
+  std::uint32_t wrap_epoch = 0;
+  ByteView id, ct_bytes;
+  if (wrap.size() != kRootWrapSize || !r.literal(kWrapMagic) || !r.u32(wrap_epoch) ||
+      !r.fixed_frame(id, DeviceId::kSize) || !r.bytes(XWingCiphertext::kSize, ct_bytes) || wrap_epoch != epoch ||
+      epoch == 0 || !std::equal(id.begin(), id.end(), recipient.bytes.begin())) {
+    return Error::wrap_invalid;
+  }
+  auto ct = XWingCiphertext::from_bytes(ct_bytes);
+  if (!ct) return Error::wrap_invalid;
+  auto ss = xwing_decapsulate(recipient_sk, ct.value());
+  if (!ss) return ss.error() == Error::out_of_memory ? Error::out_of_memory : Error::wrap_invalid;
+  auto key = wrap_key(ss.value(), user, recipient, epoch, ct_bytes);
+  if (!key) return key.error();
+  SecretBytes root(RootKey::kSize);
+  if (!root.valid()) return Error::out_of_memory;
+  const std::uint8_t zero_nonce[kNonce] = {};
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(root.reveal_mut().data(), nullptr, nullptr, &wrap[kWrapHeader],
+                                                 RootKey::kSize + kTag, wrap.data(), kWrapHeader, zero_nonce,
+                                                 key.value().reveal().data()) != 0) {
+    return Error::wrap_invalid;
+  }
+  return RootKey::from_bytes(root.reveal(), epoch);
+}
+
+// ---------------------------------------------------------------------------------------------------- planners
+
+Result<AccountCreation> create_account(const DeviceKeys& first_device, std::string device_name,
+                                       const XWingPublicKey& recovery_pk, Rng& rng) {
+  COFFRE_TRY(init());
+  if (first_device.id == recovery_recipient_id()) return Error::invalid_argument;
+  auto secrets = AccountSecrets::generate(rng);
+  if (!secrets) return secrets.error();
+  UserId user = UserId::generate(rng);
+  auto suite_pk = xwing_public_key(secrets.value().current_suite_key().key);
+  if (!suite_pk) return suite_pk.error();
+  auto genesis = make_genesis(secrets.value().identity(), 1, user, suite_pk.value(), 1, recovery_pk, 1,
+                              first_device.record(std::move(device_name)), first_device.sign_key);
+  if (!genesis) return genesis.error();
+  auto root = RootKey::generate(1, rng);
+  if (!root) return root.error();
+  auto sealed = seal_account_state(root.value(), user, secrets.value(), rng);
+  if (!sealed) return sealed.error();
+  std::vector<RootWrap> wraps;
+  for (auto [id, pk] : {std::pair{first_device.id, &first_device.kem_pk},
+                        std::pair{recovery_recipient_id(), &recovery_pk}}) {
+    auto w = wrap_root_key(root.value(), user, id, *pk, rng);
+    if (!w) return w.error();
+    wraps.push_back(RootWrap{id, std::move(w).take()});
+  }
+  return AccountCreation{user,
+                         std::move(secrets).take(),
+                         std::move(root).take(),
+                         std::move(genesis).take(),
+                         std::move(sealed).take(),
+                         std::move(wraps)};
+}
+
+Result<RevocationPlan> plan_revocation(const VerifiedLog& log, const AccountSecrets& secrets, const DeviceId& revoked,
+                                       Rng& rng) {
+  COFFRE_TRY(init());
+  if (!log.contains(revoked)) return Error::device_not_enrolled;
+  COFFRE_TRY(check_account_secrets(secrets, log));
+  if (log.suite_version == std::numeric_limits<std::uint32_t>::max() ||
+      log.root_epoch == std::numeric_limits<std::uint32_t>::max()) {
+    return Error::invalid_argument;
+  }
+
+  // 1. Revoke D, then rotate the suite key (version + 1, epoch + 1); each entry follows the state after the last.
+  auto revoke = make_revoke(log, secrets.identity(), revoked);
+  if (!revoke) return revoke.error();
+  auto after_revoke = verify_appended(log, std::span(&revoke.value(), 1), 1);
+  if (!after_revoke) return after_revoke.error();
+  auto suite = xwing_generate(rng);
+  if (!suite) return suite.error();
+  auto suite_pk = xwing_public_key(suite.value());
+  if (!suite_pk) return suite_pk.error();
+  auto rotate = make_rotate_suite(after_revoke.value(), secrets.identity(), suite_pk.value());
+  if (!rotate) return rotate.error();
+  auto after = verify_appended(after_revoke.value(), std::span(&rotate.value(), 1), 1);
+  if (!after) return after.error();
+
+  // 2. A new root key for the new epoch, sealing every suite key (old and new), wrapped to the remaining devices
+  //    (D is no longer among them) and to the recovery key.
+  auto new_secrets = secrets.with_new_suite_key(std::move(suite).take());
+  if (!new_secrets) return new_secrets.error();
+  auto root = RootKey::generate(after.value().root_epoch, rng);
+  if (!root) return root.error();
+  auto sealed = seal_account_state(root.value(), log.user, new_secrets.value(), rng);
+  if (!sealed) return sealed.error();
+  auto wraps = wrap_to_all(root.value(), after.value(), rng);
+  if (!wraps) return wraps.error();
+
+  std::vector<std::vector<std::uint8_t>> entries;
+  entries.push_back(std::move(revoke).take());
+  entries.push_back(std::move(rotate).take());
+  return RevocationPlan{std::move(entries),
+                        std::move(after).take(),
+                        std::move(root).take(),
+                        std::move(new_secrets).take(),
+                        std::move(sealed).take(),
+                        std::move(wraps).take()};
+}
+
+}  // namespace coffre

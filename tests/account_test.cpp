@@ -1,0 +1,342 @@
+// Account state (docs/SPEC.md sections 11 and 14): sealed state and root wraps against a malicious store, and
+// revocation.
+#include "account_support.hpp"
+
+#include <coffre/account.hpp>
+#include <coffre/recovery.hpp>
+
+#include <algorithm>
+
+using namespace coffre;
+using namespace coffre::test;
+using acct::spec::u32;
+
+namespace {
+
+Bytes seed_of(const SecretBytes& s) { return Bytes(s.reveal().begin(), s.reveal().end()); }
+
+bool same_secrets(const AccountSecrets& a, const AccountSecrets& b) {
+  if (!a.identity().seed().equals(b.identity().seed()) || a.identity_generation() != b.identity_generation() ||
+      a.suite_keys().size() != b.suite_keys().size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.suite_keys().size(); ++i) {
+    if (a.suite_keys()[i].version != b.suite_keys()[i].version ||
+        !a.suite_keys()[i].key.secret().equals(b.suite_keys()[i].key.secret())) {
+      return false;
+    }
+  }
+  return true;
+}
+
+RootKey root_of(std::uint8_t n, std::uint32_t epoch) {
+  auto rng = acct::rng_for('K', n);
+  return RootKey::generate(epoch, rng).take();
+}
+
+}  // namespace
+
+TEST_CASE("a new account: its first device and the recovery key open epoch 1") {
+  auto a = acct::account(1);
+  const auto& c = *a.created;
+  REQUIRE(c.wraps.size() == 2);
+  CHECK(c.wraps[0].recipient == a.first.id);
+  CHECK(c.wraps[1].recipient == recovery_recipient_id());
+  CHECK(a.s().user == c.user);
+  CHECK(a.s().root_epoch == 1);
+  CHECK(a.s().devices.size() == 1);
+
+  auto root = unwrap_root_key(a.first.kem_key, c.user, a.first.id, 1, c.wraps[0].bytes);
+  REQUIRE(root.ok());
+  CHECK(root.value().secret().equals(c.root.secret()));
+  CHECK(root.value().epoch() == 1);
+  auto secrets = open_account_state(root.value(), c.user, c.sealed_state);
+  REQUIRE(secrets.ok());
+  CHECK(same_secrets(secrets.value(), c.secrets));
+  CHECK(check_account_secrets(secrets.value(), a.s()) == Error::ok);
+
+  auto from_recovery = unwrap_root_key(a.recovery, c.user, recovery_recipient_id(), 1, c.wraps[1].bytes);
+  REQUIRE(from_recovery.ok());
+  CHECK(from_recovery.value().secret().equals(c.root.secret()));
+
+  // A recovery key from a phrase works the same way.
+  auto phrase = RecoveryPhrase::from_entropy(random_bytes(32, 3)).take();
+  auto rk = phrase.recovery_kem_key().take();
+  auto rng = acct::rng_for('A', 9);
+  auto c2 = create_account(acct::device(9), "phone", xwing_public_key(rk).take(), rng);
+  REQUIRE(c2.ok());
+  CHECK(unwrap_root_key(rk, c2.value().user, recovery_recipient_id(), 1, c2.value().wraps[1].bytes).ok());
+
+  // A device name the log refuses.
+  CHECK(create_account(acct::device(9), std::string(65, 'x'), xwing_public_key(rk).take(), rng).error() ==
+        Error::invalid_argument);
+}
+
+TEST_CASE("sealed state: layout of section 11, byte for byte") {
+  auto a = acct::account(2);
+  const auto& c = *a.created;
+  const Bytes& s = c.sealed_state;
+  REQUIRE(s.size() == 33 + (44 + 40) + 16);
+  CHECK(Bytes(s.begin(), s.begin() + 9) == Bytes{'C', 'F', 'R', 'S', 1, 0, 0, 0, 1});
+
+  // The spec's construction, written independently, with the same nonce: the same bytes.
+  std::array<std::uint8_t, 24> nonce{};
+  std::copy_n(s.begin() + 9, 24, nonce.begin());
+  Bytes plain = acct::spec::state_plaintext(seed_of(c.secrets.identity().seed()), 1,
+                                            {{1, seed_of(c.secrets.suite_keys()[0].key.secret())}});
+  CHECK(acct::spec::sealed_state(c.root.secret().reveal(), 1, c.user, nonce, plain) == s);
+
+  // Root wraps too: same header, and a wrap built from the spec with chosen randomness opens.
+  const Bytes& w = c.wraps[0].bytes;
+  REQUIRE(w.size() == kRootWrapSize);
+  REQUIRE(kRootWrapSize == 1197);
+  Bytes header{'C', 'F', 'R', 'W', 1, 0, 0, 0, 1, 0, 0, 0, 16};
+  CHECK(Bytes(w.begin(), w.begin() + 13) == header);
+  CHECK(std::equal(a.first.id.bytes.begin(), a.first.id.bytes.end(), w.begin() + 13));
+  Bytes spec_wrap = acct::spec::root_wrap(c.root.secret().reveal(), 1, c.user, a.first.id, a.first.kem_pk,
+                                          random_bytes(64, 5));
+  auto root = unwrap_root_key(a.first.kem_key, c.user, a.first.id, 1, spec_wrap);
+  REQUIRE(root.ok());
+  CHECK(root.value().secret().equals(c.root.secret()));
+}
+
+TEST_CASE("sealed state: a malicious store cannot modify, move or cut it") {
+  auto a = acct::account(3);
+  const auto& c = *a.created;
+  Bytes s = c.sealed_state;
+  REQUIRE(open_account_state(c.root, c.user, s).ok());
+
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    Bytes t = s;
+    t[i] ^= 0x01;
+    CHECK_MESSAGE(open_account_state(c.root, c.user, t).error() == Error::wrap_invalid, "byte " << i);
+  }
+  for (std::size_t n = 0; n < s.size(); ++n) {
+    CHECK(open_account_state(c.root, c.user, std::span(s).first(n)).error() == Error::wrap_invalid);
+  }
+  Bytes longer = s;
+  longer.push_back(0);
+  CHECK(open_account_state(c.root, c.user, longer).error() == Error::wrap_invalid);
+
+  // Another user, another root key, the same root key under another epoch.
+  auto other_user = acct::account(4).created->user;
+  CHECK(open_account_state(c.root, other_user, s).error() == Error::wrap_invalid);
+  CHECK(open_account_state(root_of(1, 1), c.user, s).error() == Error::wrap_invalid);
+  auto same_bytes_epoch2 = RootKey::from_bytes(c.root.secret().reveal(), 2).take();
+  CHECK(open_account_state(same_bytes_epoch2, c.user, s).error() == Error::wrap_invalid);
+
+  // A state honestly sealed for epoch 2 with the same key bytes, relabelled by the store as epoch 1.
+  auto rng = acct::rng_for('S', 1);
+  Bytes s2 = seal_account_state(same_bytes_epoch2, c.user, c.secrets, rng).take();
+  CHECK(open_account_state(same_bytes_epoch2, c.user, s2).ok());
+  Bytes relabelled = s2;
+  relabelled[8] = 1;
+  CHECK(open_account_state(c.root, c.user, relabelled).error() == Error::wrap_invalid);
+}
+
+TEST_CASE("sealed state: an authentic plaintext that breaks the layout is refused") {
+  auto a = acct::account(5);
+  const auto& c = *a.created;
+  Bytes id = seed_of(c.secrets.identity().seed());
+  Bytes k1 = random_bytes(32, 1), k2 = random_bytes(32, 2);
+  std::array<std::uint8_t, 24> nonce{};
+  auto sealed = [&](const Bytes& plain) {
+    return acct::spec::sealed_state(c.root.secret().reveal(), 1, c.user, nonce, plain);
+  };
+  auto opens = [&](const Bytes& plain) { return open_account_state(c.root, c.user, sealed(plain)).error(); };
+
+  CHECK(opens(acct::spec::state_plaintext(id, 1, {{1, k1}, {2, k2}})) == Error::ok);
+  CHECK(opens(acct::spec::state_plaintext(id, 7, {{1, k1}})) == Error::ok);
+  CHECK(opens(acct::spec::state_plaintext(id, 0, {{1, k1}})) == Error::wrap_invalid);           // generation 0
+  CHECK(opens(acct::spec::state_plaintext(id, 1, {})) == Error::wrap_invalid);                  // no suite key
+  CHECK(opens(acct::spec::state_plaintext(id, 1, {{2, k1}})) == Error::wrap_invalid);           // not from 1
+  CHECK(opens(acct::spec::state_plaintext(id, 1, {{2, k2}, {1, k1}})) == Error::wrap_invalid);  // not in order
+  CHECK(opens(acct::spec::state_plaintext(id, 1, {{1, k1}, {1, k2}})) == Error::wrap_invalid);  // repeated
+  CHECK(opens(acct::spec::state_plaintext(id, 1, {{1, k1}, {3, k2}})) == Error::wrap_invalid);  // a gap
+  CHECK(opens(acct::spec::state_plaintext(Bytes(31, 1), 1, {{1, k1}})) == Error::wrap_invalid);
+  CHECK(opens(acct::spec::state_plaintext(id, 1, {{1, Bytes(33, 1)}})) == Error::wrap_invalid);
+  Bytes extra = acct::spec::state_plaintext(id, 1, {{1, k1}});
+  extra.push_back(0);
+  CHECK(opens(extra) == Error::wrap_invalid);
+  Bytes wrong_n = acct::spec::state_plaintext(id, 1, {{1, k1}});
+  wrong_n[4 + 32 + 4 + 3] = 2;  // n = 2, one key
+  CHECK(opens(wrong_n) == Error::wrap_invalid);
+}
+
+TEST_CASE("root wrap: a malicious store cannot modify or redirect it") {
+  auto a = acct::account(6);
+  const auto& c = *a.created;
+  const Bytes w = c.wraps[0].bytes;
+  const auto& kem = a.first.kem_key;
+  const auto& id = a.first.id;
+  REQUIRE(unwrap_root_key(kem, c.user, id, 1, w).ok());
+
+  // Every byte is authenticated: header, recipient, X-Wing ciphertext (implicit rejection gives another secret,
+  // hence another key), AEAD ciphertext and tag.
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    Bytes t = w;
+    t[i] ^= 0x80;
+    CHECK_MESSAGE(unwrap_root_key(kem, c.user, id, 1, t).error() == Error::wrap_invalid, "byte " << i);
+  }
+  for (std::size_t n : {0, 1, 5, 100, 1196}) {
+    CHECK(unwrap_root_key(kem, c.user, id, 1, std::span(w).first(n)).error() == Error::wrap_invalid);
+  }
+  Bytes longer = w;
+  longer.push_back(0);
+  CHECK(unwrap_root_key(kem, c.user, id, 1, longer).error() == Error::wrap_invalid);
+
+  // A wrap for another device, epoch or user does not open as this one's.
+  auto other = acct::device(2);
+  CHECK(unwrap_root_key(other.kem_key, c.user, other.id, 1, w).error() == Error::wrap_invalid);
+  CHECK(unwrap_root_key(other.kem_key, c.user, id, 1, w).error() == Error::wrap_invalid);
+  CHECK(unwrap_root_key(kem, c.user, other.id, 1, w).error() == Error::wrap_invalid);
+  CHECK(unwrap_root_key(kem, c.user, id, 2, w).error() == Error::wrap_invalid);
+  CHECK(unwrap_root_key(kem, acct::account(7).created->user, id, 1, w).error() == Error::wrap_invalid);
+  CHECK(unwrap_root_key(kem, c.user, recovery_recipient_id(), 1, c.wraps[1].bytes).error() == Error::wrap_invalid);
+
+  // The store relabels another device's wrap with this device's id (and re-frames it): the KDF binds the id.
+  auto rng = acct::rng_for('W', 1);
+  Bytes for_other = wrap_root_key(c.root, c.user, other.id, a.first.kem_pk, rng).take();  // encapsulated to A!
+  CHECK(unwrap_root_key(kem, c.user, other.id, 1, for_other).ok());
+  Bytes relabelled = for_other;
+  std::copy(id.bytes.begin(), id.bytes.end(), relabelled.begin() + 13);
+  CHECK(unwrap_root_key(kem, c.user, id, 1, relabelled).error() == Error::wrap_invalid);
+
+  // A wrap of epoch 2 relabelled as epoch 1.
+  auto root2 = root_of(2, 2);
+  Bytes w2 = wrap_root_key(root2, c.user, id, a.first.kem_pk, rng).take();
+  CHECK(unwrap_root_key(kem, c.user, id, 2, w2).value().epoch() == 2);
+  Bytes w2as1 = w2;
+  w2as1[8] = 1;
+  CHECK(unwrap_root_key(kem, c.user, id, 1, w2as1).error() == Error::wrap_invalid);
+
+  // A small-order X25519 part in the ciphertext (kem_ciphertext_invalid inside) is still wrap_invalid.
+  Bytes small = w;
+  std::fill(small.begin() + 29 + 1088, small.begin() + 29 + 1120, 0);
+  CHECK(unwrap_root_key(kem, c.user, id, 1, small).error() == Error::wrap_invalid);
+}
+
+TEST_CASE("account secrets and keys: argument checks") {
+  auto rng = acct::rng_for('X', 1);
+  CHECK(RootKey::generate(0, rng).error() == Error::invalid_argument);
+  CHECK(RootKey::from_bytes(random_bytes(31), 1).error() == Error::invalid_argument);
+  CHECK(RootKey::from_bytes(random_bytes(32), 0).error() == Error::invalid_argument);
+
+  auto mk = [&](std::vector<std::uint32_t> versions, std::uint32_t generation = 1) {
+    std::vector<SuiteSecretKey> keys;
+    for (auto v : versions) keys.push_back(SuiteSecretKey{v, xwing_generate(rng).take()});
+    return AccountSecrets::create(SigningKey::generate(rng).take(), generation, std::move(keys)).error();
+  };
+  CHECK(mk({1, 2, 3}) == Error::ok);
+  CHECK(mk({}) == Error::invalid_argument);
+  CHECK(mk({2}) == Error::invalid_argument);
+  CHECK(mk({1, 3}) == Error::invalid_argument);
+  CHECK(mk({1}, 0) == Error::invalid_argument);
+
+  auto s = AccountSecrets::generate(rng).take();
+  auto s2 = s.with_new_suite_key(xwing_generate(rng).take()).take();
+  CHECK(s2.suite_keys().size() == 2);
+  CHECK(s2.current_suite_key().version == 2);
+  CHECK(s2.suite_key(1)->secret().equals(s.suite_key(1)->secret()));
+  CHECK(s2.suite_key(0) == nullptr);
+  CHECK(s2.suite_key(3) == nullptr);
+
+  auto d = acct::device(3);
+  auto again = DeviceKeys::from_seeds(d.id, d.sign_key.seed().reveal(), d.kem_key.secret().reveal()).take();
+  CHECK(again.kem_pk == d.kem_pk);
+  CHECK(again.sign_key.verify_key() == d.sign_key.verify_key());
+  CHECK(DeviceKeys::from_seeds(d.id, random_bytes(31), random_bytes(32)).error() == Error::invalid_argument);
+}
+
+TEST_CASE("revocation: the revoked device is locked out of the new epoch, the others keep everything") {
+  auto a = acct::account(10);
+  auto b = acct::device(20), d = acct::device(30);
+  Bytes b_wrap1 = a.add(b, "tablet");
+  Bytes d_wrap1 = a.add(d, "stolen phone");
+  const UserId user = a.user();
+
+  // D, still enrolled, holds everything of epoch 1.
+  auto d_root1 = unwrap_root_key(d.kem_key, user, d.id, 1, d_wrap1).take();
+  auto d_secrets1 = open_account_state(d_root1, user, a.created->sealed_state).take();
+
+  auto rng = acct::rng_for('V', 1);
+  auto plan = plan_revocation(a.s(), a.secrets(), d.id, rng);
+  REQUIRE(plan.error() == Error::ok);
+  auto& p = plan.value();
+
+  // The two entries verify on top of the log, and give the plan's state.
+  REQUIRE(p.entries.size() == 2);
+  CHECK(LogEntry::parse(p.entries[0]).value().kind() == LogEntryKind::revoke_device);
+  CHECK(LogEntry::parse(p.entries[1]).value().kind() == LogEntryKind::rotate_suite_key);
+  a.append(p.entries);
+  CHECK(a.s().head == p.log.head);
+  CHECK(a.s().devices == p.log.devices);
+  CHECK(a.s().root_epoch == 2);
+  CHECK(a.s().suite_version == 2);
+  CHECK(!a.s().contains(d.id));
+  CHECK(p.root.epoch() == 2);
+
+  // Wraps: every remaining device (A, B) and the recovery key; none for D.
+  REQUIRE(p.wraps.size() == 3);
+  CHECK(p.wraps[0].recipient == a.first.id);
+  CHECK(p.wraps[1].recipient == b.id);
+  CHECK(p.wraps[2].recipient == recovery_recipient_id());
+
+  // D cannot open any wrap of epoch 2, whatever id it claims, nor the new sealed state with its old root key.
+  for (const auto& w : p.wraps) {
+    for (const DeviceId& claimed : {d.id, w.recipient}) {
+      CHECK(unwrap_root_key(d.kem_key, user, claimed, 2, w.bytes).error() == Error::wrap_invalid);
+    }
+  }
+  CHECK(open_account_state(d_root1, user, p.sealed_state).error() == Error::wrap_invalid);
+  auto d_root1_as_2 = RootKey::from_bytes(d_root1.secret().reveal(), 2).take();
+  CHECK(open_account_state(d_root1_as_2, user, p.sealed_state).error() == Error::wrap_invalid);
+  // ... and its old secrets do not hold the new suite key.
+  CHECK(d_secrets1.suite_key(2) == nullptr);
+  CHECK(check_account_secrets(d_secrets1, a.s()) == Error::wrap_invalid);
+
+  // B opens epoch 2 and holds the old suite key and the new one; the same for A and for the recovery key.
+  auto b_root2 = unwrap_root_key(b.kem_key, user, b.id, 2, p.wraps[1].bytes);
+  REQUIRE(b_root2.ok());
+  auto b_secrets2 = open_account_state(b_root2.value(), user, p.sealed_state);
+  REQUIRE(b_secrets2.ok());
+  CHECK(same_secrets(b_secrets2.value(), p.secrets));
+  CHECK(check_account_secrets(b_secrets2.value(), a.s()) == Error::ok);
+  REQUIRE(b_secrets2.value().suite_keys().size() == 2);
+  CHECK(b_secrets2.value().suite_key(1)->secret().equals(a.secrets().suite_key(1)->secret()));
+  CHECK(b_secrets2.value().identity().seed().equals(a.secrets().identity().seed()));
+  CHECK(unwrap_root_key(a.first.kem_key, user, a.first.id, 2, p.wraps[0].bytes).ok());
+  CHECK(unwrap_root_key(a.recovery, user, recovery_recipient_id(), 2, p.wraps[2].bytes).ok());
+  // B's epoch 1 wrap still opens epoch 1 only.
+  CHECK(unwrap_root_key(b.kem_key, user, b.id, 1, b_wrap1).ok());
+
+  // A second revocation (B) from the new state: suite keys 1, 2, 3, epoch 3, only A and recovery wrapped.
+  auto rng2 = acct::rng_for('V', 2);
+  auto p2 = plan_revocation(a.s(), b_secrets2.value(), b.id, rng2);
+  REQUIRE(p2.ok());
+  a.append(p2.value().entries);
+  CHECK(a.s().root_epoch == 3);
+  REQUIRE(p2.value().wraps.size() == 2);
+  auto a_root3 = unwrap_root_key(a.first.kem_key, user, a.first.id, 3, p2.value().wraps[0].bytes).take();
+  auto a_secrets3 = open_account_state(a_root3, user, p2.value().sealed_state).take();
+  CHECK(a_secrets3.suite_keys().size() == 3);
+  CHECK(a_secrets3.suite_key(2)->secret().equals(p.secrets.suite_key(2)->secret()));
+  CHECK(unwrap_root_key(b.kem_key, user, b.id, 3, p2.value().wraps[0].bytes).error() == Error::wrap_invalid);
+}
+
+TEST_CASE("revocation: refused for an unknown device or stale secrets") {
+  auto a = acct::account(11);
+  auto b = acct::device(21);
+  a.add(b);
+  auto rng = acct::rng_for('V', 3);
+  CHECK(plan_revocation(a.s(), a.secrets(), acct::device(22).id, rng).error() == Error::device_not_enrolled);
+  auto other = acct::account(12);
+  CHECK(plan_revocation(a.s(), other.secrets(), b.id, rng).error() == Error::wrap_invalid);
+
+  auto p = plan_revocation(a.s(), a.secrets(), b.id, rng).take();
+  a.append(p.entries);
+  // The secrets of epoch 1 no longer match the log (suite version 2): refused.
+  CHECK(plan_revocation(a.s(), a.secrets(), a.first.id, rng).error() == Error::wrap_invalid);
+  // Revoking an already revoked device.
+  CHECK(plan_revocation(a.s(), p.secrets, b.id, rng).error() == Error::device_not_enrolled);
+}
