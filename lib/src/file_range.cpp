@@ -90,7 +90,7 @@ Error FileRangeReader::read(ByteRange plaintext, std::span<const std::uint8_t> f
   Error result = Error::ok;
   for (std::uint64_t i = first; i <= s.last_chunk(plaintext); ++i) {
     ByteView piece = fetched.subspan(static_cast<std::size_t>((i - first) * s.cipher_chunk()));
-    piece = piece.first(std::min<std::size_t>(piece.size(), s.cipher_chunk()));
+    piece = piece.first(std::min(piece.size(), static_cast<std::size_t>(s.cipher_chunk())));
     bool last = i == s.chunk_count - 1;
     if (!s.cipher.open(i, last, piece, chunk.data())) {
       result = s.cipher.diagnose_position(i, last, piece, chunk.data());

@@ -37,7 +37,9 @@ inline constexpr std::uint64_t kEnrollmentMaxLifetime = 600;
 struct EnrollmentRequestId {
   static constexpr std::size_t kSize = 16;
   std::array<std::uint8_t, kSize> bytes{};
-  auto operator<=>(const EnrollmentRequestId&) const = default;
+  // Not `<=> = default`: Emscripten 3.1.6's libc++ has no operator<=> for std::array.
+  bool operator==(const EnrollmentRequestId&) const = default;
+  bool operator<(const EnrollmentRequestId& o) const noexcept { return bytes < o.bytes; }
 };
 
 // The request ids an enrolled device has answered, each with its request's expiry time. Persist it with the
