@@ -137,6 +137,7 @@ int cmd_encrypt(const CryptArgs& a) {
   if (Status s = out.open(a.output, a.force); !s.ok()) return report(s);
   StreamPlan plan;
   plan.block = round_down(target_block(), a.chunk_size);
+  plan.map_input = true;
   const std::size_t cc = a.chunk_size + kChunkOverhead;
   plan.out_capacity = kFileHeaderMaxSize + ((plan.block + a.chunk_size) / a.chunk_size + 1) * cc;
   Progress progress("encrypting", in.size());

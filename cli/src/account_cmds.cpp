@@ -1,0 +1,888 @@
+// init, whoami, device list / request / approve / revoke, recover (account_cmds.hpp).
+//
+// Every command that has a home verifies the device list the store serves against the head it pinned, before
+// anything else; the home is written only at the end of a successful command (atomically), so a failure leaves it
+// byte for byte as it was. One exception, required by SPEC section 12: `device approve` records the request id as
+// used before it sends its response.
+#include "account_cmds.hpp"
+
+#include "device_state.hpp"
+#include "io.hpp"
+#include "store.hpp"
+#include "terminal.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <thread>
+#include <unistd.h>
+
+namespace coffre::cli {
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kPollInterval = std::chrono::milliseconds(100);
+constexpr const char* kUnchanged = "; nothing was changed in the home directory";
+
+std::uint64_t now_s() { return static_cast<std::uint64_t>(std::time(nullptr)); }
+
+// Progress and results go to standard output, flushed at once (a script may wait for a line).
+void say(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+void say(const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  std::vprintf(fmt, ap);
+  va_end(ap);
+  std::fflush(stdout);
+}
+
+Status unchanged(Status s) {
+  if (!s.ok()) s.message += kUnchanged;
+  return s;
+}
+
+std::string home_of(const AccountArgs& a) { return a.home.empty() ? default_home() : a.home; }
+Store store_of(const AccountArgs& a) { return Store(a.store.empty() ? default_store() : a.store); }
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "device";
+  std::string n(buf);
+  return n.substr(0, kDeviceNameMaxSize);
+}
+
+// SPEC section 9: H("coffre/v1/identity/fingerprint", user_id, identity_pk, u32(generation)), first 20 bytes in hex
+// groups of 4.
+std::string fingerprint(const VerifiedLog& log) {
+  constexpr std::string_view kLabel = "coffre/v1/identity/fingerprint";
+  Bytes msg;
+  auto frame = [&](std::span<const std::uint8_t> p) {
+    std::uint32_t n = static_cast<std::uint32_t>(p.size());
+    for (int s = 24; s >= 0; s -= 8) msg.push_back(static_cast<std::uint8_t>(n >> s));
+    msg.insert(msg.end(), p.begin(), p.end());
+  };
+  frame({reinterpret_cast<const std::uint8_t*>(kLabel.data()), kLabel.size()});
+  frame(log.user.bytes);
+  frame(log.identity_pk.bytes());
+  std::uint8_t gen[4];
+  for (int i = 0; i < 4; ++i) gen[i] = static_cast<std::uint8_t>(log.identity_generation >> (24 - 8 * i));
+  frame(gen);
+  std::uint8_t h[32];
+  crypto_generichash(h, sizeof h, msg.data(), msg.size(), nullptr, 0);
+  std::string hex = to_hex(std::span(h, 20));
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 4) {
+    if (i) out += ' ';
+    out += hex.substr(i, 4);
+  }
+  return out;
+}
+
+std::string show_sas(const std::string& sas) { return sas.substr(0, 3) + " " + sas.substr(3); }
+
+std::string describe(const DeviceRecord& d) { return to_hex(d.id.bytes) + " \"" + d.name + "\""; }
+
+Status parse_user(const std::string& text, UserId& user) {
+  if (!from_hex(text, user.bytes)) {
+    return Status::fail(kExitUsage, "--user must be a user id: 32 hex digits, as 'coffre init' and 'coffre whoami' "
+                                    "print it");
+  }
+  return Status::success();
+}
+
+Status check_timeout(unsigned timeout) {
+  if (timeout < 1 || timeout > 86400) return Status::fail(kExitUsage, "--timeout must be 1 to 86400 seconds");
+  return Status::success();
+}
+
+// Fetches the account's device list and verifies it against the pins (none: the first fetch, trust on first use of
+// the genesis, whose fingerprint the user checks).
+Status fetch_verified(const Store& store, const UserId& user, std::optional<LogHead> pin,
+                      std::optional<LogHash> genesis, std::optional<VerifiedLog>& out) {
+  std::vector<Bytes> entries;
+  if (Status s = store.fetch_log(user, entries); !s.ok()) return s;
+  const std::string what = "the device list the store serves for account " + to_hex(user.bytes);
+  if (entries.empty() && !pin && !genesis) {
+    return Status::fail(kExitIo, "the store " + store.root() + " has no account " + to_hex(user.bytes) +
+                                     " (not_found); check --user and --store");
+  }
+  auto r = verify_log(entries, pin, genesis);
+  if (!r) return lib_failure(r.error(), what);
+  if (r.value().user != user) return lib_failure(Error::log_invalid, what + " is another account's");
+  out.emplace(std::move(r).take());
+  return Status::success();
+}
+
+Status fetch_pinned(const Store& store, const DeviceState& st, std::optional<VerifiedLog>& out) {
+  return fetch_verified(store, st.user, st.head, st.genesis, out);
+}
+
+// This device is enrolled in `log` (with these keys, when given).
+Status check_self(const VerifiedLog& log, const DeviceId& self, const DeviceKeys* keys) {
+  const DeviceRecord* me = log.find(self);
+  const std::string id = to_hex(self.bytes);
+  if (me == nullptr) {
+    bool revoked = std::any_of(log.revoked.begin(), log.revoked.end(), [&](auto& d) { return d.id == self; });
+    return lib_failure(Error::device_not_enrolled,
+                       revoked ? "this device (" + id + ") was revoked from the account"
+                               : "this device (" + id + ") is not in the account's device list");
+  }
+  if (keys != nullptr && (!(me->sign_pk == keys->sign_key.verify_key()) || !(me->kem_pk == keys->kem_pk))) {
+    return lib_failure(Error::device_not_enrolled,
+                       "the device list holds other keys than this device's under its id " + id);
+  }
+  return Status::success();
+}
+
+// Opens the root key of the log's epoch wrapped to `recipient`, then that epoch's sealed state, and checks the
+// secrets against the log (SPEC section 11).
+Status open_account(const Store& store, const VerifiedLog& log, const DeviceId& recipient, const XWingSecretKey& sk,
+                    const std::string& who, std::optional<RootKey>& root, std::optional<AccountSecrets>& secrets) {
+  const std::uint32_t epoch = log.root_epoch;
+  const std::string ep = std::to_string(epoch);
+  std::optional<Bytes> wrap;
+  if (Status s = store.get(Store::wrap(log.user, epoch, recipient), wrap); !s.ok()) return s;
+  if (!wrap) return lib_failure(Error::not_found, "the store has no root key of epoch " + ep + " wrapped to " + who);
+  auto r = unwrap_root_key(sk, log.user, recipient, epoch, *wrap);
+  if (!r) return lib_failure(r.error(), "the root key of epoch " + ep + " wrapped to " + who);
+  std::optional<Bytes> sealed;
+  if (Status s = store.get(Store::sealed_state(log.user, epoch), sealed); !s.ok()) return s;
+  if (!sealed) return lib_failure(Error::not_found, "the store has no sealed account state of epoch " + ep);
+  auto sec = open_account_state(r.value(), log.user, *sealed);
+  if (!sec) return lib_failure(sec.error(), "the sealed account state of epoch " + ep);
+  if (Error e = check_account_secrets(sec.value(), log); e != Error::ok) {
+    return lib_failure(e, "the sealed account state of epoch " + ep + " is not this account's");
+  }
+  root.emplace(std::move(r).take());
+  secrets.emplace(std::move(sec).take());
+  return Status::success();
+}
+
+// Updates the pins; true if they changed.
+bool pin(DeviceState& st, const VerifiedLog& log) {
+  bool changed = !(st.head == log.head) || st.genesis != log.genesis_hash;
+  st.head = log.head;
+  st.genesis = log.genesis_hash;
+  return changed;
+}
+
+// Polls the store for `rel` until it appears, `deadline` passes or the request expires (`expires`, wall clock).
+Status wait_for(const Store& store, const std::string& rel, Clock::time_point deadline, std::uint64_t expires,
+                std::optional<Bytes>& out) {
+  while (true) {
+    if (Status s = store.get(rel, out); !s.ok() || out) return s;
+    if (Clock::now() >= deadline || now_s() >= expires) return Status::success();
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+Status timed_out(const std::string& what, unsigned timeout) {
+  return Status::fail(kExitAuth, "no " + what + " within " + std::to_string(timeout) +
+                                     " s or before the request expired (enrollment_expired)");
+}
+
+Status conflict(const std::string& what) {
+  return Status::fail(kExitUsage, what + " appeared in the store meanwhile (already_exists): another device changed "
+                                         "the account at the same time; run the command again");
+}
+
+struct Loaded {
+  std::string home;
+  Store store;
+  HomeLock lock;
+  DeviceState st;
+  std::optional<VerifiedLog> vlog;  // set by load_and_verify
+};
+
+// The first steps of every command on an enrolled device: lock the home, load it, fetch and verify the log.
+Status load_and_verify(const AccountArgs& a, Loaded& l) {
+  l.home = home_of(a);
+  if (Status s = l.lock.acquire(l.home); !s.ok()) return s;
+  if (Status s = load_state(l.home, l.st); !s.ok()) return s;
+  return fetch_pinned(l.store, l.st, l.vlog);
+}
+
+Status confirm_or_yes(const AccountArgs& a, const std::string& question, const std::string& refusal) {
+  if (a.yes) return Status::success();
+  bool yes = false;
+  if (Status s = ask_yes_no(question, yes); !s.ok()) return s;
+  return yes ? Status::success() : Status::fail(kExitAuth, refusal);
+}
+
+Status need_terminal_unless_yes(const AccountArgs& a) {
+  if (a.yes) return Status::success();
+  return require_terminal("pass --yes only if you compare the codes or confirm some other way");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+
+int cmd_init(const AccountArgs& a) {
+  const std::string home = home_of(a);
+  Store store = store_of(a);
+  HomeLock lock;
+  if (Status s = lock.acquire(home); !s.ok()) return report(s);
+  if (state_exists(home)) {
+    return report(Status::fail(kExitUsage, home + " already holds a device (already_exists)" + kUnchanged +
+                                               ". Use another --home for another account"));
+  }
+  const std::string name = a.name.empty() ? host_name() : a.name;
+  SecretBytes pass;
+  if (Status s = new_keys_passphrase({a.passphrase_file, a.no_passphrase}, pass); !s.ok()) return report(s);
+
+  Rng& rng = system_rng();
+  auto keys = DeviceKeys::generate(rng);
+  if (!keys) return report(lib_failure(keys.error(), "cannot create the device keys"));
+  auto phrase = RecoveryPhrase::generate(rng);
+  if (!phrase) return report(lib_failure(phrase.error(), "cannot create the recovery phrase"));
+  auto rkey = phrase.value().recovery_kem_key();
+  if (!rkey) return report(lib_failure(rkey.error(), "cannot derive the recovery key"));
+  auto rpk = xwing_public_key(rkey.value());
+  if (!rpk) return report(lib_failure(rpk.error(), "cannot derive the recovery key"));
+  auto made = create_account(keys.value(), name, rpk.value(), rng);
+  if (!made) {
+    if (made.error() == Error::invalid_argument) {
+      return report(Status::fail(kExitUsage, "--name must be at most 64 bytes of UTF-8"));
+    }
+    return report(lib_failure(made.error(), "cannot create the account"));
+  }
+  AccountCreation& c = made.value();
+  std::vector<Bytes> genesis{c.genesis_entry};
+  auto log = verify_log(genesis, std::nullopt);
+  if (!log) return report(lib_failure(log.error(), "internal error: the new genesis entry does not verify"));
+
+  DeviceState st;
+  st.user = c.user;
+  st.device = keys.value().id;
+  pin(st, log.value());
+  if (Status s = seal_keys(st, keys.value(), pass); !s.ok()) return report(s);
+
+  // Upload the sealed state and the wraps, then the genesis, which makes the account exist.
+  bool existed = false;
+  const std::string taken = "a random user id collided with an existing account";
+  if (Status s = store.put_new(Store::sealed_state(c.user, 1), c.sealed_state, existed); !s.ok() || existed) {
+    return report(existed ? Status::fail(kExitIo, taken) : s);
+  }
+  for (const auto& w : c.wraps) {
+    if (Status s = store.put_new(Store::wrap(c.user, 1, w.recipient), w.bytes, existed); !s.ok() || existed) {
+      return report(existed ? Status::fail(kExitIo, taken) : s);
+    }
+  }
+  if (Status s = store.put_new(Store::log_entry(c.user, 0), c.genesis_entry, existed); !s.ok() || existed) {
+    return report(existed ? Status::fail(kExitIo, taken) : s);
+  }
+  if (Status s = save_state(home, st, /*create=*/true); !s.ok()) {
+    s.message += ". The account " + to_hex(c.user.bytes) + " was created in the store but this device could not "
+                 "save its keys: it is unusable; run 'coffre init' again";
+    return report(s);
+  }
+
+  auto words = phrase.value().words();
+  if (!words) return report(lib_failure(words.error(), "cannot show the recovery phrase"));
+  say("Account created.\n"
+      "  user id:      %s\n"
+      "  fingerprint:  %s\n"
+      "  this device:  %s\n"
+      "  device keys:  %s\n\n",
+      to_hex(c.user.bytes).c_str(), fingerprint(log.value()).c_str(), describe(log.value().devices[0]).c_str(),
+      st.is_protected() ? "protected by your passphrase" : "not encrypted (mode 0600); see --passphrase-file");
+  say("Add another device: run 'coffre device request --user %s' on it, then 'coffre device approve' here.\n\n",
+      to_hex(c.user.bytes).c_str());
+  say("RECOVERY PHRASE - shown this once, never again.\n"
+      "Write these 24 words on paper, in order, and keep them somewhere safe and private. They are the only way\n"
+      "back into this account if all your devices are lost ('coffre recover'), and anyone who reads them can take\n"
+      "the account over. coffre keeps no copy and cannot show them again. Do not store them in a file or a photo.\n\n");
+  std::string_view all(reinterpret_cast<const char*>(words.value().reveal().data()), words.value().size());
+  int i = 0;
+  while (!all.empty()) {
+    auto sp = all.find(' ');
+    std::string_view w = all.substr(0, sp);
+    all = sp == std::string_view::npos ? std::string_view{} : all.substr(sp + 1);
+    ++i;
+    const int pad = i % 6 == 0 ? 0 : 9;  // no trailing spaces at the end of a line
+    std::printf("  %2d %-*.*s%s", i, pad, static_cast<int>(w.size()), w.data(), i % 6 == 0 ? "\n" : "");
+  }
+  std::fflush(stdout);
+  return kExitOk;
+}
+
+int cmd_whoami(const AccountArgs& a) {
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
+  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
+  VerifiedLog& lg = *l.vlog;
+  if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
+  std::optional<DeviceKeys> keys;
+  if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return report(unchanged(s));
+  if (Status s = check_self(lg, l.st.device, &*keys); !s.ok()) return report(unchanged(s));
+  std::optional<RootKey> root;
+  std::optional<AccountSecrets> secrets;
+  if (Status s = open_account(l.store, lg, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
+    return report(unchanged(s));
+  }
+  if (pin(l.st, lg)) {
+    if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
+  }
+  say("user id:      %s\n"
+      "fingerprint:  %s\n"
+      "this device:  %s\n"
+      "device list:  %zu device(s), %zu revoked, head seq %llu, root epoch %u, suite key version %u\n"
+      "verified:     yes (device list checked against the pinned head; this device opened the root key of epoch %u "
+      "and the account state)\n",
+      to_hex(l.st.user.bytes).c_str(), fingerprint(lg).c_str(), describe(*lg.find(l.st.device)).c_str(),
+      lg.devices.size(), lg.revoked.size(), static_cast<unsigned long long>(lg.head.seq), lg.root_epoch,
+      lg.suite_version, lg.root_epoch);
+  return kExitOk;
+}
+
+int cmd_device_list(const AccountArgs& a) {
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
+  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
+  VerifiedLog& lg = *l.vlog;
+  say("Account %s, fingerprint %s, root epoch %u, head seq %llu\n", to_hex(l.st.user.bytes).c_str(),
+      fingerprint(lg).c_str(), lg.root_epoch, static_cast<unsigned long long>(lg.head.seq));
+  say("Devices:\n");
+  for (const auto& d : lg.devices) {
+    say("  %s %s%s\n", d.id == l.st.device ? "*" : " ", describe(d).c_str(),
+        d.id == l.st.device ? "  (this device)" : "");
+  }
+  if (!lg.revoked.empty()) {
+    say("Revoked:\n");
+    for (const auto& d : lg.revoked) {
+      say("  %s %s%s\n", d.id == l.st.device ? "*" : " ", describe(d).c_str(),
+          d.id == l.st.device ? "  (this device)" : "");
+    }
+  }
+  if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
+  if (pin(l.st, lg)) {
+    if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+int cmd_device_request(const AccountArgs& a) {
+  const std::string home = home_of(a);
+  Store store = store_of(a);
+  HomeLock lock;
+  if (Status s = lock.acquire(home); !s.ok()) return report(s);
+  if (state_exists(home)) {
+    return report(Status::fail(kExitUsage, home + " already holds a device (already_exists)" + kUnchanged +
+                                               ". A new device needs its own --home"));
+  }
+  UserId user;
+  if (Status s = parse_user(a.user, user); !s.ok()) return report(s);
+  if (Status s = check_timeout(a.timeout); !s.ok()) return report(s);
+  if (Status s = need_terminal_unless_yes(a); !s.ok()) return report(s);
+  const std::string name = a.name.empty() ? host_name() : a.name;
+  SecretBytes pass;
+  if (Status s = new_keys_passphrase({a.passphrase_file, a.no_passphrase}, pass); !s.ok()) return report(s);
+  const auto deadline = Clock::now() + std::chrono::seconds(a.timeout);
+
+  std::optional<VerifiedLog> first_fetch;
+  if (Status s = fetch_verified(store, user, std::nullopt, std::nullopt, first_fetch); !s.ok()) {
+    return report(unchanged(s));
+  }
+  const VerifiedLog& first = *first_fetch;
+  say("Account %s, fingerprint %s\n"
+      "Check that an enrolled device shows this fingerprint ('coffre whoami').\n",
+      to_hex(user.bytes).c_str(), fingerprint(first).c_str());
+
+  Rng& rng = system_rng();
+  auto keys = DeviceKeys::generate(rng);
+  if (!keys) return report(lib_failure(keys.error(), "cannot create the device keys"));
+  auto started = EnrollmentRequester::start(keys.value(), name, now_s(), rng,
+                                            std::min<std::uint64_t>(a.timeout, kEnrollmentMaxLifetime));
+  if (!started) {
+    if (started.error() == Error::invalid_argument) {
+      return report(Status::fail(kExitUsage, "--name must be at most 64 bytes of UTF-8"));
+    }
+    return report(lib_failure(started.error(), "cannot start the enrollment"));
+  }
+  EnrollmentRequester& req = started.value();
+  const std::string rid = to_hex(req.request_id().bytes);
+  bool existed = false;
+  if (Status s = store.put_new(Store::mailbox(rid, "request"), req.request(), existed); !s.ok()) return report(s);
+  if (existed) return report(lib_failure(Error::enrollment_invalid, "the mailbox of request " + rid + " is taken"));
+  say("Request id: %s\n"
+      "On an enrolled device of this account, run:\n"
+      "  coffre device approve %s\n"
+      "Waiting for its answer...\n",
+      rid.c_str(), rid.c_str());
+
+  std::optional<Bytes> response;
+  if (Status s = wait_for(store, Store::mailbox(rid, "response"), deadline, req.expires(), response); !s.ok()) {
+    return report(unchanged(s));
+  }
+  if (!response) return report(unchanged(timed_out("answer to request " + rid, a.timeout)));
+  std::optional<VerifiedLog> fetched;
+  if (Status s = fetch_verified(store, user, first.head, first.genesis_hash, fetched); !s.ok()) {
+    return report(unchanged(s));
+  }
+  VerifiedLog log = std::move(*fetched);
+  auto conf = req.on_response(*response, log, now_s());
+  if (!conf) return report(unchanged(lib_failure(conf.error(), "the answer to request " + rid)));
+  if (Status s = store.put_new(Store::mailbox(rid, "reveal"), conf.value().reveal, existed); !s.ok()) {
+    return report(unchanged(s));
+  }
+  if (existed) {
+    return report(unchanged(lib_failure(Error::enrollment_invalid, "the mailbox of request " + rid +
+                                                                       " already holds a reveal this device did not send")));
+  }
+  say("Security code: %s\n", show_sas(conf.value().sas).c_str());
+  if (Status s = confirm_or_yes(a, "Does the other device show the same code? [y/N]",
+                                "enrollment cancelled: the security codes were not confirmed. Answer no on the "
+                                "other device too (if it added this device anyway, revoke " +
+                                    to_hex(keys.value().id.bytes) + " from it)");
+      !s.ok()) {
+    return report(unchanged(s));
+  }
+  say("Waiting for the other device to add this one...\n");
+
+  // The add-device entry, then the wrap: poll until both are there and verify.
+  std::optional<RootKey> root;
+  std::optional<AccountSecrets> secrets;
+  while (true) {
+    std::optional<VerifiedLog> polled;
+    if (Status s = fetch_verified(store, user, log.head, log.genesis_hash, polled); !s.ok()) {
+      return report(unchanged(s));
+    }
+    VerifiedLog& now_log = *polled;
+    Error e = req.check_enrolled(now_log);
+    if (e != Error::ok && e != Error::device_not_enrolled) {
+      return report(unchanged(lib_failure(e, "the device list's entry for this device")));
+    }
+    if (e == Error::ok) {
+      std::optional<Bytes> wrap;
+      if (Status s = store.get(Store::wrap(user, now_log.root_epoch, keys.value().id), wrap); !s.ok()) {
+        return report(unchanged(s));
+      }
+      if (wrap) {
+        if (Status s = open_account(store, now_log, keys.value().id, keys.value().kem_key, "this device", root,
+                                    secrets);
+            !s.ok()) {
+          return report(unchanged(s));
+        }
+        log = std::move(now_log);
+        break;
+      }
+    }
+    if (Clock::now() >= deadline) {
+      return report(unchanged(Status::fail(
+          kExitAuth, "the other device did not add this one within " + std::to_string(a.timeout) +
+                         " s (device_not_enrolled)")));
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+
+  DeviceState st;
+  st.user = user;
+  st.device = keys.value().id;
+  pin(st, log);
+  if (Status s = seal_keys(st, keys.value(), pass); !s.ok()) return report(s);
+  if (Status s = save_state(home, st, /*create=*/true); !s.ok()) return report(s);
+  say("This device is enrolled: %s, root epoch %u.\n", describe(*log.find(st.device)).c_str(), log.root_epoch);
+  return kExitOk;
+}
+
+namespace {
+
+// The request to answer: the one named, or the only pending one (a request without a response) that has not
+// expired.
+Status pick_request(const Store& store, const std::string& given, std::string& rid) {
+  if (!given.empty()) {
+    EnrollmentRequestId id;
+    if (!from_hex(given, id.bytes)) {
+      return Status::fail(kExitUsage, "REQUEST-ID must be 32 hex digits, as 'coffre device request' prints it");
+    }
+    rid = to_hex(id.bytes);
+    return Status::success();
+  }
+  std::vector<std::string> names, pending;
+  if (Status s = store.list("enroll", names); !s.ok()) return s;
+  for (const auto& n : names) {
+    EnrollmentRequestId id;
+    if (!from_hex(n, id.bytes)) continue;
+    std::optional<Bytes> req, resp;
+    if (Status s = store.get(Store::mailbox(n, "request"), req); !s.ok()) return s;
+    if (Status s = store.get(Store::mailbox(n, "response"), resp); !s.ok()) return s;
+    // expires: u64 at offset 30 (SPEC section 12), read only to skip stale requests; on_request checks it.
+    if (!req || resp || req->size() < 38) continue;
+    std::uint64_t expires = 0;
+    for (int i = 0; i < 8; ++i) expires = expires << 8 | (*req)[30 + static_cast<std::size_t>(i)];
+    if (expires > now_s()) pending.push_back(n);
+  }
+  if (pending.empty()) {
+    return Status::fail(kExitIo, "no pending enrollment request in the store (not_found): run 'coffre device "
+                                 "request --user USER-ID' on the new device first");
+  }
+  if (pending.size() > 1) {
+    std::string list;
+    for (auto& p : pending) list += "\n  " + p;
+    return Status::fail(kExitUsage, "several pending enrollment requests; pass the id the new device printed:" + list);
+  }
+  rid = pending[0];
+  return Status::success();
+}
+
+}  // namespace
+
+int cmd_device_approve(const AccountArgs& a) {
+  if (Status s = check_timeout(a.timeout); !s.ok()) return report(s);
+  if (Status s = need_terminal_unless_yes(a); !s.ok()) return report(s);
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
+  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
+  VerifiedLog& lg = *l.vlog;
+  if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
+  std::optional<DeviceKeys> keys;
+  if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return report(unchanged(s));
+  if (Status s = check_self(lg, l.st.device, &*keys); !s.ok()) return report(unchanged(s));
+  std::optional<RootKey> root;
+  std::optional<AccountSecrets> secrets;
+  if (Status s = open_account(l.store, lg, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
+    return report(unchanged(s));
+  }
+  const auto deadline = Clock::now() + std::chrono::seconds(a.timeout);
+
+  std::string rid;
+  if (Status s = pick_request(l.store, a.request_id, rid); !s.ok()) return report(unchanged(s));
+  std::optional<Bytes> request;
+  if (Status s = l.store.get(Store::mailbox(rid, "request"), request); !s.ok()) return report(unchanged(s));
+  if (!request) {
+    return report(unchanged(lib_failure(Error::not_found, "the store has no enrollment request " + rid)));
+  }
+  UsedEnrollmentRequests used = l.st.used;
+  used.prune(now_s());
+  Rng& rng = system_rng();
+  auto answered = EnrollmentApprover::on_request(*request, *keys, lg, now_s(), used, rng);
+  if (!answered) {
+    Status s = lib_failure(answered.error(), "enrollment request " + rid);
+    // A request for a device id the log already has: a replayed request, an integrity failure here.
+    if (answered.error() == Error::already_exists) s.code = kExitAuth;
+    return report(unchanged(s));
+  }
+  EnrollmentApprover& approver = answered.value();
+  if (to_hex(approver.request_id().bytes) != rid) {
+    return report(unchanged(lib_failure(Error::enrollment_invalid,
+                                        "the mailbox " + rid + " holds a request with another id")));
+  }
+  say("Enrollment request %s from a new device: %s\n", rid.c_str(), describe(approver.requester()).c_str());
+
+  // SPEC section 12: record the request id as used before answering.
+  l.st.used = std::move(used);
+  pin(l.st, lg);
+  if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
+  const std::string recorded = "; only the request id was recorded as used in the home directory";
+  bool existed = false;
+  if (Status s = l.store.put_new(Store::mailbox(rid, "response"), approver.response(), existed); !s.ok()) {
+    return report(s);
+  }
+  if (existed) {
+    return report(Status::fail(kExitAuth, "request " + rid + " was already answered (enrollment_replayed)" +
+                                              recorded));
+  }
+  say("Answered; waiting for the new device...\n");
+
+  // expires: the request's (on_reveal checks it too).
+  std::uint64_t expires = 0;
+  for (int i = 0; i < 8; ++i) expires = expires << 8 | (*request)[30 + static_cast<std::size_t>(i)];
+  std::optional<Bytes> reveal;
+  if (Status s = wait_for(l.store, Store::mailbox(rid, "reveal"), deadline, expires, reveal); !s.ok()) {
+    return report(s);
+  }
+  if (!reveal) {
+    Status s = timed_out("reveal from the new device", a.timeout);
+    s.message += recorded;
+    return report(s);
+  }
+  auto conf = approver.on_reveal(*reveal, now_s());
+  if (!conf) {
+    Status s = lib_failure(conf.error(), "the new device's reveal");
+    s.message += recorded;
+    return report(s);
+  }
+  say("Security code: %s\n", show_sas(conf.value().sas).c_str());
+  if (Status s = confirm_or_yes(a, "Does the new device show the same code? [y/N]",
+                                "not approved: the security codes were not confirmed; the device was not added" +
+                                    recorded);
+      !s.ok()) {
+    return report(s);
+  }
+
+  // The log may have grown since the request: verify it again and append after its head.
+  std::optional<VerifiedLog> refetched;
+  if (Status s = fetch_verified(l.store, l.st.user, lg.head, lg.genesis_hash, refetched); !s.ok()) {
+    s.message += recorded;
+    return report(s);
+  }
+  const VerifiedLog& current = *refetched;
+  if (Status s = check_self(current, l.st.device, &*keys); !s.ok()) return report(s);
+  if (current.root_epoch != lg.root_epoch) {
+    if (Status s = open_account(l.store, current, l.st.device, keys->kem_key, "this device", root, secrets);
+        !s.ok()) {
+      return report(s);
+    }
+  }
+  auto approval = approve(approver, current, *secrets, *root, rng);
+  if (!approval) return report(lib_failure(approval.error(), "cannot add the device"));
+  std::vector<Bytes> appended{approval.value().entry};
+  auto after = verify_appended(current, appended);
+  if (!after) return report(lib_failure(after.error(), "internal error: the add-device entry does not verify"));
+  if (Status s = l.store.put_new(Store::log_entry(l.st.user, current.head.seq + 1), approval.value().entry, existed);
+      !s.ok() || existed) {
+    return report(existed ? conflict("log entry " + std::to_string(current.head.seq + 1)) : s);
+  }
+  const auto& w = approval.value().wrap;
+  if (Status s = l.store.put(Store::wrap(l.st.user, current.root_epoch, w.recipient), w.bytes); !s.ok()) {
+    return report(s);
+  }
+  pin(l.st, after.value());
+  if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
+  say("Added device %s; it holds the root key of epoch %u.\n", describe(conf.value().device).c_str(),
+      current.root_epoch);
+  return kExitOk;
+}
+
+int cmd_device_revoke(const AccountArgs& a) {
+  if (Status s = need_terminal_unless_yes(a); !s.ok()) return report(s);
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
+  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
+  VerifiedLog& lg = *l.vlog;
+  if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
+
+  // DEVICE-ID: the whole id or an unambiguous prefix (at least 4 hex digits) of an enrolled device.
+  std::string want = a.device;
+  for (auto& c : want) c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+  const DeviceRecord* target = nullptr;
+  int matches = 0;
+  if (want.size() >= 4 && want.size() <= 32) {
+    for (const auto& d : lg.devices) {
+      if (to_hex(d.id.bytes).compare(0, want.size(), want) == 0) {
+        target = &d;
+        ++matches;
+      }
+    }
+  }
+  if (matches != 1) {
+    bool revoked = std::any_of(lg.revoked.begin(), lg.revoked.end(), [&](auto& d) {
+      return want.size() >= 4 && to_hex(d.id.bytes).compare(0, want.size(), want) == 0;
+    });
+    return report(Status::fail(kExitUsage, matches > 1 ? "DEVICE-ID " + a.device + " matches several devices"
+                                           : revoked   ? "device " + a.device + " is already revoked"
+                                                       : "no enrolled device " + a.device +
+                                                             " (give at least 4 hex digits; see 'coffre device list')"));
+  }
+  if (target->id == l.st.device) {
+    return report(Status::fail(kExitUsage, "this is the device you are on; revoke it from another device"));
+  }
+  std::optional<DeviceKeys> keys;
+  if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return report(unchanged(s));
+  if (Status s = check_self(lg, l.st.device, &*keys); !s.ok()) return report(unchanged(s));
+  std::optional<RootKey> root;
+  std::optional<AccountSecrets> secrets;
+  if (Status s = open_account(l.store, lg, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
+    return report(unchanged(s));
+  }
+  if (Status s = confirm_or_yes(a, "Revoke device " + describe(*target) +
+                                       "? It loses access to everything encrypted from now on. [y/N]",
+                                "not revoked");
+      !s.ok()) {
+    return report(unchanged(s));
+  }
+  const DeviceRecord revoked = *target;
+  auto plan = plan_revocation(lg, *secrets, revoked.id, system_rng());
+  if (!plan) return report(unchanged(lib_failure(plan.error(), "cannot revoke the device")));
+  RevocationPlan& p = plan.value();
+  auto after = verify_appended(lg, p.entries);
+  if (!after) return report(unchanged(lib_failure(after.error(), "internal error: the revocation does not verify")));
+  const std::uint32_t epoch = p.root.epoch();
+
+  // The new epoch's objects first (nothing refers to them until the rotation entry exists), then the entries.
+  if (Status s = l.store.put(Store::sealed_state(l.st.user, epoch), p.sealed_state); !s.ok()) {
+    return report(unchanged(s));
+  }
+  for (const auto& w : p.wraps) {
+    if (Status s = l.store.put(Store::wrap(l.st.user, epoch, w.recipient), w.bytes); !s.ok()) {
+      return report(unchanged(s));
+    }
+  }
+  for (std::size_t i = 0; i < p.entries.size(); ++i) {
+    const std::uint64_t seq = lg.head.seq + 1 + i;
+    bool existed = false;
+    if (Status s = l.store.put_new(Store::log_entry(l.st.user, seq), p.entries[i], existed); !s.ok() || existed) {
+      return report(unchanged(existed ? conflict("log entry " + std::to_string(seq)) : s));
+    }
+  }
+  pin(l.st, after.value());
+  if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
+  say("Revoked device %s.\n"
+      "New root epoch %u and suite key version %u, wrapped to %zu remaining device(s) and the recovery key.\n",
+      describe(revoked).c_str(), epoch, after.value().suite_version, after.value().devices.size());
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::size_t kMaxPhraseInput = 4096;
+
+// The phrase as typed or read from a file, with list numbering ("1." "2)" ...) turned into spaces: digits, '.' and
+// ')' are never part of a word, so a phrase copied from 'coffre init' with its numbers decodes.
+Status read_phrase(const AccountArgs& a, SecretBytes& out) {
+  SecretBytes raw;
+  if (!a.phrase_file.empty()) {
+    int fd = open(a.phrase_file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return io_failure("cannot open the phrase file " + a.phrase_file, errno);
+    SecretBytes buf(kMaxPhraseInput + 1);
+    if (!buf.valid()) {
+      close(fd);
+      return Status::fail(kExitIo, std::string(error_message(Error::out_of_memory)));
+    }
+    std::size_t got = 0;
+    Status s = read_full(fd, buf.reveal_mut().data(), buf.size(), got, "the phrase file " + a.phrase_file);
+    close(fd);
+    if (!s.ok()) return s;
+    if (got > kMaxPhraseInput) return Status::fail(kExitUsage, "the phrase file is larger than 4 KiB");
+    auto r = SecretBytes::copy_of(buf.reveal().first(got));
+    if (!r) return Status::fail(kExitIo, std::string(error_message(r.error())));
+    raw = std::move(r).take();
+  } else {
+    if (Status s = require_terminal("pass --phrase-file FILE"); !s.ok()) return s;
+    if (Status s = read_hidden("Recovery phrase (24 words, not shown): ", raw); !s.ok()) return s;
+  }
+  for (auto& c : raw.reveal_mut()) {
+    if ((c >= '0' && c <= '9') || c == '.' || c == ')') c = ' ';
+  }
+  out = std::move(raw);
+  return Status::success();
+}
+
+}  // namespace
+
+int cmd_recover(const AccountArgs& a) {
+  const std::string home = home_of(a);
+  Store store = store_of(a);
+  HomeLock lock;
+  if (Status s = lock.acquire(home); !s.ok()) return report(s);
+  if (state_exists(home)) {
+    return report(Status::fail(kExitUsage, home + " already holds a device (already_exists)" + kUnchanged +
+                                               ". Recover into a new --home"));
+  }
+  UserId user;
+  if (Status s = parse_user(a.user, user); !s.ok()) return report(s);
+  const std::string name = a.name.empty() ? host_name() : a.name;
+  SecretBytes typed;
+  if (Status s = read_phrase(a, typed); !s.ok()) return report(s);
+  std::string_view typed_view(reinterpret_cast<const char*>(typed.reveal().data()), typed.size());
+  auto phrase = RecoveryPhrase::from_words(typed_view);
+  if (!phrase) {
+    std::string where;
+    if (auto bad = RecoveryPhrase::first_unknown_word(typed_view)) {
+      where = ": word " + std::to_string(*bad + 1) + " is not in the BIP-39 English list";
+    }
+    return report(unchanged(lib_failure(phrase.error(), "the recovery phrase" + where)));
+  }
+  SecretBytes pass;
+  if (Status s = new_keys_passphrase({a.passphrase_file, a.no_passphrase}, pass); !s.ok()) return report(s);
+
+  std::optional<VerifiedLog> fetched;
+  if (Status s = fetch_verified(store, user, std::nullopt, std::nullopt, fetched); !s.ok()) {
+    return report(unchanged(s));
+  }
+  const VerifiedLog& log = *fetched;
+  say("Account %s, fingerprint %s\n", to_hex(user.bytes).c_str(), fingerprint(log).c_str());
+  auto rkey = phrase.value().recovery_kem_key();
+  if (!rkey) return report(lib_failure(rkey.error(), "cannot derive the recovery key"));
+  auto rpk = xwing_public_key(rkey.value());
+  if (!rpk) return report(lib_failure(rpk.error(), "cannot derive the recovery key"));
+  if (!(rpk.value() == log.recovery_pk)) {
+    return report(unchanged(lib_failure(Error::wrap_invalid, "this recovery phrase is not the one of account " +
+                                                                 to_hex(user.bytes))));
+  }
+  std::optional<RootKey> root;
+  std::optional<AccountSecrets> secrets;
+  if (Status s = open_account(store, log, recovery_recipient_id(), rkey.value(), "the recovery key", root, secrets);
+      !s.ok()) {
+    return report(unchanged(s));
+  }
+
+  Rng& rng = system_rng();
+  auto keys = DeviceKeys::generate(rng);
+  if (!keys) return report(lib_failure(keys.error(), "cannot create the device keys"));
+  DeviceRecord record = keys.value().record(name);  // transcript hash zero: SPEC section 10
+  auto pop = device_pop(keys.value().sign_key, log.user, record);
+  if (!pop) return report(lib_failure(pop.error(), "cannot sign the device's proof of possession"));
+  auto entry = make_add_device(log, secrets->identity(), record, pop.value());
+  if (!entry) {
+    if (entry.error() == Error::invalid_argument) {
+      return report(Status::fail(kExitUsage, "--name must be at most 64 bytes of UTF-8"));
+    }
+    return report(lib_failure(entry.error(), "cannot add the device"));
+  }
+  auto wrap = wrap_root_key(*root, log.user, keys.value().id, keys.value().kem_pk, rng);
+  if (!wrap) return report(lib_failure(wrap.error(), "cannot wrap the root key to this device"));
+  std::vector<Bytes> appended{entry.value()};
+  auto after = verify_appended(log, appended);
+  if (!after) return report(lib_failure(after.error(), "internal error: the add-device entry does not verify"));
+
+  DeviceState st;
+  st.user = user;
+  st.device = keys.value().id;
+  pin(st, after.value());
+  if (Status s = seal_keys(st, keys.value(), pass); !s.ok()) return report(s);
+  bool existed = false;
+  if (Status s = store.put_new(Store::log_entry(user, log.head.seq + 1), entry.value(), existed); !s.ok() || existed) {
+    return report(unchanged(existed ? conflict("log entry " + std::to_string(log.head.seq + 1)) : s));
+  }
+  if (Status s = store.put(Store::wrap(user, log.root_epoch, keys.value().id), wrap.value()); !s.ok()) {
+    return report(s);
+  }
+  if (Status s = save_state(home, st, /*create=*/true); !s.ok()) return report(s);
+  say("This device is enrolled with the recovery phrase: %s, root epoch %u.\n"
+      "Revoke the devices you lost with 'coffre device revoke DEVICE-ID' ('coffre device list' shows them).\n",
+      describe(record).c_str(), log.root_epoch);
+  return kExitOk;
+}
+
+int cmd_test_export_secrets(const AccountArgs& a) {
+  const char* gate = std::getenv("COFFRE_TEST_EXPORT_SECRETS");
+  if (gate == nullptr || std::strcmp(gate, "1") != 0) {
+    return report(Status::fail(kExitUsage, "this command exists for the test suite only"));
+  }
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
+  if (Status s = load_and_verify(a, l); !s.ok()) return report(s);
+  VerifiedLog& lg = *l.vlog;
+  std::optional<DeviceKeys> keys;
+  if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return report(s);
+  if (Status s = check_self(lg, l.st.device, &*keys); !s.ok()) return report(s);
+  std::optional<RootKey> root;
+  std::optional<AccountSecrets> secrets;
+  if (Status s = open_account(l.store, lg, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
+    return report(s);
+  }
+  std::string suites;
+  for (const auto& k : secrets->suite_keys()) {
+    suites += std::string(suites.empty() ? "" : ", ") + "\"" + to_hex(k.key.secret().reveal()) + "\"";
+  }
+  say("{\"device_sign_seed\": \"%s\", \"device_kem_seed\": \"%s\", \"root_epoch\": %u, \"root_key\": \"%s\", "
+      "\"identity_seed\": \"%s\", \"suite_seeds\": [%s]}\n",
+      to_hex(keys->sign_key.seed().reveal()).c_str(), to_hex(keys->kem_key.secret().reveal()).c_str(),
+      root->epoch(), to_hex(root->secret().reveal()).c_str(), to_hex(secrets->identity().seed().reveal()).c_str(),
+      suites.c_str());
+  return kExitOk;
+}
+
+}  // namespace coffre::cli

@@ -1,0 +1,35 @@
+// The account and device commands (docs/SPEC.md sections 9 to 14): init, whoami, device list / request / approve /
+// revoke, recover. Local state in --home (device_state.hpp), shared objects in --store (store.hpp). Each returns
+// the process exit code and prints its own messages.
+#pragma once
+
+#include <string>
+
+namespace coffre::cli {
+
+struct AccountArgs {
+  std::string home;             // default_home() when empty
+  std::string store;            // default_store() when empty
+  std::string passphrase_file;  // the device keys' passphrase (to protect new keys, or to unlock them)
+  bool no_passphrase = false;   // new keys: store them unencrypted (mode 0600)
+  bool yes = false;             // no confirmation question (the caller compares the security codes itself)
+  unsigned timeout = 600;       // seconds to wait for the other device
+  std::string name;             // this device's name (init, device request, recover)
+  std::string user;             // the account's user id (device request, recover)
+  std::string request_id;       // device approve
+  std::string device;           // device revoke
+  std::string phrase_file;      // recover
+};
+
+int cmd_init(const AccountArgs& a);
+int cmd_whoami(const AccountArgs& a);
+int cmd_device_list(const AccountArgs& a);
+int cmd_device_request(const AccountArgs& a);
+int cmd_device_approve(const AccountArgs& a);
+int cmd_device_revoke(const AccountArgs& a);
+int cmd_recover(const AccountArgs& a);
+// Hidden, for the transcript tests only (refused unless COFFRE_TEST_EXPORT_SECRETS=1): prints this device's seeds,
+// the current root key and the account secrets as JSON, so that a test can search the store for them.
+int cmd_test_export_secrets(const AccountArgs& a);
+
+}  // namespace coffre::cli

@@ -1,0 +1,181 @@
+#include "store.hpp"
+
+#include "io.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace coffre::cli {
+
+namespace {
+
+std::string parent_of(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// "<seq>.entry" with a canonical decimal seq.
+std::optional<std::uint64_t> entry_seq(const std::string& name) {
+  constexpr std::string_view kSuffix = ".entry";
+  if (name.size() <= kSuffix.size() || name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
+    return std::nullopt;
+  }
+  std::string_view digits(name.data(), name.size() - kSuffix.size());
+  if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  std::string s(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(s.data(), s.size(), bytes.data(), bytes.size());
+  s.pop_back();
+  return s;
+}
+
+bool from_hex(std::string_view hex, std::span<std::uint8_t> out) {
+  if (hex.size() != out.size() * 2) return false;
+  for (char c : hex) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  }
+  std::size_t len = 0;
+  return sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr) == 0 &&
+         len == out.size();
+}
+
+Status make_dirs(const std::string& dir) {
+  if (dir.empty() || dir == "/" || dir == ".") return Status::success();
+  struct stat st {};
+  if (stat(dir.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::success();
+    return Status::fail(kExitIo, dir + " exists and is not a directory");
+  }
+  if (Status s = make_dirs(parent_of(dir)); !s.ok()) return s;
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return io_failure("cannot create the directory " + dir, errno);
+  return Status::success();
+}
+
+Status Store::get(const std::string& rel, std::optional<std::vector<std::uint8_t>>& out) const {
+  out.reset();
+  const std::string p = path(rel);
+  int fd = open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Status::success();
+    return io_failure("cannot read " + p + " from the store", errno);
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return Status::fail(kExitIo, p + " in the store is not a regular file");
+  }
+  std::vector<std::uint8_t> bytes(kMaxObjectSize + 1);
+  std::size_t got = 0;
+  Status s = read_full(fd, bytes.data(), bytes.size(), got, p);
+  close(fd);
+  if (!s.ok()) return s;
+  if (got > kMaxObjectSize) return Status::fail(kExitAuth, p + " in the store is larger than any coffre object");
+  bytes.resize(got);
+  out = std::move(bytes);
+  return Status::success();
+}
+
+Status Store::put(const std::string& rel, std::span<const std::uint8_t> bytes) const {
+  const std::string p = path(rel);
+  if (Status s = make_dirs(parent_of(p)); !s.ok()) return s;
+  Output out;
+  if (Status s = out.open(p, /*force=*/true); !s.ok()) return s;
+  if (Status s = out.write(bytes.data(), bytes.size()); !s.ok()) return s;
+  return out.commit();
+}
+
+Status Store::put_new(const std::string& rel, std::span<const std::uint8_t> bytes, bool& existed) const {
+  existed = false;
+  const std::string p = path(rel);
+  if (Status s = make_dirs(parent_of(p)); !s.ok()) return s;
+  struct stat st {};
+  if (lstat(p.c_str(), &st) == 0) {
+    existed = true;
+    return Status::success();
+  }
+  Output out;
+  if (Status s = out.open(p, /*force=*/false); !s.ok()) {
+    if (s.code == kExitUsage && lstat(p.c_str(), &st) == 0) existed = true;
+    return existed ? Status::success() : s;
+  }
+  if (Status s = out.write(bytes.data(), bytes.size()); !s.ok()) return s;
+  if (Status s = out.commit(); !s.ok()) {
+    // Output::commit reports a no-replace rename that found the name taken with kExitUsage.
+    if (s.code == kExitUsage && lstat(p.c_str(), &st) == 0) {
+      existed = true;
+      return Status::success();
+    }
+    return s;
+  }
+  return Status::success();
+}
+
+Status Store::list(const std::string& rel_dir, std::vector<std::string>& names) const {
+  names.clear();
+  const std::string p = path(rel_dir);
+  DIR* d = opendir(p.c_str());
+  if (d == nullptr) {
+    if (errno == ENOENT) return Status::success();
+    return io_failure("cannot list " + p + " in the store", errno);
+  }
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    names.emplace_back(e->d_name);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  return Status::success();
+}
+
+std::string Store::log_dir(const UserId& user) { return "accounts/" + to_hex(user.bytes) + "/log"; }
+
+std::string Store::log_entry(const UserId& user, std::uint64_t seq) {
+  return log_dir(user) + "/" + std::to_string(seq) + ".entry";
+}
+
+std::string Store::sealed_state(const UserId& user, std::uint32_t epoch) {
+  return "accounts/" + to_hex(user.bytes) + "/state/" + std::to_string(epoch) + ".sealed";
+}
+
+std::string Store::wrap(const UserId& user, std::uint32_t epoch, const DeviceId& recipient) {
+  return "accounts/" + to_hex(user.bytes) + "/wraps/" + std::to_string(epoch) + "/" + to_hex(recipient.bytes) +
+         ".wrap";
+}
+
+std::string Store::mailbox(const std::string& request_hex, const char* what) {
+  return "enroll/" + request_hex + "/" + what;
+}
+
+Status Store::fetch_log(const UserId& user, std::vector<std::vector<std::uint8_t>>& entries) const {
+  entries.clear();
+  std::vector<std::string> names;
+  if (Status s = list(log_dir(user), names); !s.ok()) return s;
+  std::vector<std::pair<std::uint64_t, std::string>> seqs;
+  for (auto& n : names) {
+    if (auto seq = entry_seq(n)) seqs.emplace_back(*seq, n);
+  }
+  std::sort(seqs.begin(), seqs.end());
+  for (auto& [seq, name] : seqs) {
+    std::optional<std::vector<std::uint8_t>> bytes;
+    if (Status s = get(log_dir(user) + "/" + name, bytes); !s.ok()) return s;
+    if (bytes) entries.push_back(std::move(*bytes));  // gone since the listing: verification sees the gap
+  }
+  return Status::success();
+}
+
+}  // namespace coffre::cli

@@ -1,0 +1,67 @@
+// The store (--store DIR): what a server would hold, as a plain directory. It is assumed malicious
+// (docs/THREAT-MODEL.md): every byte read from it is verified by the caller, and it never receives a secret in the
+// clear. Layout (hex is lowercase; seq and epoch in decimal):
+//
+//   accounts/<user-hex>/log/<seq>.entry                    device-list entries (SPEC section 10)
+//   accounts/<user-hex>/state/<epoch>.sealed               sealed account state (SPEC section 11)
+//   accounts/<user-hex>/wraps/<epoch>/<recipient-hex>.wrap root-key wraps (recipient ff..ff: the recovery key)
+//   enroll/<request-hex>/{request,response,reveal}         the enrollment mailbox (SPEC section 12)
+//
+// Writes are atomic (temporary file in the same directory, fsync, rename, fsync of the directory: io.hpp's Output).
+#pragma once
+
+#include "status.hpp"
+
+#include <coffre/coffre.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace coffre::cli {
+
+class Store {
+ public:
+  // Objects larger than this are refused when read (a malicious store cannot make the client read without bound).
+  static constexpr std::size_t kMaxObjectSize = 1 << 20;
+
+  explicit Store(std::string root) : root_(std::move(root)) {}
+  const std::string& root() const noexcept { return root_; }
+
+  // `rel` is a path under the root, built by the caller from hex ids and numbers (never from the store's content).
+  // `out` is nullopt when there is no such object.
+  Status get(const std::string& rel, std::optional<std::vector<std::uint8_t>>& out) const;
+  // Creates or replaces.
+  Status put(const std::string& rel, std::span<const std::uint8_t> bytes) const;
+  // Creates, never replaces: `existed` is set (and nothing written) if the object is already there, even when it
+  // appears concurrently (no-replace rename). Log entries are appended this way.
+  Status put_new(const std::string& rel, std::span<const std::uint8_t> bytes, bool& existed) const;
+  // The names in a directory (hidden names, such as temporary files, left out), sorted; empty if it does not exist.
+  Status list(const std::string& rel_dir, std::vector<std::string>& names) const;
+
+  // Paths of the layout above.
+  static std::string log_dir(const UserId& user);
+  static std::string log_entry(const UserId& user, std::uint64_t seq);
+  static std::string sealed_state(const UserId& user, std::uint32_t epoch);
+  static std::string wrap(const UserId& user, std::uint32_t epoch, const DeviceId& recipient);
+  static std::string mailbox(const std::string& request_hex, const char* what);  // request, response, reveal
+
+  // The account's log entries in seq order: every file named <seq>.entry (decimal, no leading zero); other names
+  // are ignored. A missing entry is not filled in: verification reports the gap (log_broken_chain / log_rollback).
+  Status fetch_log(const UserId& user, std::vector<std::vector<std::uint8_t>>& entries) const;
+
+ private:
+  std::string path(const std::string& rel) const { return root_ + "/" + rel; }
+  std::string root_;
+};
+
+// Creates `dir` and its missing parents with mode 0700.
+Status make_dirs(const std::string& dir);
+
+// Lowercase hex, and its strict inverse (exactly `size` bytes, nothing else).
+std::string to_hex(std::span<const std::uint8_t> bytes);
+bool from_hex(std::string_view hex, std::span<std::uint8_t> out);
+
+}  // namespace coffre::cli

@@ -1,0 +1,665 @@
+#!/usr/bin/env python3
+"""Transcript tests of the account and device commands of `coffre` (docs/SPEC.md sections 9 to 14).
+
+Several homes (--home, one per device) share one store (--store), as devices share a server. The store is treated as
+malicious: tests edit it between commands and check that each attack fails with its own error code, exit code 1, and
+leaves every home byte for byte as it was. After every flow the whole store is searched for the secrets of every
+device (device seeds, root keys, identity and suite seeds, exported by the hidden `test-export-secrets` command) and
+for the recovery phrase.
+
+Each test_* function is one CTest test (tests/cli/CMakeLists.txt lists them with --list). Run one by hand:
+    python3 tests/cli/account_test.py --coffre build/cli/coffre enroll_revoke_recover
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+COFFRE = None
+
+EXIT_OK, EXIT_AUTH, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def run(args, env=None, timeout=120):
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    p = subprocess.run([COFFRE] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e,
+                       start_new_session=True, timeout=timeout)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def expect(args, code, err_has=None, **kw):
+    rc, out, err = run(args, **kw)
+    check(rc == code, f"coffre {' '.join(args)}: exit {rc}, expected {code}; stdout: {out!r}; stderr: {err!r}")
+    if err_has is not None:
+        check(err_has in err, f"coffre {' '.join(args)}: {err_has!r} not in stderr {err!r}")
+    return out, err
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def write(path, content):
+    with open(path, "wb") as f:
+        f.write(content)
+
+
+def snapshot(d):
+    """Every file and directory under d with its mode and content: to compare a home before and after."""
+    snap = {}
+    if not os.path.exists(d):
+        return None
+    for root, dirs, files in os.walk(d):
+        for n in dirs + files:
+            p = os.path.join(root, n)
+            st = os.lstat(p)
+            snap[os.path.relpath(p, d)] = (st.st_mode, None if stat.S_ISDIR(st.st_mode) else read(p))
+    return snap
+
+
+def frame(b):
+    return len(b).to_bytes(4, "big") + b
+
+
+def entry_hash(entry):
+    return hashlib.blake2b(frame(b"coffre/v1/log/entry-hash") + frame(entry), digest_size=32).digest()
+
+
+# Ed25519 (RFC 8032, section 6 reference code), to forge an entry signed by another identity than the account's.
+_P = 2**255 - 19
+_L = 2**252 + 27742317777372353535851937790883648493
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_G = (15112221349535400772501151409588531511454012693041857206046113283949847762202,
+      46316835694926478169428394003475163141307993866256225615783033603165251855960, 1,
+      46827403850823179245072216630277197565144205554125654976674165829533817101731)
+
+
+def _add(a, b):
+    A, B = (a[1] - a[0]) * (b[1] - b[0]) % _P, (a[1] + a[0]) * (b[1] + b[0]) % _P
+    C, Dd = 2 * a[3] * b[3] * _D % _P, 2 * a[2] * b[2] % _P
+    E, F, G, H = B - A, Dd - C, Dd + C, B + A
+    return (E * F % _P, G * H % _P, F * G % _P, E * H % _P)
+
+
+def _mul(s, p):
+    q = (0, 1, 1, 0)
+    while s > 0:
+        if s & 1:
+            q = _add(q, p)
+        p = _add(p, p)
+        s >>= 1
+    return q
+
+
+def _enc(p):
+    zi = pow(p[2], _P - 2, _P)
+    x, y = p[0] * zi % _P, p[1] * zi % _P
+    return int.to_bytes(y | ((x & 1) << 255), 32, "little")
+
+
+def ed25519_sign(seed, msg):
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little")
+    a &= (1 << 254) - 8
+    a |= 1 << 254
+    pk = _enc(_mul(a, _G))
+    r = int.from_bytes(hashlib.sha512(h[32:] + msg).digest(), "little") % _L
+    R = _enc(_mul(r, _G))
+    k = int.from_bytes(hashlib.sha512(R + pk + msg).digest(), "little") % _L
+    return pk, R + int.to_bytes((r + k * a) % _L, 32, "little")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class World:
+    """Homes sharing a store, in a temporary directory."""
+
+    def __init__(self, d, store="store"):
+        self.d = d
+        self.store = os.path.join(d, store)
+        self.user = None
+        self.phrase = None
+
+    def home(self, name):
+        return os.path.join(self.d, name)
+
+    def at(self, home, store=None):
+        return ["--home", self.home(home), "--store", store or self.store]
+
+    def acct(self):
+        return os.path.join(self.store, "accounts", self.user)
+
+    def log_path(self, seq):
+        return os.path.join(self.acct(), "log", f"{seq}.entry")
+
+    def device_id(self, home):
+        for line in read(os.path.join(self.home(home), "device.state")).decode().splitlines():
+            if line.startswith("device "):
+                return line.split()[1]
+        raise Failure(f"no device line in {home}")
+
+    def init(self, home="A", extra=()):
+        out, err = expect(["init", "--name", home.lower() + "-device", *self.at(home), *(extra or ["--no-passphrase"])],
+                          EXIT_OK)
+        m = re.search(r"user id:\s+([0-9a-f]{32})", out)
+        check(m, f"init printed no user id: {out}")
+        self.user = m.group(1)
+        tail = out[out.index("RECOVERY PHRASE"):]
+        grid = [l for l in tail.splitlines() if re.fullmatch(r"(\s+\d+ [a-z]+)+\s*", l)]
+        words = re.findall(r"(\d+) ([a-z]+)", "\n".join(grid))
+        check([int(n) for n, _ in words] == list(range(1, 25)), f"24 numbered words: {tail}")
+        self.phrase = " ".join(w for _, w in words)
+        return out
+
+    def secrets(self, home, extra=()):
+        """The home's device seeds, current root key and account secrets (hex), from the hidden test command."""
+        out, _ = expect(["test-export-secrets", *self.at(home), *extra], EXIT_OK,
+                        env={"COFFRE_TEST_EXPORT_SECRETS": "1"})
+        j = json.loads(out)
+        return [j["device_sign_seed"], j["device_kem_seed"], j["root_key"], j["identity_seed"]] + j["suite_seeds"]
+
+    def start_request(self, home, name=None, store=None, timeout=30, extra=()):
+        """Starts `device request` in the background; returns (process, request id, stdout so far)."""
+        args = [COFFRE, "device", "request", "--user", self.user, "--name", name or home.lower() + "-device",
+                "--yes", "--timeout", str(timeout), *self.at(home, store), *(extra or ["--no-passphrase"])]
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        seen = b""
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            r, _, _ = select.select([p.stdout], [], [], 0.5)
+            if r:
+                chunk = os.read(p.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                seen += chunk
+                m = re.search(rb"Request id: ([0-9a-f]{32})\n", seen)
+                if m:
+                    return p, m.group(1).decode(), seen.decode()
+        p.kill()
+        raise Failure(f"device request printed no request id: {seen!r} {p.stderr.read()!r}")
+
+    def enroll(self, new, approver, approve_extra=(), request_extra=()):
+        """Enrolls home `new` through home `approver`; checks that both printed the same security code."""
+        p, rid, seen = self.start_request(new, extra=request_extra)
+        out_a, _ = expect(["device", "approve", rid, "--yes", *self.at(approver), *approve_extra], EXIT_OK)
+        out_n, err_n = p.communicate(timeout=60)
+        out_n = seen + out_n.decode()
+        check(p.returncode == 0, f"device request: exit {p.returncode}: {err_n!r}")
+        sas_a = re.findall(r"Security code: (\d{3} \d{3})", out_a)
+        sas_n = re.findall(r"Security code: (\d{3} \d{3})", out_n)
+        check(len(sas_a) == 1 and sas_a == sas_n, f"security codes differ: {sas_a} {sas_n}")
+        check("This device is enrolled" in out_n, out_n)
+        return rid
+
+    def scan_store(self, secrets):
+        """No store file holds a secret (raw, hex, base64, or a 16-byte piece) or a recovery word of 5+ letters."""
+        needles = []
+        for h in secrets:
+            raw = bytes.fromhex(h)
+            needles += [raw, h.encode(), h.upper().encode(), base64.b64encode(raw), base64.urlsafe_b64encode(raw),
+                        raw[:16], raw[16:]]
+        if self.phrase:
+            needles.append(self.phrase.encode())
+            needles += [w.encode() for w in self.phrase.split() if len(w) >= 5]
+        count = 0
+        for root, _, files in os.walk(self.store):
+            for n in files:
+                check(not n.endswith(".coffre-tmp"), f"temporary file left in the store: {n}")
+                content = read(os.path.join(root, n))
+                count += 1
+                for needle in needles:
+                    check(needle not in content, f"a secret or a recovery word is in the store file {root}/{n}")
+        check(count > 0, "empty store")
+
+
+def list_devices(out):
+    """(marker, id, name) for each line of `device list` under Devices:/Revoked:."""
+    return re.findall(r"^  ([* ]) ([0-9a-f]{32}) \"([^\"]*)\"", out, re.M)
+
+
+def expect_unchanged(w, homes, args, code, err_has):
+    """Runs a command that must fail with `err_has`, and checks that no home changed."""
+    before = {h: snapshot(w.home(h)) for h in homes}
+    expect(args, code, err_has)
+    for h in homes:
+        check(snapshot(w.home(h)) == before[h], f"{h} changed after a failed 'coffre {' '.join(args)}'")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_init_whoami(d):
+    w = World(d)
+    out = w.init("A")
+    fp = re.search(r"fingerprint:\s+((?:[0-9a-f]{4} ){9}[0-9a-f]{4})", out)
+    check(fp, out)
+    check("shown this once" in out and "never again" in out, "recovery warning")
+    home = w.home("A")
+    check(stat.S_IMODE(os.stat(home).st_mode) == 0o700, "home mode 0700")
+    check(os.listdir(home) == ["device.state"], f"home files {os.listdir(home)}")
+    check(stat.S_IMODE(os.stat(os.path.join(home, "device.state")).st_mode) == 0o600, "state mode 0600")
+    dev = w.device_id("A")
+    out, _ = expect(["whoami", *w.at("A")], EXIT_OK)
+    check(w.user in out and fp.group(1) in out and dev in out and "verified:     yes" in out, out)
+    check(not any(word in out for word in w.phrase.split() if len(word) >= 5), "whoami shows the phrase")
+    out, _ = expect(["device", "list", *w.at("A")], EXIT_OK)
+    check(list_devices(out) == [("*", dev, "a-device")], out)
+    # The store: exactly genesis, sealed state and two wraps (device, recovery).
+    files = sorted(os.path.relpath(os.path.join(r, n), w.store) for r, _, fs in os.walk(w.store) for n in fs)
+    u = w.user
+    check(files == [f"accounts/{u}/log/0.entry", f"accounts/{u}/state/1.sealed",
+                    f"accounts/{u}/wraps/1/{dev}.wrap", f"accounts/{u}/wraps/1/{'f' * 32}.wrap"], f"{files}")
+    w.scan_store(w.secrets("A"))
+    # A second init in the same home is refused, and changes nothing.
+    expect_unchanged(w, ["A"], ["init", *w.at("A"), "--no-passphrase"], EXIT_USAGE, "already holds a device")
+    # A second account in another home: a different user id, both verify.
+    w2 = World(d)
+    w2.init("B")
+    check(w2.user != w.user, "two accounts, one user id")
+    expect(["whoami", *w2.at("B")], EXIT_OK)
+    expect(["whoami", *w.at("A")], EXIT_OK)
+
+
+def test_enroll_revoke_recover(d):
+    w = World(d)
+    w.init("A")
+    secrets = w.secrets("A")
+    w.scan_store(secrets)
+
+    # Enroll B through A: request / approve, the two security codes compared.
+    w.enroll("B", "A")
+    secrets += w.secrets("B")
+    w.scan_store(secrets)
+    a, b = w.device_id("A"), w.device_id("B")
+    out_a, _ = expect(["device", "list", *w.at("A")], EXIT_OK)
+    out_b, _ = expect(["device", "list", *w.at("B")], EXIT_OK)
+    check(list_devices(out_a) == [("*", a, "a-device"), (" ", b, "b-device")], out_a)
+    check(list_devices(out_b) == [(" ", a, "a-device"), ("*", b, "b-device")], out_b)
+    out, _ = expect(["whoami", *w.at("B")], EXIT_OK)
+    check("verified:     yes" in out and "root epoch 1" in out, out)
+    check(w.secrets("A")[2] == w.secrets("B")[2], "A and B hold the same root key")
+
+    # Revoke B from A: new epoch, wrapped to A and the recovery key only.
+    home_b = snapshot(w.home("B"))
+    out, _ = expect(["device", "revoke", b[:8], "--yes", *w.at("A")], EXIT_OK)
+    check("New root epoch 2" in out, out)
+    secrets += w.secrets("A")
+    w.scan_store(secrets)
+    wraps2 = sorted(os.listdir(os.path.join(w.acct(), "wraps", "2")))
+    check(wraps2 == sorted([f"{a}.wrap", "f" * 32 + ".wrap"]), f"epoch 2 wraps {wraps2}")
+    out, _ = expect(["whoami", *w.at("A")], EXIT_OK)
+    check("root epoch 2" in out and "1 revoked" in out, out)
+    # B can no longer open anything of epoch 2: it is not in the list, and nothing is wrapped to it.
+    expect(["whoami", *w.at("B")], EXIT_AUTH, "device_not_enrolled")
+    out, _ = expect(["device", "list", *w.at("B")], EXIT_AUTH, "device_not_enrolled")
+    check(("*", b, "b-device") in list_devices(out), out)
+    expect(["test-export-secrets", *w.at("B")], EXIT_AUTH, "device_not_enrolled",
+           env={"COFFRE_TEST_EXPORT_SECRETS": "1"})
+    check(snapshot(w.home("B")) == home_b, "the revoked device's home changed")
+    expect(["device", "revoke", b, "--yes", *w.at("A")], EXIT_USAGE, "already revoked")
+    expect(["device", "approve", "--yes", *w.at("B")], EXIT_AUTH, "device_not_enrolled")
+
+    # Recover on a third home with the phrase (as printed, numbers included).
+    numbered = " ".join(f"{i + 1}. {word}" for i, word in enumerate(w.phrase.split()))
+    pf = os.path.join(d, "phrase.txt")
+    write(pf, (numbered + "\n").encode())
+    out, _ = expect(["recover", "--user", w.user, "--phrase-file", pf, "--name", "c-device", "--no-passphrase",
+                     *w.at("C")], EXIT_OK)
+    check("enrolled with the recovery phrase" in out, out)
+    c = w.device_id("C")
+    out, _ = expect(["whoami", *w.at("C")], EXIT_OK)
+    check("root epoch 2" in out and c in out, out)
+    secrets += w.secrets("C")
+    w.scan_store(secrets)
+    out, _ = expect(["device", "list", *w.at("A")], EXIT_OK)
+    check(list_devices(out) == [("*", a, "a-device"), (" ", c, "c-device"), (" ", b, "b-device")], out)
+    check(w.secrets("A")[2] == w.secrets("C")[2], "A and C hold the same root key")
+
+    # The recovered device can enroll another one and revoke; A still works.
+    w.enroll("D", "C")
+    secrets += w.secrets("D")
+    expect(["device", "revoke", a, "--yes", *w.at("C")], EXIT_OK)
+    expect(["whoami", *w.at("A")], EXIT_AUTH, "device_not_enrolled")
+    out, _ = expect(["whoami", *w.at("D")], EXIT_OK)
+    check("root epoch 3" in out, out)
+    secrets += w.secrets("D")
+    w.scan_store(secrets)
+    for h in "ABCD":
+        check(not [n for n in os.listdir(w.home(h)) if n != "device.state"], f"leftovers in {h}")
+
+
+def test_passphrase_home(d):
+    w = World(d)
+    pw = os.path.join(d, "pw")
+    write(pw, b"correct horse\n")
+    w.init("A", ["--passphrase-file", pw])
+    state = read(os.path.join(w.home("A"), "device.state"))
+    check(b"\nkeys passphrase " in state, state)
+    secrets = w.secrets("A", ["--passphrase-file", pw])
+    for h in secrets[:2]:
+        raw = bytes.fromhex(h)
+        check(raw not in state and h.encode() not in state and base64.b64encode(raw) not in state,
+              "a device seed in clear in a protected state")
+    expect(["whoami", *w.at("A"), "--passphrase-file", pw], EXIT_OK)
+    bad = os.path.join(d, "bad")
+    write(bad, b"wrong horse\n")
+    expect_unchanged(w, ["A"], ["whoami", *w.at("A"), "--passphrase-file", bad], EXIT_AUTH, "wrong_key")
+    expect_unchanged(w, ["A"], ["whoami", *w.at("A")], EXIT_USAGE, "--passphrase-file")  # no terminal
+    # Listing needs no secret.
+    expect(["device", "list", *w.at("A")], EXIT_OK)
+    # A protected approver, a protected new device.
+    w.enroll("B", "A", approve_extra=["--passphrase-file", pw], request_extra=["--passphrase-file", pw])
+    check(b"\nkeys passphrase " in read(os.path.join(w.home("B"), "device.state")), "B protected")
+    expect(["whoami", *w.at("B"), "--passphrase-file", pw], EXIT_OK)
+    # New keys need a choice when there is no terminal.
+    expect(["init", *w.at("C")], EXIT_USAGE, "--no-passphrase")
+    check(not os.path.exists(w.home("C")), "C created")
+    w.scan_store(secrets + w.secrets("B", ["--passphrase-file", pw]))
+
+
+def test_sas_not_confirmed(d):
+    """The approving user answers no on a terminal: nothing is appended, the new device gives up."""
+    w = World(d)
+    w.init("A")
+    before = read(w.log_path(0))
+    p, rid, _ = w.start_request("B", timeout=8)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(COFFRE, [COFFRE, "device", "approve", rid, *w.at("A")])
+    seen = b""
+    answered = False
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"[y/N]" in seen:
+            os.write(fd, b"n\n")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    check(answered and os.waitstatus_to_exitcode(status) == EXIT_AUTH and b"not approved" in seen, f"{seen!r}")
+    check(re.search(rb"Security code: \d{3} \d{3}", seen), seen)
+    # The answered request id was recorded (SPEC 12): a replay of it, while it is still valid, is refused.
+    check(f"\nused {rid} ".encode() in read(os.path.join(w.home("A"), "device.state")), "request id not recorded")
+    expect_unchanged(w, ["A"], ["device", "approve", rid, "--yes", *w.at("A")], EXIT_AUTH, "enrollment_replayed")
+    out, err = p.communicate(timeout=60)
+    check(p.returncode == EXIT_AUTH and b"did not add" in err, f"{p.returncode} {err!r}")
+    check(not os.path.exists(w.home("B")), "the refused device saved a state")
+    check(os.listdir(os.path.join(w.acct(), "log")) == ["0.entry"] and read(w.log_path(0)) == before, "log changed")
+    # Once expired, the request is refused as such.
+    expect_unchanged(w, ["A"], ["device", "approve", rid, "--yes", *w.at("A")], EXIT_AUTH, "enrollment_expired")
+
+
+# ------------------------------------------------------------------------------------------------ malicious store
+
+
+def two_devices(d):
+    w = World(d)
+    w.init("A")
+    w.enroll("B", "A")
+    return w
+
+
+def test_malicious_rollback(d):
+    w = two_devices(d)
+    e0, e1 = read(w.log_path(0)), read(w.log_path(1))
+    os.unlink(w.log_path(1))  # the store withholds the newest entry
+    for h in "AB":
+        expect_unchanged(w, "AB", ["device", "list", *w.at(h)], EXIT_AUTH, "log_rollback")
+        expect_unchanged(w, "AB", ["whoami", *w.at(h)], EXIT_AUTH, "log_rollback")
+    expect_unchanged(w, "AB", ["device", "revoke", w.device_id("B"), "--yes", *w.at("A")], EXIT_AUTH, "log_rollback")
+    expect_unchanged(w, "AB", ["device", "approve", "--yes", *w.at("A")], EXIT_AUTH, "log_rollback")
+    shutil.rmtree(os.path.join(w.acct(), "log"))  # or serves nothing at all
+    expect_unchanged(w, "AB", ["device", "list", *w.at("A")], EXIT_AUTH, "log_rollback")
+    os.makedirs(os.path.join(w.acct(), "log"))
+    write(w.log_path(0), e0)
+    write(w.log_path(1), e1)
+    expect(["device", "list", *w.at("A")], EXIT_OK)
+    write(w.log_path(2), e1)  # an old entry replayed after the head
+    expect_unchanged(w, "AB", ["device", "list", *w.at("A")], EXIT_AUTH, "log_broken_chain")
+
+
+def test_malicious_injected_entry(d):
+    w = two_devices(d)
+    e1 = read(w.log_path(1))
+    # An add-device entry in the right place (seq, prev), well formed, signed by another identity.
+    dev_id = os.urandom(16)
+    device_seed = os.urandom(32)
+    sign_pk, _ = ed25519_sign(device_seed, b"")
+    kem_pk = e1[110:1326]  # a valid X-Wing key (B's)
+    check(e1[106:110] == (1216).to_bytes(4, "big"), "layout of the add-device entry")
+    body = frame(dev_id) + frame(sign_pk) + frame(kem_pk) + frame(b"intruder") + frame(bytes(32))
+    signed = b"CFRL\x01" + (2).to_bytes(8, "big") + entry_hash(e1) + b"\x02" + frame(body)
+    _, sig = ed25519_sign(os.urandom(32), frame(b"coffre/v1/log/entry") + signed)
+    _, pop = ed25519_sign(device_seed, b"not a real proof of possession")
+    write(w.log_path(2), signed + sig + frame(pop))
+    for h in "AB":
+        expect_unchanged(w, "AB", ["device", "list", *w.at(h)], EXIT_AUTH, "signature_invalid")
+        expect_unchanged(w, "AB", ["whoami", *w.at(h)], EXIT_AUTH, "signature_invalid")
+    # Appended after the real head, so nobody's pin is in the way: the chain checks out, the signature does not.
+    os.unlink(w.log_path(2))
+    expect(["whoami", *w.at("A")], EXIT_OK)
+
+
+def test_malicious_replaced_key(d):
+    w = World(d)
+    w.init("A")
+    shutil.copytree(w.home("A"), w.home("A0"))  # a client pinned before B's entry
+    w.enroll("B", "A")
+    e0, e1 = read(w.log_path(0)), read(w.log_path(1))
+    check(e0[110:114] == (1216).to_bytes(4, "big") and e1[106:110] == (1216).to_bytes(4, "big"), "entry layout")
+    # B's KEM key replaced by another valid X-Wing key (the suite key of the genesis): wraps would go to the store.
+    write(w.log_path(1), e1[:110] + e0[114:1330] + e1[1326:])
+    expect_unchanged(w, ["A0", "A", "B"], ["device", "list", *w.at("A0")], EXIT_AUTH, "signature_invalid")
+    expect_unchanged(w, ["A0", "A", "B"], ["device", "list", *w.at("A")], EXIT_AUTH, "log_fork")
+    expect_unchanged(w, ["A0", "A", "B"], ["whoami", *w.at("B")], EXIT_AUTH, "log_fork")
+    write(w.log_path(1), e1)
+    # The identity key replaced in the genesis: the pinned genesis no longer matches.
+    forged = bytearray(e0)
+    forged[74:106] = ed25519_sign(os.urandom(32), b"")[0]
+    write(w.log_path(0), bytes(forged))
+    for h in ["A0", "A", "B"]:
+        expect_unchanged(w, ["A0", "A", "B"], ["whoami", *w.at(h)], EXIT_AUTH, "log_fork")
+    write(w.log_path(0), e0)
+    expect(["whoami", *w.at("A")], EXIT_OK)
+    expect(["device", "list", *w.at("A0")], EXIT_OK)
+
+
+def test_malicious_replayed_enrollment(d):
+    w = two_devices(d)
+    box = os.path.join(w.store, "enroll")
+    (old,) = os.listdir(box)
+    old_request = read(os.path.join(box, old, "request"))
+    old_response = read(os.path.join(box, old, "response"))
+    old_reveal = read(os.path.join(box, old, "reveal"))
+    # The old request again, in its own mailbox and under a new one.
+    expect_unchanged(w, "AB", ["device", "approve", old, "--yes", *w.at("A")], EXIT_AUTH, "enrollment_replayed")
+    fresh = os.urandom(16).hex()
+    os.makedirs(os.path.join(box, fresh))
+    write(os.path.join(box, fresh, "request"), old_request)
+    expect_unchanged(w, "AB", ["device", "approve", fresh, "--yes", *w.at("A")], EXIT_AUTH, "enrollment_replayed")
+    # B never saw it, but the requesting device id was added before.
+    expect_unchanged(w, "AB", ["device", "approve", fresh, "--yes", *w.at("B")], EXIT_AUTH, "already_exists")
+    shutil.rmtree(os.path.join(box, fresh))
+    # The old response, served to a new device's request: it answers another request.
+    p, rid, _ = w.start_request("C")
+    write(os.path.join(box, rid, "response"), old_response)
+    _, err = p.communicate(timeout=60)
+    check(p.returncode == EXIT_AUTH and b"enrollment_invalid" in err, f"{p.returncode} {err!r}")
+    check(not os.path.exists(w.home("C")), "C saved a state")
+    # The old reveal, served to A for a new request (the new device is stopped after posting its request).
+    p, rid, _ = w.start_request("D")
+    p.send_signal(signal.SIGTERM)
+    p.communicate(timeout=60)
+    before = read(os.path.join(w.home("A"), "device.state"))
+    a = subprocess.Popen([COFFRE, "device", "approve", rid, "--yes", "--timeout", "30", *w.at("A")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 30
+    while not os.path.exists(os.path.join(box, rid, "response")) and time.time() < deadline:
+        time.sleep(0.05)
+    write(os.path.join(box, rid, "reveal"), old_reveal)
+    _, err = a.communicate(timeout=60)
+    check(a.returncode == EXIT_AUTH and b"enrollment_invalid" in err, f"{a.returncode} {err!r}")
+    after = read(os.path.join(w.home("A"), "device.state"))
+    # Only the answered request id was recorded (SPEC 12), nothing else changed.
+    check(after.replace(f"used {rid} ".encode(), b"") != after, "request id not recorded")
+    strip = lambda s: [l for l in s.split(b"\n") if not l.startswith(b"used ")]
+    check(strip(after) == strip(before), "the approver's state changed beyond the used request id")
+    check(sorted(os.listdir(os.path.join(w.acct(), "log"))) == ["0.entry", "1.entry"], "an entry was appended")
+
+
+def test_malicious_tampered_wrap(d):
+    w = two_devices(d)
+    a, b = w.device_id("A"), w.device_id("B")
+    wrap_a = os.path.join(w.acct(), "wraps", "1", f"{a}.wrap")
+    wrap_b = os.path.join(w.acct(), "wraps", "1", f"{b}.wrap")
+    sealed = os.path.join(w.acct(), "state", "1.sealed")
+    orig_a, orig_b, orig_s = read(wrap_a), read(wrap_b), read(sealed)
+    for pos in (0, 9, 40, 600, len(orig_a) - 20, len(orig_a) - 1):
+        t = bytearray(orig_a)
+        t[pos] ^= 0x01
+        write(wrap_a, bytes(t))
+        expect_unchanged(w, "AB", ["whoami", *w.at("A")], EXIT_AUTH, "wrap_invalid")
+    write(wrap_a, orig_b)  # B's wrap served as A's
+    expect_unchanged(w, "AB", ["whoami", *w.at("A")], EXIT_AUTH, "wrap_invalid")
+    expect_unchanged(w, "AB", ["device", "revoke", b, "--yes", *w.at("A")], EXIT_AUTH, "wrap_invalid")
+    write(wrap_a, orig_a[:-1])
+    expect_unchanged(w, "AB", ["whoami", *w.at("A")], EXIT_AUTH, "wrap_invalid")
+    write(wrap_a, orig_a)
+    t = bytearray(orig_s)
+    t[50] ^= 0x80
+    write(sealed, bytes(t))
+    expect_unchanged(w, "AB", ["whoami", *w.at("B")], EXIT_AUTH, "wrap_invalid")
+    write(sealed, orig_s)
+    expect(["whoami", *w.at("A")], EXIT_OK)
+    expect(["whoami", *w.at("B")], EXIT_OK)
+
+
+def test_malicious_fork(d):
+    w = World(d)
+    w.init("A")
+    fork_store = os.path.join(d, "fork-store")
+    shutil.copytree(w.store, fork_store)
+    w.enroll("B", "A")
+    # Another branch after the genesis (a device added with the recovery phrase), in a copy of the store.
+    pf = os.path.join(d, "phrase")
+    write(pf, w.phrase.encode())
+    expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", "--name", "other",
+            *w.at("X", fork_store)], EXIT_OK)
+    fork_log = os.path.join(fork_store, "accounts", w.user, "log")
+    check(read(os.path.join(fork_log, "1.entry")) != read(w.log_path(1)), "no fork")
+    # The store serves that branch to A and B, which pinned entry 1 of theirs.
+    shutil.rmtree(os.path.join(w.acct(), "log"))
+    shutil.copytree(fork_log, os.path.join(w.acct(), "log"))
+    for h in "AB":
+        expect_unchanged(w, "AB", ["device", "list", *w.at(h)], EXIT_AUTH, "log_fork")
+        expect_unchanged(w, "AB", ["whoami", *w.at(h)], EXIT_AUTH, "log_fork")
+    expect_unchanged(w, "AB", ["device", "approve", "--yes", *w.at("A")], EXIT_AUTH, "log_fork")
+
+
+def test_usage_errors(d):
+    w = World(d)
+    w.init("A")
+    a = w.device_id("A")
+    expect(["whoami", *w.at("Z")], EXIT_USAGE, "holds no device")
+    expect(["device", "list", *w.at("Z")], EXIT_USAGE)
+    expect(["device", "request", "--user", "xyz", "--yes", "--no-passphrase", *w.at("Z")], EXIT_USAGE, "--user")
+    expect(["device", "request", "--yes", "--no-passphrase", *w.at("Z")], EXIT_USAGE)
+    expect(["device", "request", "--user", w.user, "--no-passphrase", *w.at("Z")], EXIT_USAGE, "no terminal")
+    expect(["device", "request", "--user", w.user, "--yes", "--no-passphrase", "--timeout", "0", *w.at("Z")],
+           EXIT_USAGE)
+    expect(["device", "request", "--user", "0" * 32, "--yes", "--no-passphrase", *w.at("Z")], EXIT_IO, "not_found")
+    expect(["device", "request", "--user", w.user, "--yes", *w.at("A")], EXIT_USAGE, "already holds")
+    expect(["device", "approve", "nothex", "--yes", *w.at("A")], EXIT_USAGE)
+    expect(["device", "approve", "--yes", *w.at("A")], EXIT_IO, "no pending")
+    expect(["device", "approve", "ab" * 16, "--yes", *w.at("A")], EXIT_IO, "not_found")
+    expect(["device", "revoke", a, "--yes", *w.at("A")], EXIT_USAGE, "the device you are on")
+    expect(["device", "revoke", "0123", "--yes", *w.at("A")], EXIT_USAGE, "no enrolled device")
+    expect(["device", "revoke", a, *w.at("A")], EXIT_USAGE, "no terminal")
+    expect(["device", "frobnicate", *w.at("A")], EXIT_USAGE)
+    expect(["init", "--name", "x" * 65, "--no-passphrase", *w.at("Y")], EXIT_USAGE, "64 bytes")
+    expect(["init", "--no-passphrase", "--passphrase-file", "f", *w.at("Y")], EXIT_USAGE)
+    expect(["test-export-secrets", *w.at("A")], EXIT_USAGE)
+    out, _ = expect(["--help"], EXIT_OK)
+    check("test-export-secrets" not in out and "device" in out, out)
+    # Recovery: mistyped, wrong length, another account's phrase.
+    pf = os.path.join(d, "p")
+    words = w.phrase.split()
+    for bad, msg in [(words[:23], "recovery_phrase_invalid"), (words[:5] + ["zzzzz"] + words[6:], "word 6"),
+                     (words[1:] + words[:1], "recovery_phrase_invalid")]:
+        write(pf, " ".join(bad).encode())
+        expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R")], EXIT_AUTH, msg)
+    w2 = World(d, "store2")
+    w2.init("B")
+    write(pf, w2.phrase.encode())
+    expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R")], EXIT_AUTH,
+           "wrap_invalid")
+    expect(["recover", "--user", w.user, "--no-passphrase", *w.at("R")], EXIT_USAGE, "no terminal")
+    for h in "YZR":
+        check(not os.path.exists(w.home(h)), f"{h} created by a failed command")
+    # A damaged state is refused, not repaired.
+    state = os.path.join(w.home("A"), "device.state")
+    good = read(state)
+    write(state, good.replace(b"\nhead ", b"\nhead x"))
+    expect(["whoami", *w.at("A")], EXIT_USAGE, "not a coffre device state")
+    write(state, good)
+    expect(["whoami", *w.at("A")], EXIT_OK)
+
+
+TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
+
+
+def main():
+    global COFFRE
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--coffre")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("cases", nargs="*")
+    a = ap.parse_args()
+    if a.list:
+        print("\n".join(TESTS))
+        return 0
+    COFFRE = os.path.abspath(a.coffre)
+    failed = 0
+    for case in a.cases or list(TESTS):
+        with tempfile.TemporaryDirectory(prefix="coffre-account-") as d:
+            t = time.time()
+            try:
+                TESTS[case](d)
+                print(f"ok    {case} ({time.time() - t:.1f} s)")
+            except Failure as e:
+                failed += 1
+                print(f"FAIL  {case}: {e}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
