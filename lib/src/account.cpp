@@ -1,6 +1,6 @@
 // Account state (docs/SPEC.md sections 11 and 14): root keys, sealed account secrets, root-key wraps, and the pure
 // planners for account creation and revocation.
-#include "account_codec.hpp"
+#include "reader.hpp"
 #include "bytes.hpp"
 #include "kdf.hpp"
 
@@ -19,8 +19,6 @@ using namespace detail;
 
 namespace {
 
-constexpr std::string_view kLabelStateKey = "coffre/v1/account/state-key";
-constexpr std::string_view kLabelRootWrap = "coffre/v1/account/root-wrap";
 
 constexpr std::uint8_t kStateMagic[5] = {'C', 'F', 'R', 'S', 0x01};  // magic || version
 constexpr std::uint8_t kWrapMagic[5] = {'C', 'F', 'R', 'W', 0x01};
@@ -45,7 +43,7 @@ std::array<std::uint8_t, 4> be32(std::uint32_t v) noexcept {
 // KDF(root_key, "coffre/v1/account/state-key", user_id, u32(epoch))
 Result<SecretBytes> state_key(const RootKey& root, const UserId& user) {
   auto epoch = be32(root.epoch());
-  return kdf_key(root.secret(), kLabelStateKey, {user.bytes, epoch});
+  return kdf_key(root.secret(), label::account_state_key, {user.bytes, epoch});
 }
 
 // "CFRS" | 0x01 | u32 epoch | frame(user_id)
@@ -60,7 +58,7 @@ Bytes state_ad(std::uint32_t epoch, const UserId& user) {
 Result<SecretBytes> wrap_key(const SecretBytes& ss, const UserId& user, const DeviceId& recipient,
                              std::uint32_t epoch, ByteView ct) {
   auto e = be32(epoch);
-  return kdf_key(ss, kLabelRootWrap, {user.bytes, recipient.bytes, e, ct});
+  return kdf_key(ss, label::account_root_wrap, {user.bytes, recipient.bytes, e, ct});
 }
 
 Result<SigningKey> clone_signing_key(const SigningKey& key) { return SigningKey::from_seed(key.seed().reveal()); }
@@ -241,7 +239,7 @@ Result<AccountSecrets> open_account_state(const RootKey& root, const UserId& use
                                           std::span<const std::uint8_t> sealed) {
   COFFRE_TRY(init());
   if (root.secret().size() != RootKey::kSize) return Error::invalid_argument;  // moved from
-  AccountReader header(sealed);
+  ByteReader header(sealed);
   std::uint32_t epoch = 0;
   ByteView nonce;
   if (!header.literal(kStateMagic) || !header.u32(epoch) || !header.bytes(kNonce, nonce) ||
@@ -260,7 +258,7 @@ Result<AccountSecrets> open_account_state(const RootKey& root, const UserId& use
   }
 
   // The plaintext is authentic; its layout is still checked strictly (a bug elsewhere must not go unnoticed).
-  AccountReader r(plain.reveal());
+  ByteReader r(plain.reveal());
   ByteView identity_seed;
   std::uint32_t generation = 0, n = 0;
   if (!r.fixed_frame(identity_seed, kSeed) || !r.u32(generation) || !r.u32(n) ||
@@ -319,7 +317,7 @@ Result<std::vector<std::uint8_t>> wrap_root_key(const RootKey& root, const UserI
 Result<RootKey> unwrap_root_key(const XWingSecretKey& recipient_sk, const UserId& user, const DeviceId& recipient,
                                 std::uint32_t epoch, std::span<const std::uint8_t> wrap) {
   COFFRE_TRY(init());
-  AccountReader r(wrap);
+  ByteReader r(wrap);
   std::uint32_t wrap_epoch = 0;
   ByteView id, ct_bytes;
   if (wrap.size() != kRootWrapSize || !r.literal(kWrapMagic) || !r.u32(wrap_epoch) ||

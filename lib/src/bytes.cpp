@@ -51,6 +51,40 @@ Bytes encode_context(const Context& context) {
 
 bool context_valid(const Context& context) noexcept { return context.object_id.size() <= Context::kMaxObjectId; }
 
+bool utf8_valid(ByteView s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::uint8_t c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+      len = 2;
+      cp = c & 0x1fu;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3;
+      cp = c & 0x0fu;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (s.size() - i < len) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3fu);
+    }
+    if (len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return false;
+    if (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) return false;
+    i += len;
+  }
+  return true;
+}
+
 bool equal_ct(ByteView a, ByteView b) noexcept {
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }

@@ -29,6 +29,9 @@ ByteView as_bytes(std::string_view s) noexcept;
 Bytes encode_context(const Context& context);
 bool context_valid(const Context& context) noexcept;
 
+// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+bool utf8_valid(ByteView s) noexcept;
+
 // Constant-time equality of two equally sized public-length buffers.
 bool equal_ct(ByteView a, ByteView b) noexcept;
 

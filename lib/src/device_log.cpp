@@ -2,6 +2,8 @@
 #include "bytes.hpp"
 #include "kdf.hpp"
 #include "parallel.hpp"
+#include "reader.hpp"
+#include "device_log_detail.hpp"
 
 #include <coffre/device_log.hpp>
 
@@ -16,9 +18,6 @@ using namespace detail;
 
 namespace {
 
-constexpr std::string_view kLabelEntry = "coffre/v1/log/entry";
-constexpr std::string_view kLabelEntryHash = "coffre/v1/log/entry-hash";
-constexpr std::string_view kLabelPop = "coffre/v1/log/device-pop";
 
 constexpr std::uint8_t kMagic[4] = {'C', 'F', 'R', 'L'};
 constexpr std::uint8_t kVersion = 0x01;
@@ -26,125 +25,40 @@ constexpr std::uint8_t kVersion = 0x01;
 constexpr std::size_t kHeaderSize = 4 + 1 + 8 + 32 + 1;
 constexpr std::size_t kSig = SigningKey::kSignatureSize;
 
-// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
-bool utf8_valid(ByteView s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::uint8_t c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    std::uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-      cp = c & 0x1fu;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3;
-      cp = c & 0x0fu;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      cp = c & 0x07u;
-    } else {
-      return false;
-    }
-    if (s.size() - i < len) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3fu);
-    }
-    if (len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return false;
-    if (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) return false;
-    i += len;
-  }
-  return true;
-}
 
-bool name_valid(const std::string& name) noexcept {
-  return name.size() <= kDeviceNameMaxSize && utf8_valid(as_bytes(name));
-}
 
 bool is_zero(const LogHash& h) noexcept {
   return std::all_of(h.begin(), h.end(), [](std::uint8_t b) { return b == 0; });
 }
 
-template <std::size_t N>
-std::array<std::uint8_t, N> to_array(ByteView b) noexcept {
-  std::array<std::uint8_t, N> a{};
-  std::copy_n(b.begin(), N, a.begin());
-  return a;
-}
 
-// A bounds-checked cursor over an entry; every read fails once the input is exhausted.
-class Reader {
- public:
-  explicit Reader(ByteView in) noexcept : in_(in) {}
-  bool bytes(std::size_t n, ByteView& out) noexcept {
-    if (in_.size() - pos_ < n) return false;
-    out = in_.subspan(pos_, n);
-    pos_ += n;
-    return true;
-  }
-  bool u8(std::uint8_t& v) noexcept {
-    ByteView b;
-    if (!bytes(1, b)) return false;
-    v = b[0];
-    return true;
-  }
-  bool u32(std::uint32_t& v) noexcept {
-    ByteView b;
-    if (!bytes(4, b)) return false;
-    v = get_u32(b.data());
-    return true;
-  }
-  bool u64(std::uint64_t& v) noexcept {
-    ByteView b;
-    if (!bytes(8, b)) return false;
-    v = get_u64(b.data());
-    return true;
-  }
-  // frame(x) with min <= len(x) <= max.
-  bool frame(ByteView& out, std::size_t min, std::size_t max) noexcept {
-    std::uint32_t n = 0;
-    return u32(n) && n >= min && n <= max && bytes(n, out);
-  }
-  bool fixed(ByteView& out, std::size_t n) noexcept { return frame(out, n, n); }
-  bool done() const noexcept { return pos_ == in_.size(); }
-  std::size_t pos() const noexcept { return pos_; }
-
- private:
-  ByteView in_;
-  std::size_t pos_ = 0;
-};
-
-std::optional<XWingPublicKey> read_xwing(Reader& r) {
+std::optional<XWingPublicKey> read_xwing(ByteReader& r) {
   ByteView b;
-  if (!r.fixed(b, XWingPublicKey::kSize)) return std::nullopt;
+  if (!r.fixed_frame(b, XWingPublicKey::kSize)) return std::nullopt;
   auto k = XWingPublicKey::from_bytes(b);  // the checks of section 8.2
   if (!k) return std::nullopt;
   return std::move(k).take();
 }
 
-std::optional<DeviceRecord> read_device(Reader& r) {
+std::optional<DeviceRecord> read_device(ByteReader& r) {
   ByteView id, sign_pk, name, transcript;
-  if (!r.fixed(id, DeviceId::kSize) || !r.fixed(sign_pk, VerifyKey::kSize)) return std::nullopt;
+  if (!r.fixed_frame(id, DeviceId::kSize) || !r.fixed_frame(sign_pk, VerifyKey::kSize)) return std::nullopt;
   auto kem_pk = read_xwing(r);
-  if (!kem_pk || !r.frame(name, 0, kDeviceNameMaxSize) || !utf8_valid(name) || !r.fixed(transcript, 32)) {
+  if (!kem_pk || !r.frame(name, 0, kDeviceNameMaxSize) || !utf8_valid(name) || !r.fixed_frame(transcript, 32)) {
     return std::nullopt;
   }
   return DeviceRecord{DeviceId::from_bytes(id).take(), VerifyKey::from_bytes(sign_pk).take(), std::move(*kem_pk),
-                      std::string(name.begin(), name.end()), to_array<32>(transcript)};
+                      std::string(name.begin(), name.end()), copy_array<32>(transcript)};
 }
 
 std::optional<LogEntryBody> read_body(std::uint8_t kind, ByteView body) {
-  Reader r(body);
+  ByteReader r(body);
   std::optional<LogEntryBody> out;
   switch (kind) {
     case 1: {
       ByteView user, identity_pk;
       std::uint32_t generation = 0, suite_version = 0, root_epoch = 0;
-      if (!r.fixed(user, UserId::kSize) || !r.fixed(identity_pk, VerifyKey::kSize) || !r.u32(generation)) break;
+      if (!r.fixed_frame(user, UserId::kSize) || !r.fixed_frame(identity_pk, VerifyKey::kSize) || !r.u32(generation)) break;
       auto suite_pk = read_xwing(r);
       if (!suite_pk || !r.u32(suite_version)) break;
       auto recovery_pk = read_xwing(r);
@@ -163,7 +77,7 @@ std::optional<LogEntryBody> read_body(std::uint8_t kind, ByteView body) {
     }
     case 3: {
       ByteView id;
-      if (r.fixed(id, DeviceId::kSize)) out.emplace(RevokeDeviceBody{DeviceId::from_bytes(id).take()});
+      if (r.fixed_frame(id, DeviceId::kSize)) out.emplace(RevokeDeviceBody{DeviceId::from_bytes(id).take()});
       break;
     }
     case 4: {
@@ -212,17 +126,6 @@ Bytes encode_body(const LogEntryBody& body) {
   return out;
 }
 
-// frame(user_id) || frame(device_id) || frame(device_sign_pk) || frame(device_kem_pk) || frame(transcript_hash)
-Bytes pop_message(const UserId& user, const DeviceRecord& d) {
-  Bytes m;
-  m.reserve(5 * 4 + 16 + 16 + 32 + XWingPublicKey::kSize + 32);
-  append_frame(m, user.bytes);
-  append_frame(m, d.id.bytes);
-  append_frame(m, d.sign_pk.bytes());
-  append_frame(m, d.kem_pk.bytes());
-  append_frame(m, d.transcript_hash);
-  return m;
-}
 
 // The device a genesis or add-device entry adds (nullptr for other kinds).
 const DeviceRecord* added_device(const LogEntry& e) noexcept {
@@ -232,7 +135,7 @@ const DeviceRecord* added_device(const LogEntry& e) noexcept {
 }
 
 std::vector<std::uint8_t> sign_and_encode(LogEntry entry, const SigningKey& identity) {
-  entry.identity_signature = identity.sign(kLabelEntry, entry.signed_part());
+  entry.identity_signature = identity.sign(label::log_entry, entry.signed_part());
   return entry.encode();
 }
 
@@ -322,10 +225,10 @@ Result<VerifiedLog> verify_entries(const VerifiedLog* base, std::span<const std:
     std::size_t pop_size = e.pop ? kSig : 0;
     ByteView signed_part = bytes.first(bytes.size() - kSig - 4 - pop_size);
     ByteView sig = bytes.subspan(signed_part.size(), kSig);
-    bool ok = identity_pk.verify(kLabelEntry, signed_part, sig) == Error::ok;
+    bool ok = identity_pk.verify(label::log_entry, signed_part, sig) == Error::ok;
     if (ok) {
       if (const DeviceRecord* d = added_device(e)) {
-        ok = d->sign_pk.verify(kLabelPop, pop_message(user, *d), *e.pop) == Error::ok;
+        ok = d->sign_pk.verify(label::log_device_pop, device_pop_message(user, *d), *e.pop) == Error::ok;
       }
     }
     if (!ok) bad.store(true, std::memory_order_relaxed);
@@ -355,9 +258,29 @@ DeviceId DeviceId::generate(Rng& rng) {
   return id;
 }
 
+namespace detail {
+
+bool device_name_valid(std::string_view name) noexcept {
+  return name.size() <= kDeviceNameMaxSize && utf8_valid(as_bytes(name));
+}
+
+// frame(user_id) || frame(device_id) || frame(device_sign_pk) || frame(device_kem_pk) || frame(transcript_hash)
+Bytes device_pop_message(const UserId& user, const DeviceRecord& d) {
+  Bytes m;
+  m.reserve(5 * 4 + 16 + 16 + 32 + XWingPublicKey::kSize + 32);
+  append_frame(m, user.bytes);
+  append_frame(m, d.id.bytes);
+  append_frame(m, d.sign_pk.bytes());
+  append_frame(m, d.kem_pk.bytes());
+  append_frame(m, d.transcript_hash);
+  return m;
+}
+
+}  // namespace detail
+
 Result<DeviceId> DeviceId::from_bytes(std::span<const std::uint8_t> b) {
   if (b.size() != kSize) return Error::invalid_argument;
-  return DeviceId{to_array<kSize>(b)};
+  return DeviceId{copy_array<kSize>(b)};
 }
 
 UserId UserId::generate(Rng& rng) {
@@ -368,7 +291,7 @@ UserId UserId::generate(Rng& rng) {
 
 Result<UserId> UserId::from_bytes(std::span<const std::uint8_t> b) {
   if (b.size() != kSize) return Error::invalid_argument;
-  return UserId{to_array<kSize>(b)};
+  return UserId{copy_array<kSize>(b)};
 }
 
 // ---- entries ----
@@ -398,7 +321,7 @@ std::vector<std::uint8_t> LogEntry::encode() const {
 }
 
 Result<LogEntry> LogEntry::parse(std::span<const std::uint8_t> bytes) {
-  Reader r(bytes);
+  ByteReader r(bytes);
   ByteView magic, prev, body_bytes, sig, pop;
   std::uint8_t version = 0, kind = 0;
   std::uint64_t seq = 0;
@@ -410,15 +333,15 @@ Result<LogEntry> LogEntry::parse(std::span<const std::uint8_t> bytes) {
   auto parsed_body = read_body(kind, body_bytes);
   // A pop exactly for the kinds that add a device key (genesis, add device).
   const std::size_t pop_size = (kind == 1 || kind == 2) ? kSig : 0;
-  if (!parsed_body || !r.bytes(kSig, sig) || !r.fixed(pop, pop_size) || !r.done()) return Error::log_invalid;
+  if (!parsed_body || !r.bytes(kSig, sig) || !r.fixed_frame(pop, pop_size) || !r.done()) return Error::log_invalid;
 
   std::optional<SigningKey::Signature> pop_sig;
-  if (pop_size != 0) pop_sig = to_array<kSig>(pop);
-  return LogEntry{seq, to_array<32>(prev), std::move(*parsed_body), to_array<kSig>(sig), pop_sig};
+  if (pop_size != 0) pop_sig = copy_array<kSig>(pop);
+  return LogEntry{seq, copy_array<32>(prev), std::move(*parsed_body), copy_array<kSig>(sig), pop_sig};
 }
 
 LogHash entry_hash(std::span<const std::uint8_t> entry_bytes) noexcept {
-  return detail::hash(kLabelEntryHash, {entry_bytes});
+  return detail::hash(label::log_entry_hash, {entry_bytes});
 }
 
 // ---- verification ----
@@ -450,7 +373,7 @@ Result<VerifiedLog> verify_appended(const VerifiedLog& current, std::span<const 
 Result<SigningKey::Signature> device_pop(const SigningKey& device_key, const UserId& user,
                                          const DeviceRecord& device) {
   if (device_key.verify_key() != device.sign_pk) return Error::invalid_argument;
-  return device_key.sign(kLabelPop, pop_message(user, device));
+  return device_key.sign(label::log_device_pop, device_pop_message(user, device));
 }
 
 Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::uint32_t identity_generation,
@@ -458,7 +381,7 @@ Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::
                                                std::uint32_t suite_version, const XWingPublicKey& recovery_pk,
                                                std::uint32_t root_epoch, const DeviceRecord& first_device,
                                                const SigningKey& first_device_key) {
-  if (identity_generation == 0 || suite_version != 1 || root_epoch != 1 || !name_valid(first_device.name) ||
+  if (identity_generation == 0 || suite_version != 1 || root_epoch != 1 || !device_name_valid(first_device.name) ||
       !is_zero(first_device.transcript_hash)) {
     return Error::invalid_argument;
   }
@@ -476,13 +399,13 @@ Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::
 Result<std::vector<std::uint8_t>> make_add_device(const VerifiedLog& current, const SigningKey& identity,
                                                   const DeviceRecord& device, std::span<const std::uint8_t> pop) {
   COFFRE_TRY(check_identity(current, identity));
-  if (!name_valid(device.name)) return Error::invalid_argument;
+  if (!device_name_valid(device.name)) return Error::invalid_argument;
   if (ever_added(current, device.id)) return Error::already_exists;
   if (pop.size() != kSig) return Error::signature_invalid;
-  COFFRE_TRY(device.sign_pk.verify(kLabelPop, pop_message(current.user, device), pop));
+  COFFRE_TRY(device.sign_pk.verify(label::log_device_pop, device_pop_message(current.user, device), pop));
   auto e = next_entry(current, AddDeviceBody{device});
   if (!e) return e.error();
-  e.value().pop = to_array<kSig>(pop);
+  e.value().pop = copy_array<kSig>(pop);
   return sign_and_encode(std::move(e).take(), identity);
 }
 

@@ -1,5 +1,6 @@
 // Enrolling a device (docs/SPEC.md section 12): request, response, reveal; commit-then-reveal and the SAS.
-#include "account_codec.hpp"
+#include "device_log_detail.hpp"
+#include "reader.hpp"
 #include "bytes.hpp"
 #include "kdf.hpp"
 
@@ -16,11 +17,6 @@ using namespace detail;
 
 namespace {
 
-constexpr std::string_view kLabelCommit = "coffre/v1/enroll/commit";
-constexpr std::string_view kLabelResponse = "coffre/v1/enroll/response";
-constexpr std::string_view kLabelTranscript = "coffre/v1/enroll/transcript";
-constexpr std::string_view kLabelSas = "coffre/v1/enroll/sas";
-constexpr std::string_view kLabelPop = "coffre/v1/log/device-pop";  // section 10, as device_pop() signs it
 
 constexpr std::uint8_t kTypeRequest = 0x01;
 constexpr std::uint8_t kTypeResponse = 0x02;
@@ -37,63 +33,18 @@ constexpr std::size_t kRevealSize = kPrefix + EnrollmentRequestId::kSize + kNonc
 
 std::array<std::uint8_t, kPrefix> prefix(std::uint8_t type) noexcept { return {'C', 'F', 'R', 'E', 0x01, type}; }
 
-// Well-formed UTF-8 (RFC 3629), as section 10 requires of device names.
-bool utf8_valid(ByteView s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const std::uint8_t c = s[i];
-    std::size_t len = 1;
-    std::uint32_t cp = c;
-    if (c >= 0x80) {
-      if (c >= 0xc2 && c <= 0xdf) {
-        len = 2, cp = c & 0x1fu;
-      } else if ((c & 0xf0) == 0xe0) {
-        len = 3, cp = c & 0x0fu;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4, cp = c & 0x07u;
-      } else {
-        return false;
-      }
-      if (s.size() - i < len) return false;
-      for (std::size_t k = 1; k < len; ++k) {
-        if ((s[i + k] & 0xc0) != 0x80) return false;
-        cp = (cp << 6) | (s[i + k] & 0x3fu);
-      }
-      if (len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return false;
-      if (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) return false;
-    }
-    i += len;
-  }
-  return true;
-}
 
-bool name_valid(std::string_view name) noexcept {
-  return name.size() <= kDeviceNameMaxSize && utf8_valid(as_bytes(name));
-}
 
 // H("coffre/v1/enroll/commit", nonce_N, N sign_pk, N kem_pk)
 LogHash commitment(ByteView nonce, const DeviceRecord& n) noexcept {
-  return hash(kLabelCommit, {nonce, n.sign_pk.bytes(), n.kem_pk.bytes()});
+  return hash(label::enroll_commit, {nonce, n.sign_pk.bytes(), n.kem_pk.bytes()});
 }
 
 // H("coffre/v1/enroll/transcript", request, response without signature, nonce_N)
 LogHash transcript(ByteView request, ByteView response_signed, ByteView nonce) noexcept {
-  return hash(kLabelTranscript, {request, response_signed, nonce});
+  return hash(label::enroll_transcript, {request, response_signed, nonce});
 }
 
-// The message of a device proof of possession (section 10): frame(user_id) || frame(device_id) ||
-// frame(device_sign_pk) || frame(device_kem_pk) || frame(transcript_hash). device_pop() signs the same bytes;
-// approve() hands the pop to make_add_device, which checks it again.
-Bytes pop_message(const UserId& user, const DeviceRecord& d) {
-  Bytes m;
-  m.reserve(5 * 4 + UserId::kSize + DeviceId::kSize + VerifyKey::kSize + XWingPublicKey::kSize + 32);
-  append_frame(m, user.bytes);
-  append_frame(m, d.id.bytes);
-  append_frame(m, d.sign_pk.bytes());
-  append_frame(m, d.kem_pk.bytes());
-  append_frame(m, d.transcript_hash);
-  return m;
-}
 
 bool was_ever_added(const VerifiedLog& log, const DeviceId& id) noexcept {
   auto same = [&id](const DeviceRecord& d) { return d.id == id; };
@@ -110,7 +61,7 @@ struct ParsedRequest {
 };
 
 std::optional<ParsedRequest> parse_request(ByteView in) {
-  AccountReader r(in);
+  ByteReader r(in);
   ByteView id, device_id, sign_pk, kem_pk, name, commit;
   std::uint64_t created = 0, expires = 0;
   if (!r.literal(prefix(kTypeRequest)) || !r.bytes(EnrollmentRequestId::kSize, id) || !r.u64(created) ||
@@ -140,7 +91,7 @@ struct ParsedResponse {
 };
 
 std::optional<ParsedResponse> parse_response(ByteView in) {
-  AccountReader r(in);
+  ByteReader r(in);
   ByteView id, user, approver, head_hash, nonce, sig;
   std::uint64_t seq = 0;
   if (in.size() != kResponseSize || !r.literal(prefix(kTypeResponse)) || !r.bytes(EnrollmentRequestId::kSize, id) ||
@@ -163,7 +114,7 @@ void UsedEnrollmentRequests::prune(std::uint64_t now) {
 }
 
 std::string enrollment_sas(const LogHash& transcript_hash) {
-  LogHash h = hash(kLabelSas, {transcript_hash});
+  LogHash h = hash(label::enroll_sas, {transcript_hash});
   char digits[8];
   std::snprintf(digits, sizeof digits, "%06u", static_cast<unsigned>(get_u32(h.data()) % 1000000u));
   return digits;
@@ -174,7 +125,7 @@ std::string enrollment_sas(const LogHash& transcript_hash) {
 Result<EnrollmentRequester> EnrollmentRequester::start(const DeviceKeys& device, std::string name, std::uint64_t now,
                                                        Rng& rng, std::uint64_t lifetime) {
   COFFRE_TRY(init());
-  if (!name_valid(name) || lifetime == 0 || lifetime > kEnrollmentMaxLifetime ||
+  if (!device_name_valid(name) || lifetime == 0 || lifetime > kEnrollmentMaxLifetime ||
       now > UINT64_MAX - lifetime || device.id == recovery_recipient_id()) {
     return Error::invalid_argument;
   }
@@ -209,7 +160,7 @@ Result<RequesterConfirmation> EnrollmentRequester::on_response(std::span<const s
   if (!r || r->request_id != request_id_ || r->user != log.user) return Error::enrollment_invalid;
   const DeviceRecord* approver = log.find(r->approver);
   if (approver == nullptr) return Error::device_not_enrolled;
-  COFFRE_TRY(approver->sign_pk.verify(kLabelResponse, r->signed_part, r->signature));
+  COFFRE_TRY(approver->sign_pk.verify(label::enroll_response, r->signed_part, r->signature));
   // The log this device verified must contain the head E signed.
   if (log.head.seq < r->head.seq) return Error::log_rollback;
   if (log.head.seq == r->head.seq && log.head.hash != r->head.hash) return Error::log_fork;
@@ -276,7 +227,7 @@ Result<EnrollmentApprover> EnrollmentApprover::on_request(std::span<const std::u
   std::array<std::uint8_t, kNonce> nonce{};
   rng.fill(nonce);
   append(s, nonce);
-  auto sig = own.sign_key.sign(kLabelResponse, s);
+  auto sig = own.sign_key.sign(label::enroll_response, s);
   append(s, sig);
 
   used.record(e.request_id_, e.expires_);
@@ -288,7 +239,7 @@ Result<ApproverConfirmation> EnrollmentApprover::on_reveal(std::span<const std::
   if (state_ != State::waiting) return Error::bad_state;
   state_ = State::failed;  // until everything below passed
   if (now >= expires_) return Error::enrollment_expired;
-  AccountReader r(reveal);
+  ByteReader r(reveal);
   ByteView id, nonce, pop;
   if (reveal.size() != kRevealSize || !r.literal(prefix(kTypeReveal)) || !r.bytes(EnrollmentRequestId::kSize, id) ||
       !r.bytes(kNonce, nonce) || !r.bytes(kSig, pop) || !r.done() ||
@@ -299,7 +250,7 @@ Result<ApproverConfirmation> EnrollmentApprover::on_reveal(std::span<const std::
 
   DeviceRecord device = device_;
   device.transcript_hash = transcript(request_, std::span(response_).first(kResponseSigned), nonce);
-  COFFRE_TRY(device.sign_pk.verify(kLabelPop, pop_message(user_, device), pop));
+  COFFRE_TRY(device.sign_pk.verify(label::log_device_pop, device_pop_message(user_, device), pop));
 
   confirmation_ = ApproverConfirmation{enrollment_sas(device.transcript_hash), device,
                                        copy_array<kSig>(pop), device.transcript_hash};

@@ -11,6 +11,7 @@
 
 namespace coffre::detail {
 
+// Every label of docs/SPEC.md section 6, in one place.
 namespace label {
 inline constexpr std::string_view doc_commit = "coffre/v1/doc/commit";
 inline constexpr std::string_view doc_context = "coffre/v1/doc/context";
@@ -19,6 +20,16 @@ inline constexpr std::string_view file_commit = "coffre/v1/file/commit";
 inline constexpr std::string_view file_context = "coffre/v1/file/context";
 inline constexpr std::string_view file_header = "coffre/v1/file/header";
 inline constexpr std::string_view file_payload = "coffre/v1/file/payload";
+inline constexpr std::string_view account_root_wrap = "coffre/v1/account/root-wrap";
+inline constexpr std::string_view account_state_key = "coffre/v1/account/state-key";
+inline constexpr std::string_view enroll_commit = "coffre/v1/enroll/commit";
+inline constexpr std::string_view enroll_response = "coffre/v1/enroll/response";
+inline constexpr std::string_view enroll_sas = "coffre/v1/enroll/sas";
+inline constexpr std::string_view enroll_transcript = "coffre/v1/enroll/transcript";
+inline constexpr std::string_view log_device_pop = "coffre/v1/log/device-pop";
+inline constexpr std::string_view log_entry = "coffre/v1/log/entry";
+inline constexpr std::string_view log_entry_hash = "coffre/v1/log/entry-hash";
+inline constexpr std::string_view recovery_kem_seed = "coffre/v1/recovery/kem-seed";
 }  // namespace label
 
 // Writes out.size() bytes (16..64) of KDF output.

@@ -24,7 +24,6 @@ using namespace detail;
 
 namespace {
 
-constexpr std::string_view kKemSeedLabel = "coffre/v1/recovery/kem-seed";
 constexpr std::size_t kBitsBytes = RecoveryPhrase::kEntropySize + 1;  // 33: entropy || checksum byte
 constexpr std::size_t kSlot = kBip39MaxWordLength + 1;                // a word NUL-padded to 9 bytes
 static_assert(RecoveryPhrase::kWordCount * 11 == kBitsBytes * 8);
@@ -231,7 +230,7 @@ Result<SecretBytes> RecoveryPhrase::words() const {
 Result<XWingSecretKey> RecoveryPhrase::recovery_kem_key() const {
   if (entropy_.size() != kEntropySize) return Error::invalid_argument;  // a moved-from phrase
   COFFRE_TRY(init());
-  auto seed = kdf_key(entropy_, kKemSeedLabel, {}, XWingSecretKey::kSize);
+  auto seed = kdf_key(entropy_, label::recovery_kem_seed, {}, XWingSecretKey::kSize);
   if (!seed) return seed.error();
   return XWingSecretKey::from_bytes(seed.value().reveal());
 }

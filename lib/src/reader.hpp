@@ -1,5 +1,5 @@
-// Strict parsing helpers for the account objects (docs/SPEC.md sections 11 and 12): a bounds-checked cursor whose
-// reads fail once the input is exhausted, and fixed-size copies.
+// Strict parsing of the spec's objects (device list, account state, enrollment): a bounds-checked cursor whose reads
+// fail once the input is exhausted, and fixed-size copies.
 #pragma once
 
 #include "bytes.hpp"
@@ -11,9 +11,9 @@
 
 namespace coffre::detail {
 
-class AccountReader {
+class ByteReader {
  public:
-  explicit AccountReader(ByteView in) noexcept : in_(in) {}
+  explicit ByteReader(ByteView in) noexcept : in_(in) {}
   bool bytes(std::size_t n, ByteView& out) noexcept {
     if (in_.size() - pos_ < n) return false;
     out = in_.subspan(pos_, n);
@@ -24,6 +24,12 @@ class AccountReader {
   bool literal(ByteView expected) noexcept {
     ByteView b;
     return bytes(expected.size(), b) && std::equal(b.begin(), b.end(), expected.begin());
+  }
+  bool u8(std::uint8_t& v) noexcept {
+    ByteView b;
+    if (!bytes(1, b)) return false;
+    v = b[0];
+    return true;
   }
   bool u32(std::uint32_t& v) noexcept {
     ByteView b;
