@@ -439,7 +439,7 @@ int cmd_device_request(const AccountArgs& a) {
   }
   if (existed) {
     return report(unchanged(lib_failure(Error::enrollment_invalid, "the mailbox of request " + rid +
-                                                                       " already holds a reveal this device did not send")));
+                                                                       " holds a reveal this device did not send")));
   }
   say("Security code: %s\n", show_sas(conf.value().sas).c_str());
   if (Status s = confirm_or_yes(a, "Does the other device show the same code? [y/N]",
@@ -679,10 +679,11 @@ int cmd_device_revoke(const AccountArgs& a) {
     bool revoked = std::any_of(lg.revoked.begin(), lg.revoked.end(), [&](auto& d) {
       return want.size() >= 4 && to_hex(d.id.bytes).compare(0, want.size(), want) == 0;
     });
-    return report(Status::fail(kExitUsage, matches > 1 ? "DEVICE-ID " + a.device + " matches several devices"
-                                           : revoked   ? "device " + a.device + " is already revoked"
-                                                       : "no enrolled device " + a.device +
-                                                             " (give at least 4 hex digits; see 'coffre device list')"));
+    const std::string why = matches > 1 ? "DEVICE-ID " + a.device + " matches several devices"
+                            : revoked   ? "device " + a.device + " is already revoked"
+                                        : "no enrolled device " + a.device +
+                                              " (give at least 4 hex digits; see 'coffre device list')";
+    return report(Status::fail(kExitUsage, why));
   }
   if (target->id == l.st.device) {
     return report(Status::fail(kExitUsage, "this is the device you are on; revoke it from another device"));

@@ -65,10 +65,11 @@ void add_io_options(CLI::App* cmd, CryptArgs& a, const char* in_what, const char
       ->check(kNotNegative & CLI::Range(0u, 1024u));
 }
 
-constexpr const char* kAccountFooter = R"(Local state: --home DIR (default $XDG_CONFIG_HOME/coffre, else ~/.config/coffre), one file device.state,
-mode 0600, written atomically. Shared objects: --store DIR (default $XDG_DATA_HOME/coffre/store), what a server
-would hold; assumed malicious: the device list is verified against the head this device pinned before anything
-else. On any error the home directory is left as it was.
+constexpr const char* kAccountFooter = R"(Local state: --home DIR (default $XDG_CONFIG_HOME/coffre, else
+~/.config/coffre), one file device.state, mode 0600, written atomically. Shared objects: --store DIR (default
+$XDG_DATA_HOME/coffre/store), what a server would hold; assumed malicious: the device list is verified against the
+head this device pinned before anything else. On any error the home directory is left as it was (except that
+'device approve' records an answered request id as used, SPEC section 12).
 
 Exit codes:
   0      success
