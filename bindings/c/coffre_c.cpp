@@ -12,7 +12,10 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
+#include <optional>
+#include <tuple>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +31,31 @@ struct coffre_decryptor {
 };
 struct coffre_range_reader {
   coffre::FileRangeReader reader;
+};
+
+struct coffre_device_keys {
+  coffre::DeviceKeys keys;
+};
+struct coffre_log {
+  coffre::VerifiedLog log;
+};
+struct coffre_used_requests {
+  coffre::UsedEnrollmentRequests used;
+};
+struct coffre_enrollment_requester {
+  coffre::EnrollmentRequester r;
+};
+struct coffre_enrollment_approver {
+  coffre::EnrollmentApprover a;
+};
+struct coffre_root_key {
+  coffre::RootKey root;
+};
+struct coffre_account_secrets {
+  coffre::AccountSecrets secrets;
+};
+struct coffre_recovery_phrase {
+  coffre::RecoveryPhrase phrase;
 };
 
 namespace {
@@ -425,5 +453,531 @@ int coffre_recovery_phrase_check(const char* words, size_t len) {
   if (!data_ok(words, len)) return COFFRE_E_INVALID_ARGUMENT;
   return status(coffre::RecoveryPhrase::check(len == 0 ? std::string_view{} : std::string_view{words, len}));
 }
+
+}  // extern "C"
+
+// ---------------------------------------------------------------------------------------------------------------
+// Accounts and devices
+
+namespace {
+
+// Copies a fixed-size value into a caller buffer of exactly its size.
+template <class Span>
+int put_fixed(const Span& value, std::uint8_t* out, std::size_t out_len) noexcept {
+  if (out == nullptr || out_len != value.size()) return COFFRE_E_INVALID_ARGUMENT;
+  std::memcpy(out, value.data(), value.size());
+  return COFFRE_OK;
+}
+
+bool buffer_out_ok(std::uint8_t** out, std::size_t* out_len) noexcept {
+  if (out != nullptr) *out = nullptr;
+  if (out_len != nullptr) *out_len = 0;
+  return out != nullptr && out_len != nullptr;
+}
+
+int put_sas(const std::string& sas, char* out, std::size_t cap) noexcept {
+  if (sas.size() + 1 > cap) return COFFRE_E_INVALID_ARGUMENT;
+  std::memcpy(out, sas.data(), sas.size());
+  out[sas.size()] = '\0';
+  return COFFRE_OK;
+}
+
+// Splits concatenated frames (u32 big-endian length || bytes) into entries; false on bad framing.
+bool split_frames(const std::uint8_t* p, std::size_t len, std::vector<std::vector<std::uint8_t>>& out) {
+  std::size_t i = 0;
+  while (i < len) {
+    if (len - i < 4) return false;
+    const std::size_t n = (std::size_t{p[i]} << 24) | (std::size_t{p[i + 1]} << 16) | (std::size_t{p[i + 2]} << 8) |
+                          std::size_t{p[i + 3]};
+    i += 4;
+    if (len - i < n) return false;
+    out.emplace_back(p + i, p + i + n);
+    i += n;
+  }
+  return true;
+}
+
+std::string name_of(const char* name, std::size_t len) { return len == 0 ? std::string{} : std::string{name, len}; }
+
+}  // namespace
+
+extern "C" {
+
+size_t coffre_device_id_bytes(void) { return coffre::DeviceId::kSize; }
+size_t coffre_user_id_bytes(void) { return coffre::UserId::kSize; }
+size_t coffre_seed_bytes(void) { return coffre::SigningKey::kSeedSize; }
+size_t coffre_sign_public_key_bytes(void) { return coffre::VerifyKey::kSize; }
+size_t coffre_kem_public_key_bytes(void) { return coffre::XWingPublicKey::kSize; }
+size_t coffre_log_hash_bytes(void) { return std::tuple_size_v<coffre::LogHash>; }
+size_t coffre_root_wrap_bytes(void) { return coffre::kRootWrapSize; }
+size_t coffre_sas_bytes(void) { return COFFRE_SAS_BYTES; }
+size_t coffre_device_name_max_bytes(void) { return coffre::kDeviceNameMaxSize; }
+uint64_t coffre_enrollment_max_lifetime(void) { return coffre::kEnrollmentMaxLifetime; }
+
+// Device keys
+
+int coffre_device_keys_generate(coffre_device_keys** out) {
+  clear_out(out);
+  if (out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] { return give_handle(coffre::DeviceKeys::generate(coffre::system_rng()), out); });
+}
+
+int coffre_device_keys_from_seeds(const uint8_t* id, size_t id_len, const uint8_t* sign_seed, size_t sign_seed_len,
+                                  const uint8_t* kem_seed, size_t kem_seed_len, coffre_device_keys** out) {
+  clear_out(out);
+  if (out == nullptr || !data_ok(id, id_len) || !data_ok(sign_seed, sign_seed_len) ||
+      !data_ok(kem_seed, kem_seed_len)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto device = coffre::DeviceId::from_bytes(bytes(id, id_len));
+    if (!device) return status(device.error());
+    if (device.value() == coffre::recovery_recipient_id()) return COFFRE_E_INVALID_ARGUMENT;
+    return give_handle(coffre::DeviceKeys::from_seeds(device.value(), bytes(sign_seed, sign_seed_len),
+                                                      bytes(kem_seed, kem_seed_len)),
+                       out);
+  });
+}
+
+int coffre_device_keys_id(const coffre_device_keys* keys, uint8_t* out, size_t out_len) {
+  if (keys == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(keys->keys.id.bytes, out, out_len);
+}
+
+int coffre_device_keys_sign_public_key(const coffre_device_keys* keys, uint8_t* out, size_t out_len) {
+  if (keys == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(keys->keys.sign_key.verify_key().bytes(), out, out_len);
+}
+
+int coffre_device_keys_kem_public_key(const coffre_device_keys* keys, uint8_t* out, size_t out_len) {
+  if (keys == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(keys->keys.kem_pk.bytes(), out, out_len);
+}
+
+int coffre_device_keys_export_secret_seeds(const coffre_device_keys* keys, uint8_t* sign_seed, size_t sign_seed_len,
+                                           uint8_t* kem_seed, size_t kem_seed_len) {
+  if (keys == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  if (int s = put_fixed(keys->keys.sign_key.seed().reveal(), sign_seed, sign_seed_len)) return s;
+  return put_fixed(keys->keys.kem_key.secret().reveal(), kem_seed, kem_seed_len);
+}
+
+void coffre_device_keys_free(coffre_device_keys* keys) { delete keys; }
+
+// Verified log
+
+int coffre_log_verify(const uint8_t* entries, size_t entries_len, uint64_t pinned_seq, const uint8_t* pinned_hash,
+                      size_t pinned_hash_len, const uint8_t* genesis_hash, size_t genesis_hash_len, coffre_log** out) {
+  clear_out(out);
+  if (out == nullptr || !data_ok(entries, entries_len) || !data_ok(pinned_hash, pinned_hash_len) ||
+      !data_ok(genesis_hash, genesis_hash_len)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  if ((pinned_hash_len != 0 && pinned_hash_len != 32) || (genesis_hash_len != 0 && genesis_hash_len != 32)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    std::vector<std::vector<std::uint8_t>> list;
+    if (!split_frames(entries, entries_len, list)) return COFFRE_E_INVALID_ARGUMENT;
+    std::optional<coffre::LogHead> pinned;
+    if (pinned_hash_len != 0) {
+      pinned.emplace();
+      pinned->seq = pinned_seq;
+      std::memcpy(pinned->hash.data(), pinned_hash, 32);
+    }
+    std::optional<coffre::LogHash> genesis;
+    if (genesis_hash_len != 0) {
+      genesis.emplace();
+      std::memcpy(genesis->data(), genesis_hash, 32);
+    }
+    return give_handle(coffre::verify_log(list, pinned, genesis), out);
+  });
+}
+
+int coffre_log_verify_appended(const coffre_log* current, const uint8_t* entries, size_t entries_len,
+                               coffre_log** out) {
+  clear_out(out);
+  if (current == nullptr || out == nullptr || !data_ok(entries, entries_len)) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    std::vector<std::vector<std::uint8_t>> list;
+    if (!split_frames(entries, entries_len, list)) return COFFRE_E_INVALID_ARGUMENT;
+    return give_handle(coffre::verify_appended(current->log, list), out);
+  });
+}
+
+int coffre_log_user_id(const coffre_log* log, uint8_t* out, size_t out_len) {
+  if (log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.user.bytes, out, out_len);
+}
+
+int coffre_log_head(const coffre_log* log, uint64_t* seq, uint8_t* hash, size_t hash_len) {
+  if (log == nullptr || seq == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  if (int s = put_fixed(log->log.head.hash, hash, hash_len)) return s;
+  *seq = log->log.head.seq;
+  return COFFRE_OK;
+}
+
+int coffre_log_genesis_hash(const coffre_log* log, uint8_t* out, size_t out_len) {
+  if (log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.genesis_hash, out, out_len);
+}
+
+int coffre_log_identity_public_key(const coffre_log* log, uint8_t* out, size_t out_len) {
+  if (log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.identity_pk.bytes(), out, out_len);
+}
+
+uint32_t coffre_log_identity_generation(const coffre_log* log) {
+  return log == nullptr ? 0 : log->log.identity_generation;
+}
+uint32_t coffre_log_suite_version(const coffre_log* log) { return log == nullptr ? 0 : log->log.suite_version; }
+uint32_t coffre_log_root_epoch(const coffre_log* log) { return log == nullptr ? 0 : log->log.root_epoch; }
+
+int coffre_log_suite_public_key(const coffre_log* log, uint8_t* out, size_t out_len) {
+  if (log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.suite_pk.bytes(), out, out_len);
+}
+
+int coffre_log_recovery_public_key(const coffre_log* log, uint8_t* out, size_t out_len) {
+  if (log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.recovery_pk.bytes(), out, out_len);
+}
+
+size_t coffre_log_device_count(const coffre_log* log) { return log == nullptr ? 0 : log->log.devices.size(); }
+
+int coffre_log_device_id(const coffre_log* log, size_t index, uint8_t* out, size_t out_len) {
+  if (log == nullptr || index >= log->log.devices.size()) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.devices[index].id.bytes, out, out_len);
+}
+
+int coffre_log_device_sign_public_key(const coffre_log* log, size_t index, uint8_t* out, size_t out_len) {
+  if (log == nullptr || index >= log->log.devices.size()) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.devices[index].sign_pk.bytes(), out, out_len);
+}
+
+int coffre_log_device_name(const coffre_log* log, size_t index, uint8_t** out, size_t* out_len) {
+  if (!buffer_out_ok(out, out_len) || log == nullptr || index >= log->log.devices.size()) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  const std::string& name = log->log.devices[index].name;
+  return give_buffer(bytes(reinterpret_cast<const std::uint8_t*>(name.data()), name.size()), out, out_len);
+}
+
+int coffre_log_device_kem_public_key(const coffre_log* log, size_t index, uint8_t* out, size_t out_len) {
+  if (log == nullptr || index >= log->log.devices.size()) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.devices[index].kem_pk.bytes(), out, out_len);
+}
+
+int coffre_log_device_transcript_hash(const coffre_log* log, size_t index, uint8_t* out, size_t out_len) {
+  if (log == nullptr || index >= log->log.devices.size()) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.devices[index].transcript_hash, out, out_len);
+}
+
+size_t coffre_log_revoked_count(const coffre_log* log) { return log == nullptr ? 0 : log->log.revoked.size(); }
+
+int coffre_log_revoked_id(const coffre_log* log, size_t index, uint8_t* out, size_t out_len) {
+  if (log == nullptr || index >= log->log.revoked.size()) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.revoked[index].id.bytes, out, out_len);
+}
+
+int coffre_log_contains(const coffre_log* log, const uint8_t* id, size_t id_len) {
+  if (log == nullptr || id == nullptr) return 0;
+  auto device = coffre::DeviceId::from_bytes(bytes(id, id_len));
+  return device && log->log.contains(device.value()) ? 1 : 0;
+}
+
+void coffre_log_free(coffre_log* log) { delete log; }
+
+// Used request ids
+
+int coffre_used_requests_new(coffre_used_requests** out) {
+  clear_out(out);
+  if (out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    *out = new coffre_used_requests{};
+    return COFFRE_OK;
+  });
+}
+
+int coffre_used_requests_import(const uint8_t* records, size_t len, coffre_used_requests** out) {
+  clear_out(out);
+  if (out == nullptr || !data_ok(records, len) || len % 24 != 0) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    auto* h = new coffre_used_requests{};
+    for (std::size_t i = 0; i < len; i += 24) {
+      coffre::EnrollmentRequestId id;
+      std::memcpy(id.bytes.data(), records + i, 16);
+      std::uint64_t expires = 0;
+      for (std::size_t k = 0; k < 8; ++k) expires = (expires << 8) | records[i + 16 + k];
+      h->used.record(id, expires);
+    }
+    *out = h;
+    return COFFRE_OK;
+  });
+}
+
+int coffre_used_requests_export(const coffre_used_requests* used, uint8_t** out, size_t* out_len) {
+  if (!buffer_out_ok(out, out_len) || used == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    std::vector<std::uint8_t> v;
+    v.reserve(used->used.entries().size() * 24);
+    for (const auto& [id, expires] : used->used.entries()) {
+      v.insert(v.end(), id.bytes.begin(), id.bytes.end());
+      for (int k = 7; k >= 0; --k) v.push_back(static_cast<std::uint8_t>(expires >> (8 * k)));
+    }
+    return give_buffer(v, out, out_len);
+  });
+}
+
+int coffre_used_requests_prune(coffre_used_requests* used, uint64_t now) {
+  if (used == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    used->used.prune(now);
+    return COFFRE_OK;
+  });
+}
+
+size_t coffre_used_requests_count(const coffre_used_requests* used) {
+  return used == nullptr ? 0 : used->used.entries().size();
+}
+
+void coffre_used_requests_free(coffre_used_requests* used) { delete used; }
+
+// Enrollment, new device
+
+int coffre_enrollment_requester_start(const coffre_device_keys* device, const char* name, size_t name_len,
+                                      uint64_t now, uint64_t lifetime, coffre_enrollment_requester** out) {
+  clear_out(out);
+  if (device == nullptr || out == nullptr || !data_ok(name, name_len)) return COFFRE_E_INVALID_ARGUMENT;
+  if (name_len > coffre::kDeviceNameMaxSize) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    return give_handle(coffre::EnrollmentRequester::start(device->keys, name_of(name, name_len), now,
+                                                          coffre::system_rng(),
+                                                          lifetime == 0 ? coffre::kEnrollmentMaxLifetime : lifetime),
+                       out);
+  });
+}
+
+int coffre_enrollment_requester_request(const coffre_enrollment_requester* r, uint8_t** out, size_t* out_len) {
+  if (!buffer_out_ok(out, out_len) || r == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return give_buffer(r->r.request(), out, out_len);
+}
+
+int coffre_enrollment_requester_on_response(coffre_enrollment_requester* r, const uint8_t* response,
+                                            size_t response_len, const coffre_log* log, uint64_t now,
+                                            uint8_t** reveal, size_t* reveal_len, char* sas, size_t sas_cap) {
+  if (sas != nullptr && sas_cap > 0) sas[0] = '\0';
+  if (!buffer_out_ok(reveal, reveal_len) || r == nullptr || log == nullptr || sas == nullptr ||
+      sas_cap < COFFRE_SAS_BYTES || !data_ok(response, response_len)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto c = r->r.on_response(bytes(response, response_len), log->log, now);
+    if (!c) return status(c.error());
+    if (int s = put_sas(c.value().sas, sas, sas_cap)) return s;
+    return give_buffer(c.value().reveal, reveal, reveal_len);
+  });
+}
+
+int coffre_enrollment_requester_check_enrolled(const coffre_enrollment_requester* r, const coffre_log* log) {
+  if (r == nullptr || log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] { return status(r->r.check_enrolled(log->log)); });
+}
+
+void coffre_enrollment_requester_free(coffre_enrollment_requester* r) { delete r; }
+
+// Enrollment, enrolled device
+
+int coffre_enrollment_approver_on_request(const uint8_t* request, size_t request_len, const coffre_device_keys* own,
+                                          const coffre_log* log, uint64_t now, coffre_used_requests* used,
+                                          coffre_enrollment_approver** out) {
+  clear_out(out);
+  if (out == nullptr || own == nullptr || log == nullptr || used == nullptr || !data_ok(request, request_len)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    return give_handle(coffre::EnrollmentApprover::on_request(bytes(request, request_len), own->keys, log->log, now,
+                                                              used->used, coffre::system_rng()),
+                       out);
+  });
+}
+
+int coffre_enrollment_approver_response(const coffre_enrollment_approver* a, uint8_t** out, size_t* out_len) {
+  if (!buffer_out_ok(out, out_len) || a == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return give_buffer(a->a.response(), out, out_len);
+}
+
+int coffre_enrollment_approver_requester_name(const coffre_enrollment_approver* a, uint8_t** out, size_t* out_len) {
+  if (!buffer_out_ok(out, out_len) || a == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  const std::string& name = a->a.requester().name;
+  return give_buffer(bytes(reinterpret_cast<const std::uint8_t*>(name.data()), name.size()), out, out_len);
+}
+
+int coffre_enrollment_approver_on_reveal(coffre_enrollment_approver* a, const uint8_t* reveal, size_t reveal_len,
+                                         uint64_t now, char* sas, size_t sas_cap) {
+  if (sas != nullptr && sas_cap > 0) sas[0] = '\0';
+  if (a == nullptr || sas == nullptr || sas_cap < COFFRE_SAS_BYTES || !data_ok(reveal, reveal_len)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto c = a->a.on_reveal(bytes(reveal, reveal_len), now);
+    if (!c) return status(c.error());
+    return put_sas(c.value().sas, sas, sas_cap);
+  });
+}
+
+void coffre_enrollment_approver_free(coffre_enrollment_approver* a) { delete a; }
+
+// Account secrets and root keys
+
+int coffre_root_key_unwrap(const coffre_device_keys* device, const coffre_log* log, const uint8_t* wrap,
+                           size_t wrap_len, coffre_root_key** out) {
+  clear_out(out);
+  if (device == nullptr || log == nullptr || out == nullptr || !data_ok(wrap, wrap_len)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    return give_handle(coffre::unwrap_root_key(device->keys.kem_key, log->log.user, device->keys.id,
+                                               log->log.root_epoch, bytes(wrap, wrap_len)),
+                       out);
+  });
+}
+
+uint32_t coffre_root_key_epoch(const coffre_root_key* root) { return root == nullptr ? 0 : root->root.epoch(); }
+
+void coffre_root_key_free(coffre_root_key* root) { delete root; }
+
+int coffre_account_state_open(const coffre_root_key* root, const coffre_log* log, const uint8_t* sealed,
+                              size_t sealed_len, coffre_account_secrets** out) {
+  clear_out(out);
+  if (root == nullptr || log == nullptr || out == nullptr || !data_ok(sealed, sealed_len)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto secrets = coffre::open_account_state(root->root, log->log.user, bytes(sealed, sealed_len));
+    if (!secrets) return status(secrets.error());
+    if (Error e = coffre::check_account_secrets(secrets.value(), log->log); e != Error::ok) return status(e);
+    return give_handle(std::move(secrets), out);
+  });
+}
+
+void coffre_account_secrets_free(coffre_account_secrets* secrets) { delete secrets; }
+
+int coffre_account_create(const coffre_device_keys* device, const char* name, size_t name_len,
+                          const uint8_t* recovery_pk, size_t recovery_pk_len, uint8_t** genesis, size_t* genesis_len,
+                          uint8_t** sealed_state, size_t* sealed_state_len, uint8_t** device_wrap,
+                          size_t* device_wrap_len, uint8_t** recovery_wrap, size_t* recovery_wrap_len,
+                          coffre_account_secrets** secrets, coffre_root_key** root) {
+  clear_out(secrets);
+  clear_out(root);
+  const bool outs_ok = buffer_out_ok(genesis, genesis_len) & buffer_out_ok(sealed_state, sealed_state_len) &
+                       buffer_out_ok(device_wrap, device_wrap_len) & buffer_out_ok(recovery_wrap, recovery_wrap_len);
+  if (!outs_ok || device == nullptr || secrets == nullptr || root == nullptr || !data_ok(name, name_len) ||
+      !data_ok(recovery_pk, recovery_pk_len) || name_len > coffre::kDeviceNameMaxSize) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto pk = coffre::XWingPublicKey::from_bytes(bytes(recovery_pk, recovery_pk_len));
+    if (!pk) return status(pk.error());
+    auto created = coffre::create_account(device->keys, name_of(name, name_len), pk.value(), coffre::system_rng());
+    if (!created) return status(created.error());
+    coffre::AccountCreation& c = created.value();
+    if (c.wraps.size() != 2) return COFFRE_E_BAD_STATE;
+    auto s = std::make_unique<coffre_account_secrets>(coffre_account_secrets{std::move(c.secrets)});
+    auto r = std::make_unique<coffre_root_key>(coffre_root_key{std::move(c.root)});
+    int st = give_buffer(c.genesis_entry, genesis, genesis_len);
+    if (st == COFFRE_OK) st = give_buffer(c.sealed_state, sealed_state, sealed_state_len);
+    if (st == COFFRE_OK) st = give_buffer(c.wraps[0].bytes, device_wrap, device_wrap_len);
+    if (st == COFFRE_OK) st = give_buffer(c.wraps[1].bytes, recovery_wrap, recovery_wrap_len);
+    if (st != COFFRE_OK) {
+      coffre_buffer_free(*genesis, *genesis_len);
+      coffre_buffer_free(*sealed_state, *sealed_state_len);
+      coffre_buffer_free(*device_wrap, *device_wrap_len);
+      coffre_buffer_free(*recovery_wrap, *recovery_wrap_len);
+      buffer_out_ok(genesis, genesis_len);
+      buffer_out_ok(sealed_state, sealed_state_len);
+      buffer_out_ok(device_wrap, device_wrap_len);
+      buffer_out_ok(recovery_wrap, recovery_wrap_len);
+      return st;
+    }
+    *secrets = s.release();
+    *root = r.release();
+    return COFFRE_OK;
+  });
+}
+
+int coffre_enrollment_approve(const coffre_enrollment_approver* a, const coffre_log* log,
+                              const coffre_account_secrets* secrets, const coffre_root_key* root, uint8_t** entry,
+                              size_t* entry_len, uint8_t** wrap, size_t* wrap_len) {
+  const bool outs_ok = buffer_out_ok(entry, entry_len) & buffer_out_ok(wrap, wrap_len);
+  if (!outs_ok || a == nullptr || log == nullptr || secrets == nullptr || root == nullptr) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto approval = coffre::approve(a->a, log->log, secrets->secrets, root->root, coffre::system_rng());
+    if (!approval) return status(approval.error());
+    int st = give_buffer(approval.value().entry, entry, entry_len);
+    if (st == COFFRE_OK) st = give_buffer(approval.value().wrap.bytes, wrap, wrap_len);
+    if (st != COFFRE_OK) {
+      coffre_buffer_free(*entry, *entry_len);
+      buffer_out_ok(entry, entry_len);
+      buffer_out_ok(wrap, wrap_len);
+    }
+    return st;
+  });
+}
+
+// Recovery phrase
+
+int coffre_recovery_phrase_generate(coffre_recovery_phrase** out) {
+  clear_out(out);
+  if (out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] { return give_handle(coffre::RecoveryPhrase::generate(coffre::system_rng()), out); });
+}
+
+int coffre_recovery_phrase_from_words(const char* words, size_t len, coffre_recovery_phrase** out) {
+  clear_out(out);
+  if (out == nullptr || !data_ok(words, len)) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    return give_handle(
+        coffre::RecoveryPhrase::from_words(len == 0 ? std::string_view{} : std::string_view{words, len}), out);
+  });
+}
+
+int coffre_recovery_phrase_words(const coffre_recovery_phrase* phrase, uint8_t** out, size_t* out_len) {
+  if (!buffer_out_ok(out, out_len) || phrase == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    auto words = phrase->phrase.words();
+    if (!words) return status(words.error());
+    return give_buffer(words.value().reveal(), out, out_len);
+  });
+}
+
+int coffre_recovery_phrase_kem_public_key(const coffre_recovery_phrase* phrase, uint8_t* out, size_t out_len) {
+  if (phrase == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    auto sk = phrase->phrase.recovery_kem_key();
+    if (!sk) return status(sk.error());
+    auto pk = coffre::xwing_public_key(sk.value());
+    if (!pk) return status(pk.error());
+    return put_fixed(pk.value().bytes(), out, out_len);
+  });
+}
+
+int coffre_root_key_unwrap_recovery(const coffre_recovery_phrase* phrase, const coffre_log* log, const uint8_t* wrap,
+                                    size_t wrap_len, coffre_root_key** out) {
+  clear_out(out);
+  if (phrase == nullptr || log == nullptr || out == nullptr || !data_ok(wrap, wrap_len)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto sk = phrase->phrase.recovery_kem_key();
+    if (!sk) return status(sk.error());
+    return give_handle(coffre::unwrap_root_key(sk.value(), log->log.user, coffre::recovery_recipient_id(),
+                                               log->log.root_epoch, bytes(wrap, wrap_len)),
+                       out);
+  });
+}
+
+void coffre_recovery_phrase_free(coffre_recovery_phrase* phrase) { delete phrase; }
 
 }  // extern "C"

@@ -158,6 +158,159 @@ void coffre_range_reader_free(coffre_range_reader* reader);
  * words, an unknown word or a bad checksum); COFFRE_E_INVALID_ARGUMENT for NULL with len > 0. Keeps nothing. */
 int coffre_recovery_phrase_check(const char* words, size_t len);
 
+/* ---------------------------------------------------------------------------------------------------------------
+ * Accounts and devices (docs/SPEC.md sections 9 to 14)
+ *
+ * - Times (`now`) are uint64 seconds since the Unix epoch, from the caller's clock. Nothing here does I/O: the caller
+ *   moves the returned bytes to and from the store.
+ * - Fixed-size outputs go to caller buffers whose size must be exactly the matching constant (else
+ *   COFFRE_E_INVALID_ARGUMENT); variable-size outputs are library buffers (coffre_buffer_free).
+ * - A SAS is written as 6 ASCII digits and a NUL into a caller buffer of at least COFFRE_SAS_BYTES (7).
+ * - Lists of log entries are passed as one buffer of concatenated frames: for each entry, its length as a 4-byte
+ *   big-endian integer, then its bytes (the `frame` of docs/SPEC.md section 1). Bad framing: COFFRE_E_INVALID_ARGUMENT.
+ */
+#define COFFRE_DEVICE_ID_BYTES 16
+#define COFFRE_USER_ID_BYTES 16
+#define COFFRE_SEED_BYTES 32
+#define COFFRE_SIGN_PUBLIC_KEY_BYTES 32
+#define COFFRE_KEM_PUBLIC_KEY_BYTES 1216
+#define COFFRE_LOG_HASH_BYTES 32
+#define COFFRE_ROOT_WRAP_BYTES 1197
+#define COFFRE_SAS_BYTES 7
+#define COFFRE_DEVICE_NAME_MAX_BYTES 64
+#define COFFRE_ENROLLMENT_MAX_LIFETIME 600
+
+size_t coffre_device_id_bytes(void);
+size_t coffre_user_id_bytes(void);
+size_t coffre_seed_bytes(void);
+size_t coffre_sign_public_key_bytes(void);
+size_t coffre_kem_public_key_bytes(void);
+size_t coffre_log_hash_bytes(void);
+size_t coffre_root_wrap_bytes(void);
+size_t coffre_sas_bytes(void);
+size_t coffre_device_name_max_bytes(void);
+uint64_t coffre_enrollment_max_lifetime(void);
+
+/* A device's own keys (its local state): device id, Ed25519 signing key, X-Wing KEM key. */
+typedef struct coffre_device_keys coffre_device_keys;
+int coffre_device_keys_generate(coffre_device_keys** out);
+/* From the local state: id (16 bytes), signing seed (32), KEM seed (32). */
+int coffre_device_keys_from_seeds(const uint8_t* id, size_t id_len, const uint8_t* sign_seed, size_t sign_seed_len,
+                                  const uint8_t* kem_seed, size_t kem_seed_len, coffre_device_keys** out);
+int coffre_device_keys_id(const coffre_device_keys* keys, uint8_t* out, size_t out_len);               /* 16 */
+int coffre_device_keys_sign_public_key(const coffre_device_keys* keys, uint8_t* out, size_t out_len);  /* 32 */
+int coffre_device_keys_kem_public_key(const coffre_device_keys* keys, uint8_t* out, size_t out_len);   /* 1216 */
+/* SECRET: the two seeds, to persist in the device's protected local state. Wipe them after use. */
+int coffre_device_keys_export_secret_seeds(const coffre_device_keys* keys, uint8_t* sign_seed, size_t sign_seed_len,
+                                           uint8_t* kem_seed, size_t kem_seed_len);
+void coffre_device_keys_free(coffre_device_keys* keys);
+
+/* A verified device list (section 10). pinned_hash: NULL (with len 0) on a first fetch, else the 32-byte hash of the
+ * pinned head at pinned_seq. genesis_hash: NULL (len 0) or the pinned 32-byte genesis hash. Statuses: log_rollback,
+ * log_fork, log_broken_chain, log_invalid, signature_invalid (in the spec's order). */
+typedef struct coffre_log coffre_log;
+int coffre_log_verify(const uint8_t* entries, size_t entries_len, uint64_t pinned_seq, const uint8_t* pinned_hash,
+                      size_t pinned_hash_len, const uint8_t* genesis_hash, size_t genesis_hash_len, coffre_log** out);
+/* The entries after `current`'s head (same framing), verified incrementally; a new handle, `current` unchanged. */
+int coffre_log_verify_appended(const coffre_log* current, const uint8_t* entries, size_t entries_len,
+                               coffre_log** out);
+int coffre_log_user_id(const coffre_log* log, uint8_t* out, size_t out_len);                  /* 16 */
+int coffre_log_head(const coffre_log* log, uint64_t* seq, uint8_t* hash, size_t hash_len);     /* hash: 32 */
+int coffre_log_genesis_hash(const coffre_log* log, uint8_t* out, size_t out_len);             /* 32 */
+int coffre_log_identity_public_key(const coffre_log* log, uint8_t* out, size_t out_len);      /* 32 */
+uint32_t coffre_log_identity_generation(const coffre_log* log);                               /* 0 for NULL */
+uint32_t coffre_log_suite_version(const coffre_log* log);
+uint32_t coffre_log_root_epoch(const coffre_log* log);
+int coffre_log_suite_public_key(const coffre_log* log, uint8_t* out, size_t out_len);         /* 1216, current */
+int coffre_log_recovery_public_key(const coffre_log* log, uint8_t* out, size_t out_len);      /* 1216 */
+/* Enrolled devices, in the order they were added (index < count, else COFFRE_E_INVALID_ARGUMENT). */
+size_t coffre_log_device_count(const coffre_log* log);
+int coffre_log_device_id(const coffre_log* log, size_t index, uint8_t* out, size_t out_len);          /* 16 */
+int coffre_log_device_sign_public_key(const coffre_log* log, size_t index, uint8_t* out, size_t out_len); /* 32 */
+int coffre_log_device_name(const coffre_log* log, size_t index, uint8_t** out, size_t* out_len); /* UTF-8, no NUL */
+int coffre_log_device_kem_public_key(const coffre_log* log, size_t index, uint8_t* out, size_t out_len); /* 1216 */
+int coffre_log_device_transcript_hash(const coffre_log* log, size_t index, uint8_t* out, size_t out_len); /* 32 */
+/* Revoked devices, in the order they were revoked. */
+size_t coffre_log_revoked_count(const coffre_log* log);
+int coffre_log_revoked_id(const coffre_log* log, size_t index, uint8_t* out, size_t out_len);         /* 16 */
+/* 1 if `id` (16 bytes) is an enrolled device of the log, else 0. */
+int coffre_log_contains(const coffre_log* log, const uint8_t* id, size_t id_len);
+void coffre_log_free(coffre_log* log);
+
+/* Request ids an enrolled device has answered (section 12), to persist with its local state: export gives 24-byte
+ * records (request id[16] || u64 big-endian expiry), import takes them back. */
+typedef struct coffre_used_requests coffre_used_requests;
+int coffre_used_requests_new(coffre_used_requests** out);
+int coffre_used_requests_import(const uint8_t* records, size_t len, coffre_used_requests** out);
+int coffre_used_requests_export(const coffre_used_requests* used, uint8_t** out, size_t* out_len);
+int coffre_used_requests_prune(coffre_used_requests* used, uint64_t now); /* forgets expired ids */
+size_t coffre_used_requests_count(const coffre_used_requests* used);
+void coffre_used_requests_free(coffre_used_requests* used);
+
+/* The new device's side of an enrollment. lifetime: seconds, 1..600; 0 means 600. */
+typedef struct coffre_enrollment_requester coffre_enrollment_requester;
+int coffre_enrollment_requester_start(const coffre_device_keys* device, const char* name, size_t name_len,
+                                      uint64_t now, uint64_t lifetime, coffre_enrollment_requester** out);
+int coffre_enrollment_requester_request(const coffre_enrollment_requester* r, uint8_t** out, size_t* out_len);
+/* E's response, against the log verified after it arrived: the reveal to send, and the SAS to show. */
+int coffre_enrollment_requester_on_response(coffre_enrollment_requester* r, const uint8_t* response,
+                                            size_t response_len, const coffre_log* log, uint64_t now,
+                                            uint8_t** reveal, size_t* reveal_len, char* sas, size_t sas_cap);
+/* After approval: COFFRE_OK if `log` holds this device exactly as requested (device_not_enrolled, enrollment_invalid). */
+int coffre_enrollment_requester_check_enrolled(const coffre_enrollment_requester* r, const coffre_log* log);
+void coffre_enrollment_requester_free(coffre_enrollment_requester* r);
+
+/* The enrolled device's side. On success the request id is recorded in `used`. */
+typedef struct coffre_enrollment_approver coffre_enrollment_approver;
+int coffre_enrollment_approver_on_request(const uint8_t* request, size_t request_len, const coffre_device_keys* own,
+                                          const coffre_log* log, uint64_t now, coffre_used_requests* used,
+                                          coffre_enrollment_approver** out);
+int coffre_enrollment_approver_response(const coffre_enrollment_approver* a, uint8_t** out, size_t* out_len);
+/* The requester's name as its request gives it (to show next to the SAS). */
+int coffre_enrollment_approver_requester_name(const coffre_enrollment_approver* a, uint8_t** out, size_t* out_len);
+int coffre_enrollment_approver_on_reveal(coffre_enrollment_approver* a, const uint8_t* reveal, size_t reveal_len,
+                                         uint64_t now, char* sas, size_t sas_cap);
+void coffre_enrollment_approver_free(coffre_enrollment_approver* a);
+
+/* Account secrets and root keys (section 11). */
+typedef struct coffre_root_key coffre_root_key;
+typedef struct coffre_account_secrets coffre_account_secrets;
+/* Opens the root wrap addressed to `device` for the log's user and current root epoch (wrap_invalid). */
+int coffre_root_key_unwrap(const coffre_device_keys* device, const coffre_log* log, const uint8_t* wrap,
+                           size_t wrap_len, coffre_root_key** out);
+uint32_t coffre_root_key_epoch(const coffre_root_key* root);
+void coffre_root_key_free(coffre_root_key* root);
+/* Opens the sealed state of root's epoch and checks it against `log` (wrap_invalid). */
+int coffre_account_state_open(const coffre_root_key* root, const coffre_log* log, const uint8_t* sealed,
+                              size_t sealed_len, coffre_account_secrets** out);
+void coffre_account_secrets_free(coffre_account_secrets* secrets);
+
+/* A new account with `device` as its first device: the genesis entry, the sealed state of epoch 1, the root wraps
+ * to the device and to the recovery key (all four to upload), and the secrets and root key for this device. */
+int coffre_account_create(const coffre_device_keys* device, const char* name, size_t name_len,
+                          const uint8_t* recovery_pk, size_t recovery_pk_len, uint8_t** genesis, size_t* genesis_len,
+                          uint8_t** sealed_state, size_t* sealed_state_len, uint8_t** device_wrap,
+                          size_t* device_wrap_len, uint8_t** recovery_wrap, size_t* recovery_wrap_len,
+                          coffre_account_secrets** secrets, coffre_root_key** root);
+
+/* After the user confirmed equal SAS on both devices: the add-device entry (append after log's head) and the root
+ * wrap to the new device (bad_state before a successful on_reveal). */
+int coffre_enrollment_approve(const coffre_enrollment_approver* a, const coffre_log* log,
+                              const coffre_account_secrets* secrets, const coffre_root_key* root, uint8_t** entry,
+                              size_t* entry_len, uint8_t** wrap, size_t* wrap_len);
+
+/* Recovery phrase (section 13). words: NUL-free UTF-8 of `len` bytes; the phrase is a secret. */
+typedef struct coffre_recovery_phrase coffre_recovery_phrase;
+int coffre_recovery_phrase_generate(coffre_recovery_phrase** out);
+int coffre_recovery_phrase_from_words(const char* words, size_t len, coffre_recovery_phrase** out);
+/* SECRET: the 24 words, single spaces, no NUL. */
+int coffre_recovery_phrase_words(const coffre_recovery_phrase* phrase, uint8_t** out, size_t* out_len);
+int coffre_recovery_phrase_kem_public_key(const coffre_recovery_phrase* phrase, uint8_t* out, size_t out_len);
+/* Opens the recovery key's root wrap for the log's user and current epoch. */
+int coffre_root_key_unwrap_recovery(const coffre_recovery_phrase* phrase, const coffre_log* log, const uint8_t* wrap,
+                                    size_t wrap_len, coffre_root_key** out);
+void coffre_recovery_phrase_free(coffre_recovery_phrase* phrase);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,490 @@
+/* Device enrollment between two devices through the C ABI only (coffre.h), as a native client would do it, with the
+ * store as a relay that tampers with every message (docs/SPEC.md sections 10 to 13). */
+#include <coffre.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0;
+#define EXPECT(cond)                                                     \
+  do {                                                                   \
+    if (!(cond)) {                                                       \
+      fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
+      failures++;                                                        \
+    }                                                                    \
+  } while (0)
+#define EXPECT_STATUS(expr, want)                                                                    \
+  do {                                                                                               \
+    int got_ = (expr);                                                                               \
+    if (got_ != (want)) {                                                                            \
+      fprintf(stderr, "%s:%d: %s: got %s, want %s\n", __FILE__, __LINE__, #expr, coffre_error_code(got_), \
+              coffre_error_code(want));                                                              \
+      failures++;                                                                                    \
+    }                                                                                                \
+  } while (0)
+
+/* A growing buffer of concatenated frames (u32 big-endian length || bytes): the log as the store serves it. */
+typedef struct {
+  uint8_t* data;
+  size_t len;
+} frames;
+
+static void frames_add(frames* f, const uint8_t* entry, size_t len) {
+  f->data = realloc(f->data, f->len + 4 + len);
+  if (f->data == NULL) abort();
+  f->data[f->len] = (uint8_t)(len >> 24);
+  f->data[f->len + 1] = (uint8_t)(len >> 16);
+  f->data[f->len + 2] = (uint8_t)(len >> 8);
+  f->data[f->len + 3] = (uint8_t)len;
+  memcpy(f->data + f->len + 4, entry, len);
+  f->len += 4 + len;
+}
+
+static uint8_t* copy(const uint8_t* p, size_t len) {
+  uint8_t* c = malloc(len);
+  if (c == NULL) abort();
+  memcpy(c, p, len);
+  return c;
+}
+
+/* The account: device A created it; the store holds the log, the sealed state and the wraps. */
+typedef struct {
+  coffre_device_keys* a;
+  coffre_account_secrets* secrets;
+  coffre_root_key* root;
+  coffre_recovery_phrase* phrase;
+  frames log_frames;
+  uint8_t* sealed;
+  size_t sealed_len;
+  uint8_t* recovery_wrap;
+  size_t recovery_wrap_len;
+  coffre_log* log;
+} account;
+
+static void account_create(account* acc) {
+  memset(acc, 0, sizeof *acc);
+  EXPECT_STATUS(coffre_device_keys_generate(&acc->a), COFFRE_OK);
+  EXPECT_STATUS(coffre_recovery_phrase_generate(&acc->phrase), COFFRE_OK);
+  uint8_t recovery_pk[COFFRE_KEM_PUBLIC_KEY_BYTES];
+  EXPECT_STATUS(coffre_recovery_phrase_kem_public_key(acc->phrase, recovery_pk, sizeof recovery_pk), COFFRE_OK);
+  uint8_t *genesis = NULL, *device_wrap = NULL;
+  size_t genesis_len = 0, device_wrap_len = 0;
+  EXPECT_STATUS(coffre_account_create(acc->a, "desktop", 7, recovery_pk, sizeof recovery_pk, &genesis, &genesis_len,
+                                      &acc->sealed, &acc->sealed_len, &device_wrap, &device_wrap_len,
+                                      &acc->recovery_wrap, &acc->recovery_wrap_len, &acc->secrets, &acc->root),
+                COFFRE_OK);
+  EXPECT(device_wrap_len == coffre_root_wrap_bytes() && acc->recovery_wrap_len == COFFRE_ROOT_WRAP_BYTES);
+  frames_add(&acc->log_frames, genesis, genesis_len);
+  EXPECT_STATUS(coffre_log_verify(acc->log_frames.data, acc->log_frames.len, 0, NULL, 0, NULL, 0, &acc->log),
+                COFFRE_OK);
+  EXPECT(coffre_log_device_count(acc->log) == 1 && coffre_log_root_epoch(acc->log) == 1);
+
+  /* A reopens its own wrap and the sealed state; so does the recovery phrase. */
+  coffre_root_key* root = NULL;
+  coffre_account_secrets* secrets = NULL;
+  EXPECT_STATUS(coffre_root_key_unwrap(acc->a, acc->log, device_wrap, device_wrap_len, &root), COFFRE_OK);
+  EXPECT(coffre_root_key_epoch(root) == 1);
+  EXPECT_STATUS(coffre_account_state_open(root, acc->log, acc->sealed, acc->sealed_len, &secrets), COFFRE_OK);
+  coffre_account_secrets_free(secrets);
+  coffre_root_key_free(root);
+  EXPECT_STATUS(coffre_root_key_unwrap_recovery(acc->phrase, acc->log, acc->recovery_wrap, acc->recovery_wrap_len,
+                                                &root),
+                COFFRE_OK);
+  coffre_root_key_free(root);
+  /* The device wrap is not the recovery key's, and a flipped byte does not open. */
+  EXPECT_STATUS(coffre_root_key_unwrap_recovery(acc->phrase, acc->log, device_wrap, device_wrap_len, &root),
+                COFFRE_E_WRAP_INVALID);
+  EXPECT(root == NULL);
+  device_wrap[600] ^= 1;
+  EXPECT_STATUS(coffre_root_key_unwrap(acc->a, acc->log, device_wrap, device_wrap_len, &root), COFFRE_E_WRAP_INVALID);
+  coffre_buffer_free(genesis, genesis_len);
+  coffre_buffer_free(device_wrap, device_wrap_len);
+}
+
+static void account_free(account* acc) {
+  coffre_device_keys_free(acc->a);
+  coffre_account_secrets_free(acc->secrets);
+  coffre_root_key_free(acc->root);
+  coffre_recovery_phrase_free(acc->phrase);
+  free(acc->log_frames.data);
+  coffre_buffer_free(acc->sealed, acc->sealed_len);
+  coffre_buffer_free(acc->recovery_wrap, acc->recovery_wrap_len);
+  coffre_log_free(acc->log);
+}
+
+static const uint64_t now = 1790000000;
+
+/* The whole protocol, untouched, then the new device opens the account. */
+static void honest_enrollment(account* acc) {
+  coffre_device_keys* n = NULL;
+  EXPECT_STATUS(coffre_device_keys_generate(&n), COFFRE_OK);
+  coffre_enrollment_requester* req = NULL;
+  EXPECT_STATUS(coffre_enrollment_requester_start(n, "laptop", 6, now, 0, &req), COFFRE_OK);
+  uint8_t* request = NULL;
+  size_t request_len = 0;
+  EXPECT_STATUS(coffre_enrollment_requester_request(req, &request, &request_len), COFFRE_OK);
+  EXPECT(request_len == 1350 + 6);
+
+  coffre_used_requests* used = NULL;
+  EXPECT_STATUS(coffre_used_requests_new(&used), COFFRE_OK);
+  coffre_enrollment_approver* app = NULL;
+  EXPECT_STATUS(coffre_enrollment_approver_on_request(request, request_len, acc->a, acc->log, now + 5, used, &app),
+                COFFRE_OK);
+  EXPECT(coffre_used_requests_count(used) == 1);
+  uint8_t* name = NULL;
+  size_t name_len = 0;
+  EXPECT_STATUS(coffre_enrollment_approver_requester_name(app, &name, &name_len), COFFRE_OK);
+  EXPECT(name_len == 6 && memcmp(name, "laptop", 6) == 0);
+  coffre_buffer_free(name, name_len);
+
+  /* The same request again (the store replays it): refused, also after the used ids went through persistence. */
+  coffre_enrollment_approver* again = NULL;
+  EXPECT_STATUS(coffre_enrollment_approver_on_request(request, request_len, acc->a, acc->log, now + 6, used, &again),
+                COFFRE_E_ENROLLMENT_REPLAYED);
+  EXPECT(again == NULL);
+  uint8_t* records = NULL;
+  size_t records_len = 0;
+  EXPECT_STATUS(coffre_used_requests_export(used, &records, &records_len), COFFRE_OK);
+  EXPECT(records_len == 24);
+  coffre_used_requests* reloaded = NULL;
+  EXPECT_STATUS(coffre_used_requests_import(records, records_len, &reloaded), COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_approver_on_request(request, request_len, acc->a, acc->log, now + 6, reloaded,
+                                                      &again),
+                COFFRE_E_ENROLLMENT_REPLAYED);
+  EXPECT_STATUS(coffre_used_requests_prune(reloaded, now + 600), COFFRE_OK);
+  EXPECT(coffre_used_requests_count(reloaded) == 0);
+  coffre_used_requests_free(reloaded);
+  coffre_buffer_free(records, records_len);
+
+  uint8_t* response = NULL;
+  size_t response_len = 0;
+  EXPECT_STATUS(coffre_enrollment_approver_response(app, &response, &response_len), COFFRE_OK);
+  EXPECT(response_len == 198);
+  uint8_t* reveal = NULL;
+  size_t reveal_len = 0;
+  char sas_n[COFFRE_SAS_BYTES], sas_e[COFFRE_SAS_BYTES];
+  EXPECT_STATUS(coffre_enrollment_requester_on_response(req, response, response_len, acc->log, now + 10, &reveal,
+                                                        &reveal_len, sas_n, sizeof sas_n),
+                COFFRE_OK);
+  EXPECT(reveal_len == 118 && strlen(sas_n) == 6);
+  EXPECT_STATUS(coffre_enrollment_approver_on_reveal(app, reveal, reveal_len, now + 15, sas_e, sizeof sas_e),
+                COFFRE_OK);
+  EXPECT(strcmp(sas_n, sas_e) == 0);
+  /* Not yet in the log. */
+  EXPECT_STATUS(coffre_enrollment_requester_check_enrolled(req, acc->log), COFFRE_E_DEVICE_NOT_ENROLLED);
+
+  /* The user saw equal SAS: A appends the device and wraps the root key to it. */
+  uint8_t *entry = NULL, *wrap = NULL;
+  size_t entry_len = 0, wrap_len = 0;
+  EXPECT_STATUS(coffre_enrollment_approve(app, acc->log, acc->secrets, acc->root, &entry, &entry_len, &wrap, &wrap_len),
+                COFFRE_OK);
+  uint8_t pinned[COFFRE_LOG_HASH_BYTES];
+  uint64_t pinned_seq = 99;
+  EXPECT_STATUS(coffre_log_head(acc->log, &pinned_seq, pinned, sizeof pinned), COFFRE_OK);
+  EXPECT(pinned_seq == 0);
+  frames appended = {NULL, 0};
+  frames_add(&appended, entry, entry_len);
+  frames_add(&acc->log_frames, entry, entry_len);
+
+  /* N fetches the whole log (trust on first use), A only what follows its head: the same state. */
+  coffre_log* log_n = NULL;
+  coffre_log* log_a = NULL;
+  EXPECT_STATUS(coffre_log_verify(acc->log_frames.data, acc->log_frames.len, 0, NULL, 0, NULL, 0, &log_n), COFFRE_OK);
+  EXPECT_STATUS(coffre_log_verify_appended(acc->log, appended.data, appended.len, &log_a), COFFRE_OK);
+  uint8_t id_n[COFFRE_DEVICE_ID_BYTES], id[COFFRE_DEVICE_ID_BYTES], head_a[32], head_n[32];
+  uint64_t seq_a = 0, seq_n = 0;
+  EXPECT_STATUS(coffre_log_head(log_a, &seq_a, head_a, sizeof head_a), COFFRE_OK);
+  EXPECT_STATUS(coffre_log_head(log_n, &seq_n, head_n, sizeof head_n), COFFRE_OK);
+  EXPECT(seq_a == 1 && seq_n == 1 && memcmp(head_a, head_n, 32) == 0);
+  EXPECT_STATUS(coffre_device_keys_id(n, id_n, sizeof id_n), COFFRE_OK);
+  EXPECT(coffre_log_contains(log_n, id_n, sizeof id_n) == 1 && coffre_log_contains(acc->log, id_n, 16) == 0);
+  EXPECT(coffre_log_device_count(log_n) == 2);
+  EXPECT_STATUS(coffre_log_device_id(log_n, 1, id, sizeof id), COFFRE_OK);
+  EXPECT(memcmp(id, id_n, 16) == 0);
+  EXPECT_STATUS(coffre_log_device_id(log_n, 2, id, sizeof id), COFFRE_E_INVALID_ARGUMENT);
+  EXPECT_STATUS(coffre_log_device_name(log_n, 1, &name, &name_len), COFFRE_OK);
+  EXPECT(name_len == 6 && memcmp(name, "laptop", 6) == 0);
+  coffre_buffer_free(name, name_len);
+  EXPECT_STATUS(coffre_enrollment_requester_check_enrolled(req, log_n), COFFRE_OK);
+
+  /* N opens its root wrap and the sealed state: it now has the account's secrets. */
+  coffre_root_key* root = NULL;
+  coffre_account_secrets* secrets = NULL;
+  EXPECT_STATUS(coffre_root_key_unwrap(n, log_n, wrap, wrap_len, &root), COFFRE_OK);
+  EXPECT_STATUS(coffre_account_state_open(root, log_n, acc->sealed, acc->sealed_len, &secrets), COFFRE_OK);
+  EXPECT(secrets != NULL);
+  /* A's wrap key is not N's. */
+  coffre_root_key* wrong = NULL;
+  EXPECT_STATUS(coffre_root_key_unwrap(acc->a, log_n, wrap, wrap_len, &wrong), COFFRE_E_WRAP_INVALID);
+
+  /* The store serves the old log to someone who pinned the new head: rollback; or a modified entry. */
+  coffre_log* bad = NULL;
+  size_t genesis_frame_len = acc->log_frames.len - 4 - entry_len;
+  EXPECT_STATUS(coffre_log_verify(acc->log_frames.data, genesis_frame_len, seq_n, head_n, 32, NULL, 0, &bad),
+                COFFRE_E_LOG_ROLLBACK);
+  uint8_t* forked = copy(acc->log_frames.data, acc->log_frames.len);
+  forked[acc->log_frames.len - 1] ^= 1; /* the pop's last byte */
+  EXPECT_STATUS(coffre_log_verify(forked, acc->log_frames.len, 1, head_n, 32, NULL, 0, &bad), COFFRE_E_LOG_FORK);
+  EXPECT_STATUS(coffre_log_verify(forked, acc->log_frames.len, 0, NULL, 0, NULL, 0, &bad),
+                COFFRE_E_SIGNATURE_INVALID);
+  EXPECT_STATUS(coffre_log_verify(forked, acc->log_frames.len - 1, 0, NULL, 0, NULL, 0, &bad),
+                COFFRE_E_INVALID_ARGUMENT); /* framing */
+  EXPECT(bad == NULL);
+  free(forked);
+
+  /* A device id can be enrolled once. */
+  coffre_enrollment_requester* req2 = NULL;
+  EXPECT_STATUS(coffre_enrollment_requester_start(n, "laptop", 6, now, 0, &req2), COFFRE_OK);
+  uint8_t* request2 = NULL;
+  size_t request2_len = 0;
+  EXPECT_STATUS(coffre_enrollment_requester_request(req2, &request2, &request2_len), COFFRE_OK);
+  coffre_enrollment_approver* app2 = NULL;
+  EXPECT_STATUS(coffre_enrollment_approver_on_request(request2, request2_len, acc->a, log_a, now, used, &app2),
+                COFFRE_E_ALREADY_EXISTS);
+  coffre_buffer_free(request2, request2_len);
+  coffre_enrollment_requester_free(req2);
+
+  coffre_log_free(acc->log);
+  acc->log = log_a;
+  coffre_log_free(log_n);
+  coffre_root_key_free(root);
+  coffre_account_secrets_free(secrets);
+  free(appended.data);
+  coffre_buffer_free(entry, entry_len);
+  coffre_buffer_free(wrap, wrap_len);
+  coffre_buffer_free(reveal, reveal_len);
+  coffre_buffer_free(response, response_len);
+  coffre_buffer_free(request, request_len);
+  coffre_enrollment_approver_free(app);
+  coffre_used_requests_free(used);
+  coffre_enrollment_requester_free(req);
+  coffre_device_keys_free(n);
+}
+
+/* One exchange up to the point where the relay tampers. */
+typedef struct {
+  coffre_device_keys* n;
+  coffre_enrollment_requester* req;
+  coffre_enrollment_approver* app;
+  coffre_used_requests* used;
+  uint8_t* request;
+  size_t request_len;
+  uint8_t* response;
+  size_t response_len;
+} exchange;
+
+static void exchange_start(exchange* x, const account* acc) {
+  memset(x, 0, sizeof *x);
+  EXPECT_STATUS(coffre_device_keys_generate(&x->n), COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_requester_start(x->n, "phone", 5, now, 60, &x->req), COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_requester_request(x->req, &x->request, &x->request_len), COFFRE_OK);
+  EXPECT_STATUS(coffre_used_requests_new(&x->used), COFFRE_OK);
+}
+
+static void exchange_answer(exchange* x, const account* acc) {
+  EXPECT_STATUS(coffre_enrollment_approver_on_request(x->request, x->request_len, acc->a, acc->log, now, x->used,
+                                                      &x->app),
+                COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_approver_response(x->app, &x->response, &x->response_len), COFFRE_OK);
+}
+
+static void exchange_free(exchange* x) {
+  coffre_device_keys_free(x->n);
+  coffre_enrollment_requester_free(x->req);
+  coffre_enrollment_approver_free(x->app);
+  coffre_used_requests_free(x->used);
+  coffre_buffer_free(x->request, x->request_len);
+  coffre_buffer_free(x->response, x->response_len);
+}
+
+static void tampering_relay(const account* acc) {
+  char sas[COFFRE_SAS_BYTES], sas_e[COFFRE_SAS_BYTES];
+  uint8_t* reveal = NULL;
+  size_t reveal_len = 0;
+  exchange x;
+
+  /* The request's name byte: the request parses, but its commitment still holds: caught by N's pop at the reveal
+   * (N's transcript is not E's). A modified key instead fails on the request. */
+  exchange_start(&x, acc);
+  x.request[x.request_len - 32 - 1] ^= 1; /* last byte of the name */
+  exchange_answer(&x, acc);
+  EXPECT_STATUS(coffre_enrollment_requester_on_response(x.req, x.response, x.response_len, acc->log, now, &reveal,
+                                                        &reveal_len, sas, sizeof sas),
+                COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_approver_on_reveal(x.app, reveal, reveal_len, now, sas_e, sizeof sas_e),
+                COFFRE_E_SIGNATURE_INVALID);
+  EXPECT(sas_e[0] == '\0');
+  /* Every error is final. */
+  EXPECT_STATUS(coffre_enrollment_approver_on_reveal(x.app, reveal, reveal_len, now, sas_e, sizeof sas_e),
+                COFFRE_E_BAD_STATE);
+  coffre_buffer_free(reveal, reveal_len);
+  exchange_free(&x);
+
+  /* The request's commitment: the reveal no longer matches it. */
+  exchange_start(&x, acc);
+  x.request[x.request_len - 1] ^= 1;
+  exchange_answer(&x, acc);
+  EXPECT_STATUS(coffre_enrollment_requester_on_response(x.req, x.response, x.response_len, acc->log, now, &reveal,
+                                                        &reveal_len, sas, sizeof sas),
+                COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_approver_on_reveal(x.app, reveal, reveal_len, now, sas_e, sizeof sas_e),
+                COFFRE_E_ENROLLMENT_INVALID);
+  coffre_buffer_free(reveal, reveal_len);
+  exchange_free(&x);
+
+  /* The request's lifetime field: malformed (expires <= created). */
+  exchange_start(&x, acc);
+  memset(x.request + 6 + 16 + 8, 0, 8);
+  EXPECT_STATUS(coffre_enrollment_approver_on_request(x.request, x.request_len, acc->a, acc->log, now, x.used, &x.app),
+                COFFRE_E_ENROLLMENT_INVALID);
+  EXPECT(x.app == NULL && coffre_used_requests_count(x.used) == 0);
+  exchange_free(&x);
+
+  /* The response: its signature, its request id, or its user id; then a response out of time. */
+  static const size_t response_offsets[] = {197, 6, 6 + 16 + 4};
+  static const int response_statuses[] = {COFFRE_E_SIGNATURE_INVALID, COFFRE_E_ENROLLMENT_INVALID,
+                                          COFFRE_E_ENROLLMENT_INVALID};
+  for (size_t i = 0; i < 3; ++i) {
+    exchange_start(&x, acc);
+    exchange_answer(&x, acc);
+    x.response[response_offsets[i]] ^= 1;
+    EXPECT_STATUS(coffre_enrollment_requester_on_response(x.req, x.response, x.response_len, acc->log, now, &reveal,
+                                                          &reveal_len, sas, sizeof sas),
+                  response_statuses[i]);
+    EXPECT(reveal == NULL && reveal_len == 0 && sas[0] == '\0');
+    x.response[response_offsets[i]] ^= 1;
+    EXPECT_STATUS(coffre_enrollment_requester_on_response(x.req, x.response, x.response_len, acc->log, now, &reveal,
+                                                          &reveal_len, sas, sizeof sas),
+                  COFFRE_E_BAD_STATE);
+    exchange_free(&x);
+  }
+  exchange_start(&x, acc);
+  exchange_answer(&x, acc);
+  EXPECT_STATUS(coffre_enrollment_requester_on_response(x.req, x.response, x.response_len, acc->log, now + 60, &reveal,
+                                                        &reveal_len, sas, sizeof sas),
+                COFFRE_E_ENROLLMENT_EXPIRED);
+  exchange_free(&x);
+
+  /* The reveal: its nonce (commitment), its pop, or a reveal that arrives too late. */
+  static const size_t reveal_offsets[] = {6 + 16, 117};
+  static const int reveal_statuses[] = {COFFRE_E_ENROLLMENT_INVALID, COFFRE_E_SIGNATURE_INVALID};
+  for (size_t i = 0; i < 3; ++i) {
+    exchange_start(&x, acc);
+    exchange_answer(&x, acc);
+    EXPECT_STATUS(coffre_enrollment_requester_on_response(x.req, x.response, x.response_len, acc->log, now, &reveal,
+                                                          &reveal_len, sas, sizeof sas),
+                  COFFRE_OK);
+    if (i < 2) {
+      reveal[reveal_offsets[i]] ^= 1;
+      EXPECT_STATUS(coffre_enrollment_approver_on_reveal(x.app, reveal, reveal_len, now, sas_e, sizeof sas_e),
+                    reveal_statuses[i]);
+    } else {
+      EXPECT_STATUS(coffre_enrollment_approver_on_reveal(x.app, reveal, reveal_len, now + 60, sas_e, sizeof sas_e),
+                    COFFRE_E_ENROLLMENT_EXPIRED);
+    }
+    coffre_buffer_free(reveal, reveal_len);
+    exchange_free(&x);
+  }
+
+  /* The store substitutes its own request (its device M) for N's: E's transcript is M's, and the SAS E shows is not
+   * the one N shows in its own, genuine exchange. N, handed E's response to M, refuses it. */
+  exchange genuine, mitm;
+  exchange_start(&genuine, acc);
+  exchange_start(&mitm, acc);
+  exchange_answer(&mitm, acc);
+  EXPECT_STATUS(coffre_enrollment_requester_on_response(genuine.req, mitm.response, mitm.response_len, acc->log, now,
+                                                        &reveal, &reveal_len, sas, sizeof sas),
+                COFFRE_E_ENROLLMENT_INVALID);
+  coffre_enrollment_requester_free(genuine.req);
+  genuine.req = NULL;
+  EXPECT_STATUS(coffre_enrollment_requester_start(genuine.n, "phone", 5, now, 60, &genuine.req), COFFRE_OK);
+  coffre_buffer_free(genuine.request, genuine.request_len);
+  EXPECT_STATUS(coffre_enrollment_requester_request(genuine.req, &genuine.request, &genuine.request_len), COFFRE_OK);
+  exchange_answer(&genuine, acc);
+  char sas_m[COFFRE_SAS_BYTES], sas_em[COFFRE_SAS_BYTES];
+  EXPECT_STATUS(coffre_enrollment_requester_on_response(mitm.req, mitm.response, mitm.response_len, acc->log, now,
+                                                        &reveal, &reveal_len, sas_m, sizeof sas_m),
+                COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_approver_on_reveal(mitm.app, reveal, reveal_len, now, sas_em, sizeof sas_em),
+                COFFRE_OK);
+  coffre_buffer_free(reveal, reveal_len);
+  EXPECT_STATUS(coffre_enrollment_requester_on_response(genuine.req, genuine.response, genuine.response_len, acc->log,
+                                                        now, &reveal, &reveal_len, sas, sizeof sas),
+                COFFRE_OK);
+  coffre_buffer_free(reveal, reveal_len);
+  EXPECT(strcmp(sas_em, sas_m) == 0);
+  EXPECT(strcmp(sas, sas_em) != 0); /* fails with probability 1e-6 */
+  exchange_free(&genuine);
+  exchange_free(&mitm);
+
+  /* A device that is not enrolled cannot answer. */
+  exchange_start(&x, acc);
+  EXPECT_STATUS(coffre_enrollment_approver_on_request(x.request, x.request_len, x.n, acc->log, now, x.used, &x.app),
+                COFFRE_E_DEVICE_NOT_ENROLLED);
+  exchange_free(&x);
+}
+
+static void keys_and_phrase(void) {
+  coffre_device_keys *k = NULL, *k2 = NULL;
+  EXPECT_STATUS(coffre_device_keys_generate(&k), COFFRE_OK);
+  uint8_t id[16], sign_seed[32], kem_seed[32], pk[1216], pk2[1216], spk[32], spk2[32];
+  EXPECT_STATUS(coffre_device_keys_id(k, id, sizeof id), COFFRE_OK);
+  EXPECT_STATUS(coffre_device_keys_export_secret_seeds(k, sign_seed, 32, kem_seed, 32), COFFRE_OK);
+  EXPECT_STATUS(coffre_device_keys_from_seeds(id, 16, sign_seed, 32, kem_seed, 32, &k2), COFFRE_OK);
+  EXPECT_STATUS(coffre_device_keys_kem_public_key(k, pk, sizeof pk), COFFRE_OK);
+  EXPECT_STATUS(coffre_device_keys_kem_public_key(k2, pk2, sizeof pk2), COFFRE_OK);
+  EXPECT_STATUS(coffre_device_keys_sign_public_key(k, spk, sizeof spk), COFFRE_OK);
+  EXPECT_STATUS(coffre_device_keys_sign_public_key(k2, spk2, sizeof spk2), COFFRE_OK);
+  EXPECT(memcmp(pk, pk2, sizeof pk) == 0 && memcmp(spk, spk2, 32) == 0);
+  EXPECT_STATUS(coffre_device_keys_kem_public_key(k, pk, 1215), COFFRE_E_INVALID_ARGUMENT);
+  coffre_device_keys_free(k2);
+  k2 = NULL;
+  EXPECT_STATUS(coffre_device_keys_from_seeds(id, 15, sign_seed, 32, kem_seed, 32, &k2), COFFRE_E_INVALID_ARGUMENT);
+  memset(id, 0xff, sizeof id);
+  EXPECT_STATUS(coffre_device_keys_from_seeds(id, 16, sign_seed, 32, kem_seed, 32, &k2), COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(k2 == NULL);
+  coffre_device_keys_free(k);
+  coffre_device_keys_free(NULL);
+
+  coffre_recovery_phrase *p = NULL, *p2 = NULL;
+  EXPECT_STATUS(coffre_recovery_phrase_generate(&p), COFFRE_OK);
+  uint8_t* words = NULL;
+  size_t words_len = 0;
+  EXPECT_STATUS(coffre_recovery_phrase_words(p, &words, &words_len), COFFRE_OK);
+  size_t spaces = 0;
+  for (size_t i = 0; i < words_len; ++i) spaces += words[i] == ' ';
+  EXPECT(spaces == 23);
+  EXPECT_STATUS(coffre_recovery_phrase_check((const char*)words, words_len), COFFRE_OK);
+  EXPECT_STATUS(coffre_recovery_phrase_from_words((const char*)words, words_len, &p2), COFFRE_OK);
+  EXPECT_STATUS(coffre_recovery_phrase_kem_public_key(p, pk, sizeof pk), COFFRE_OK);
+  EXPECT_STATUS(coffre_recovery_phrase_kem_public_key(p2, pk2, sizeof pk2), COFFRE_OK);
+  EXPECT(memcmp(pk, pk2, sizeof pk) == 0);
+  coffre_recovery_phrase_free(p2);
+  p2 = NULL;
+  EXPECT_STATUS(coffre_recovery_phrase_from_words((const char*)words, words_len - 1, &p2),
+                COFFRE_E_RECOVERY_PHRASE_INVALID);
+  EXPECT(p2 == NULL);
+  coffre_buffer_free(words, words_len);
+  coffre_recovery_phrase_free(p);
+  EXPECT(coffre_root_wrap_bytes() == COFFRE_ROOT_WRAP_BYTES && coffre_sas_bytes() == COFFRE_SAS_BYTES &&
+         coffre_kem_public_key_bytes() == COFFRE_KEM_PUBLIC_KEY_BYTES &&
+         coffre_enrollment_max_lifetime() == COFFRE_ENROLLMENT_MAX_LIFETIME);
+}
+
+int main(void) {
+  if (coffre_init() != COFFRE_OK) return 1;
+  keys_and_phrase();
+  account acc;
+  account_create(&acc);
+  tampering_relay(&acc);
+  honest_enrollment(&acc);
+  tampering_relay(&acc); /* again, with two devices in the log */
+  account_free(&acc);
+  if (failures != 0) {
+    fprintf(stderr, "%d failure(s)\n", failures);
+    return 1;
+  }
+  printf("c_abi enrollment: ok\n");
+  return 0;
+}
