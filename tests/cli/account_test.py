@@ -203,10 +203,13 @@ class World:
         p.kill()
         raise Failure(f"device request printed no request id: {seen!r} {p.stderr.read()!r}")
 
-    def enroll(self, new, approver, approve_extra=(), request_extra=()):
-        """Enrolls home `new` through home `approver`; checks that both printed the same security code."""
+    def enroll(self, new, approver, approve_extra=(), request_extra=(), name_request=True):
+        """Enrolls home `new` through home `approver`; checks that both printed the same security code.
+        name_request=False: `device approve` finds the only pending request itself."""
         p, rid, seen = self.start_request(new, extra=request_extra)
-        out_a, _ = expect(["device", "approve", rid, "--yes", *self.at(approver), *approve_extra], EXIT_OK)
+        out_a, _ = expect(["device", "approve", *([rid] if name_request else []), "--yes", *self.at(approver),
+                           *approve_extra], EXIT_OK)
+        check(f"Enrollment request {rid} from a new device" in out_a, out_a)
         out_n, err_n = p.communicate(timeout=60)
         out_n = seen + out_n.decode()
         check(p.returncode == 0, f"device request: exit {p.returncode}: {err_n!r}")
@@ -266,6 +269,13 @@ def test_init_whoami(d):
     out = w.init("A")
     fp = re.search(r"fingerprint:\s+((?:[0-9a-f]{4} ){9}[0-9a-f]{4})", out)
     check(fp, out)
+    # SPEC section 9, recomputed from the genesis entry: H(label, user_id, identity_pk, u32(generation)), 20 bytes.
+    g = read(w.log_path(0))
+    check(g[50:54] == (16).to_bytes(4, "big") and g[70:74] == (32).to_bytes(4, "big"), "genesis layout")
+    check(g[54:70].hex() == w.user, "genesis user id")
+    h = hashlib.blake2b(frame(b"coffre/v1/identity/fingerprint") + frame(g[54:70]) + frame(g[74:106]) +
+                        frame(g[106:110]), digest_size=32).hexdigest()[:40]
+    check(fp.group(1).replace(" ", "") == h, f"fingerprint {fp.group(1)} != {h}")
     check("shown this once" in out and "never again" in out, "recovery warning")
     home = w.home("A")
     check(stat.S_IMODE(os.stat(home).st_mode) == 0o700, "home mode 0700")
@@ -349,7 +359,7 @@ def test_enroll_revoke_recover(d):
     check(w.secrets("A")[2] == w.secrets("C")[2], "A and C hold the same root key")
 
     # The recovered device can enroll another one and revoke; A still works.
-    w.enroll("D", "C")
+    w.enroll("D", "C", name_request=False)
     secrets += w.secrets("D")
     expect(["device", "revoke", a, "--yes", *w.at("C")], EXIT_OK)
     expect(["whoami", *w.at("A")], EXIT_AUTH, "device_not_enrolled")
@@ -621,8 +631,10 @@ def test_usage_errors(d):
     # Recovery: mistyped, wrong length, another account's phrase.
     pf = os.path.join(d, "p")
     words = w.phrase.split()
-    for bad, msg in [(words[:23], "recovery_phrase_invalid"), (words[:5] + ["zzzzz"] + words[6:], "word 6"),
-                     (words[1:] + words[:1], "recovery_phrase_invalid")]:
+    for bad, msg in [(words[:23], "recovery_phrase_invalid"), (words + words[:1], "recovery_phrase_invalid"),
+                     (words[:5] + ["zzzzz"] + words[6:], "word 6"),
+                     # Reordered: a bad checksum (or, 1 time in 256, a valid phrase of another recovery key).
+                     (words[1:] + words[:1], "nothing was changed")]:
         write(pf, " ".join(bad).encode())
         expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R")], EXIT_AUTH, msg)
     w2 = World(d, "store2")
