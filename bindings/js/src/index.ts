@@ -28,6 +28,21 @@ export {
 } from './file.js';
 export { type ByteRange, FileRangeReader } from './range.js';
 export { createDecryptTransform, createEncryptTransform, decryptStream, encryptStream } from './streams.js';
+export {
+  type AccountCreation,
+  AccountSecrets,
+  createAccount,
+  DeviceKeys,
+  type EnrollmentApproval,
+  EnrollmentApprover,
+  EnrollmentRequester,
+  type LogDevice,
+  type LogHead,
+  RecoveryPhrase,
+  RootKey,
+  UsedEnrollmentRequests,
+  VerifiedLog,
+} from './devices.js';
 
 /** Loading the module, and the format's size constants (read from the library, never duplicated here). */
 export class Coffre {

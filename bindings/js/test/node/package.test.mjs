@@ -39,6 +39,51 @@ test('vectors: every vector of /vectors replays as expected (whole ciphertext in
     console.log(`node vectors: ${summarize(results)}`);
   });
 
+test('devices: tests/device_log_vectors.json replays through VerifiedLog.verify (SPEC section 10.4)', async (t) => {
+  const file = fileURLToPath(new URL('../../../../tests/device_log_vectors.json', import.meta.url));
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  const hexOf = (b) => Buffer.from(b).toString('hex');
+  let n = 0;
+  for (const v of doc.vectors) {
+    await t.test(v.name, () => {
+      const entries = v.entries.map((name) => Buffer.from(doc.entries[name], 'hex'));
+      const pins = {};
+      if (v.pinned) pins.head = { seq: BigInt(v.pinned.seq), hash: Buffer.from(v.pinned.hash, 'hex') };
+      if (v.genesis_hash) pins.genesisHash = Buffer.from(v.genesis_hash, 'hex');
+      let log;
+      try {
+        log = lib.VerifiedLog.verify(entries, pins);
+      } catch (e) {
+        assert.ok(e instanceof lib.CoffreError, String(e));
+        assert.equal(e.code, v.expect);
+        return;
+      }
+      try {
+        assert.equal('success', v.expect);
+        assert.equal(log.head.seq, BigInt(v.head.seq));
+        assert.equal(hexOf(log.head.hash), v.head.hash);
+        assert.equal(hexOf(log.userId), v.user_id);
+        assert.equal(hexOf(log.identityPublicKey), v.identity_pk);
+        assert.equal(log.identityGeneration, v.identity_generation);
+        assert.equal(log.suiteVersion, v.suite_version);
+        assert.equal(log.rootEpoch, v.root_epoch);
+        assert.equal(sha256(log.suitePublicKey), v.suite_pk_sha256);
+        assert.equal(sha256(log.recoveryPublicKey), v.recovery_pk_sha256);
+        assert.deepEqual(log.devices.map((d) => ({
+          id: hexOf(d.id), name: hexOf(new TextEncoder().encode(d.name)), sign_pk: hexOf(d.signPublicKey),
+          kem_pk_sha256: sha256(d.kemPublicKey), transcript_hash: hexOf(d.transcriptHash),
+        })), v.devices);
+        assert.deepEqual(log.revoked.map(hexOf), v.revoked);
+      } finally {
+        log.dispose();
+      }
+    });
+    n++;
+  }
+  assert.ok(n > 0);
+  console.log(`node device-log vectors: ${n} cases`);
+});
+
 // Loading, in fresh processes: what a page cannot show.
 function runNode(args, code) {
   const r = spawnSync(process.execPath, [...args, '--input-type=module', '-e', code], {

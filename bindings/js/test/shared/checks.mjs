@@ -505,6 +505,146 @@ export function checks(lib, { internals, seed = 1 } = {}) {
     }
   });
 
+  // Accounts and devices (docs/SPEC.md sections 10 to 13): two devices enroll through a store that relays, replays
+  // and substitutes messages.
+  const T0 = 1790000000;
+  const newAccount = () => {
+    const a = lib.DeviceKeys.generate();
+    const phrase = lib.RecoveryPhrase.generate();
+    const created = lib.createAccount(a, 'desktop', phrase.kemPublicKey);
+    const entries = [created.genesis];
+    const log = lib.VerifiedLog.verify(entries);
+    const used = new lib.UsedEnrollmentRequests();
+    const dispose = () => {
+      for (const h of [a, phrase, created.secrets, created.root, log, used]) h.dispose();
+    };
+    return { a, phrase, created, entries, log, used, dispose };
+  };
+
+  check('devices: full enrollment: equal SAS on both devices, the new device opens the account', async () => {
+    const acc = newAccount();
+    const n = lib.DeviceKeys.generate();
+    try {
+      assert(acc.log.devices.length === 1 && acc.log.devices[0].name === 'desktop', 'genesis device');
+      assert(acc.log.rootEpoch === 1 && acc.log.head.seq === 0n, 'genesis head and epoch');
+      const req = lib.EnrollmentRequester.start(n, 'téléphone', { now: T0 });
+      const app = lib.EnrollmentApprover.onRequest(req.request, acc.a, acc.log, acc.used, T0 + 3);
+      assert(app.requesterName === 'téléphone' && acc.used.size === 1, 'requester name, used id recorded');
+      const { reveal, sas } = req.onResponse(app.response, acc.log, T0 + 5);
+      assert(/^[0-9]{6}$/.test(sas), `SAS format: ${sas}`);
+      const sasE = app.onReveal(reveal, T0 + 8);
+      assert(sas === sasE, `SAS differ: ${sas} / ${sasE}`);
+      await throwsCode(lib, () => req.checkEnrolled(acc.log), 'device_not_enrolled', 'before approval');
+
+      const { entry, wrap } = app.approve(acc.log, acc.created.secrets, acc.created.root);
+      const logN = lib.VerifiedLog.verify([...acc.entries, entry]);
+      const logA = acc.log.verifyAppended([entry]);
+      assert(logN.head.seq === 1n && toHex(logN.head.hash) === toHex(logA.head.hash), 'same head both ways');
+      assert(logN.contains(n.id) && !acc.log.contains(n.id), 'contains');
+      const added = logN.devices[1];
+      assert(added.name === 'téléphone' && equalBytes(added.kemPublicKey, n.kemPublicKey) &&
+        equalBytes(added.signPublicKey, n.signPublicKey), 'added device record');
+      req.checkEnrolled(logN);
+      const root = lib.RootKey.unwrap(n, logN, wrap);
+      assert(root.epoch === 1, 'root epoch');
+      const secrets = lib.AccountSecrets.open(root, logN, acc.created.sealedState);
+      await throwsCode(lib, () => lib.RootKey.unwrap(acc.a, logN, wrap), 'wrap_invalid', 'wrap for another device');
+      // The new device, reloaded from its local state, is the same device.
+      const seeds = n.exportSecretSeeds();
+      const n2 = lib.DeviceKeys.fromSeeds(seeds);
+      assert(equalBytes(n2.kemPublicKey, n.kemPublicKey) && equalBytes(n2.id, n.id), 'fromSeeds');
+      lib.RootKey.unwrap(n2, logN, wrap).dispose();
+      // A rollback to the genesis alone, against the new pin.
+      await throwsCode(lib, () => lib.VerifiedLog.verify(acc.entries, { head: logN.head }), 'log_rollback',
+        'rollback');
+      for (const h of [app, req, logN, logA, root, secrets, n2]) h.dispose();
+      assert(app.disposed, 'disposed');
+      await throwsCode(lib, () => app.response, 'invalid_argument', 'use after dispose');
+    } finally {
+      n.dispose();
+      acc.dispose();
+    }
+  });
+
+  check('devices: a replayed request is enrollment_replayed (also after export/import of the used ids)', async () => {
+    const acc = newAccount();
+    const n = lib.DeviceKeys.generate();
+    try {
+      const req = lib.EnrollmentRequester.start(n, 'laptop', { now: T0, lifetime: 120 });
+      lib.EnrollmentApprover.onRequest(req.request, acc.a, acc.log, acc.used, T0).dispose();
+      await throwsCode(lib, () => lib.EnrollmentApprover.onRequest(req.request, acc.a, acc.log, acc.used, T0 + 1),
+        'enrollment_replayed', 'replay');
+      const reloaded = lib.UsedEnrollmentRequests.import(acc.used.export());
+      await throwsCode(lib, () => lib.EnrollmentApprover.onRequest(req.request, acc.a, acc.log, reloaded, T0 + 1),
+        'enrollment_replayed', 'replay after import');
+      await throwsCode(lib, () => lib.EnrollmentApprover.onRequest(req.request, acc.a, acc.log, reloaded, T0 + 120),
+        'enrollment_expired', 'expired');
+      reloaded.prune(T0 + 120);
+      assert(reloaded.size === 0, 'pruned');
+      reloaded.dispose();
+      req.dispose();
+    } finally {
+      n.dispose();
+      acc.dispose();
+    }
+  });
+
+  check('devices: a relaying store that substitutes its own request gets a different SAS; tampering is typed',
+    async () => {
+      const acc = newAccount();
+      const n = lib.DeviceKeys.generate();
+      const m = lib.DeviceKeys.generate();
+      try {
+        // N's genuine exchange, through a second answer of E.
+        const reqN = lib.EnrollmentRequester.start(n, 'phone', { now: T0 });
+        const appN = lib.EnrollmentApprover.onRequest(reqN.request, acc.a, acc.log, acc.used, T0);
+        const sasN = reqN.onResponse(appN.response, acc.log, T0).sas;
+        // The store's substituted request (its device M, same name): E answers it; the store completes it as M.
+        const reqM = lib.EnrollmentRequester.start(m, 'phone', { now: T0 });
+        const appM = lib.EnrollmentApprover.onRequest(reqM.request, acc.a, acc.log, acc.used, T0);
+        const revealM = reqM.onResponse(appM.response, acc.log, T0).reveal;
+        const sasE = appM.onReveal(revealM, T0);
+        assert(sasE !== sasN, `the store's exchange shows the same SAS as N's: ${sasE}`);
+        // N, handed E's response to M, refuses it: another request id.
+        const reqN2 = lib.EnrollmentRequester.start(n, 'phone', { now: T0 });
+        await throwsCode(lib, () => reqN2.onResponse(appM.response, acc.log, T0), 'enrollment_invalid',
+          'response to another request');
+        await throwsCode(lib, () => reqN2.onResponse(appM.response, acc.log, T0), 'bad_state', 'error is final');
+
+        // A modified response signature, reveal nonce, reveal pop.
+        const reqX = lib.EnrollmentRequester.start(n, 'phone', { now: T0 });
+        const appX = lib.EnrollmentApprover.onRequest(reqX.request, acc.a, acc.log, acc.used, T0);
+        const badResponse = appX.response;
+        badResponse[197] ^= 1;
+        await throwsCode(lib, () => reqX.onResponse(badResponse, acc.log, T0), 'signature_invalid', 'response sig');
+        for (const [offset, code] of [[22, 'enrollment_invalid'], [117, 'signature_invalid']]) {
+          const r = lib.EnrollmentRequester.start(n, 'phone', { now: T0 });
+          const a = lib.EnrollmentApprover.onRequest(r.request, acc.a, acc.log, acc.used, T0);
+          const { reveal } = r.onResponse(a.response, acc.log, T0);
+          reveal[offset] ^= 1;
+          await throwsCode(lib, () => a.onReveal(reveal, T0), code, `reveal byte ${offset}`);
+          r.dispose();
+          a.dispose();
+        }
+        // An approver that is not enrolled; a recovery phrase that is not one.
+        await throwsCode(lib, () => lib.EnrollmentApprover.onRequest(lib.EnrollmentRequester.start(m, 'x',
+          { now: T0 }).request, n, acc.log, acc.used, T0), 'device_not_enrolled', 'not enrolled approver');
+        const words = acc.phrase.words();
+        assert(words.split(' ').length === 24 && lib.RecoveryPhrase.isValid(words.toUpperCase()), 'phrase words');
+        const again = lib.RecoveryPhrase.fromWords(` ${words}\n`);
+        assert(equalBytes(again.kemPublicKey, acc.phrase.kemPublicKey), 'phrase round trip');
+        lib.RootKey.unwrapRecovery(again, acc.log, acc.created.recoveryWrap).dispose();
+        again.dispose();
+        await throwsCode(lib, () => lib.RecoveryPhrase.fromWords(words.split(' ').slice(1).join(' ')),
+          'recovery_phrase_invalid', '23 words');
+        for (const h of [reqN, appN, reqM, appM, reqN2, reqX, appX]) h.dispose();
+      } finally {
+        n.dispose();
+        m.dispose();
+        acc.dispose();
+      }
+    });
+
   if (internals) {
     check('wasm heap: no plaintext or key bytes left behind after use (buffers wiped before free)', (rng) => {
       const marker = rng.bytes(48);

@@ -1,0 +1,673 @@
+// Accounts and devices (docs/SPEC.md sections 9 to 14): device keys, the verified device list, enrollment of a new
+// device (both sides), the recovery phrase, and the account pieces a front-end needs to finish an enrollment.
+// An idiomatic layer over the C ABI's "Accounts and devices" section; nothing here does I/O: the caller moves the
+// bytes to and from the store. Times are seconds since the Unix epoch (default: the local clock).
+import { Status } from './errors.js';
+import { check, errorFor, type Exports, type Frame, invalidArgument, wasm, withFrame } from './wasm.js';
+
+type Ptr = number;
+
+/** The C functions of the "Accounts and devices" section of coffre.h. */
+interface DeviceExports extends Exports {
+  _coffre_device_keys_generate(out: Ptr): number;
+  _coffre_device_keys_from_seeds(id: Ptr, idLen: number, sign: Ptr, signLen: number, kem: Ptr, kemLen: number,
+    out: Ptr): number;
+  _coffre_device_keys_id(k: Ptr, out: Ptr, len: number): number;
+  _coffre_device_keys_sign_public_key(k: Ptr, out: Ptr, len: number): number;
+  _coffre_device_keys_kem_public_key(k: Ptr, out: Ptr, len: number): number;
+  _coffre_device_keys_export_secret_seeds(k: Ptr, sign: Ptr, signLen: number, kem: Ptr, kemLen: number): number;
+  _coffre_log_verify(entries: Ptr, len: number, pinnedSeq: bigint, pinnedHash: Ptr, pinnedHashLen: number,
+    genesis: Ptr, genesisLen: number, out: Ptr): number;
+  _coffre_log_verify_appended(log: Ptr, entries: Ptr, len: number, out: Ptr): number;
+  _coffre_log_user_id(log: Ptr, out: Ptr, len: number): number;
+  _coffre_log_head(log: Ptr, seq: Ptr, hash: Ptr, len: number): number;
+  _coffre_log_genesis_hash(log: Ptr, out: Ptr, len: number): number;
+  _coffre_log_identity_public_key(log: Ptr, out: Ptr, len: number): number;
+  _coffre_log_identity_generation(log: Ptr): number;
+  _coffre_log_suite_version(log: Ptr): number;
+  _coffre_log_root_epoch(log: Ptr): number;
+  _coffre_log_suite_public_key(log: Ptr, out: Ptr, len: number): number;
+  _coffre_log_recovery_public_key(log: Ptr, out: Ptr, len: number): number;
+  _coffre_log_device_count(log: Ptr): number;
+  _coffre_log_device_id(log: Ptr, i: number, out: Ptr, len: number): number;
+  _coffre_log_device_sign_public_key(log: Ptr, i: number, out: Ptr, len: number): number;
+  _coffre_log_device_kem_public_key(log: Ptr, i: number, out: Ptr, len: number): number;
+  _coffre_log_device_transcript_hash(log: Ptr, i: number, out: Ptr, len: number): number;
+  _coffre_log_device_name(log: Ptr, i: number, out: Ptr, outLen: Ptr): number;
+  _coffre_log_revoked_count(log: Ptr): number;
+  _coffre_log_revoked_id(log: Ptr, i: number, out: Ptr, len: number): number;
+  _coffre_log_contains(log: Ptr, id: Ptr, len: number): number;
+  _coffre_used_requests_new(out: Ptr): number;
+  _coffre_used_requests_import(records: Ptr, len: number, out: Ptr): number;
+  _coffre_used_requests_export(used: Ptr, out: Ptr, outLen: Ptr): number;
+  _coffre_used_requests_prune(used: Ptr, now: bigint): number;
+  _coffre_used_requests_count(used: Ptr): number;
+  _coffre_enrollment_requester_start(device: Ptr, name: Ptr, nameLen: number, now: bigint, lifetime: bigint,
+    out: Ptr): number;
+  _coffre_enrollment_requester_request(r: Ptr, out: Ptr, outLen: Ptr): number;
+  _coffre_enrollment_requester_on_response(r: Ptr, response: Ptr, len: number, log: Ptr, now: bigint, reveal: Ptr,
+    revealLen: Ptr, sas: Ptr, sasCap: number): number;
+  _coffre_enrollment_requester_check_enrolled(r: Ptr, log: Ptr): number;
+  _coffre_enrollment_approver_on_request(request: Ptr, len: number, own: Ptr, log: Ptr, now: bigint, used: Ptr,
+    out: Ptr): number;
+  _coffre_enrollment_approver_response(a: Ptr, out: Ptr, outLen: Ptr): number;
+  _coffre_enrollment_approver_requester_name(a: Ptr, out: Ptr, outLen: Ptr): number;
+  _coffre_enrollment_approver_on_reveal(a: Ptr, reveal: Ptr, len: number, now: bigint, sas: Ptr, sasCap: number): number;
+  _coffre_enrollment_approve(a: Ptr, log: Ptr, secrets: Ptr, root: Ptr, entry: Ptr, entryLen: Ptr, wrap: Ptr,
+    wrapLen: Ptr): number;
+  _coffre_root_key_unwrap(device: Ptr, log: Ptr, wrap: Ptr, len: number, out: Ptr): number;
+  _coffre_root_key_unwrap_recovery(phrase: Ptr, log: Ptr, wrap: Ptr, len: number, out: Ptr): number;
+  _coffre_root_key_epoch(root: Ptr): number;
+  _coffre_account_state_open(root: Ptr, log: Ptr, sealed: Ptr, len: number, out: Ptr): number;
+  _coffre_account_create(device: Ptr, name: Ptr, nameLen: number, recoveryPk: Ptr, recoveryPkLen: number,
+    genesis: Ptr, genesisLen: Ptr, sealed: Ptr, sealedLen: Ptr, deviceWrap: Ptr, deviceWrapLen: Ptr,
+    recoveryWrap: Ptr, recoveryWrapLen: Ptr, secrets: Ptr, root: Ptr): number;
+  _coffre_recovery_phrase_generate(out: Ptr): number;
+  _coffre_recovery_phrase_from_words(words: Ptr, len: number, out: Ptr): number;
+  _coffre_recovery_phrase_words(p: Ptr, out: Ptr, outLen: Ptr): number;
+  _coffre_recovery_phrase_kem_public_key(p: Ptr, out: Ptr, len: number): number;
+  _coffre_recovery_phrase_check(words: Ptr, len: number): number;
+}
+
+type FreeFn = '_coffre_device_keys_free' | '_coffre_log_free' | '_coffre_used_requests_free' |
+  '_coffre_enrollment_requester_free' | '_coffre_enrollment_approver_free' | '_coffre_root_key_free' |
+  '_coffre_account_secrets_free' | '_coffre_recovery_phrase_free';
+
+const ID_BYTES = 16;
+const HASH_BYTES = 32;
+const SIGN_PK_BYTES = 32;
+const SEED_BYTES = 32;
+const KEM_PK_BYTES = 1216;
+const SAS_BYTES = 7;
+
+function dm(f: Frame): DeviceExports {
+  return f.m as DeviceExports;
+}
+
+// Handles not disposed are freed (and wiped) when collected; dispose() does it now.
+const registry = new FinalizationRegistry<{ p: Ptr; free: FreeFn }>(({ p, free }) => {
+  (wasm() as unknown as Record<FreeFn, (p: Ptr) => void>)[free](p);
+});
+
+/** A handle in the WebAssembly module, freed (and its secrets wiped) by dispose(). */
+abstract class Handle {
+  #p: Ptr | undefined;
+  readonly #free: FreeFn;
+
+  protected constructor(p: Ptr, free: FreeFn) {
+    this.#p = p;
+    this.#free = free;
+    registry.register(this, { p, free }, this);
+  }
+
+  /** @internal */
+  ptr(): Ptr {
+    if (this.#p === undefined) {
+      throw errorFor(Status.invalid_argument, undefined, `This ${this.constructor.name} was disposed.`);
+    }
+    return this.#p;
+  }
+
+  /** Frees the handle, wiping any secret it holds. Idempotent. */
+  dispose(): void {
+    if (this.#p === undefined) return;
+    const p = this.#p;
+    this.#p = undefined;
+    registry.unregister(this);
+    (wasm() as unknown as Record<FreeFn, (p: Ptr) => void>)[this.#free](p);
+  }
+
+  get disposed(): boolean {
+    return this.#p === undefined;
+  }
+}
+
+// `cls` as a prototype holder: the classes' constructors are private.
+function handleOf<T extends Handle>(cls: { prototype: T; name: string }, v: unknown, name: string): Ptr {
+  if (!(v instanceof Handle) || !Object.prototype.isPrototypeOf.call(cls.prototype, v)) {
+    throw invalidArgument(`${name} must be a ${cls.name}.`);
+  }
+  return v.ptr();
+}
+
+function bytesArg(name: string, v: unknown): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw invalidArgument(`${name} must be a Uint8Array.`);
+  return v;
+}
+
+/** Seconds since the Unix epoch: the given time, or the local clock. */
+function seconds(now: number | bigint | Date | undefined): bigint {
+  if (now === undefined) return BigInt(Math.floor(Date.now() / 1000));
+  if (now instanceof Date) return BigInt(Math.floor(now.getTime() / 1000));
+  if (typeof now === 'bigint') {
+    if (now < 0n || now >= 1n << 64n) throw invalidArgument('now must be a uint64 number of seconds.');
+    return now;
+  }
+  if (!Number.isSafeInteger(now) || now < 0) throw invalidArgument('now must be a non-negative integer of seconds.');
+  return BigInt(now);
+}
+
+/** A fixed-size output: `size` bytes filled by `fill(out, size)`. */
+function fixed(f: Frame, size: number, fill: (out: Ptr, size: number) => number): Uint8Array {
+  const out = f.alloc(size);
+  check(fill(out, size));
+  return f.read(out, size);
+}
+
+/** A library-owned output buffer: call `fill(out, outLen)`, copy it out and free (wipe) it. */
+function owned(f: Frame, fill: (out: Ptr, outLen: Ptr) => number): Uint8Array {
+  const out = f.alloc(4);
+  const outLen = f.alloc(4);
+  check(fill(out, outLen));
+  return takeOwned(f, out, outLen);
+}
+
+function takeOwned(f: Frame, out: Ptr, outLen: Ptr): Uint8Array {
+  const p = f.u32(out);
+  const len = f.u32(outLen);
+  const bytes = f.read(p, len);
+  f.m._coffre_buffer_free(p, len);
+  return bytes;
+}
+
+function newHandle(f: Frame, make: (out: Ptr) => number): Ptr {
+  const out = f.alloc(4);
+  check(make(out));
+  return f.u32(out);
+}
+
+function readSas(f: Frame, p: Ptr): string {
+  return new TextDecoder().decode(f.read(p, 6));
+}
+
+const utf8 = new TextEncoder();
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A device's own keys (its local state, never uploaded): device id, Ed25519 signing key, X-Wing KEM key. */
+export class DeviceKeys extends Handle {
+  private constructor(p: Ptr) {
+    super(p, '_coffre_device_keys_free');
+  }
+
+  /** A fresh device: random id, signing key and KEM key. */
+  static generate(): DeviceKeys {
+    return withFrame((f) => new DeviceKeys(newHandle(f, (out) => dm(f)._coffre_device_keys_generate(out))));
+  }
+
+  /** A device from its local state (as exportSecretSeeds gave it). */
+  static fromSeeds(seeds: { id: Uint8Array; signSeed: Uint8Array; kemSeed: Uint8Array }): DeviceKeys {
+    const id = bytesArg('id', seeds?.id);
+    const sign = bytesArg('signSeed', seeds.signSeed);
+    const kem = bytesArg('kemSeed', seeds.kemSeed);
+    return withFrame((f) => new DeviceKeys(newHandle(f, (out) =>
+      dm(f)._coffre_device_keys_from_seeds(f.bytes(id), id.length, f.bytes(sign), sign.length, f.bytes(kem),
+        kem.length, out))));
+  }
+
+  /** The 16-byte device id. */
+  get id(): Uint8Array {
+    const k = this.ptr();
+    return withFrame((f) => fixed(f, ID_BYTES, (o, n) => dm(f)._coffre_device_keys_id(k, o, n)));
+  }
+
+  /** The Ed25519 public key (32 bytes). */
+  get signPublicKey(): Uint8Array {
+    const k = this.ptr();
+    return withFrame((f) => fixed(f, SIGN_PK_BYTES, (o, n) => dm(f)._coffre_device_keys_sign_public_key(k, o, n)));
+  }
+
+  /** The X-Wing public key (1216 bytes). */
+  get kemPublicKey(): Uint8Array {
+    const k = this.ptr();
+    return withFrame((f) => fixed(f, KEM_PK_BYTES, (o, n) => dm(f)._coffre_device_keys_kem_public_key(k, o, n)));
+  }
+
+  /** SECRET: what to keep in the device's protected local state. Wipe the copies (`fill(0)`) once stored. */
+  exportSecretSeeds(): { id: Uint8Array; signSeed: Uint8Array; kemSeed: Uint8Array } {
+    const k = this.ptr();
+    return withFrame((f) => {
+      const sign = f.alloc(SEED_BYTES);
+      const kem = f.alloc(SEED_BYTES);
+      check(dm(f)._coffre_device_keys_export_secret_seeds(k, sign, SEED_BYTES, kem, SEED_BYTES));
+      return { id: this.id, signSeed: f.read(sign, SEED_BYTES), kemSeed: f.read(kem, SEED_BYTES) };
+    });
+  }
+}
+
+/** A device of a verified log. */
+export interface LogDevice {
+  id: Uint8Array;
+  /** UTF-8 name as the log records it (at most 64 bytes). */
+  name: string;
+  signPublicKey: Uint8Array;
+  kemPublicKey: Uint8Array;
+  /** The enrollment transcript hash; zeros for the first device and recovery enrollments. */
+  transcriptHash: Uint8Array;
+}
+
+/** A log head: the seq of the last entry and its hash. Pin it after a successful verification. */
+export interface LogHead {
+  seq: bigint;
+  hash: Uint8Array;
+}
+
+function framesOf(entries: readonly Uint8Array[]): Uint8Array {
+  if (!Array.isArray(entries)) throw invalidArgument('entries must be an array of Uint8Array.');
+  let total = 0;
+  for (const e of entries) total += 4 + bytesArg('entry', e).length;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const e of entries) {
+    view.setUint32(at, e.length);
+    out.set(e, at + 4);
+    at += 4 + e.length;
+  }
+  return out;
+}
+
+/**
+ * The account's device list, verified (docs/SPEC.md section 10). Only `verify` and `verifyAppended` make one: holding
+ * a VerifiedLog means every check passed. Errors: log_rollback, log_fork, log_broken_chain, log_invalid,
+ * signature_invalid.
+ */
+export class VerifiedLog extends Handle {
+  private constructor(p: Ptr) {
+    super(p, '_coffre_log_free');
+  }
+
+  /**
+   * Verifies the whole log as the store served it (entries 0..n-1), against what was pinned after the last
+   * verification: the head, and/or the genesis hash (nothing on a first fetch: confirm the identity with the user).
+   */
+  static verify(entries: readonly Uint8Array[], pins: { head?: LogHead; genesisHash?: Uint8Array } = {}):
+    VerifiedLog {
+    const frames = framesOf(entries);
+    const head = pins.head;
+    const headHash = head === undefined ? undefined : bytesArg('head.hash', head.hash);
+    const genesis = pins.genesisHash === undefined ? undefined : bytesArg('genesisHash', pins.genesisHash);
+    const seq = head === undefined ? 0n : seconds(head.seq);  // the same uint64 checks
+    return withFrame((f) => new VerifiedLog(newHandle(f, (out) => dm(f)._coffre_log_verify(
+      f.bytes(frames), frames.length, seq, headHash ? f.bytes(headHash) : 0, headHash?.length ?? 0,
+      genesis ? f.bytes(genesis) : 0, genesis?.length ?? 0, out))));
+  }
+
+  /** The entries after this log's head, verified incrementally: a new VerifiedLog (this one is unchanged). */
+  verifyAppended(entries: readonly Uint8Array[]): VerifiedLog {
+    const log = this.ptr();
+    const frames = framesOf(entries);
+    return withFrame((f) => new VerifiedLog(newHandle(f, (out) =>
+      dm(f)._coffre_log_verify_appended(log, f.bytes(frames), frames.length, out))));
+  }
+
+  get userId(): Uint8Array {
+    const l = this.ptr();
+    return withFrame((f) => fixed(f, ID_BYTES, (o, n) => dm(f)._coffre_log_user_id(l, o, n)));
+  }
+
+  get head(): LogHead {
+    const l = this.ptr();
+    return withFrame((f) => {
+      const seq = f.alloc(8);
+      const hash = fixed(f, HASH_BYTES, (o, n) => dm(f)._coffre_log_head(l, seq, o, n));
+      return { seq: f.u64(seq), hash };
+    });
+  }
+
+  get genesisHash(): Uint8Array {
+    const l = this.ptr();
+    return withFrame((f) => fixed(f, HASH_BYTES, (o, n) => dm(f)._coffre_log_genesis_hash(l, o, n)));
+  }
+
+  get identityPublicKey(): Uint8Array {
+    const l = this.ptr();
+    return withFrame((f) => fixed(f, SIGN_PK_BYTES, (o, n) => dm(f)._coffre_log_identity_public_key(l, o, n)));
+  }
+
+  get identityGeneration(): number {
+    return (wasm() as DeviceExports)._coffre_log_identity_generation(this.ptr()) >>> 0;
+  }
+
+  get suiteVersion(): number {
+    return (wasm() as DeviceExports)._coffre_log_suite_version(this.ptr()) >>> 0;
+  }
+
+  get rootEpoch(): number {
+    return (wasm() as DeviceExports)._coffre_log_root_epoch(this.ptr()) >>> 0;
+  }
+
+  get suitePublicKey(): Uint8Array {
+    const l = this.ptr();
+    return withFrame((f) => fixed(f, KEM_PK_BYTES, (o, n) => dm(f)._coffre_log_suite_public_key(l, o, n)));
+  }
+
+  get recoveryPublicKey(): Uint8Array {
+    const l = this.ptr();
+    return withFrame((f) => fixed(f, KEM_PK_BYTES, (o, n) => dm(f)._coffre_log_recovery_public_key(l, o, n)));
+  }
+
+  /** The enrolled devices, in the order they were added. */
+  get devices(): LogDevice[] {
+    const l = this.ptr();
+    return withFrame((f) => {
+      const m = dm(f);
+      const count = m._coffre_log_device_count(l);
+      const out: LogDevice[] = [];
+      for (let i = 0; i < count; i++) {
+        out.push({
+          id: fixed(f, ID_BYTES, (o, n) => m._coffre_log_device_id(l, i, o, n)),
+          name: new TextDecoder().decode(owned(f, (o, n) => m._coffre_log_device_name(l, i, o, n))),
+          signPublicKey: fixed(f, SIGN_PK_BYTES, (o, n) => m._coffre_log_device_sign_public_key(l, i, o, n)),
+          kemPublicKey: fixed(f, KEM_PK_BYTES, (o, n) => m._coffre_log_device_kem_public_key(l, i, o, n)),
+          transcriptHash: fixed(f, HASH_BYTES, (o, n) => m._coffre_log_device_transcript_hash(l, i, o, n)),
+        });
+      }
+      return out;
+    });
+  }
+
+  /** The ids of revoked devices, in the order they were revoked. */
+  get revoked(): Uint8Array[] {
+    const l = this.ptr();
+    return withFrame((f) => {
+      const m = dm(f);
+      const count = m._coffre_log_revoked_count(l);
+      const out: Uint8Array[] = [];
+      for (let i = 0; i < count; i++) out.push(fixed(f, ID_BYTES, (o, n) => m._coffre_log_revoked_id(l, i, o, n)));
+      return out;
+    });
+  }
+
+  /** Whether `deviceId` is an enrolled (added, not revoked) device. */
+  contains(deviceId: Uint8Array): boolean {
+    const l = this.ptr();
+    const id = bytesArg('deviceId', deviceId);
+    return withFrame((f) => dm(f)._coffre_log_contains(l, f.bytes(id), id.length) === 1);
+  }
+}
+
+/** The enrollment request ids an enrolled device answered; persist it (`export`) with the device's local state. */
+export class UsedEnrollmentRequests extends Handle {
+  constructor(p?: Ptr) {
+    super(p ?? withFrame((f) => newHandle(f, (out) => dm(f)._coffre_used_requests_new(out))),
+      '_coffre_used_requests_free');
+  }
+
+  /** From `export()`'s bytes (24-byte records). */
+  static import(records: Uint8Array): UsedEnrollmentRequests {
+    const r = bytesArg('records', records);
+    return withFrame((f) => new UsedEnrollmentRequests(newHandle(f, (out) =>
+      dm(f)._coffre_used_requests_import(f.bytes(r), r.length, out))));
+  }
+
+  export(): Uint8Array {
+    const u = this.ptr();
+    return withFrame((f) => owned(f, (o, n) => dm(f)._coffre_used_requests_export(u, o, n)));
+  }
+
+  /** Forgets the ids of requests expired at `now`. */
+  prune(now?: number | bigint | Date): void {
+    const u = this.ptr();
+    check((wasm() as DeviceExports)._coffre_used_requests_prune(u, seconds(now)));
+  }
+
+  get size(): number {
+    return (wasm() as DeviceExports)._coffre_used_requests_count(this.ptr());
+  }
+}
+
+/** The new device's side of an enrollment (docs/SPEC.md section 12). Every error is final (bad_state after it). */
+export class EnrollmentRequester extends Handle {
+  private constructor(p: Ptr) {
+    super(p, '_coffre_enrollment_requester_free');
+  }
+
+  /** A request for `device` named `name` (UTF-8, at most 64 bytes); lifetime in seconds, 1..600 (default 600). */
+  static start(device: DeviceKeys, name: string, options: { now?: number | bigint | Date; lifetime?: number } = {}):
+    EnrollmentRequester {
+    const d = handleOf(DeviceKeys, device, 'device');
+    if (typeof name !== 'string') throw invalidArgument('name must be a string.');
+    const n = utf8.encode(name);
+    const lifetime = options.lifetime ?? 0;
+    if (!Number.isSafeInteger(lifetime) || lifetime < 0) throw invalidArgument('lifetime must be seconds (1..600).');
+    if (options.lifetime === 0) throw invalidArgument('lifetime must be seconds (1..600).');
+    const now = seconds(options.now);
+    return withFrame((f) => new EnrollmentRequester(newHandle(f, (out) =>
+      dm(f)._coffre_enrollment_requester_start(d, f.bytes(n), n.length, now, BigInt(lifetime), out))));
+  }
+
+  /** The request, to put in the store's mailbox. */
+  get request(): Uint8Array {
+    const r = this.ptr();
+    return withFrame((f) => owned(f, (o, n) => dm(f)._coffre_enrollment_requester_request(r, o, n)));
+  }
+
+  /**
+   * The enrolled device's response, checked against the log verified after it arrived: the reveal to send back and
+   * the 6-digit SAS to show. Errors: bad_state, enrollment_expired, enrollment_invalid, device_not_enrolled,
+   * signature_invalid, log_rollback, log_fork.
+   */
+  onResponse(response: Uint8Array, log: VerifiedLog, now?: number | bigint | Date): { reveal: Uint8Array; sas: string } {
+    const r = this.ptr();
+    const resp = bytesArg('response', response);
+    const l = handleOf(VerifiedLog, log, 'log');
+    const t = seconds(now);
+    return withFrame((f) => {
+      const out = f.alloc(4);
+      const outLen = f.alloc(4);
+      const sas = f.alloc(SAS_BYTES);
+      check(dm(f)._coffre_enrollment_requester_on_response(r, f.bytes(resp), resp.length, l, t, out, outLen, sas,
+        SAS_BYTES));
+      return { reveal: takeOwned(f, out, outLen), sas: readSas(f, sas) };
+    });
+  }
+
+  /** After approval: throws unless `log` holds this device exactly as requested (device_not_enrolled, enrollment_invalid). */
+  checkEnrolled(log: VerifiedLog): void {
+    const r = this.ptr();
+    const l = handleOf(VerifiedLog, log, 'log');
+    check((wasm() as DeviceExports)._coffre_enrollment_requester_check_enrolled(r, l));
+  }
+}
+
+/** What the enrolled device uploads once the user confirmed equal SAS. */
+export interface EnrollmentApproval {
+  /** The add-device entry, to append after the log's head. */
+  entry: Uint8Array;
+  /** The current root key wrapped to the new device. */
+  wrap: Uint8Array;
+}
+
+/** The enrolled device's side of an enrollment. Every error is final (bad_state after it). */
+export class EnrollmentApprover extends Handle {
+  private constructor(p: Ptr) {
+    super(p, '_coffre_enrollment_approver_free');
+  }
+
+  /**
+   * A new device's request, answered by `own` for the account of `log` (verified, current). On success the request
+   * id is recorded in `used`. Errors: device_not_enrolled, enrollment_invalid, enrollment_expired,
+   * enrollment_replayed, already_exists.
+   */
+  static onRequest(request: Uint8Array, own: DeviceKeys, log: VerifiedLog, used: UsedEnrollmentRequests,
+    now?: number | bigint | Date): EnrollmentApprover {
+    const req = bytesArg('request', request);
+    const o = handleOf(DeviceKeys, own, 'own');
+    const l = handleOf(VerifiedLog, log, 'log');
+    const u = handleOf(UsedEnrollmentRequests, used, 'used');
+    const t = seconds(now);
+    return withFrame((f) => new EnrollmentApprover(newHandle(f, (out) =>
+      dm(f)._coffre_enrollment_approver_on_request(f.bytes(req), req.length, o, l, t, u, out))));
+  }
+
+  /** The response, to send to the new device. */
+  get response(): Uint8Array {
+    const a = this.ptr();
+    return withFrame((f) => owned(f, (o, n) => dm(f)._coffre_enrollment_approver_response(a, o, n)));
+  }
+
+  /** The name the new device gave (show it next to the SAS). */
+  get requesterName(): string {
+    const a = this.ptr();
+    return new TextDecoder().decode(
+      withFrame((f) => owned(f, (o, n) => dm(f)._coffre_enrollment_approver_requester_name(a, o, n))));
+  }
+
+  /** The new device's reveal: the SAS to show. Errors: bad_state, enrollment_expired, enrollment_invalid, signature_invalid. */
+  onReveal(reveal: Uint8Array, now?: number | bigint | Date): string {
+    const a = this.ptr();
+    const rev = bytesArg('reveal', reveal);
+    const t = seconds(now);
+    return withFrame((f) => {
+      const sas = f.alloc(SAS_BYTES);
+      check(dm(f)._coffre_enrollment_approver_on_reveal(a, f.bytes(rev), rev.length, t, sas, SAS_BYTES));
+      return readSas(f, sas);
+    });
+  }
+
+  /** Only after the user confirmed that both SAS are equal. bad_state before a successful onReveal. */
+  approve(log: VerifiedLog, secrets: AccountSecrets, root: RootKey): EnrollmentApproval {
+    const a = this.ptr();
+    const l = handleOf(VerifiedLog, log, 'log');
+    const s = handleOf(AccountSecrets, secrets, 'secrets');
+    const r = handleOf(RootKey, root, 'root');
+    return withFrame((f) => {
+      const e = f.alloc(4);
+      const eLen = f.alloc(4);
+      const w = f.alloc(4);
+      const wLen = f.alloc(4);
+      check(dm(f)._coffre_enrollment_approve(a, l, s, r, e, eLen, w, wLen));
+      return { entry: takeOwned(f, e, eLen), wrap: takeOwned(f, w, wLen) };
+    });
+  }
+}
+
+/** The root key of an epoch (docs/SPEC.md section 11), opened from the wrap addressed to this device. */
+export class RootKey extends Handle {
+  /** @internal */
+  constructor(p: Ptr) {
+    super(p, '_coffre_root_key_free');
+  }
+
+  /** Opens the wrap addressed to `device`, for the log's user and current root epoch (wrap_invalid). */
+  static unwrap(device: DeviceKeys, log: VerifiedLog, wrap: Uint8Array): RootKey {
+    const d = handleOf(DeviceKeys, device, 'device');
+    const l = handleOf(VerifiedLog, log, 'log');
+    const w = bytesArg('wrap', wrap);
+    return withFrame((f) => new RootKey(newHandle(f, (out) =>
+      dm(f)._coffre_root_key_unwrap(d, l, f.bytes(w), w.length, out))));
+  }
+
+  /** Opens the recovery key's wrap with the recovery phrase (wrap_invalid). */
+  static unwrapRecovery(phrase: RecoveryPhrase, log: VerifiedLog, wrap: Uint8Array): RootKey {
+    const p = handleOf(RecoveryPhrase, phrase, 'phrase');
+    const l = handleOf(VerifiedLog, log, 'log');
+    const w = bytesArg('wrap', wrap);
+    return withFrame((f) => new RootKey(newHandle(f, (out) =>
+      dm(f)._coffre_root_key_unwrap_recovery(p, l, f.bytes(w), w.length, out))));
+  }
+
+  get epoch(): number {
+    return (wasm() as DeviceExports)._coffre_root_key_epoch(this.ptr()) >>> 0;
+  }
+}
+
+/** The account's secrets (identity key, suite keys), opened from the sealed state and checked against the log. */
+export class AccountSecrets extends Handle {
+  /** @internal */
+  constructor(p: Ptr) {
+    super(p, '_coffre_account_secrets_free');
+  }
+
+  /** Opens the sealed state of `root`'s epoch and checks it against `log` (wrap_invalid). */
+  static open(root: RootKey, log: VerifiedLog, sealedState: Uint8Array): AccountSecrets {
+    const r = handleOf(RootKey, root, 'root');
+    const l = handleOf(VerifiedLog, log, 'log');
+    const s = bytesArg('sealedState', sealedState);
+    return withFrame((f) => new AccountSecrets(newHandle(f, (out) =>
+      dm(f)._coffre_account_state_open(r, l, f.bytes(s), s.length, out))));
+  }
+}
+
+/** What a new account uploads (genesis, sealed state, the two wraps) and keeps in memory (secrets, root). */
+export interface AccountCreation {
+  genesis: Uint8Array;
+  sealedState: Uint8Array;
+  deviceWrap: Uint8Array;
+  recoveryWrap: Uint8Array;
+  secrets: AccountSecrets;
+  root: RootKey;
+}
+
+/** A new account whose first device is `device`, recoverable with the phrase whose public key is `recoveryPublicKey`. */
+export function createAccount(device: DeviceKeys, name: string, recoveryPublicKey: Uint8Array): AccountCreation {
+  const d = handleOf(DeviceKeys, device, 'device');
+  if (typeof name !== 'string') throw invalidArgument('name must be a string.');
+  const n = utf8.encode(name);
+  const pk = bytesArg('recoveryPublicKey', recoveryPublicKey);
+  return withFrame((f) => {
+    const outs = Array.from({ length: 10 }, () => f.alloc(4));
+    check(dm(f)._coffre_account_create(d, f.bytes(n), n.length, f.bytes(pk), pk.length, outs[0]!, outs[1]!, outs[2]!,
+      outs[3]!, outs[4]!, outs[5]!, outs[6]!, outs[7]!, outs[8]!, outs[9]!));
+    return {
+      genesis: takeOwned(f, outs[0]!, outs[1]!),
+      sealedState: takeOwned(f, outs[2]!, outs[3]!),
+      deviceWrap: takeOwned(f, outs[4]!, outs[5]!),
+      recoveryWrap: takeOwned(f, outs[6]!, outs[7]!),
+      secrets: new AccountSecrets(f.u32(outs[8]!)),
+      root: new RootKey(f.u32(outs[9]!)),
+    };
+  });
+}
+
+/** The 24-word recovery phrase (docs/SPEC.md section 13). A secret: show it once, never log it. */
+export class RecoveryPhrase extends Handle {
+  private constructor(p: Ptr) {
+    super(p, '_coffre_recovery_phrase_free');
+  }
+
+  static generate(): RecoveryPhrase {
+    return withFrame((f) => new RecoveryPhrase(newHandle(f, (out) => dm(f)._coffre_recovery_phrase_generate(out))));
+  }
+
+  /** Typed words (ASCII case and whitespace are normalized); recovery_phrase_invalid otherwise. */
+  static fromWords(words: string): RecoveryPhrase {
+    if (typeof words !== 'string') throw invalidArgument('words must be a string.');
+    const w = utf8.encode(words);
+    return withFrame((f) => {
+      try {
+        return new RecoveryPhrase(newHandle(f, (out) => dm(f)._coffre_recovery_phrase_from_words(f.bytes(w), w.length,
+          out)));
+      } finally {
+        w.fill(0);
+      }
+    });
+  }
+
+  /** Whether `words` is a valid phrase (keeps nothing). */
+  static isValid(words: string): boolean {
+    if (typeof words !== 'string') throw invalidArgument('words must be a string.');
+    const w = utf8.encode(words);
+    try {
+      return withFrame((f) => dm(f)._coffre_recovery_phrase_check(f.bytes(w), w.length) === 0);
+    } finally {
+      w.fill(0);
+    }
+  }
+
+  /** SECRET: the 24 words, lowercase, single spaces. */
+  words(): string {
+    const p = this.ptr();
+    const bytes = withFrame((f) => owned(f, (o, n) => dm(f)._coffre_recovery_phrase_words(p, o, n)));
+    const s = new TextDecoder().decode(bytes);
+    bytes.fill(0);
+    return s;
+  }
+
+  /** The recovery X-Wing public key (1216 bytes), recorded in the genesis entry. */
+  get kemPublicKey(): Uint8Array {
+    const p = this.ptr();
+    return withFrame((f) => fixed(f, KEM_PK_BYTES, (o, n) => dm(f)._coffre_recovery_phrase_kem_public_key(p, o, n)));
+  }
+}
