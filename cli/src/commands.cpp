@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <optional>
 #include <unistd.h>
 
@@ -55,11 +56,12 @@ std::size_t round_down(std::size_t value, std::size_t unit) {
   return std::max(unit, value / unit * unit);
 }
 
-// Whole-process timing knob for benchmarks, not documented: COFFRE_BLOCK=<bytes>.
+// COFFRE_BLOCK=<bytes> (4 KiB to 64 MiB) changes the read block: tests use small blocks to cross many block
+// boundaries with little data; benchmarks try other sizes (cli/README.md).
 std::size_t target_block() {
   if (const char* b = std::getenv("COFFRE_BLOCK")) {
     long long v = std::atoll(b);
-    if (v >= 4096) return static_cast<std::size_t>(v);
+    if (v >= 4096 && v <= (64ll << 20)) return static_cast<std::size_t>(v);
   }
   return kTargetBlock;
 }
