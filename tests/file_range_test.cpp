@@ -60,3 +60,18 @@ TEST_CASE("random access: the header and the total size are checked; a tampered 
   read_range(shorter.value(), ct, {0, shorter.value().plaintext_size()}, &e);
   CHECK(e == Error::chunk_invalid);
 }
+
+TEST_CASE("file layout: chunk count and plaintext size follow from the header and the total size") {
+  for (std::size_t n : {0, 1, 64, 65, 640}) {
+    Bytes ct = test::encrypt(test::key(1), test::ctx(), test::random_bytes(n), 64);
+    auto info = inspect_file_header(ct).value();
+    auto layout = file_layout(info, ct.size());
+    REQUIRE(layout.ok());
+    CHECK(layout.value().plaintext_size == n);
+    CHECK(layout.value().chunk_count == (n == 0 ? 1 : (n + 63) / 64));
+  }
+  auto info = inspect_file_header(test::encrypt(test::key(1), test::ctx(), {}, 64)).value();
+  CHECK(file_layout(info, kFileHeaderSizeKey).error() == Error::truncated);
+  CHECK(file_layout(info, kFileHeaderSizeKey + 15).error() == Error::truncated);
+  CHECK(file_layout(info, kFileHeaderSizeKey + 80 + 16).error() == Error::empty_chunk);
+}

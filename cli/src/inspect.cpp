@@ -12,23 +12,6 @@ namespace coffre::cli {
 
 namespace {
 
-struct Sizes {
-  bool valid = false;
-  std::uint64_t chunks = 0;
-  std::uint64_t plaintext = 0;
-};
-
-// docs/SPEC.md 5.2: from the total ciphertext size.
-Sizes file_sizes(std::uint64_t total, std::uint64_t header, std::uint64_t chunk_size) {
-  Sizes s;
-  if (total <= header) return s;
-  std::uint64_t p = total - header, c = chunk_size + kChunkOverhead;
-  std::uint64_t n = (p + c - 1) / c;
-  std::uint64_t last = p - (n - 1) * c;
-  if (last < kChunkOverhead || (last == kChunkOverhead && n > 1)) return s;
-  return {true, n, p - kChunkOverhead * n};
-}
-
 std::uint32_t be32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
@@ -67,7 +50,7 @@ int cmd_inspect(const std::string& path, bool as_json) {
                                               std::string(error_message(r.error())) + " (" +
                                               std::string(error_code(r.error())) + ")"));
   }
-  Sizes sizes;
+  bool sizes_fit = false;
   if (document) {
     // docs/SPEC.md 4: magic, type 'D', version, suite, reserved, key_version; 102 bytes of overhead.
     j["format"] = "coffre-document";
@@ -76,8 +59,8 @@ int cmd_inspect(const std::string& path, bool as_json) {
     j["key_version"] = be32(&head[10]);
     j["header_size"] = 86;
     j["file_size"] = total;
-    sizes.valid = total >= kDocumentOverhead;
-    if (sizes.valid) j["plaintext_size"] = total - kDocumentOverhead;
+    sizes_fit = total >= kDocumentOverhead;
+    if (sizes_fit) j["plaintext_size"] = total - kDocumentOverhead;
   } else {
     const FileHeaderInfo& info = r.value();
     j["format"] = "coffre-file";
@@ -94,13 +77,13 @@ int cmd_inspect(const std::string& path, bool as_json) {
     }
     j["header_size"] = info.header_size;
     j["file_size"] = total;
-    sizes = file_sizes(total, info.header_size, info.chunk_size);
-    if (sizes.valid) {
-      j["chunks"] = sizes.chunks;
-      j["plaintext_size"] = sizes.plaintext;
+    if (auto layout = file_layout(info, total); layout) {
+      sizes_fit = true;
+      j["chunks"] = layout.value().chunk_count;
+      j["plaintext_size"] = layout.value().plaintext_size;
     }
   }
-  j["size_consistent"] = sizes.valid;
+  j["size_consistent"] = sizes_fit;
 
   if (as_json) {
     std::printf("%s\n", j.dump(2).c_str());
@@ -122,14 +105,14 @@ int cmd_inspect(const std::string& path, bool as_json) {
     }
     row("header size:", num(j["header_size"]) + " bytes");
     row("file size:", num(j["file_size"]) + " bytes");
-    if (sizes.valid) {
+    if (sizes_fit) {
       if (!document) row("chunks:", num(j["chunks"]));
       row("plaintext size:", num(j["plaintext_size"]) + " bytes");
     } else {
       row("plaintext size:", "unknown: the file size does not fit the format (truncated or extended)");
     }
   }
-  if (!sizes.valid) {
+  if (!sizes_fit) {
     return report(Status::fail(kExitAuth, in.name() + ": the file size does not fit the format; it is truncated or "
                                                       "has bytes appended (truncated)"));
   }

@@ -31,24 +31,31 @@ Result<FileRangeReader> open_reader(ByteView header, std::uint64_t ciphertext_si
   if (!secret) return secret.error();
   auto info = inspect_file_header(header);
   if (!info) return info.error();
-  const std::uint64_t h = info.value().header_size, c = info.value().chunk_size + kTagSize;
-  if (header.size() != h) return Error::invalid_argument;
+  if (header.size() != info.value().header_size) return Error::invalid_argument;
   // Sizes first (cheap, public), then the header's authenticity.
-  if (ciphertext_size <= h) return Error::truncated;
-  std::uint64_t payload = ciphertext_size - h;
-  std::uint64_t n = (payload + c - 1) / c;
-  std::uint64_t last = payload - (n - 1) * c;
-  if (last < kTagSize) return Error::truncated;
-  if (last == kTagSize && n > 1) return Error::empty_chunk;
+  auto layout = file_layout(info.value(), ciphertext_size);
+  if (!layout) return layout.error();
 
   auto keys = open_file_header(header, secret.value(), context);
   if (!keys) return keys.error();
   auto impl = std::make_unique<FileRangeReader::Impl>(FileRangeReader::Impl{
-      ChunkCipher(std::move(keys).take()), h, info.value().chunk_size, n, payload - n * kTagSize});
+      ChunkCipher(std::move(keys).take()), info.value().header_size, info.value().chunk_size,
+      layout.value().chunk_count, layout.value().plaintext_size});
   return FileRangeReader(std::move(impl));
 }
 
 }  // namespace
+
+Result<FileLayout> file_layout(const FileHeaderInfo& header, std::uint64_t ciphertext_size) {
+  const std::uint64_t c = std::uint64_t{header.chunk_size} + kTagSize;
+  if (ciphertext_size <= header.header_size) return Error::truncated;
+  const std::uint64_t payload = ciphertext_size - header.header_size;
+  const std::uint64_t n = (payload + c - 1) / c;
+  const std::uint64_t last = payload - (n - 1) * c;
+  if (last < kTagSize) return Error::truncated;
+  if (last == kTagSize && n > 1) return Error::empty_chunk;
+  return FileLayout{n, payload - n * kTagSize};
+}
 
 Result<FileRangeReader> FileRangeReader::open(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size,
                                               const ContentKey& key, const Context& context) {

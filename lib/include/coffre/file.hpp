@@ -57,7 +57,15 @@ struct FileHeaderInfo {
 // Needs the whole header (header_size bytes; kFileHeaderPrefixSize bytes tell that size): `truncated` if shorter.
 Result<FileHeaderInfo> inspect_file_header(std::span<const std::uint8_t> bytes);
 
-// Plaintext and ciphertext sizes for a given ciphertext size: lets Drive show sizes and plan downloads.
+// What a file's total ciphertext size says, with its header (docs/SPEC.md 5.2): lets Drive show sizes without a key.
+// `truncated` or `empty_chunk` when the size does not fit the format.
+struct FileLayout {
+  std::uint64_t chunk_count = 0;
+  std::uint64_t plaintext_size = 0;
+};
+Result<FileLayout> file_layout(const FileHeaderInfo& header, std::uint64_t ciphertext_size);
+
+// A byte range [begin, end).
 struct ByteRange {
   std::uint64_t begin = 0;
   std::uint64_t end = 0;  // exclusive
