@@ -220,6 +220,15 @@ Status confirm_or_yes(const AccountArgs& a, const std::string& question, const s
   return yes ? Status::success() : Status::fail(kExitAuth, refusal);
 }
 
+// Locks `home` for this command and checks that it holds no device yet (init, device request, recover).
+Status claim_empty_home(const std::string& home, HomeLock& lock, const char* hint) {
+  if (Status s = lock.acquire(home); !s.ok()) return s;
+  if (state_exists(home)) {
+    return Status::fail(kExitUsage, home + " already holds a device (already_exists)" + kUnchanged + hint);
+  }
+  return Status::success();
+}
+
 Status need_terminal_unless_yes(const AccountArgs& a) {
   if (a.yes) return Status::success();
   return require_terminal("pass --yes only if you compare the codes or confirm some other way");
@@ -233,11 +242,7 @@ int cmd_init(const AccountArgs& a) {
   const std::string home = home_of(a);
   Store store = store_of(a);
   HomeLock lock;
-  if (Status s = lock.acquire(home); !s.ok()) return report(s);
-  if (state_exists(home)) {
-    return report(Status::fail(kExitUsage, home + " already holds a device (already_exists)" + kUnchanged +
-                                               ". Use another --home for another account"));
-  }
+  if (Status s = claim_empty_home(home, lock, ". Use another --home for another account"); !s.ok()) return report(s);
   const std::string name = a.name.empty() ? host_name() : a.name;
   SecretBytes pass;
   if (Status s = new_keys_passphrase({a.passphrase_file, a.no_passphrase}, pass); !s.ok()) return report(s);
@@ -377,11 +382,7 @@ int cmd_device_request(const AccountArgs& a) {
   const std::string home = home_of(a);
   Store store = store_of(a);
   HomeLock lock;
-  if (Status s = lock.acquire(home); !s.ok()) return report(s);
-  if (state_exists(home)) {
-    return report(Status::fail(kExitUsage, home + " already holds a device (already_exists)" + kUnchanged +
-                                               ". A new device needs its own --home"));
-  }
+  if (Status s = claim_empty_home(home, lock, ". A new device needs its own --home"); !s.ok()) return report(s);
   UserId user;
   if (Status s = parse_user(a.user, user); !s.ok()) return report(s);
   if (Status s = check_timeout(a.timeout); !s.ok()) return report(s);
@@ -777,11 +778,7 @@ int cmd_recover(const AccountArgs& a) {
   const std::string home = home_of(a);
   Store store = store_of(a);
   HomeLock lock;
-  if (Status s = lock.acquire(home); !s.ok()) return report(s);
-  if (state_exists(home)) {
-    return report(Status::fail(kExitUsage, home + " already holds a device (already_exists)" + kUnchanged +
-                                               ". Recover into a new --home"));
-  }
+  if (Status s = claim_empty_home(home, lock, ". Recover into a new --home"); !s.ok()) return report(s);
   UserId user;
   if (Status s = parse_user(a.user, user); !s.ok()) return report(s);
   const std::string name = a.name.empty() ? host_name() : a.name;
