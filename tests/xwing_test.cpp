@@ -6,6 +6,7 @@
 #include <coffre/xwing.hpp>
 
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 
 #include <filesystem>
 #include <fstream>
@@ -226,4 +227,39 @@ TEST_CASE("X-Wing inputs of the wrong length are invalid_argument") {
   CHECK(xwing_decapsulate(sk, xwing_encapsulate(pk, system_rng()).take().ciphertext).error() ==
         Error::invalid_argument);
   CHECK(xwing_public_key(moved).ok());
+}
+
+TEST_CASE("X-Wing public keys: the small-order table agrees with libsodium's X25519 on every input tried") {
+  // The table lookup must refuse exactly what crypto_scalarmult_curve25519 refuses (an all-zero product).
+  auto base = public_key(secret_key(7));
+  DeterministicRng rng(test::seed(77));
+  std::vector<std::array<std::uint8_t, 32>> points;
+  for (int i = 0; i < 1000; ++i) {
+    std::array<std::uint8_t, 32> p{};
+    rng.fill(p);
+    points.push_back(p);
+  }
+  // Every value b, b + 256*0 ... and 2^255 - 256 + b: covers 0, 1, p - 1, p, p + 1 and their neighbours.
+  for (int b = 0; b < 256; ++b) {
+    std::array<std::uint8_t, 32> low{}, high{};
+    high.fill(0xff);
+    low[0] = high[0] = static_cast<std::uint8_t>(b);
+    points.push_back(low);
+    points.push_back(high);
+  }
+  int refused = 0;
+  for (auto p : points) {
+    for (std::uint8_t top : {0x00, 0x80}) {
+      p[31] = static_cast<std::uint8_t>((p[31] & 0x7f) | top);
+      std::uint8_t scalar[32] = {1}, out[32];
+      bool libsodium_refuses = crypto_scalarmult_curve25519(out, scalar, p.data()) != 0;
+      test::Bytes bytes(base.bytes().begin(), base.bytes().end());
+      std::copy(p.begin(), p.end(), bytes.end() - 32);
+      bool coffre_refuses = XWingPublicKey::from_bytes(bytes).error() == Error::public_key_invalid;
+      CAPTURE(coffre::vectors::to_hex(p));
+      CHECK(coffre_refuses == libsodium_refuses);
+      refused += coffre_refuses;
+    }
+  }
+  CHECK(refused == 2 * 5);  // 0, 1, p - 1, p, p + 1, each with and without the ignored top bit
 }
