@@ -234,6 +234,15 @@ Status need_terminal_unless_yes(const AccountArgs& a) {
   return require_terminal("pass --yes only if you compare the codes or confirm some other way");
 }
 
+// After load_and_verify: this device's keys (asking for the passphrase if the home has one), checked against the
+// log, then the current epoch's root key and account secrets.
+Status unlock_account(const AccountArgs& a, Loaded& l, std::optional<DeviceKeys>& keys, std::optional<RootKey>& root,
+                      std::optional<AccountSecrets>& secrets) {
+  if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return s;
+  if (Status s = check_self(*l.vlog, l.st.device, &*keys); !s.ok()) return s;
+  return open_account(l.store, *l.vlog, l.st.device, keys->kem_key, "this device", root, secrets);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -329,13 +338,9 @@ int cmd_whoami(const AccountArgs& a) {
   VerifiedLog& lg = *l.vlog;
   if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
   std::optional<DeviceKeys> keys;
-  if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return report(unchanged(s));
-  if (Status s = check_self(lg, l.st.device, &*keys); !s.ok()) return report(unchanged(s));
   std::optional<RootKey> root;
   std::optional<AccountSecrets> secrets;
-  if (Status s = open_account(l.store, lg, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
-    return report(unchanged(s));
-  }
+  if (Status s = unlock_account(a, l, keys, root, secrets); !s.ok()) return report(unchanged(s));
   if (pin(l.st, lg)) {
     if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
   }
@@ -548,13 +553,9 @@ int cmd_device_approve(const AccountArgs& a) {
   VerifiedLog& lg = *l.vlog;
   if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
   std::optional<DeviceKeys> keys;
-  if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return report(unchanged(s));
-  if (Status s = check_self(lg, l.st.device, &*keys); !s.ok()) return report(unchanged(s));
   std::optional<RootKey> root;
   std::optional<AccountSecrets> secrets;
-  if (Status s = open_account(l.store, lg, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
-    return report(unchanged(s));
-  }
+  if (Status s = unlock_account(a, l, keys, root, secrets); !s.ok()) return report(unchanged(s));
   const auto deadline = Clock::now() + std::chrono::seconds(a.timeout);
 
   std::string rid;
@@ -690,13 +691,9 @@ int cmd_device_revoke(const AccountArgs& a) {
     return report(Status::fail(kExitUsage, "this is the device you are on; revoke it from another device"));
   }
   std::optional<DeviceKeys> keys;
-  if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return report(unchanged(s));
-  if (Status s = check_self(lg, l.st.device, &*keys); !s.ok()) return report(unchanged(s));
   std::optional<RootKey> root;
   std::optional<AccountSecrets> secrets;
-  if (Status s = open_account(l.store, lg, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
-    return report(unchanged(s));
-  }
+  if (Status s = unlock_account(a, l, keys, root, secrets); !s.ok()) return report(unchanged(s));
   if (Status s = confirm_or_yes(a, "Revoke device " + describe(*target) +
                                        "? It loses access to everything encrypted from now on. [y/N]",
                                 "not revoked");
@@ -864,13 +861,9 @@ int cmd_test_export_secrets(const AccountArgs& a) {
   if (Status s = load_and_verify(a, l); !s.ok()) return report(s);
   VerifiedLog& lg = *l.vlog;
   std::optional<DeviceKeys> keys;
-  if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return report(s);
-  if (Status s = check_self(lg, l.st.device, &*keys); !s.ok()) return report(s);
   std::optional<RootKey> root;
   std::optional<AccountSecrets> secrets;
-  if (Status s = open_account(l.store, lg, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
-    return report(s);
-  }
+  if (Status s = unlock_account(a, l, keys, root, secrets); !s.ok()) return report(s);
   std::string suites;
   for (const auto& k : secrets->suite_keys()) {
     suites += std::string(suites.empty() ? "" : ", ") + "\"" + to_hex(k.key.secret().reveal()) + "\"";
