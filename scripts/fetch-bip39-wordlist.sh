@@ -8,6 +8,8 @@
 # from english.txt in the build directory. Idempotent; once the tarball is in OUTDIR/dl no network is needed.
 # Usage: scripts/fetch-bip39-wordlist.sh OUTDIR
 set -euo pipefail
+# shellcheck source=lib/npm.sh
+. "$(dirname "$0")/lib/npm.sh"
 
 PKG=bip39@3.1.2
 TGZ=bip39-3.1.2.tgz
@@ -32,18 +34,7 @@ if [ -f "$stamp" ] && grep -qx "$TGZ_SHA256" "$stamp" && echo "$WORDLIST_SHA256 
 fi
 
 dl=$out/dl
-mkdir -p "$dl"
-if ! (cd "$dl" && echo "$TGZ_SHA256  $TGZ" | sha256sum -c --quiet - >/dev/null 2>&1); then
-  # npm comes with NodeSource's node on some images: installing Debian's npm over it breaks it, so only when absent.
-  if ! command -v npm >/dev/null; then
-    apt-get update -q >&2
-    apt-get install -y --no-install-recommends npm >&2
-  fi
-  rm -f "$dl/$TGZ"
-  (cd "$dl" && npm pack "$PKG" --pack-destination "$dl" --silent >&2)
-fi
-# Pinned independently of the registry's own integrity field.
-(cd "$dl" && echo "$TGZ_SHA256  $TGZ" | sha256sum -c --quiet -) >&2
+npm_pack_pinned "$dl" "$PKG" "$TGZ" "$TGZ_SHA256"
 
 # english.json is a JSON array of lowercase ASCII words, one per line. Taking every "[a-z]+" string in file order
 # needs no JSON parser (no node or python at configure time); any mistake would fail the wordlist's sha256 below.

@@ -6,6 +6,8 @@
 # tarball is in OUTDIR/dl no network is needed.
 # Usage: scripts/fetch-pqclean.sh OUTDIR
 set -euo pipefail
+# shellcheck source=lib/npm.sh
+. "$(dirname "$0")/lib/npm.sh"
 
 PKG=pqclean@0.8.1
 TGZ=pqclean-0.8.1.tgz
@@ -27,18 +29,7 @@ if [ -f "$stamp" ] && grep -qx "$TGZ_SHA256" "$stamp"; then
 fi
 
 dl=$out/dl
-mkdir -p "$dl"
-if ! (cd "$dl" && echo "$TGZ_SHA256  $TGZ" | sha256sum -c --quiet - >/dev/null 2>&1); then
-  # npm comes with NodeSource's node on some images: installing Debian's npm over it breaks it, so only when absent.
-  if ! command -v npm >/dev/null; then
-    apt-get update -q >&2
-    apt-get install -y --no-install-recommends npm >&2
-  fi
-  rm -f "$dl/$TGZ"
-  (cd "$dl" && npm pack "$PKG" --pack-destination "$dl" --silent >&2)
-fi
-# Pinned independently of the registry's own integrity field.
-(cd "$dl" && echo "$TGZ_SHA256  $TGZ" | sha256sum -c --quiet -) >&2
+npm_pack_pinned "$dl" "$PKG" "$TGZ" "$TGZ_SHA256"
 
 # Only ML-KEM-768 (clean) and the common files it includes: fips202 (SHA3/SHAKE), compat.h, randombytes.h (the
 # header only: coffre supplies PQCLEAN_randombytes, see lib/src/mlkem768/). PQClean's common/randombytes.c is

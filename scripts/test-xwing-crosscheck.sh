@@ -7,11 +7,9 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 count=${2:-200}
 
-# npm comes with NodeSource's node on some images: installing Debian's npm over it breaks it, so only when absent.
-if ! command -v npm >/dev/null; then
-  apt-get update -q >&2
-  apt-get install -y --no-install-recommends npm >&2
-fi
+# shellcheck source=lib/npm.sh
+. scripts/lib/npm.sh
+ensure_npm
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S . -B "$build" -G Ninja >/dev/null
 fi
