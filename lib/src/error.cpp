@@ -48,6 +48,12 @@ constexpr std::array<ErrorText, kErrorCount> kErrors = {{
     {"not_found", "No such object in the store or the local state."},
     {"already_exists", "Refusing to replace something that already exists."},
     {"wrap_invalid", "A sealed key does not open: modified, or meant for another device or epoch."},
+    {"trust_mismatch", "A contact's key differs from the one you trusted; compare safety numbers before sharing again."},
+    {"user_refused", "You refused this contact's key; nothing is shared with or accepted from them."},
+    {"not_a_member", "The key was wrapped by or for a user who is not a member of this document."},
+    {"key_version_rollback", "The store served an older key, access list or record than one this device already saw."},
+    {"node_binding_invalid", "A Drive item does not open as this child of this folder: moved, swapped, renamed or modified."},
+    {"record_invalid", "A directory record, access list or Drive item is malformed."},
 }};
 
 const ErrorText* lookup(Error e) noexcept {

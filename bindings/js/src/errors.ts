@@ -35,6 +35,12 @@ export type ErrorCode =
   | 'not_found'
   | 'already_exists'
   | 'wrap_invalid'
+  | 'trust_mismatch'
+  | 'user_refused'
+  | 'not_a_member'
+  | 'key_version_rollback'
+  | 'node_binding_invalid'
+  | 'record_invalid'
   | 'unknown';
 
 /**

@@ -44,8 +44,14 @@ enum class [[nodiscard]] Error : int {
   not_found = 33,
   already_exists = 34,
   wrap_invalid = 35,
+  trust_mismatch = 36,
+  user_refused = 37,
+  not_a_member = 38,
+  key_version_rollback = 39,
+  node_binding_invalid = 40,
+  record_invalid = 41,
 };
-inline constexpr int kErrorCount = 36;
+inline constexpr int kErrorCount = 42;
 
 // Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
 std::string_view error_code(Error e) noexcept;
