@@ -5,6 +5,7 @@
 #include <coffre/context.hpp>
 #include <coffre/device_log.hpp>
 #include <coffre/document.hpp>
+#include <coffre/drive.hpp>
 #include <coffre/enrollment.hpp>
 #include <coffre/error.hpp>
 #include <coffre/file.hpp>
