@@ -4,6 +4,7 @@
 #include <coffre/account.hpp>
 #include <coffre/context.hpp>
 #include <coffre/device_log.hpp>
+#include <coffre/directory.hpp>
 #include <coffre/document.hpp>
 #include <coffre/drive.hpp>
 #include <coffre/enrollment.hpp>
@@ -12,6 +13,7 @@
 #include <coffre/random.hpp>
 #include <coffre/recovery.hpp>
 #include <coffre/secret.hpp>
+#include <coffre/sharing.hpp>
 #include <coffre/signing.hpp>
 #include <coffre/xwing.hpp>
 
