@@ -16,6 +16,10 @@ namespace label {
 inline constexpr std::string_view doc_commit = "coffre/v1/doc/commit";
 inline constexpr std::string_view doc_context = "coffre/v1/doc/context";
 inline constexpr std::string_view doc_key = "coffre/v1/doc/key";
+inline constexpr std::string_view drive_file_key = "coffre/v1/drive/file-key";
+inline constexpr std::string_view drive_metadata = "coffre/v1/drive/metadata";
+inline constexpr std::string_view drive_name_hash = "coffre/v1/drive/name-hash";
+inline constexpr std::string_view drive_node_key = "coffre/v1/drive/node-key";
 inline constexpr std::string_view file_commit = "coffre/v1/file/commit";
 inline constexpr std::string_view file_context = "coffre/v1/file/context";
 inline constexpr std::string_view file_header = "coffre/v1/file/header";
