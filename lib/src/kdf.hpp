@@ -34,6 +34,12 @@ inline constexpr std::string_view log_device_pop = "coffre/v1/log/device-pop";
 inline constexpr std::string_view log_entry = "coffre/v1/log/entry";
 inline constexpr std::string_view log_entry_hash = "coffre/v1/log/entry-hash";
 inline constexpr std::string_view recovery_kem_seed = "coffre/v1/recovery/kem-seed";
+inline constexpr std::string_view access_signature = "coffre/v1/access/signature";
+inline constexpr std::string_view wrap_key = "coffre/v1/wrap/key";
+inline constexpr std::string_view wrap_signature = "coffre/v1/wrap/signature";
+inline constexpr std::string_view directory_record = "coffre/v1/directory/record";
+inline constexpr std::string_view directory_continuity = "coffre/v1/directory/continuity";
+inline constexpr std::string_view directory_safety_number = "coffre/v1/directory/safety-number";
 }  // namespace label
 
 // Writes out.size() bytes (16..64) of KDF output.
