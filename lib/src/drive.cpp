@@ -62,12 +62,6 @@ bool meta_valid(NodeKind kind, const NodeMeta& meta) noexcept {
   return node_name_valid(meta.name) && media_type_valid(meta.media_type) && folder_clean;
 }
 
-NameHash hash_name(const NodeKey& parent_key, std::string_view name) noexcept {
-  NameHash h;
-  kdf(h.bytes, parent_key.secret(), label::drive_name_hash, {as_bytes(name)});
-  return h;
-}
-
 // Step 3 of opening: layout, rules, and padding that is all zero and shorter than one block.
 std::optional<NodeMeta> decode_meta(NodeKind kind, ByteView plain) {
   ByteReader r(plain);
@@ -141,6 +135,12 @@ bool has_duplicate(const std::vector<OpenedNode>& nodes, Field field) {
 }  // namespace
 
 namespace detail {
+
+NameHash hash_node_name(const NodeKey& parent_key, std::string_view name) noexcept {
+  NameHash h;
+  kdf(h.bytes, parent_key.secret(), label::drive_name_hash, {as_bytes(name)});
+  return h;
+}
 
 Bytes node_header(NodeKind kind, const NodeId& node_id, const NodeId& parent_id, const NameHash& name_hash) {
   Bytes h(std::begin(kMagic), std::end(kMagic));
@@ -222,7 +222,7 @@ bool media_type_valid(std::string_view media_type) noexcept {
 Result<NameHash> name_hash(const NodeKey& parent_key, std::string_view name) {
   COFFRE_TRY(init());
   if (!key_usable(parent_key) || !node_name_valid(name)) return Error::invalid_argument;
-  return hash_name(parent_key, name);
+  return hash_node_name(parent_key, name);
 }
 
 Result<std::vector<std::uint8_t>> make_node_record(const NodeId& parent_id, const NodeKey& parent_key, NodeKind kind,
@@ -235,7 +235,7 @@ Result<std::vector<std::uint8_t>> make_node_record(const NodeId& parent_id, cons
   }
   std::uint8_t nonce[kNonce];
   rng.fill(nonce);
-  return seal_node_record(node_header(kind, node_id, parent_id, hash_name(parent_key, meta.name)), nonce, parent_key,
+  return seal_node_record(node_header(kind, node_id, parent_id, hash_node_name(parent_key, meta.name)), nonce, parent_key,
                           node_key, encode_node_meta(meta));
 }
 
@@ -267,7 +267,7 @@ Result<OpenedNode> open_node_record(const NodeId& parent_id, const NodeKey& pare
   sodium_memzero(plain.value().data(), plain.value().size());
   if (!meta) return Error::record_invalid;
   // 4. the lookup hash is the decrypted name's
-  NameHash h = hash_name(parent_key, meta->name);
+  NameHash h = hash_node_name(parent_key, meta->name);
   if (!equal_ct(h.bytes, record.subspan(kNameHashOffset, NameHash::kSize))) return Error::node_binding_invalid;
   return OpenedNode{copy_array<NodeId::kSize>(record.subspan(kNodeIdOffset, NodeId::kSize)),
                     kind,

@@ -3,6 +3,7 @@
 // Every random byte comes from DeterministicRng seeded per vector, so the output is identical on every run and
 // platform. Malformed files are built piece by piece: a real header, then chunks sealed with any index and flag.
 #include "file_chunks.hpp"
+#include "generate_drive.hpp"
 #include "hex.hpp"
 
 #include <coffre/coffre.hpp>
@@ -329,5 +330,6 @@ int main(int argc, char** argv) {
   w.save(dir + "/file.json", "File envelope (docs/SPEC.md section 5)");
   passphrase_vectors(w);
   w.save(dir + "/file-passphrase.json", "File envelope with a passphrase (docs/SPEC.md 5.1)");
+  vectors::write_drive_vectors(dir + "/drive.json");
   return 0;
 }

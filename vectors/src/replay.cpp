@@ -1,6 +1,7 @@
 #include "replay.hpp"
 
 #include "hex.hpp"
+#include "replay_drive.hpp"
 
 #include <coffre/coffre.hpp>
 #include <nlohmann/json.hpp>
@@ -69,11 +70,14 @@ Observed open_file_vector(const json& v, const Bytes& ct) {
 VectorOutcome replay_one(const json& v) {
   VectorOutcome out{v.value("name", std::string("(unnamed)")), false, {}};
   try {
-    Bytes ct = hex_field(v, "ciphertext");
     std::string kind = v.at("envelope").get<std::string>();
+    if (kind.rfind("drive-", 0) == 0) {
+      if (auto drive = replay_drive_vector(v)) return *drive;  // else a drive-file vector: a file under its key
+    }
+    Bytes ct = hex_field(v, "ciphertext");
     Observed o;
     if (kind == "document") o = open_document_vector(v, ct);
-    else if (kind == "file") o = open_file_vector(v, ct);
+    else if (kind == "file" || kind == "drive-file") o = open_file_vector(v, ct);
     else throw std::runtime_error("unknown envelope kind " + kind);
 
     std::string expect = v.at("expect").get<std::string>();
