@@ -876,4 +876,25 @@ int cmd_test_export_secrets(const AccountArgs& a) {
   return kExitOk;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+
+Store store_for(const AccountArgs& a) { return store_of(a); }
+
+Status unlock_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u) {
+  u.home = home_of(a);
+  if (Status s = u.lock.acquire(u.home); !s.ok()) return s;
+  if (Status s = load_state(u.home, u.state); !s.ok()) return s;
+  if (Status s = fetch_pinned(store, u.state, u.log); !s.ok()) return s;
+  std::optional<DeviceKeys> keys;
+  if (Status s = unlock_keys(u.state, a.passphrase_file, keys); !s.ok()) return s;
+  if (Status s = check_self(*u.log, u.state.device, &*keys); !s.ok()) return s;
+  std::optional<RootKey> root;
+  if (Status s = open_account(store, *u.log, u.state.device, keys->kem_key, "this device", root, u.secrets);
+      !s.ok()) {
+    return s;
+  }
+  if (pin(u.state, *u.log)) return save_state(u.home, u.state, false);
+  return Status::success();
+}
+
 }  // namespace coffre::cli

@@ -3,6 +3,13 @@
 // the process exit code and prints its own messages.
 #pragma once
 
+#include "device_state.hpp"
+#include "status.hpp"
+#include "store.hpp"
+
+#include <coffre/coffre.hpp>
+
+#include <optional>
 #include <string>
 
 namespace coffre::cli {
@@ -20,6 +27,19 @@ struct AccountArgs {
   std::string device;           // device revoke
   std::string phrase_file;      // recover
 };
+
+// An enrolled device's account, opened for a command of another family (drive, contacts): the home locked for the
+// whole command, the device list verified against the pinned head, this device's keys (asked for if protected)
+// checked against it, the current account secrets opened. The pins are saved if the list moved forward.
+struct UnlockedAccount {
+  std::string home;
+  HomeLock lock;
+  DeviceState state;
+  std::optional<VerifiedLog> log;
+  std::optional<AccountSecrets> secrets;
+};
+Store store_for(const AccountArgs& a);  // --store, or the default store
+Status unlock_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u);
 
 int cmd_init(const AccountArgs& a);
 int cmd_whoami(const AccountArgs& a);
