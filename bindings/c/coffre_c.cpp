@@ -5,6 +5,8 @@
 // Pointer rules: handles and out-parameters must not be NULL; a data pointer may be NULL only with a length of 0.
 #include <coffre.h>
 
+#include "abi.hpp"
+
 #include <coffre/coffre.hpp>
 
 #include <sodium.h>
@@ -20,9 +22,6 @@
 #include <utility>
 #include <vector>
 
-struct coffre_key {
-  coffre::ContentKey key;
-};
 struct coffre_encryptor {
   coffre::FileEncryptor enc;
 };
@@ -51,39 +50,14 @@ struct coffre_enrollment_approver {
 struct coffre_root_key {
   coffre::RootKey root;
 };
-struct coffre_account_secrets {
-  coffre::AccountSecrets secrets;
-};
 struct coffre_recovery_phrase {
   coffre::RecoveryPhrase phrase;
 };
 
 namespace {
 
+using namespace coffre_abi;
 using coffre::Error;
-
-int status(Error e) noexcept { return static_cast<int>(e); }
-
-// Runs `f` (returning an int status); turns any escaping exception into a status. Nothing crosses the C boundary.
-template <class F>
-int guarded(F&& f) noexcept {
-  try {
-    return std::forward<F>(f)();
-  } catch (const std::bad_alloc&) {
-    return COFFRE_E_OUT_OF_MEMORY;
-  } catch (...) {
-    // No other exception is expected (the C++ API returns errors as values); length_error and the like are
-    // allocation failures in practice.
-    return COFFRE_E_OUT_OF_MEMORY;
-  }
-}
-
-// A (pointer, length) pair is valid if the pointer is non-NULL or the length is 0.
-bool data_ok(const void* p, std::size_t len) noexcept { return p != nullptr || len == 0; }
-
-std::span<const std::uint8_t> bytes(const std::uint8_t* p, std::size_t len) noexcept {
-  return len == 0 ? std::span<const std::uint8_t>{} : std::span<const std::uint8_t>{p, len};
-}
 
 std::span<std::uint8_t> bytes_mut(std::uint8_t* p, std::size_t len) noexcept {
   return len == 0 ? std::span<std::uint8_t>{} : std::span<std::uint8_t>{p, len};
@@ -98,29 +72,6 @@ int make_context(const char* object_id, std::size_t object_id_len, std::uint64_t
   out.revision = revision;
   out.key_version = key_version;
   return COFFRE_OK;
-}
-
-// A library-owned buffer for coffre_buffer_free: malloc'd (never NULL on success, even for 0 bytes).
-int give_buffer(std::span<const std::uint8_t> data, std::uint8_t** out, std::size_t* out_len) noexcept {
-  auto* p = static_cast<std::uint8_t*>(std::malloc(data.empty() ? 1 : data.size()));
-  if (p == nullptr) return COFFRE_E_OUT_OF_MEMORY;
-  if (!data.empty()) std::memcpy(p, data.data(), data.size());
-  *out = p;
-  *out_len = data.size();
-  return COFFRE_OK;
-}
-
-// Handles are created with plain new inside guarded(): bad_alloc becomes out_of_memory.
-template <class Handle, class T>
-int give_handle(coffre::Result<T> r, Handle** out) {
-  if (!r) return status(r.error());
-  *out = new Handle{std::move(r).take()};
-  return COFFRE_OK;
-}
-
-template <class T>
-void clear_out(T** out) noexcept {
-  if (out != nullptr) *out = nullptr;
 }
 
 coffre::FileOptions file_options(std::uint32_t chunk_size, std::uint32_t threads) noexcept {
@@ -461,40 +412,11 @@ int coffre_recovery_phrase_check(const char* words, size_t len) {
 
 namespace {
 
-// Copies a fixed-size value into a caller buffer of exactly its size.
-template <class Span>
-int put_fixed(const Span& value, std::uint8_t* out, std::size_t out_len) noexcept {
-  if (out == nullptr || out_len != value.size()) return COFFRE_E_INVALID_ARGUMENT;
-  std::memcpy(out, value.data(), value.size());
-  return COFFRE_OK;
-}
-
-bool buffer_out_ok(std::uint8_t** out, std::size_t* out_len) noexcept {
-  if (out != nullptr) *out = nullptr;
-  if (out_len != nullptr) *out_len = 0;
-  return out != nullptr && out_len != nullptr;
-}
-
 int put_sas(const std::string& sas, char* out, std::size_t cap) noexcept {
   if (sas.size() + 1 > cap) return COFFRE_E_INVALID_ARGUMENT;
   std::memcpy(out, sas.data(), sas.size());
   out[sas.size()] = '\0';
   return COFFRE_OK;
-}
-
-// Splits concatenated frames (u32 big-endian length || bytes) into entries; false on bad framing.
-bool split_frames(const std::uint8_t* p, std::size_t len, std::vector<std::vector<std::uint8_t>>& out) {
-  std::size_t i = 0;
-  while (i < len) {
-    if (len - i < 4) return false;
-    const std::size_t n = (std::size_t{p[i]} << 24) | (std::size_t{p[i + 1]} << 16) | (std::size_t{p[i + 2]} << 8) |
-                          std::size_t{p[i + 3]};
-    i += 4;
-    if (len - i < n) return false;
-    out.emplace_back(p + i, p + i + n);
-    i += n;
-  }
-  return true;
 }
 
 std::string name_of(const char* name, std::size_t len) { return len == 0 ? std::string{} : std::string{name, len}; }

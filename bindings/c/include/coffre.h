@@ -317,6 +317,248 @@ int coffre_root_key_unwrap_recovery(const coffre_recovery_phrase* phrase, const 
                                     size_t wrap_len, coffre_root_key** out);
 void coffre_recovery_phrase_free(coffre_recovery_phrase* phrase);
 
+/* ---------------------------------------------------------------------------------------------------------------
+ * Sharing (docs/SPEC.md section 16), key directory and trust (section 17), Drive trees (section 18)
+ *
+ * - User, document and node ids are 16-byte buffers. "me" is a user id with its coffre_account_secrets.
+ * - A coffre_trusted_contact is whom to wrap to (user, suite key and version) and whose signatures to accept (user,
+ *   identity key and generation): from coffre_trust_store_check_sharable for a contact, coffre_trusted_contact_self
+ *   for the client's own account. Nothing else makes one, so a store cannot hand a key of its choosing.
+ * - A content key handle (coffre_key) carries no version: the functions below take the version from the access list,
+ *   or as a parameter.
+ * - A list of records (access-list members, wraps, node records) passed in one buffer uses the frames of the
+ *   "Accounts and devices" section; fixed-size items (user ids, wraps) are simply concatenated.
+ */
+#define COFFRE_DOCUMENT_ID_BYTES 16
+#define COFFRE_CONTENT_WRAP_BYTES 1314
+#define COFFRE_ACCESS_LIST_BASE_BYTES 122 /* an access list is 122 + 16 * members bytes */
+#define COFFRE_ACCESS_LIST_MAX_MEMBERS 4096
+#define COFFRE_DIRECTORY_RECORD_BYTES 1445
+#define COFFRE_SAFETY_NUMBER_DIGITS 60
+#define COFFRE_SAFETY_NUMBER_BYTES 72 /* 12 groups of 5 digits, 11 spaces and a NUL */
+#define COFFRE_NODE_ID_BYTES 16
+#define COFFRE_NODE_KEY_BYTES 32
+#define COFFRE_NAME_HASH_BYTES 32
+#define COFFRE_NODE_NAME_MAX_BYTES 255
+#define COFFRE_MEDIA_TYPE_MAX_BYTES 255
+#define COFFRE_NODE_RECORD_MIN_BYTES 222
+#define COFFRE_NODE_RECORD_MAX_BYTES 734
+#define COFFRE_DRIVE_OBJECT_ID_BYTES 45 /* "coffre-drive/" and 32 hex digits, no NUL */
+
+#define COFFRE_PURPOSE_DOCUMENT 1
+#define COFFRE_PURPOSE_FILE 2
+#define COFFRE_PURPOSE_DRIVE_NODE 3
+#define COFFRE_TRUST_UNKNOWN 1
+#define COFFRE_TRUST_VERIFIED 2
+#define COFFRE_TRUST_REFUSED 3
+#define COFFRE_OBSERVED_PINNED_FIRST 1
+#define COFFRE_OBSERVED_FOLLOWED 2
+#define COFFRE_OBSERVED_UNCHANGED 3
+#define COFFRE_NODE_FOLDER 1
+#define COFFRE_NODE_FILE 2
+
+size_t coffre_document_id_bytes(void);
+size_t coffre_content_wrap_bytes(void);
+size_t coffre_access_list_base_bytes(void);
+size_t coffre_access_list_max_members(void);
+size_t coffre_directory_record_bytes(void);
+size_t coffre_safety_number_digits(void);
+size_t coffre_safety_number_bytes(void);
+size_t coffre_node_id_bytes(void);
+size_t coffre_node_key_bytes(void);
+size_t coffre_name_hash_bytes(void);
+size_t coffre_node_name_max_bytes(void);
+size_t coffre_media_type_max_bytes(void);
+size_t coffre_node_record_min_bytes(void);
+size_t coffre_node_record_max_bytes(void);
+size_t coffre_drive_object_id_bytes(void);
+
+/* Account secrets from their seeds: the identity signing seed (32) with its generation (>= 1), and the suite-key seeds
+ * of versions 1..n concatenated (n * 32 bytes, n >= 1). SECRET inputs: wipe them after use. For a client that keeps
+ * its secrets itself, and for vectors; an enrolled device gets them from coffre_account_state_open. */
+int coffre_account_secrets_from_seeds(const uint8_t* identity_seed, size_t identity_seed_len, uint32_t generation,
+                                      const uint8_t* suite_seeds, size_t suite_seeds_len,
+                                      coffre_account_secrets** out);
+/* A new account's secrets (generation 1, suite version 1): for tests and benchmarks. */
+int coffre_account_secrets_generate(coffre_account_secrets** out);
+
+/* Directory records (section 17). make: `me`'s record created at `created` (Unix seconds); previous_identity_seed:
+ * NULL (len 0) for generation 1, else the 32-byte seed of the identity key of generation - 1. verify: a record served
+ * by the store, checked alone (record_invalid, public_key_invalid, signature_invalid). */
+typedef struct coffre_directory_record coffre_directory_record;
+int coffre_directory_record_make(const uint8_t* user_id, size_t user_id_len, const coffre_account_secrets* secrets,
+                                 uint64_t created, const uint8_t* previous_identity_seed,
+                                 size_t previous_identity_seed_len, coffre_directory_record** out);
+int coffre_directory_record_verify(const uint8_t* bytes, size_t len, coffre_directory_record** out);
+int coffre_directory_record_export(const coffre_directory_record* r, uint8_t* out, size_t out_len);          /* 1445 */
+int coffre_directory_record_user_id(const coffre_directory_record* r, uint8_t* out, size_t out_len);         /* 16 */
+uint32_t coffre_directory_record_identity_generation(const coffre_directory_record* r);                      /* 0: NULL */
+int coffre_directory_record_identity_public_key(const coffre_directory_record* r, uint8_t* out, size_t out_len); /* 32 */
+uint32_t coffre_directory_record_suite_version(const coffre_directory_record* r);
+int coffre_directory_record_suite_public_key(const coffre_directory_record* r, uint8_t* out, size_t out_len); /* 1216 */
+uint64_t coffre_directory_record_created(const coffre_directory_record* r);
+/* The identity key of generation - 1; COFFRE_E_NOT_FOUND for generation 1. */
+int coffre_directory_record_previous_identity_public_key(const coffre_directory_record* r, uint8_t* out,
+                                                         size_t out_len);                                     /* 32 */
+/* The safety number of two records' users (section 17.2), as text (12 groups of 5 digits) into a buffer of at least
+ * COFFRE_SAFETY_NUMBER_BYTES; invalid_argument if both have the same user id. */
+int coffre_safety_number_of_records(const coffre_directory_record* a, const coffre_directory_record* b, char* out,
+                                    size_t out_cap);
+void coffre_directory_record_free(coffre_directory_record* r);
+
+/* A trusted contact (see above). */
+typedef struct coffre_trusted_contact coffre_trusted_contact;
+/* The client's own identity and current suite key (for self-wraps, its own access lists and safety numbers). */
+int coffre_trusted_contact_self(const uint8_t* user_id, size_t user_id_len, const coffre_account_secrets* secrets,
+                                coffre_trusted_contact** out);
+int coffre_trusted_contact_user_id(const coffre_trusted_contact* c, uint8_t* out, size_t out_len);           /* 16 */
+uint32_t coffre_trusted_contact_identity_generation(const coffre_trusted_contact* c);
+uint32_t coffre_trusted_contact_suite_version(const coffre_trusted_contact* c);
+void coffre_trusted_contact_free(coffre_trusted_contact* c);
+
+/* The trust store (section 17.1): local state, persisted with encode after every change. Not thread-safe. */
+typedef struct coffre_trust_store coffre_trust_store;
+int coffre_trust_store_new(coffre_trust_store** out);
+int coffre_trust_store_parse(const uint8_t* bytes, size_t len, coffre_trust_store** out); /* record_invalid */
+int coffre_trust_store_encode(const coffre_trust_store* store, uint8_t** out, size_t* out_len);
+/* *observation: COFFRE_OBSERVED_*. Statuses: user_refused, trust_mismatch (now pending), key_version_rollback. */
+int coffre_trust_store_observe(coffre_trust_store* store, const coffre_directory_record* record,
+                               uint32_t* observation);
+/* not_found, user_refused, trust_mismatch (a pending record waits for the user's decision). */
+int coffre_trust_store_check_sharable(const coffre_trust_store* store, const uint8_t* user_id, size_t user_id_len,
+                                      coffre_trusted_contact** out);
+/* The number to show for `user_id` (of its pending record if any), `me` from coffre_trusted_contact_self. */
+int coffre_trust_store_safety_number(const coffre_trust_store* store, const uint8_t* user_id, size_t user_id_len,
+                                     const coffre_trusted_contact* me, char* out, size_t out_cap);
+/* A typed number (spaces, tabs and hyphens ignored; invalid_argument unless 60 digits remain): equal, the contact is
+ * verified and its pending record pinned; different: trust_mismatch. */
+int coffre_trust_store_verify(coffre_trust_store* store, const uint8_t* user_id, size_t user_id_len,
+                              const char* typed, size_t typed_len, const coffre_trusted_contact* me);
+int coffre_trust_store_refuse(coffre_trust_store* store, const uint8_t* user_id, size_t user_id_len);
+/* Contacts in user-id order (index < count): state COFFRE_TRUST_*, has_pending 0 or 1. */
+size_t coffre_trust_store_count(const coffre_trust_store* store);
+int coffre_trust_store_contact(const coffre_trust_store* store, size_t index, uint8_t* user_id, size_t user_id_len,
+                               uint32_t* state, int* has_pending);
+/* A new handle on the pinned (or pending: COFFRE_E_NOT_FOUND if none) record of contact `index`. */
+int coffre_trust_store_pinned_record(const coffre_trust_store* store, size_t index, coffre_directory_record** out);
+int coffre_trust_store_pending_record(const coffre_trust_store* store, size_t index, coffre_directory_record** out);
+void coffre_trust_store_free(coffre_trust_store* store);
+
+/* Access lists (section 16.1). members: n concatenated 16-byte user ids, any order (the owner is added). */
+typedef struct coffre_access_list coffre_access_list;
+int coffre_access_list_make(const uint8_t* owner_user_id, size_t owner_user_id_len,
+                            const coffre_account_secrets* owner_secrets, const uint8_t* document_id,
+                            size_t document_id_len, uint32_t purpose, uint32_t key_version, uint64_t revision,
+                            const uint8_t* members, size_t members_len, coffre_access_list** out);
+/* The next list (revision + 1, same key version) with `added` members too. */
+int coffre_access_list_add_members(const coffre_account_secrets* owner_secrets, const coffre_access_list* current,
+                                   const uint8_t* added, size_t added_len, coffre_access_list** out);
+/* Removing members (16.3): a new content key (version current + 1, the new list's) and its list. */
+int coffre_access_list_rotate(const coffre_account_secrets* owner_secrets, const coffre_access_list* current,
+                              const uint8_t* removed, size_t removed_len, coffre_key** out_key,
+                              coffre_access_list** out_list);
+/* A list served by the store for (owner's user id, document_id, purpose), with the owner's trusted identity, in the
+ * spec's order (record_invalid, wrong_context, trust_mismatch, signature_invalid, key_version_rollback). has_pin 0:
+ * no pin (reading old content: then check the key version); else the pinned (revision, key_version). */
+int coffre_access_list_open(const uint8_t* bytes, size_t len, const coffre_trusted_contact* owner,
+                            const uint8_t* document_id, size_t document_id_len, uint32_t purpose, int has_pin,
+                            uint64_t pin_revision, uint32_t pin_key_version, coffre_access_list** out);
+int coffre_access_list_bytes(const coffre_access_list* list, uint8_t** out, size_t* out_len);
+int coffre_access_list_owner_user_id(const coffre_access_list* list, uint8_t* out, size_t out_len);       /* 16 */
+int coffre_access_list_document_id(const coffre_access_list* list, uint8_t* out, size_t out_len);         /* 16 */
+uint32_t coffre_access_list_purpose(const coffre_access_list* list);                                     /* 0: NULL */
+uint32_t coffre_access_list_owner_identity_generation(const coffre_access_list* list);
+uint32_t coffre_access_list_key_version(const coffre_access_list* list);
+uint64_t coffre_access_list_revision(const coffre_access_list* list); /* with key_version: what to pin */
+size_t coffre_access_list_member_count(const coffre_access_list* list);
+int coffre_access_list_member(const coffre_access_list* list, size_t index, uint8_t* out, size_t out_len); /* 16 */
+int coffre_access_list_is_member(const coffre_access_list* list, const uint8_t* user_id, size_t user_id_len); /* 1/0 */
+void coffre_access_list_free(coffre_access_list* list);
+
+/* Content-key wraps (section 16.2). The key is of the list's key version. not_a_member (sender or recipient),
+ * public_key_invalid. out: exactly COFFRE_CONTENT_WRAP_BYTES. */
+int coffre_wrap_content_key(const uint8_t* sender_user_id, size_t sender_user_id_len,
+                            const coffre_account_secrets* sender_secrets, const coffre_trusted_contact* recipient,
+                            const coffre_access_list* access, const coffre_key* key, uint8_t* out, size_t out_len);
+/* The same to n recipients on up to `threads` threads (0: all cores; 1 in WebAssembly): n wraps concatenated
+ * (n * 1314 bytes) in recipient order; fails as a whole with the first recipient's error. */
+int coffre_wrap_content_key_to_many(const uint8_t* sender_user_id, size_t sender_user_id_len,
+                                    const coffre_account_secrets* sender_secrets,
+                                    const coffre_trusted_contact* const* recipients, size_t recipient_count,
+                                    const coffre_access_list* access, const coffre_key* key, uint32_t threads,
+                                    uint8_t** out, size_t* out_len);
+/* The sender a wrap names (not authenticated yet): to look up its trusted contact. wrap_invalid. */
+int coffre_wrap_sender(const uint8_t* wrap, size_t wrap_len, uint8_t* out, size_t out_len);          /* 16 */
+/* The content key in `wrap` for `me`, under an opened access list and the sender's trusted contact (wrap_invalid,
+ * wrong_context, not_a_member, trust_mismatch, signature_invalid, wrap_invalid). *key_version: the key's version. */
+int coffre_wrap_open(const uint8_t* wrap, size_t wrap_len, const uint8_t* me_user_id, size_t me_user_id_len,
+                     const coffre_account_secrets* my_secrets, const coffre_access_list* access,
+                     const coffre_trusted_contact* sender, coffre_key** out, uint32_t* key_version);
+
+/* Re-encryption (16.3): the document envelope sealed under old_key (context: object_id, old_revision,
+ * old_key_version) sealed again under current_key (version current_key_version > old_key_version), same object id,
+ * revision new_revision. */
+int coffre_reencrypt_document(const uint8_t* envelope, size_t envelope_len, const coffre_key* old_key,
+                              const char* object_id, size_t object_id_len, uint64_t old_revision,
+                              uint32_t old_key_version, const coffre_key* current_key, uint32_t current_key_version,
+                              uint64_t new_revision, uint8_t** out, size_t* out_len);
+
+/* Drive node keys (section 18): the root's key (and a shared folder's) is a content key of purpose drive node. */
+typedef struct coffre_node_key coffre_node_key;
+int coffre_node_key_generate(coffre_node_key** out);
+int coffre_node_key_from_bytes(const uint8_t* bytes, size_t len, coffre_node_key** out); /* SECRET input, 32 */
+int coffre_node_key_from_content_key(const coffre_key* key, coffre_node_key** out);
+int coffre_node_key_to_content_key(const coffre_node_key* key, coffre_key** out);
+void coffre_node_key_free(coffre_node_key* key);
+
+/* A node record for node_id under parent_id (kind COFFRE_NODE_*). name: 1..255 bytes of UTF-8; media_type: 0..255
+ * printable ASCII; size and revision 0 for a folder. invalid_argument for what a reader would refuse. */
+int coffre_node_record_make(const uint8_t* parent_id, size_t parent_id_len, const coffre_node_key* parent_key,
+                            uint32_t kind, const uint8_t* node_id, size_t node_id_len, const coffre_node_key* node_key,
+                            const char* name, size_t name_len, uint64_t size, uint64_t revision,
+                            const char* media_type, size_t media_type_len, uint64_t created, uint64_t modified,
+                            uint8_t** out, size_t* out_len);
+/* An opened node: every field authenticated as a child of the parent it was opened under. */
+typedef struct coffre_node coffre_node;
+/* record_invalid, node_binding_invalid (another parent, swapped, modified, renamed by the store). */
+int coffre_node_record_open(const uint8_t* parent_id, size_t parent_id_len, const coffre_node_key* parent_key,
+                            const uint8_t* record, size_t record_len, coffre_node** out);
+/* Moving and/or renaming: a new record of the same node under new_parent_id with new_name. */
+int coffre_node_record_move(const coffre_node* node, const uint8_t* new_parent_id, size_t new_parent_id_len,
+                            const coffre_node_key* new_parent_key, const char* new_name, size_t new_name_len,
+                            uint8_t** out, size_t* out_len);
+int coffre_node_id(const coffre_node* node, uint8_t* out, size_t out_len);             /* 16 */
+int coffre_node_parent_id(const coffre_node* node, uint8_t* out, size_t out_len);      /* 16 */
+uint32_t coffre_node_kind(const coffre_node* node);                                   /* 0: NULL */
+int coffre_node_name_hash(const coffre_node* node, uint8_t* out, size_t out_len);      /* 32 */
+int coffre_node_name(const coffre_node* node, uint8_t** out, size_t* out_len);         /* UTF-8, no NUL */
+int coffre_node_media_type(const coffre_node* node, uint8_t** out, size_t* out_len);   /* ASCII, no NUL */
+uint64_t coffre_node_size(const coffre_node* node);
+uint64_t coffre_node_revision(const coffre_node* node);
+uint64_t coffre_node_created(const coffre_node* node);
+uint64_t coffre_node_modified(const coffre_node* node);
+int coffre_node_key_of(const coffre_node* node, coffre_node_key** out); /* a new handle on the node's key */
+void coffre_node_free(coffre_node* node);
+
+/* Every record of a folder (frames, as the store served them) opened on up to `threads` threads (0: all cores):
+ * the error of the first failing record by position, then node_binding_invalid for a duplicate node id or name hash.
+ * Nodes in the order given; coffre_folder_listing_node borrows (valid until the listing is freed). */
+typedef struct coffre_folder_listing coffre_folder_listing;
+int coffre_folder_list(const uint8_t* parent_id, size_t parent_id_len, const coffre_node_key* parent_key,
+                       const uint8_t* records, size_t records_len, uint32_t threads, coffre_folder_listing** out);
+size_t coffre_folder_listing_count(const coffre_folder_listing* listing);
+const coffre_node* coffre_folder_listing_node(const coffre_folder_listing* listing, size_t index); /* NULL: bad index */
+void coffre_folder_listing_free(coffre_folder_listing* listing);
+
+/* The lookup hash of `name` under a folder's key (invalid_argument for a name breaking the rule). */
+int coffre_drive_name_hash(const coffre_node_key* parent_key, const char* name, size_t name_len, uint8_t* out,
+                           size_t out_len);                                                           /* 32 */
+/* A Drive file's content: a file envelope under coffre_drive_file_key with the context coffre_drive_file_context
+ * gives (object id of COFFRE_DRIVE_OBJECT_ID_BYTES, no NUL; key version 1; the revision is meta's). */
+int coffre_drive_file_key(const coffre_node_key* node_key, coffre_key** out);
+int coffre_drive_file_context(const uint8_t* node_id, size_t node_id_len, char* object_id, size_t object_id_len,
+                              uint32_t* key_version);
+
 #ifdef __cplusplus
 }
 #endif
