@@ -6,6 +6,7 @@
 // used before it sends its response.
 #include "account_cmds.hpp"
 
+#include "contacts.hpp"
 #include "device_state.hpp"
 #include "io.hpp"
 #include "store.hpp"
@@ -243,6 +244,15 @@ Status unlock_account(const AccountArgs& a, Loaded& l, std::optional<DeviceKeys>
   return open_account(l.store, *l.vlog, l.st.device, keys->kem_key, "this device", root, secrets);
 }
 
+// Publishes the account's directory record (SPEC 17) after the account changed; the command itself already
+// succeeded, so a failure is a warning with the way to retry.
+void publish_or_warn(const Store& store, const UserId& user, const AccountSecrets& secrets) {
+  if (Status s = publish_record(store, user, secrets); !s.ok()) {
+    std::fprintf(stderr, "coffre: warning: %s; others cannot share with this account's current key until you run "
+                 "'coffre publish'\n", s.message.c_str());
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -302,6 +312,7 @@ int cmd_init(const AccountArgs& a) {
                  "save its keys: it is unusable; run 'coffre init' again";
     return report(s);
   }
+  publish_or_warn(store, c.user, c.secrets);
 
   auto words = phrase.value().words();
   if (!words) return report(lib_failure(words.error(), "cannot show the recovery phrase"));
@@ -726,6 +737,7 @@ int cmd_device_revoke(const AccountArgs& a) {
   }
   pin(l.st, after.value());
   if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
+  publish_or_warn(l.store, l.st.user, p.secrets);
   say("Revoked device %s.\n"
       "New root epoch %u and suite key version %u, wrapped to %zu remaining device(s) and the recovery key.\n",
       describe(revoked).c_str(), epoch, after.value().suite_version, after.value().devices.size());
@@ -846,6 +858,7 @@ int cmd_recover(const AccountArgs& a) {
     return report(s);
   }
   if (Status s = save_state(home, st, /*create=*/true); !s.ok()) return report(s);
+  publish_or_warn(store, user, *secrets);
   say("This device is enrolled with the recovery phrase: %s, root epoch %u.\n"
       "Revoke the devices you lost with 'coffre device revoke DEVICE-ID' ('coffre device list' shows them).\n",
       describe(record).c_str(), log.root_epoch);
@@ -895,6 +908,14 @@ Status unlock_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount
   }
   if (pin(u.state, *u.log)) return save_state(u.home, u.state, false);
   return Status::success();
+}
+
+Status open_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u) {
+  u.home = home_of(a);
+  if (Status s = u.lock.acquire(u.home); !s.ok()) return s;
+  if (Status s = load_state(u.home, u.state); !s.ok()) return s;
+  if (Status s = fetch_pinned(store, u.state, u.log); !s.ok()) return s;
+  return check_self(*u.log, u.state.device, nullptr);
 }
 
 }  // namespace coffre::cli

@@ -40,6 +40,9 @@ struct UnlockedAccount {
 };
 Store store_for(const AccountArgs& a);  // --store, or the default store
 Status unlock_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u);
+// The same without unlocking (no passphrase asked; `secrets` stays empty): for commands that need only the verified
+// device list (contacts, fingerprint, verify, refuse). Saves nothing.
+Status open_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u);
 
 int cmd_init(const AccountArgs& a);
 int cmd_whoami(const AccountArgs& a);

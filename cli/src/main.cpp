@@ -1,7 +1,8 @@
 // coffre: the command-line tool. Option parsing only; the commands live in commands.cpp, inspect.cpp,
-// vectors_verify.cpp, account_cmds.cpp.
+// vectors_verify.cpp, account_cmds.cpp, sharing_cmds.cpp, shared_files.cpp.
 #include "account_cmds.hpp"
 #include "commands.hpp"
+#include "sharing_cmds.hpp"
 #include "signals.hpp"
 #include "status.hpp"
 
@@ -78,6 +79,9 @@ Exit codes:
          passphrase, security codes not confirmed, no answer in time
   2      usage error: bad options, no terminal to ask on, the home already holds a device, a concurrent change
   3      I/O or system error, or no such object in the store (not_found))";
+
+constexpr const char* kUserHelp =
+    "A user id (32 hex digits, as 'coffre whoami' prints it), or its first 8+ hex digits for a known contact";
 
 void add_home_options(CLI::App* cmd, AccountArgs& a) {
   cmd->add_option("--home", a.home, "This device's local state (default $XDG_CONFIG_HOME/coffre)")->group("Places");
@@ -201,6 +205,28 @@ int main(int argc, char** argv) {
   recover->add_option("--phrase-file", acc.phrase_file,
                       "Read the phrase from FILE (default: typed on the terminal, not shown)");
 
+  SharingArgs sh;
+  auto* publish = app.add_subcommand("publish", "Publish this account's directory record (its public keys) to the "
+                                                "store, so that others can share with it");
+  add_home_options(publish, sh.account);
+  add_unlock_option(publish, sh.account);
+  auto* contacts = app.add_subcommand("contacts", "List known contacts: user id, trust state, and any changed key "
+                                                  "the store's directory shows");
+  add_home_options(contacts, sh.account);
+  auto* fingerprint = app.add_subcommand("fingerprint", "Show the safety number with USER, to compare out of band");
+  add_home_options(fingerprint, sh.account);
+  fingerprint->add_option("USER", sh.user, kUserHelp)->required();
+  auto* verify_user = app.add_subcommand("verify", "Mark USER verified after comparing safety numbers (also accepts "
+                                                   "a changed key whose number you compared)");
+  add_home_options(verify_user, sh.account);
+  verify_user->add_option("USER", sh.user, kUserHelp)->required();
+  verify_user->add_option("SAFETY-NUMBER", sh.safety_number,
+                          "The 60 digits USER's device shows (quote it; spaces and hyphens are ignored)")
+      ->required();
+  auto* refuse = app.add_subcommand("refuse", "Refuse USER's key: nothing is shared with them or accepted from them");
+  add_home_options(refuse, sh.account);
+  refuse->add_option("USER", sh.user, kUserHelp)->required();
+
   // For the transcript tests (tests/cli/account_test.py) only: hidden, and refused without its environment variable.
   auto* test_export = app.add_subcommand("test-export-secrets", "");
   test_export->group("");
@@ -227,5 +253,10 @@ int main(int argc, char** argv) {
   if (*dev_revoke) return cmd_device_revoke(acc);
   if (*recover) return cmd_recover(acc);
   if (*test_export) return cmd_test_export_secrets(acc);
+  if (*publish) return cmd_publish(sh);
+  if (*contacts) return cmd_contacts(sh);
+  if (*fingerprint) return cmd_fingerprint(sh);
+  if (*verify_user) return cmd_verify(sh);
+  if (*refuse) return cmd_refuse(sh);
   return kExitUsage;
 }

@@ -161,6 +161,25 @@ std::string Store::mailbox(const std::string& request_hex, const char* what) {
   return "enroll/" + request_hex + "/" + what;
 }
 
+std::string Store::directory_record(const UserId& user) { return "directory/" + to_hex(user.bytes) + ".record"; }
+
+namespace {
+std::string document_dir(const DocumentRef& doc) {
+  return "docs/" + to_hex(doc.owner.bytes) + "/" + to_hex(doc.id.bytes) + "/" +
+         std::to_string(static_cast<unsigned>(doc.purpose));
+}
+}  // namespace
+
+std::string Store::access_list(const DocumentRef& doc, std::uint32_t key_version) {
+  return document_dir(doc) + "/access/" + std::to_string(key_version) + ".access";
+}
+
+std::string Store::current_access_list(const DocumentRef& doc) { return document_dir(doc) + "/access/current"; }
+
+std::string Store::content_wrap(const DocumentRef& doc, std::uint32_t key_version, const UserId& recipient) {
+  return document_dir(doc) + "/wraps/" + std::to_string(key_version) + "/" + to_hex(recipient.bytes) + ".wrap";
+}
+
 Status Store::fetch_log(const UserId& user, std::vector<std::vector<std::uint8_t>>& entries) const {
   entries.clear();
   std::vector<std::string> names;

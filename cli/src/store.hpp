@@ -6,7 +6,13 @@
 //   accounts/<user-hex>/state/<epoch>.sealed               sealed account state (SPEC section 11)
 //   accounts/<user-hex>/wraps/<epoch>/<recipient-hex>.wrap root-key wraps (recipient ff..ff: the recovery key)
 //   enroll/<request-hex>/{request,response,reveal}         the enrollment mailbox (SPEC section 12)
+//   directory/<user-hex>.record                            a user's directory record (SPEC section 17)
+//   docs/<owner-hex>/<doc-hex>/<purpose>/access/<v>.access the latest access list of content-key version v
+//   docs/<owner-hex>/<doc-hex>/<purpose>/access/current    the latest access list of the document (SPEC 16.1)
+//   docs/<owner-hex>/<doc-hex>/<purpose>/wraps/<v>/<user-hex>.wrap   the content key of version v wrapped to a
+//                                                          member (SPEC 16.2)
 //
+// <purpose> is the purpose byte in decimal (1 document, 2 file, 3 drive node).
 // Writes are atomic (temporary file in the same directory, fsync, rename, fsync of the directory: io.hpp's Output).
 #pragma once
 
@@ -47,6 +53,10 @@ class Store {
   static std::string sealed_state(const UserId& user, std::uint32_t epoch);
   static std::string wrap(const UserId& user, std::uint32_t epoch, const DeviceId& recipient);
   static std::string mailbox(const std::string& request_hex, const char* what);  // request, response, reveal
+  static std::string directory_record(const UserId& user);
+  static std::string access_list(const DocumentRef& doc, std::uint32_t key_version);
+  static std::string current_access_list(const DocumentRef& doc);
+  static std::string content_wrap(const DocumentRef& doc, std::uint32_t key_version, const UserId& recipient);
 
   // The account's log entries in seq order: every file named <seq>.entry (decimal, no leading zero); other names
   // are ignored. A missing entry is not filled in: verification reports the gap (log_broken_chain / log_rollback).

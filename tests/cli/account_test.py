@@ -287,11 +287,12 @@ def test_init_whoami(d):
     check(not any(p.decode() in out for p in phrase_pieces(w.phrase)), "whoami shows the phrase")
     out, _ = expect(["device", "list", *w.at("A")], EXIT_OK)
     check(list_devices(out) == [("*", dev, "a-device")], out)
-    # The store: exactly genesis, sealed state and two wraps (device, recovery).
+    # The store: exactly genesis, sealed state, two wraps (device, recovery) and the directory record (SPEC 17).
     files = sorted(os.path.relpath(os.path.join(r, n), w.store) for r, _, fs in os.walk(w.store) for n in fs)
     u = w.user
     check(files == [f"accounts/{u}/log/0.entry", f"accounts/{u}/state/1.sealed",
-                    f"accounts/{u}/wraps/1/{dev}.wrap", f"accounts/{u}/wraps/1/{'f' * 32}.wrap"], f"{files}")
+                    f"accounts/{u}/wraps/1/{dev}.wrap", f"accounts/{u}/wraps/1/{'f' * 32}.wrap",
+                    f"directory/{u}.record"], f"{files}")
     w.scan_store(w.secrets("A"))
     # A second init in the same home is refused, and changes nothing.
     expect_unchanged(w, ["A"], ["init", *w.at("A"), "--no-passphrase"], EXIT_USAGE, "already holds a device")

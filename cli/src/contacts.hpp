@@ -1,0 +1,128 @@
+// Contacts and sharing plumbing (docs/SPEC.md sections 15 to 17), shared by the sharing commands (sharing_cmds.cpp)
+// and any other command that hands content keys to other users (coffre drive):
+//
+//   local state   <home>/trust.state  TrustStore::encode() (SPEC 17.1), mode 0600, replaced atomically
+//                 <home>/pins.state   per-document access pins (SPEC 15), mode 0600, replaced atomically
+//   directory     publish_record: this account's record to directory/<user hex>.record
+//                 trusted_contact: fetch + verify + observe a user's record, then TrustStore::check_sharable
+//   documents     share_content_key: wrap a content key to members (trust-checked), store the wraps, then the
+//                 access list of that version, then `current`
+//                 open_my_content_key: the access list (pinned), this user's wrap, its sender checked
+//
+// A command opens a SharingSession, works on it in memory, and calls save_session only once everything succeeded:
+// on any failure the home is left byte for byte as it was. A changed key the store shows (a pending record, SPEC
+// 17.1) is never saved: it is derived from the store again at each command, until the user verifies or refuses it.
+#pragma once
+
+#include "account_cmds.hpp"
+#include "status.hpp"
+#include "store.hpp"
+
+#include <coffre/coffre.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace coffre::cli {
+
+inline constexpr const char* kTrustFileName = "trust.state";
+inline constexpr const char* kPinsFileName = "pins.state";
+inline constexpr const char* kPinsMagic = "coffre-pins-v1";
+
+// The highest access list opened per document (SPEC 16.1), so that the store cannot serve an older one.
+class AccessPins {
+ public:
+  std::optional<AccessPin> get(const DocumentRef& doc) const;
+  // Raises the pin of `doc` to `pin` (a pin never goes down); true if it changed.
+  bool raise(const DocumentRef& doc, const AccessPin& pin);
+  std::size_t size() const noexcept { return pins_.size(); }
+
+  // The text layout of SPEC section 15 ("coffre-pins-v1", then one "pin" line per document).
+  std::string encode() const;
+  // kExitUsage if malformed (never repaired).
+  static Status parse(std::string_view text, const std::string& name, AccessPins& out);
+
+ private:
+  using Key = std::tuple<UserId, DocumentId, std::uint8_t>;
+  std::map<Key, AccessPin> pins_;
+};
+
+// Missing files are empty stores. A malformed file is kExitUsage (never repaired).
+Status load_trust(const std::string& home, TrustStore& trust);
+Status save_trust(const std::string& home, const TrustStore& trust);
+Status load_pins(const std::string& home, AccessPins& pins);
+Status save_pins(const std::string& home, const AccessPins& pins);
+
+// Makes this account's directory record (identity generation 1: no continuity key is needed) and puts it at
+// directory/<user hex>.record, replacing the previous one.
+Status publish_record(const Store& store, const UserId& user, const AccountSecrets& secrets);
+
+// A command's local state: this device's verified account (unlocked when asked), the trust store and the pins.
+struct SharingSession {
+  Store server{""};  // --store
+  UnlockedAccount account;
+  TrustStore trust;
+  AccessPins pins;
+  bool trust_changed = false;
+  bool pins_changed = false;
+
+  const UserId& me() const noexcept { return account.state.user; }
+  const Store& store() const noexcept { return server; }
+  // This account's identity and current suite key, as its verified device list says.
+  TrustedContact self() const;
+  // Only after open_session(..., unlock = true).
+  const AccountSecrets& secrets() const { return *account.secrets; }
+};
+
+// Locks and loads the home, verifies the device list, loads trust.state and pins.state; `unlock`: also this
+// device's keys (asking for the passphrase if needed) and the account secrets.
+Status open_session(const AccountArgs& a, bool unlock, SharingSession& s);
+// Writes trust.state and pins.state if they changed. Call only when the command succeeded.
+Status save_session(SharingSession& s);
+
+// USER on the command line: a user id (32 hex digits), or a prefix of at least 8 hex digits that matches exactly one
+// known contact (or this account).
+Status resolve_user(const SharingSession& s, const std::string& arg, UserId& user);
+
+// Fetches `user`'s directory record, verifies it (SPEC 17) and observes it in the trust store (a first sight or a
+// followed change is saved by save_session). Errors: not_found (no record), record_invalid, public_key_invalid,
+// signature_invalid, user_refused, key_version_rollback, trust_mismatch (a changed key: the pending record is kept in
+// memory only when `keep_pending`, for fingerprint and verify).
+// `error`, if given, receives the library error (Error::ok on success).
+Status fetch_contact(SharingSession& s, const UserId& user, bool keep_pending = false, Error* error = nullptr);
+
+// Whom to wrap to and whose signatures to accept: `user` fetched, then TrustStore::check_sharable; this account's
+// own keys for s.me() (no store access).
+Status trusted_contact(SharingSession& s, const UserId& user, std::optional<TrustedContact>& out);
+
+// Wraps `key` (of access.key_version()) to `recipients` (members of `access`, each passed through trusted_contact),
+// then puts the wraps, the access list under its key version, and last the access list as `current` (so that a
+// reader never finds a current list without its wraps). Raises the document's pin. Needs an unlocked session.
+Status share_content_key(SharingSession& s, const AccessList& access, const VersionedContentKey& key,
+                         std::span<const UserId> recipients);
+
+// This user's content key of `doc`: opens the current access list with the pin (its owner trust-checked), then, for
+// an older `key_version` (content sealed before a rotation), the access list of that version (no pin: its version
+// must be the asked one); then this user's wrap of that version, its sender trust-checked, open_content_wrap.
+// nullopt `key_version`: the current one. Raises the pin (in memory) only on success. Needs an unlocked session.
+// Errors: not_a_member (this user is not in the list), not_found (no such document or wrap in the store),
+// key_version_rollback (the store's current list is below the pin or below `key_version`), and every error of
+// open_access_list, wrap_sender, trusted_contact and open_content_wrap.
+struct OpenedContentKey {
+  std::optional<AccessList> current;  // the current access list (to share or rotate from)
+  std::optional<AccessList> access;   // the list of key.version (the current one unless an older version was asked)
+  std::optional<VersionedContentKey> key;
+};
+Status open_my_content_key(SharingSession& s, const DocumentRef& doc, std::optional<std::uint32_t> key_version,
+                           OpenedContentKey& out);
+
+// "<owner hex>/<document hex>" for messages.
+std::string describe(const DocumentRef& doc);
+
+}  // namespace coffre::cli
