@@ -32,7 +32,7 @@ struct coffre_node {
   coffre::OpenedNode node;
 };
 struct coffre_folder_listing {
-  std::vector<coffre_node> nodes;
+  std::vector<std::unique_ptr<coffre_node>> nodes;  // null once taken
 };
 
 namespace {
@@ -731,7 +731,7 @@ int coffre_folder_list(const uint8_t* parent_id, size_t parent_id_len, const cof
     if (!nodes) return status(nodes.error());
     auto listing = std::make_unique<coffre_folder_listing>();
     listing->nodes.reserve(nodes.value().size());
-    for (auto& n : nodes.value()) listing->nodes.push_back(coffre_node{std::move(n)});
+    for (auto& n : nodes.value()) listing->nodes.push_back(std::make_unique<coffre_node>(coffre_node{std::move(n)}));
     *out = listing.release();
     return COFFRE_OK;
   });
@@ -742,7 +742,15 @@ size_t coffre_folder_listing_count(const coffre_folder_listing* listing) {
 }
 
 const coffre_node* coffre_folder_listing_node(const coffre_folder_listing* listing, size_t index) {
-  return listing == nullptr || index >= listing->nodes.size() ? nullptr : &listing->nodes[index];
+  return listing == nullptr || index >= listing->nodes.size() ? nullptr : listing->nodes[index].get();
+}
+
+int coffre_folder_listing_take(coffre_folder_listing* listing, size_t index, coffre_node** out) {
+  clear_out(out);
+  if (listing == nullptr || out == nullptr || index >= listing->nodes.size()) return COFFRE_E_INVALID_ARGUMENT;
+  if (listing->nodes[index] == nullptr) return COFFRE_E_BAD_STATE;
+  *out = listing->nodes[index].release();
+  return COFFRE_OK;
 }
 
 void coffre_folder_listing_free(coffre_folder_listing* listing) { delete listing; }

@@ -363,6 +363,12 @@ static void drive_flow(void) {
   EXPECT_STATUS(coffre_folder_list(root_id, sizeof root_id, root_key, listing_buf, listing_len - 1, 0, &bad),
                 COFFRE_E_INVALID_ARGUMENT);
 
+  /* A node taken out of the listing outlives it. */
+  coffre_node* taken = NULL;
+  REQUIRE_OK(coffre_folder_listing_take(listing, 0, &taken));
+  EXPECT_STATUS(coffre_folder_listing_take(listing, 0, &node), COFFRE_E_BAD_STATE);
+  EXPECT(coffre_folder_listing_node(listing, 0) == NULL && node == NULL);
+
   /* The node key round-trips as a content key (to share the folder through section 16). */
   coffre_key* as_content = NULL;
   REQUIRE_OK(coffre_node_key_to_content_key(root_key, &as_content));
@@ -377,6 +383,8 @@ static void drive_flow(void) {
   coffre_key_free(content);
   coffre_node_key_free(opened_file_key);
   coffre_folder_listing_free(listing);
+  EXPECT(coffre_node_kind(taken) == COFFRE_NODE_FOLDER);
+  coffre_node_free(taken);
   free(listing_buf);
   coffre_buffer_free(docs_rec, docs_len);
   coffre_buffer_free(file_rec, file_len);

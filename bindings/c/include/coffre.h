@@ -548,6 +548,9 @@ int coffre_folder_list(const uint8_t* parent_id, size_t parent_id_len, const cof
                        const uint8_t* records, size_t records_len, uint32_t threads, coffre_folder_listing** out);
 size_t coffre_folder_listing_count(const coffre_folder_listing* listing);
 const coffre_node* coffre_folder_listing_node(const coffre_folder_listing* listing, size_t index); /* NULL: bad index */
+/* Moves node `index` out into a handle of its own (freed with coffre_node_free); the listing then has NULL there
+ * (COFFRE_E_BAD_STATE if already taken). For bindings that give every node its own lifetime. */
+int coffre_folder_listing_take(coffre_folder_listing* listing, size_t index, coffre_node** out);
 void coffre_folder_listing_free(coffre_folder_listing* listing);
 
 /* The lookup hash of `name` under a folder's key (invalid_argument for a name breaking the rule). */

@@ -43,6 +43,38 @@ export {
   UsedEnrollmentRequests,
   VerifiedLog,
 } from './devices.js';
+export {
+  type AccessPin,
+  AccessList,
+  accountSecretsFromSeeds,
+  type ContactTrust,
+  DirectoryRecord,
+  generateAccountSecrets,
+  type Observation,
+  openContentWrap,
+  type OwnAccount,
+  type Purpose,
+  reencryptDocument,
+  safetyNumber,
+  TrustedContact,
+  type TrustState,
+  TrustStore,
+  wrapContentKey,
+  wrapContentKeyToMany,
+  wrapSender,
+} from './sharing.js';
+export {
+  driveFileContext,
+  driveFileKey,
+  DriveNode,
+  listFolder,
+  makeNodeRecord,
+  nameHash,
+  NodeKey,
+  type NodeKind,
+  type NodeMeta,
+  openNodeRecord,
+} from './drive.js';
 
 /** Loading the module, and the format's size constants (read from the library, never duplicated here). */
 export class Coffre {

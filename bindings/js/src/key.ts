@@ -28,6 +28,11 @@ export class ContentKey {
     });
   }
 
+  /** @internal A key handle the library made (an opened wrap, a rotation, a Drive file key). */
+  static adopt(p: number): ContentKey {
+    return new ContentKey(p);
+  }
+
   /** A key from its 32 bytes (`invalid_argument` otherwise). The caller should wipe its copy (`bytes.fill(0)`). */
   static fromBytes(bytes: Uint8Array): ContentKey {
     if (!(bytes instanceof Uint8Array)) throw invalidArgument('key bytes must be a Uint8Array.');

@@ -1,5 +1,6 @@
 // Runs the shared checks and the vector replay in a browser context (page or Web Worker); returns plain data.
 import { checks, parseVectors, replayVectors, toHex } from '/test/shared/checks.mjs';
+import { sharingFlowCheck } from '/test/shared/sharing_checks.mjs';
 
 async function sha256(bytes) {
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
@@ -19,7 +20,9 @@ export async function runAll(lib, internals, seed) {
   const out = { checks: [], vectors: [], evalBlocked: evalBlocked(), fatal: undefined };
   try {
     await lib.Coffre.load();
-    for (const c of checks(lib, { internals, seed })) {
+    // One sharing flow, in the page only (the node tests run the others).
+    const sharing = typeof window === 'undefined' ? [] : [sharingFlowCheck(lib)];
+    for (const c of [...checks(lib, { internals, seed }), ...sharing]) {
       const start = performance.now();
       try {
         await c.run();

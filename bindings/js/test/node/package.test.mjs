@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as lib from '../../dist/index.js';
 import * as internals from '../../dist/wasm.js';
 import { checks, parseVectors, replayVectors, summarize } from '../shared/checks.mjs';
+import { sharingChecks } from '../shared/sharing_checks.mjs';
 
 const seed = Number(process.env.COFFRE_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`random choices: COFFRE_TEST_SEED=${seed}`);
@@ -29,6 +30,7 @@ const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 await lib.Coffre.load();
 
 for (const c of checks(lib, { internals, seed })) test(c.name, c.run);
+for (const c of sharingChecks(lib)) test(c.name, c.run);
 
 test('vectors: every vector of /vectors replays as expected (whole ciphertext in one update, and in random pieces)',
   async (t) => {

@@ -2,6 +2,8 @@
 // Plain ES module, no node or DOM APIs beyond what both have. `lib` is the @coffre/core module namespace,
 // `internals` its dist/wasm.js (for the heap-wipe checks), `seed` makes the random choices reproducible.
 
+import { isSharingVector, replaySharingVector } from './sharing_checks.mjs';
+
 export class CheckFailure extends Error {}
 
 function assert(cond, message) {
@@ -731,10 +733,14 @@ export async function replayVectors(lib, files, sha256, { chunked = false, seed 
   const rng = prng(seed);
   for (const [file, doc] of Object.entries(files)) {
     for (const v of doc.vectors) {
-      // Drive node records and name hashes (SPEC 18) have no JS API yet; drive-file vectors replay as file vectors.
-      if (v.envelope === 'drive-node' || v.envelope === 'drive-name-hash') continue;
-      let ok = true;
-      const problems = [];
+      // Sections 16-18 (sharing_checks.mjs): drive-file vectors replay as file vectors, their key and context there.
+      const sharingProblems = replaySharingVector(lib, v);
+      if (isSharingVector(v)) {
+        results.push({ file, name: v.name, ok: sharingProblems.length === 0, detail: sharingProblems.join('; ') });
+        continue;
+      }
+      let ok = sharingProblems === undefined || sharingProblems.length === 0;
+      const problems = [...(sharingProblems ?? [])];
       const runs = [['one update', undefined]];
       if (chunked && (v.envelope === 'file' || v.envelope === 'drive-file')) runs.push(['random pieces', (ct) => randomPieces(rng, ct, 300)]);
       for (const [how, pieces] of runs) {
