@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
     for (const json& v : doc.at("vectors")) {
       // Envelopes only; sharing_vectors.cpp replays the rest (sections 16-18). drive-file vectors carry a key and a
       // context and replay here as file vectors too.
-      const std::string envelope = v.at("envelope").get<std::string>();
+      const std::string envelope = v.value("envelope", std::string());
       if (envelope != "document" && envelope != "file" && envelope != "drive-file") continue;
       Outcome o = run(v);
       std::string got = o.status == COFFRE_OK ? "success" : coffre_error_code(o.status);

@@ -4,6 +4,7 @@
 // platform. Malformed files are built piece by piece: a real header, then chunks sealed with any index and flag.
 #include "file_chunks.hpp"
 #include "generate_drive.hpp"
+#include "generate_sharing.hpp"
 #include "hex.hpp"
 
 #include <coffre/coffre.hpp>
@@ -331,5 +332,7 @@ int main(int argc, char** argv) {
   passphrase_vectors(w);
   w.save(dir + "/file-passphrase.json", "File envelope with a passphrase (docs/SPEC.md 5.1)");
   vectors::write_drive_vectors(dir + "/drive.json");
+  vectors::write_sharing_vectors(dir);
+  vectors::write_directory_vectors(dir);
   return 0;
 }

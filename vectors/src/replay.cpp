@@ -2,6 +2,7 @@
 
 #include "hex.hpp"
 #include "replay_drive.hpp"
+#include "replay_sharing.hpp"
 
 #include <coffre/coffre.hpp>
 #include <nlohmann/json.hpp>
@@ -71,6 +72,7 @@ VectorOutcome replay_one(const json& v) {
   VectorOutcome out{v.value("name", std::string("(unnamed)")), false, {}};
   try {
     std::string kind = v.at("envelope").get<std::string>();
+    if (auto shared = replay_sharing_vector(v)) return *shared;
     if (kind.rfind("drive-", 0) == 0) {
       if (auto drive = replay_drive_vector(v)) return *drive;  // else a drive-file vector: a file under its key
     }
