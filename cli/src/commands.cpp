@@ -5,6 +5,7 @@
 #include "keyfile.hpp"
 #include "passphrase.hpp"
 #include "progress.hpp"
+#include "sharing_cmds.hpp"
 #include "stream.hpp"
 
 #include <sodium.h>
@@ -18,17 +19,6 @@
 namespace coffre::cli {
 
 namespace {
-
-// "<message> (<code>)", plus what to check where the command line is the likely cause.
-Status library_failure(Error e, int code) {
-  std::string m(error_message(e));
-  if (!m.empty() && m.back() == '.') m.pop_back();
-  m += " (" + std::string(error_code(e)) + ")";
-  if (e == Error::wrong_key) m += ". Check --key-file, or the passphrase";
-  if (e == Error::wrong_context) m += ". Pass the --id, --revision and --key-version used to encrypt it";
-  if (e == Error::bad_magic) m += ". Is this the encrypted file?";
-  return Status::fail(code, std::move(m));
-}
 
 Status check_context(const ContextArgs& c) {
   if (c.id.size() > Context::kMaxObjectId) {
@@ -66,16 +56,39 @@ std::size_t target_block() {
   return kTargetBlock;
 }
 
-// Decryption's first step, before any secret is asked for: the header, read synchronously (it tells the key source,
-// so that a passphrase is not asked for a key-encrypted file) and checked for everything that needs no key.
-struct Head {
-  std::array<std::uint8_t, kFileHeaderMaxSize> bytes{};
-  std::size_t size = 0;
-  FileHeaderInfo info;
-};
+Status check_secret_kind(const SecretArgs& a, const FileHeaderInfo& info, const std::string& name) {
+  if (info.key_source == KeySource::passphrase && !a.key_file.empty()) {
+    return Status::fail(kExitAuth, name + " was encrypted with a passphrase, not a key file (wrong_key): pass "
+                                          "--passphrase-file FILE, or no key option to type the passphrase");
+  }
+  if (info.key_source == KeySource::key && a.key_file.empty()) {
+    return Status::fail(a.passphrase_file.empty() ? kExitUsage : kExitAuth,
+                        name + " was encrypted with a key file, not a passphrase: pass --key-file FILE");
+  }
+  return Status::success();
+}
 
-Status read_head(Input& in, Head& h) {
-  if (Status s = read_full(in.fd(), h.bytes.data(), kFileHeaderPrefixSize, h.size, in.name()); !s.ok()) return s;
+}  // namespace
+
+Status library_failure(Error e, int code) {
+  std::string m(error_message(e));
+  if (!m.empty() && m.back() == '.') m.pop_back();
+  m += " (" + std::string(error_code(e)) + ")";
+  if (e == Error::wrong_key) m += ". Check --key-file, or the passphrase";
+  if (e == Error::wrong_context) m += ". Pass the --id, --revision and --key-version used to encrypt it";
+  if (e == Error::bad_magic) m += ". Is this the encrypted file?";
+  return Status::fail(code, std::move(m));
+}
+
+// Decryption's first step, before any secret is asked for: the header, read synchronously (it tells the key source,
+// so that a passphrase is not asked for a key-encrypted file).
+Status read_file_head(Input& in, FileHead& h) {
+  if (h.size < kFileHeaderPrefixSize) {
+    std::size_t got = 0;
+    Status s = read_full(in.fd(), h.bytes.data() + h.size, kFileHeaderPrefixSize - h.size, got, in.name());
+    h.size += got;
+    if (!s.ok()) return s;
+  }
   std::size_t want = kFileHeaderSizeKey;
   if (h.size == kFileHeaderPrefixSize) {
     // docs/SPEC.md 5.1: the key source (byte 9) tells the header size; inspect checks the bytes before it.
@@ -97,107 +110,49 @@ Status read_head(Input& in, Head& h) {
   return Status::success();
 }
 
-Status check_secret_kind(const SecretArgs& a, const FileHeaderInfo& info, const std::string& name) {
-  if (info.key_source == KeySource::passphrase && !a.key_file.empty()) {
-    return Status::fail(kExitAuth, name + " was encrypted with a passphrase, not a key file (wrong_key): pass "
-                                          "--passphrase-file FILE, or no key option to type the passphrase");
+// ---------------------------------------------------------------------------------------------------------------
+
+Status encrypt_stream(FileEncryptor& e, std::uint32_t chunk_size, Input& in, Output& out,
+                      std::span<const std::uint8_t> prefix) {
+  if (!prefix.empty()) {
+    if (Status s = out.write(prefix.data(), prefix.size()); !s.ok()) return s;
   }
-  if (info.key_source == KeySource::key && a.key_file.empty()) {
-    return Status::fail(a.passphrase_file.empty() ? kExitUsage : kExitAuth,
-                        name + " was encrypted with a key file, not a passphrase: pass --key-file FILE");
+  StreamPlan plan;
+  plan.block = round_down(target_block(), chunk_size);
+  plan.map_input = true;
+  const std::size_t cc = chunk_size + kChunkOverhead;
+  plan.out_capacity = kFileHeaderMaxSize + ((plan.block + chunk_size) / chunk_size + 1) * cc;
+  Progress progress("encrypting", in.size());
+  return run_stream(in, out, plan, progress,
+                    [&](std::span<const std::uint8_t> block, bool eof, std::span<std::uint8_t> dst,
+                        std::size_t& written) -> Status {
+                      std::size_t n = 0;
+                      if (!block.empty()) {
+                        if (Error err = e.update(block, dst, n); err != Error::ok) {
+                          return library_failure(err, kExitIo);
+                        }
+                      }
+                      written = n;
+                      if (eof) {
+                        if (Error err = e.finish(dst.subspan(written), n); err != Error::ok) {
+                          return library_failure(err, kExitIo);
+                        }
+                        written += n;
+                      }
+                      return Status::success();
+                    });
+}
+
+Status authenticate_head(FileDecryptor& d, const FileHead& head) {
+  std::array<std::uint8_t, kFileHeaderMaxSize> none{};
+  std::size_t n = 0;
+  if (Error err = d.update({head.bytes.data(), head.size}, none, n); err != Error::ok) {
+    return library_failure(err, kExitAuth);
   }
   return Status::success();
 }
 
-}  // namespace
-
-// ---------------------------------------------------------------------------------------------------------------
-
-int cmd_encrypt(const CryptArgs& a) {
-  if (a.chunk_size < kMinChunkSize || a.chunk_size > kMaxChunkSize) {
-    return report(Status::fail(kExitUsage, "--chunk-size must be between 64 and 1048576 bytes"));
-  }
-  if (Status s = check_context(a.context); !s.ok()) return report(s);
-  if (is_std_stream(a.output) && isatty(STDOUT_FILENO)) {
-    return report(Status::fail(kExitUsage, "refusing to write ciphertext to a terminal; pass -o FILE or redirect "
-                                           "standard output"));
-  }
-  if (Status s = Output::check(a.output, a.force); !s.ok()) return report(s);
-  Input in;
-  if (Status s = in.open(a.input); !s.ok()) return report(s);
-
-  Secret secret;
-  if (Status s = load_secret(a.secret, true, secret); !s.ok()) return report(s);
-  FileOptions opts{a.chunk_size, a.threads};
-  Context ctx = context_of(a.context);
-  auto enc = secret.key ? FileEncryptor::create(*secret.key, ctx, opts)
-                        : FileEncryptor::create(secret.pass(), ctx, PassphraseParams{}, opts);
-  if (!enc) return report(library_failure(enc.error(), enc.error() == Error::invalid_argument ? kExitUsage : kExitIo));
-  FileEncryptor& e = enc.value();
-
-  Output out;
-  if (Status s = out.open(a.output, a.force); !s.ok()) return report(s);
-  StreamPlan plan;
-  plan.block = round_down(target_block(), a.chunk_size);
-  plan.map_input = true;
-  const std::size_t cc = a.chunk_size + kChunkOverhead;
-  plan.out_capacity = kFileHeaderMaxSize + ((plan.block + a.chunk_size) / a.chunk_size + 1) * cc;
-  Progress progress("encrypting", in.size());
-  Status s = run_stream(in, out, plan, progress,
-                        [&](std::span<const std::uint8_t> block, bool eof, std::span<std::uint8_t> dst,
-                            std::size_t& written) -> Status {
-                          std::size_t n = 0;
-                          if (!block.empty()) {
-                            if (Error err = e.update(block, dst, n); err != Error::ok) {
-                              return library_failure(err, kExitIo);
-                            }
-                          }
-                          written = n;
-                          if (eof) {
-                            if (Error err = e.finish(dst.subspan(written), n); err != Error::ok) {
-                              return library_failure(err, kExitIo);
-                            }
-                            written += n;
-                          }
-                          return Status::success();
-                        });
-  if (s.ok()) s = out.commit();
-  if (!s.ok()) {
-    out.discard();
-    return report(s);
-  }
-  return kExitOk;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-
-int cmd_decrypt(const CryptArgs& a) {
-  if (Status s = check_context(a.context); !s.ok()) return report(s);
-  if (Status s = Output::check(a.output, a.force); !s.ok()) return report(s);
-  Input in;
-  if (Status s = in.open(a.input); !s.ok()) return report(s);
-  Head head;
-  if (Status s = read_head(in, head); !s.ok()) return report(s);
-  if (Status s = check_secret_kind(a.secret, head.info, in.name()); !s.ok()) return report(s);
-
-  Secret secret;
-  if (Status s = load_secret(a.secret, false, secret); !s.ok()) return report(s);
-  Context ctx = context_of(a.context);
-  auto dec = secret.key ? FileDecryptor::create(*secret.key, ctx, a.threads)
-                        : FileDecryptor::create(secret.pass(), ctx, a.threads);
-  if (!dec) return report(library_failure(dec.error(), dec.error() == Error::invalid_argument ? kExitUsage : kExitIo));
-  FileDecryptor& d = dec.value();
-  // The header is authenticated here: a wrong key or context fails before any output file exists.
-  {
-    std::array<std::uint8_t, kFileHeaderMaxSize> none{};
-    std::size_t n = 0;
-    if (Error err = d.update({head.bytes.data(), head.size}, none, n); err != Error::ok) {
-      return report(library_failure(err, kExitAuth));
-    }
-  }
-
-  Output out;
-  if (Status s = out.open(a.output, a.force); !s.ok()) return report(s);
+Status decrypt_stream(FileDecryptor& d, const FileHead& head, Input& in, Output& out) {
   const std::size_t cc = head.info.chunk_size + kChunkOverhead;
   StreamPlan plan;
   plan.block = round_down(target_block(), cc);
@@ -230,6 +185,119 @@ int cmd_decrypt(const CryptArgs& a) {
       s.message += ". Nothing was written to " + out.name();
     }
   }
+  return s;
+}
+
+Status reencrypt_stream(FileDecryptor& d, const FileHead& head, FileEncryptor& e, std::uint32_t chunk_size,
+                        Input& in, Output& out, std::span<const std::uint8_t> prefix) {
+  if (!prefix.empty()) {
+    if (Status s = out.write(prefix.data(), prefix.size()); !s.ok()) return s;
+  }
+  const std::size_t in_cc = head.info.chunk_size + kChunkOverhead;
+  StreamPlan plan;
+  plan.block = round_down(target_block(), in_cc);
+  std::vector<std::uint8_t> plain(plan.block + in_cc);
+  plan.out_capacity = kFileHeaderMaxSize + (plain.size() / chunk_size + 2) * (chunk_size + kChunkOverhead);
+  Progress progress("re-encrypting", in.size() ? std::optional(*in.size() - head.size) : std::nullopt);
+  return run_stream(in, out, plan, progress,
+                    [&](std::span<const std::uint8_t> block, bool eof, std::span<std::uint8_t> dst,
+                        std::size_t& written) -> Status {
+                      written = 0;
+                      std::size_t n = 0;
+                      Error err = d.update(block, plain, n);
+                      if (err == Error::ok && eof) {
+                        std::size_t last = 0;
+                        err = d.finish(std::span(plain).subspan(n), last);
+                        n += last;
+                        if (err == Error::ok && !d.ended_properly()) err = Error::truncated;
+                      }
+                      if (err != Error::ok) return library_failure(err, kExitAuth);
+                      std::size_t m = 0;
+                      if (n > 0) {
+                        if (Error e2 = e.update(std::span(plain).first(n), dst, m); e2 != Error::ok) {
+                          return library_failure(e2, kExitIo);
+                        }
+                      }
+                      written = m;
+                      if (eof) {
+                        if (Error e2 = e.finish(dst.subspan(written), m); e2 != Error::ok) {
+                          return library_failure(e2, kExitIo);
+                        }
+                        written += m;
+                      }
+                      return Status::success();
+                    });
+}
+
+Status refuse_terminal_output(const std::string& output) {
+  if (is_std_stream(output) && isatty(STDOUT_FILENO)) {
+    return Status::fail(kExitUsage, "refusing to write ciphertext to a terminal; pass -o FILE or redirect standard "
+                                    "output");
+  }
+  return Status::success();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+int cmd_encrypt(const CryptArgs& a) {
+  if (a.chunk_size < kMinChunkSize || a.chunk_size > kMaxChunkSize) {
+    return report(Status::fail(kExitUsage, "--chunk-size must be between 64 and 1048576 bytes"));
+  }
+  if (!a.recipients.empty()) return cmd_encrypt_shared(a);
+  if (Status s = check_context(a.context); !s.ok()) return report(s);
+  if (Status s = refuse_terminal_output(a.output); !s.ok()) return report(s);
+  if (Status s = Output::check(a.output, a.force); !s.ok()) return report(s);
+  Input in;
+  if (Status s = in.open(a.input); !s.ok()) return report(s);
+
+  Secret secret;
+  if (Status s = load_secret(a.secret, true, secret); !s.ok()) return report(s);
+  FileOptions opts{a.chunk_size, a.threads};
+  Context ctx = context_of(a.context);
+  auto enc = secret.key ? FileEncryptor::create(*secret.key, ctx, opts)
+                        : FileEncryptor::create(secret.pass(), ctx, PassphraseParams{}, opts);
+  if (!enc) return report(library_failure(enc.error(), enc.error() == Error::invalid_argument ? kExitUsage : kExitIo));
+
+  Output out;
+  if (Status s = out.open(a.output, a.force); !s.ok()) return report(s);
+  Status s = encrypt_stream(enc.value(), a.chunk_size, in, out, {});
+  if (s.ok()) s = out.commit();
+  if (!s.ok()) {
+    out.discard();
+    return report(s);
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+int cmd_decrypt(const CryptArgs& a) {
+  if (Status s = check_context(a.context); !s.ok()) return report(s);
+  if (Status s = Output::check(a.output, a.force); !s.ok()) return report(s);
+  Input in;
+  if (Status s = in.open(a.input); !s.ok()) return report(s);
+  FileHead head;
+  // A shared file starts with its own prefix (SPEC section 15), a file envelope with "COFFRE".
+  if (Status s = read_full(in.fd(), head.bytes.data(), kSharedMagic.size(), head.size, in.name()); !s.ok()) {
+    return report(s);
+  }
+  if (head.size == kSharedMagic.size() && std::equal(kSharedMagic.begin(), kSharedMagic.end(), head.bytes.begin())) {
+    return cmd_decrypt_shared(a, in);
+  }
+  if (Status s = read_file_head(in, head); !s.ok()) return report(s);
+  if (Status s = check_secret_kind(a.secret, head.info, in.name()); !s.ok()) return report(s);
+
+  Secret secret;
+  if (Status s = load_secret(a.secret, false, secret); !s.ok()) return report(s);
+  Context ctx = context_of(a.context);
+  auto dec = secret.key ? FileDecryptor::create(*secret.key, ctx, a.threads)
+                        : FileDecryptor::create(secret.pass(), ctx, a.threads);
+  if (!dec) return report(library_failure(dec.error(), dec.error() == Error::invalid_argument ? kExitUsage : kExitIo));
+  // The header is authenticated here: a wrong key or context fails before any output file exists.
+  if (Status s = authenticate_head(dec.value(), head); !s.ok()) return report(s);
+  Output out;
+  if (Status s = out.open(a.output, a.force); !s.ok()) return report(s);
+  Status s = decrypt_stream(dec.value(), head, in, out);
   if (s.ok()) s = out.commit();
   if (!s.ok()) {
     out.discard();

@@ -1,10 +1,17 @@
 // The subcommands. Each returns the process exit code (status.hpp) and prints its own messages.
 #pragma once
 
+#include "account_cmds.hpp"
+#include "io.hpp"
+#include "status.hpp"
+
 #include <coffre/coffre.hpp>
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace coffre::cli {
 
@@ -27,6 +34,11 @@ struct CryptArgs {
   std::uint32_t chunk_size = kDefaultChunkSize;  // encrypt only
   unsigned threads = 0;                          // 0: all cores
   bool force = false;
+  // Shared files (SPEC section 15): encrypt -r USER..., and decrypt of a file that starts with the shared-file
+  // prefix. account.passphrase_file is then the device keys' passphrase (secret.passphrase_file given on the
+  // command line).
+  std::vector<std::string> recipients;
+  AccountArgs account;
 };
 
 int cmd_encrypt(const CryptArgs& args);
@@ -34,5 +46,38 @@ int cmd_decrypt(const CryptArgs& args);
 int cmd_keygen(const std::string& output, bool symmetric);
 int cmd_inspect(const std::string& path, bool json);
 int cmd_vectors_verify(const std::string& dir);
+
+// Building blocks of encrypt/decrypt, for the shared-file commands (shared_files.cpp).
+
+// "<message> (<code>)", plus what to check where the command line is the likely cause.
+Status library_failure(Error e, int code);
+
+// A file envelope's header (SPEC 5.1), read before any secret is needed, checked for everything that needs no key.
+struct FileHead {
+  std::array<std::uint8_t, kFileHeaderMaxSize> bytes{};
+  std::size_t size = 0;
+  FileHeaderInfo info;
+};
+// Reads the header at the current position of `in`; the first h.size bytes may already be in h.bytes.
+Status read_file_head(Input& in, FileHead& h);
+
+// Writes `prefix`, then streams the rest of `in` through `enc` (chunks of `chunk_size`) to `out`. Does not commit.
+Status encrypt_stream(FileEncryptor& enc, std::uint32_t chunk_size, Input& in, Output& out,
+                      std::span<const std::uint8_t> prefix);
+
+// Feeds `head` to `dec`, which authenticates it: call it before opening the output, so that a wrong key or context
+// creates no file.
+Status authenticate_head(FileDecryptor& dec, const FileHead& head);
+// Streams the rest of `in` through `dec` (after authenticate_head) to `out`. Does not commit. Failure messages as
+// cmd_decrypt's (what was released to standard output).
+Status decrypt_stream(FileDecryptor& dec, const FileHead& head, Input& in, Output& out);
+
+// Writes `prefix`, then streams the rest of `in` through `dec` (after authenticate_head) and `enc` to `out`: the
+// plaintext is never whole in memory nor on disk. Does not commit.
+Status reencrypt_stream(FileDecryptor& dec, const FileHead& head, FileEncryptor& enc, std::uint32_t chunk_size,
+                        Input& in, Output& out, std::span<const std::uint8_t> prefix);
+
+// kExitUsage if `output` is standard output on a terminal (ciphertext).
+Status refuse_terminal_output(const std::string& output);
 
 }  // namespace coffre::cli

@@ -59,11 +59,21 @@ void add_secret_options(CLI::App* cmd, CryptArgs& a, bool encrypt) {
 }
 
 void add_io_options(CLI::App* cmd, CryptArgs& a, const char* in_what, const char* out_what) {
-  cmd->add_option("-i,--input", a.input, std::string(in_what) + " (default: standard input, or -)");
+  auto* input = cmd->add_option("-i,--input", a.input, std::string(in_what) + " (default: standard input, or -)");
+  auto* positional = cmd->add_option("IN", a.input, std::string(in_what) + " (the same as -i)");
+  input->excludes(positional);
   cmd->add_option("-o,--output", a.output, std::string(out_what) + " (default: standard output, or -)");
   cmd->add_flag("-f,--force", a.force, "Replace the output file if it exists");
   cmd->add_option("--threads", a.threads, "Threads for the crypto (default 0: all cores)")
       ->check(kNotNegative & CLI::Range(0u, 1024u));
+}
+
+// encrypt -r and decrypt of a shared file use the account (SPEC section 15).
+void add_shared_file_options(CLI::App* cmd, CryptArgs& a) {
+  cmd->add_option("--home", a.account.home, "Shared files: this device's local state (default $XDG_CONFIG_HOME/coffre)")
+      ->group("Shared files (the account's keys; --passphrase-file unlocks this device's keys)");
+  cmd->add_option("--store", a.account.store, "Shared files: the store (default $XDG_DATA_HOME/coffre/store)")
+      ->group("Shared files (the account's keys; --passphrase-file unlocks this device's keys)");
 }
 
 constexpr const char* kAccountFooter = R"(Local state: --home DIR (default $XDG_CONFIG_HOME/coffre, else
@@ -133,6 +143,12 @@ int main(int argc, char** argv) {
   add_context_options(enc, enc_args);
   enc->add_option("--chunk-size", enc_args.chunk_size, "Plaintext bytes per chunk, 64 to 1M (default 64K)")
       ->transform(CLI::AsSizeValue(false));
+  add_shared_file_options(enc, enc_args);
+  enc->add_option("-r,--recipient", enc_args.recipients,
+                  "Share with USER (repeat for several; you are always included): a new shared file whose key the "
+                  "store holds, wrapped to each recipient's published key after checking it against your contacts")
+      ->allow_extra_args(false)
+      ->group("Shared files (the account's keys; --passphrase-file unlocks this device's keys)");
   enc->footer(
       "Passphrases are typed twice on the terminal (/dev/tty), without echo, unless --passphrase-file or --key-file "
       "is given.\nOutput to a FILE is atomic (temporary file, fsync, rename); refuses to write to a terminal.\n\n" +
@@ -143,6 +159,7 @@ int main(int argc, char** argv) {
   add_io_options(dec, dec_args, "Ciphertext to decrypt", "Where to write the plaintext");
   add_secret_options(dec, dec_args, false);
   add_context_options(dec, dec_args);
+  add_shared_file_options(dec, dec_args);
   dec->footer(std::string(kDecryptFooter) + "\n\n" + kExitCodes);
 
   std::string key_out;
@@ -227,6 +244,20 @@ int main(int argc, char** argv) {
   add_home_options(refuse, sh.account);
   refuse->add_option("USER", sh.user, kUserHelp)->required();
 
+  auto* share = app.add_subcommand("share", "Give USER access to a shared file you own (encrypt -r's output)");
+  add_home_options(share, sh.account);
+  add_unlock_option(share, sh.account);
+  share->add_option("FILE", sh.file, "A shared file you own")->required();
+  share->add_option("USER", sh.user, kUserHelp)->required();
+  auto* unshare = app.add_subcommand("unshare", "Remove USER from a shared file you own: a new content key for the "
+                                                "others, and FILE re-encrypted under it (atomically)");
+  add_home_options(unshare, sh.account);
+  add_unlock_option(unshare, sh.account);
+  unshare->add_option("FILE", sh.file, "A shared file you own (replaced by its re-encryption)")->required();
+  unshare->add_option("USER", sh.user, kUserHelp)->required();
+  unshare->add_option("--threads", sh.threads, "Threads for the crypto (default 0: all cores)")
+      ->check(kNotNegative & CLI::Range(0u, 1024u));
+
   // For the transcript tests (tests/cli/account_test.py) only: hidden, and refused without its environment variable.
   auto* test_export = app.add_subcommand("test-export-secrets", "");
   test_export->group("");
@@ -258,5 +289,7 @@ int main(int argc, char** argv) {
   if (*fingerprint) return cmd_fingerprint(sh);
   if (*verify_user) return cmd_verify(sh);
   if (*refuse) return cmd_refuse(sh);
+  if (*share) return cmd_share(sh);
+  if (*unshare) return cmd_unshare(sh);
   return kExitUsage;
 }

@@ -6,6 +6,9 @@
 #include "account_cmds.hpp"
 #include "commands.hpp"
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,18 +19,26 @@ struct SharingArgs {
   std::string user;                     // USER (fingerprint, verify, refuse, share, unshare)
   std::string safety_number;            // verify
   std::string file;                     // share, unshare: a shared file (encrypt -r's output)
-  std::vector<std::string> recipients;  // encrypt -r
+  unsigned threads = 0;                 // unshare's re-encryption
 };
+
+// The prefix of a shared file (SPEC section 15): "CFRF" | 0x01 | owner_user_id[16] | document_id[16], then a file
+// envelope (section 5, raw key) under the document's content key, in the context shared_file_context.
+inline constexpr std::array<std::uint8_t, 4> kSharedMagic{'C', 'F', 'R', 'F'};
+inline constexpr std::uint8_t kSharedVersion = 0x01;
+inline constexpr std::size_t kSharedPrefixSize = 37;
+// object_id "coffre-shared-file-v1/<owner hex>/<document hex>", revision 0, key_version.
+Context shared_file_context(const DocumentRef& doc, std::uint32_t key_version);
 
 int cmd_publish(const SharingArgs& a);
 int cmd_contacts(const SharingArgs& a);
 int cmd_fingerprint(const SharingArgs& a);
 int cmd_verify(const SharingArgs& a);
 int cmd_refuse(const SharingArgs& a);
-// encrypt -r USER...: `crypt` holds input, output, force, chunk size and threads (no key or context options).
-int cmd_encrypt_shared(const SharingArgs& a, const CryptArgs& crypt);
-// decrypt of a file that starts with the shared-file prefix (SPEC section 15).
-int cmd_decrypt_shared(const SharingArgs& a, const CryptArgs& crypt);
+// encrypt -r USER... (from cmd_encrypt): a new document of purpose `file` for this account and the recipients.
+int cmd_encrypt_shared(const CryptArgs& a);
+// decrypt of a shared file (from cmd_decrypt), whose first 4 bytes (the magic) were read from `in`.
+int cmd_decrypt_shared(const CryptArgs& a, Input& in);
 int cmd_share(const SharingArgs& a);
 int cmd_unshare(const SharingArgs& a);
 

@@ -1,0 +1,265 @@
+// Shared files (docs/SPEC.md section 15): encrypt -r, decrypt of a shared file, share, unshare.
+//
+// A shared file is a document of purpose `file` owned by the account that encrypted it: its content key is wrapped
+// to every member (the owner included) in the store, under access lists the owner signs (contacts.hpp). The file
+// names its document in a 37-byte prefix; the envelope after it is bound to that document and key version by its
+// context, so a prefix naming another document fails to decrypt.
+//
+// Order of effects, so that a failure changes nothing that matters: the output (or FILE's replacement) is written to
+// a temporary file first; then the store gets the wraps, the access list and last `current`; then the output is
+// renamed into place; then the home (trust.state, pins.state) is saved.
+#include "sharing_cmds.hpp"
+
+#include "contacts.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <unistd.h>
+
+namespace coffre::cli {
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+constexpr const char* kUnchanged = "; nothing was changed (home, store and files are as they were)";
+
+int fail(Status s) {
+  s.message += kUnchanged;
+  return report(s);
+}
+
+Bytes shared_prefix(const DocumentRef& doc) {
+  Bytes p(kSharedMagic.begin(), kSharedMagic.end());
+  p.push_back(kSharedVersion);
+  p.insert(p.end(), doc.owner.bytes.begin(), doc.owner.bytes.end());
+  p.insert(p.end(), doc.id.bytes.begin(), doc.id.bytes.end());
+  return p;
+}
+
+// The rest of the prefix after the magic: version, owner, document id.
+Status read_prefix_rest(Input& in, DocumentRef& doc) {
+  std::array<std::uint8_t, kSharedPrefixSize - kSharedMagic.size()> rest{};
+  std::size_t got = 0;
+  if (Status s = read_full(in.fd(), rest.data(), rest.size(), got, in.name()); !s.ok()) return s;
+  if (got != rest.size()) {
+    return Status::fail(kExitAuth, in.name() + " ends inside its shared-file prefix (truncated)");
+  }
+  if (rest[0] != kSharedVersion) {
+    return Status::fail(kExitAuth, in.name() + " is a shared file of an unknown version " + std::to_string(rest[0]) +
+                                       " (bad_version)");
+  }
+  std::copy_n(rest.begin() + 1, UserId::kSize, doc.owner.bytes.begin());
+  std::copy_n(rest.begin() + 1 + UserId::kSize, DocumentId::kSize, doc.id.bytes.begin());
+  doc.purpose = Purpose::file;
+  return Status::success();
+}
+
+// The prefix and the envelope's header of a shared file.
+Status read_shared_file(Input& in, DocumentRef& doc, FileHead& head) {
+  std::array<std::uint8_t, kSharedMagic.size()> magic{};
+  std::size_t got = 0;
+  if (Status s = read_full(in.fd(), magic.data(), magic.size(), got, in.name()); !s.ok()) return s;
+  if (got != magic.size() || magic != kSharedMagic) {
+    return Status::fail(kExitUsage, in.name() + " is not a shared file (made by 'coffre encrypt -r')");
+  }
+  if (Status s = read_prefix_rest(in, doc); !s.ok()) return s;
+  return read_file_head(in, head);
+}
+
+Status check_raw_key(const FileHead& head, const std::string& name) {
+  if (head.info.key_source != KeySource::key) {
+    return Status::fail(kExitAuth, name + " has a shared-file prefix but a passphrase envelope (wrong_key)");
+  }
+  return Status::success();
+}
+
+// encrypt -r and decrypt of a shared file take no key and no context: the store and the prefix give them.
+Status check_no_key_options(const CryptArgs& a, const char* command) {
+  if (!a.secret.key_file.empty() || !a.context.id.empty() || a.context.revision != 0 || a.context.key_version != 0) {
+    return Status::fail(kExitUsage, std::string(command) + " takes no --key-file, --id, --revision or "
+                                                           "--key-version: the store holds the key and the file "
+                                                           "names its document");
+  }
+  return Status::success();
+}
+
+// The account options of encrypt/decrypt: --passphrase-file then unlocks this device's keys.
+AccountArgs account_of(const CryptArgs& a) {
+  AccountArgs acc = a.account;
+  acc.passphrase_file = a.secret.passphrase_file;
+  return acc;
+}
+
+// share and unshare: FILE's prefix and header, the unlocked session, this account as FILE's owner, USER resolved.
+Status open_owned(const SharingArgs& a, SharingSession& s, Input& in, DocumentRef& doc, FileHead& head,
+                  UserId& user) {
+  if (Status st = in.open(a.file); !st.ok()) return st;
+  if (Status st = read_shared_file(in, doc, head); !st.ok()) return st;
+  if (Status st = check_raw_key(head, in.name()); !st.ok()) return st;
+  if (Status st = open_session(a.account, /*unlock=*/true, s); !st.ok()) return st;
+  if (!(doc.owner == s.me())) {
+    return Status::fail(kExitUsage, a.file + " is owned by " + to_hex(doc.owner.bytes) +
+                                        "; only its owner can change who has access");
+  }
+  return resolve_user(s, a.user, user);
+}
+
+// Every non-owner member passes trusted_contact before anything is written (share_content_key checks them again).
+Status check_members(SharingSession& s, std::span<const UserId> members) {
+  for (const auto& u : members) {
+    std::optional<TrustedContact> c;
+    if (Status st = trusted_contact(s, u, c); !st.ok()) return st;
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+Context shared_file_context(const DocumentRef& doc, std::uint32_t key_version) {
+  return Context{"coffre-shared-file-v1/" + to_hex(doc.owner.bytes) + "/" + to_hex(doc.id.bytes), 0, key_version};
+}
+
+int cmd_encrypt_shared(const CryptArgs& a) {
+  if (Status s = check_no_key_options(a, "encrypt -r"); !s.ok()) return report(s);
+  if (Status s = refuse_terminal_output(a.output); !s.ok()) return report(s);
+  if (Status s = Output::check(a.output, a.force); !s.ok()) return report(s);
+  Input in;
+  if (Status s = in.open(a.input); !s.ok()) return report(s);
+  SharingSession s;
+  if (Status st = open_session(account_of(a), /*unlock=*/true, s); !st.ok()) return fail(st);
+  std::vector<UserId> members{s.me()};
+  for (const auto& r : a.recipients) {
+    UserId u;
+    if (Status st = resolve_user(s, r, u); !st.ok()) return fail(st);
+    if (std::find(members.begin(), members.end(), u) == members.end()) members.push_back(u);
+  }
+  if (Status st = check_members(s, members); !st.ok()) return fail(st);
+
+  Rng& rng = system_rng();
+  const DocumentRef doc{s.me(), DocumentId::generate(rng), Purpose::file};
+  auto key = VersionedContentKey::generate(1, rng);
+  if (!key) return fail(lib_failure(key.error(), "cannot make a content key"));
+  auto access = make_access_list(s.secrets(), doc, 1, 1, members);
+  if (!access) return fail(lib_failure(access.error(), "cannot sign the access list"));
+  auto enc = FileEncryptor::create(key.value().key, shared_file_context(doc, 1), FileOptions{a.chunk_size, a.threads});
+  if (!enc) return fail(library_failure(enc.error(), kExitIo));
+
+  Output out;
+  if (Status st = out.open(a.output, a.force); !st.ok()) return fail(st);
+  Status st = encrypt_stream(enc.value(), a.chunk_size, in, out, shared_prefix(doc));
+  if (st.ok()) st = share_content_key(s, access.value(), key.value(), members);
+  if (st.ok()) st = out.commit();
+  if (!st.ok()) {
+    out.discard();
+    return report(st);
+  }
+  if (Status sv = save_session(s); !sv.ok()) return report(sv);
+  std::fprintf(stderr, "coffre: shared file %s, content-key version 1, readable by %zu account(s)\n",
+               describe(doc).c_str(), members.size());
+  return kExitOk;
+}
+
+int cmd_decrypt_shared(const CryptArgs& a, Input& in) {
+  if (Status s = check_no_key_options(a, "decrypt of a shared file"); !s.ok()) return report(s);
+  DocumentRef doc;
+  if (Status s = read_prefix_rest(in, doc); !s.ok()) return report(s);
+  FileHead head;
+  if (Status s = read_file_head(in, head); !s.ok()) return report(s);
+  if (Status s = check_raw_key(head, in.name()); !s.ok()) return report(s);
+  SharingSession s;
+  if (Status st = open_session(account_of(a), /*unlock=*/true, s); !st.ok()) return fail(st);
+  OpenedContentKey opened;
+  if (Status st = open_my_content_key(s, doc, head.info.key_version, opened); !st.ok()) return fail(st);
+  auto dec = FileDecryptor::create(opened.key->key, shared_file_context(doc, head.info.key_version), a.threads);
+  if (!dec) return fail(library_failure(dec.error(), kExitIo));
+  if (Status st = authenticate_head(dec.value(), head); !st.ok()) return fail(st);
+  Output out;
+  if (Status st = out.open(a.output, a.force); !st.ok()) return fail(st);
+  Status st = decrypt_stream(dec.value(), head, in, out);
+  if (st.ok()) st = out.commit();
+  if (!st.ok()) {
+    out.discard();
+    return report(st);
+  }
+  if (Status sv = save_session(s); !sv.ok()) return report(sv);
+  return kExitOk;
+}
+
+int cmd_share(const SharingArgs& a) {
+  SharingSession s;
+  Input in;
+  DocumentRef doc;
+  FileHead head;
+  UserId user;
+  if (Status st = open_owned(a, s, in, doc, head, user); !st.ok()) return fail(st);
+  OpenedContentKey opened;
+  if (Status st = open_my_content_key(s, doc, std::nullopt, opened); !st.ok()) return fail(st);
+  if (opened.current->is_member(user)) {
+    return fail(Status::fail(kExitUsage, to_hex(user.bytes) + " already has access to " + describe(doc)));
+  }
+  const UserId added[] = {user};
+  auto access = add_members(s.secrets(), *opened.current, added);
+  if (!access) return fail(lib_failure(access.error(), "cannot sign the new access list"));
+  if (Status st = share_content_key(s, access.value(), *opened.key, added); !st.ok()) return fail(st);
+  if (Status st = save_session(s); !st.ok()) return report(st);
+  std::printf("Shared %s with %s: content-key version %u, %zu member(s).\n", describe(doc).c_str(),
+              to_hex(user.bytes).c_str(), opened.key->version, access.value().members().size());
+  if (head.info.key_version != opened.key->version) {
+    std::printf("Note: %s holds version %u; they can read copies of version %u only.\n", a.file.c_str(),
+                head.info.key_version, opened.key->version);
+  }
+  return kExitOk;
+}
+
+int cmd_unshare(const SharingArgs& a) {
+  SharingSession s;
+  Input in;
+  DocumentRef doc;
+  FileHead head;
+  UserId user;
+  if (Status st = open_owned(a, s, in, doc, head, user); !st.ok()) return fail(st);
+  if (user == s.me()) return fail(Status::fail(kExitUsage, "the owner cannot be removed from its own file"));
+  OpenedContentKey old;
+  if (Status st = open_my_content_key(s, doc, head.info.key_version, old); !st.ok()) return fail(st);
+  if (!old.current->is_member(user)) {
+    return fail(Status::fail(kExitUsage, to_hex(user.bytes) + " has no access to " + describe(doc) +
+                                             " (not_a_member)"));
+  }
+  const UserId removed[] = {user};
+  auto rotation = rotate_content_key(s.secrets(), *old.current, removed, system_rng());
+  if (!rotation) return fail(lib_failure(rotation.error(), "cannot rotate the content key"));
+  const ContentKeyRotation& r = rotation.value();
+  if (Status st = check_members(s, r.access.members()); !st.ok()) return fail(st);
+
+  auto dec = FileDecryptor::create(old.key->key, shared_file_context(doc, head.info.key_version), a.threads);
+  if (!dec) return fail(library_failure(dec.error(), kExitIo));
+  if (Status st = authenticate_head(dec.value(), head); !st.ok()) return fail(st);
+  auto enc = FileEncryptor::create(r.key.key, shared_file_context(doc, r.key.version),
+                                   FileOptions{head.info.chunk_size, a.threads});
+  if (!enc) return fail(library_failure(enc.error(), kExitIo));
+  Output out;
+  if (Status st = out.open(a.file, /*force=*/true); !st.ok()) return fail(st);
+  Status st = reencrypt_stream(dec.value(), head, enc.value(), head.info.chunk_size, in, out, shared_prefix(doc));
+  if (!st.ok()) {
+    out.discard();
+    return fail(st);
+  }
+  if (st = share_content_key(s, r.access, r.key, r.access.members()); !st.ok()) {
+    out.discard();
+    return report(st);
+  }
+  if (st = out.commit(); !st.ok()) {
+    st.message += ". The store already holds content-key version " + std::to_string(r.key.version) + " without " +
+                  to_hex(user.bytes) + ", but " + a.file + " was not replaced: run 'coffre unshare' again";
+    return report(st);
+  }
+  if (Status sv = save_session(s); !sv.ok()) return report(sv);
+  std::printf("Removed %s from %s: content-key version %u for %zu member(s); %s re-encrypted under it.\n"
+              "Copies of version %u that %s already had stay readable by them.\n",
+              to_hex(user.bytes).c_str(), describe(doc).c_str(), r.key.version, r.access.members().size(),
+              a.file.c_str(), old.current->key_version(), to_hex(user.bytes).c_str());
+  return kExitOk;
+}
+
+}  // namespace coffre::cli
