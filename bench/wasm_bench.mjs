@@ -19,12 +19,19 @@
 //   JS API  the package's FileEncryptor/FileDecryptor (Uint8Array in, Uint8Array out: copies across the heap) and
 //           sealDocument/openDocument.
 //
+// Sharing (docs/SPEC.md section 16), through the JS API on wasm's one thread: one content key wrapped to --recipients
+// (default 1,000) users (wrapContentKeyToMany: an X-Wing encapsulation, a KDF, an AEAD and an Ed25519 signature per
+// recipient), and the reader's side for one wrap (openContentWrap alone, and with AccessList.open and wrapSender).
+// --sharing-only skips the rest; --sharing-runs N [3]. Native figures of the same operations: docs/PERFORMANCE.md,
+// sharing section.
+//
 // Prints a table, then one JSON line starting with {"bench":"coffre_wasm". Not a test: the machine is noisy.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = { sizeMib: 64, runs: 5, warmup: 2, docs: 50000, pkg: path.join(here, '..', 'bindings', 'js', 'dist') };
+const args = { sizeMib: 64, runs: 5, warmup: 2, docs: 50000, pkg: path.join(here, '..', 'bindings', 'js', 'dist'),
+  sharingOnly: false, recipients: 1000, sharingRuns: 3 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const v = process.argv[i + 1];
@@ -33,8 +40,12 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--docs') args.docs = Number(v), i++;
   else if (a === '--warmup') args.warmup = Number(v), i++;
   else if (a === '--pkg') args.pkg = path.resolve(v), i++;
+  else if (a === '--sharing-only') args.sharingOnly = true;
+  else if (a === '--recipients') args.recipients = Number(v), i++;
+  else if (a === '--sharing-runs') args.sharingRuns = Number(v), i++;
   else {
-    console.error('usage: node bench/wasm_bench.mjs [--size-mib N] [--runs N] [--warmup N] [--docs N] [--pkg DIR]');
+    console.error('usage: node bench/wasm_bench.mjs [--size-mib N] [--runs N] [--warmup N] [--docs N] [--pkg DIR]\n' +
+      '       [--sharing-only] [--recipients N] [--sharing-runs N]');
     process.exit(a === '--help' || a === '-h' ? 0 : 2);
   }
 }
@@ -79,6 +90,11 @@ function seconds(f) {
   const t0 = performance.now();
   f();
   return (performance.now() - t0) / 1e3;
+}
+
+if (args.sharingOnly) {
+  sharingBench();
+  process.exit(0);
 }
 
 // --------------------------------------------------------------------------------------------------------------
@@ -384,3 +400,87 @@ console.log(JSON.stringify({
 }));
 jsKey.dispose();
 m._coffre_key_free(key);
+sharingBench();
+
+// --------------------------------------------------------------------------------------------------------------
+// Sharing: one content key wrapped to many recipients, and one wrap opened (section 16), through the JS API.
+
+function sharingBench() {
+  const n = args.recipients;
+  const userId = (i) => {
+    const u = new Uint8Array(16);
+    new DataView(u.buffer).setUint32(12, i);
+    u[0] = 0x5e;
+    return u;
+  };
+  const owner = { userId: userId(0), secrets: pkg.generateAccountSecrets() };
+  // n recipients, each with its own account and directory record, trusted on first use by the owner.
+  const trust = pkg.TrustStore.create();
+  const members = [];
+  const accounts = [];
+  const t0 = performance.now();
+  for (let i = 1; i <= n; i++) {
+    const me = { userId: userId(i), secrets: pkg.generateAccountSecrets() };
+    const record = pkg.DirectoryRecord.make(me, 1800000000);
+    trust.observe(record);
+    record.dispose();
+    members.push(me.userId);
+    accounts.push(me);
+  }
+  const contacts = members.map((u) => trust.checkSharable(u));
+  console.log(`\nwasm sharing: ${n} recipients set up in ${((performance.now() - t0) / 1e3).toFixed(1)} s`);
+  const doc = { documentId: userId(0xd0c), purpose: 'document' };
+  const access = pkg.AccessList.make(owner, doc, 1, 1, members);
+  const key = pkg.ContentKey.generate();
+  // The reader: the last recipient, who trusts the owner.
+  const reader = accounts[n - 1];
+  const readerTrust = pkg.TrustStore.create();
+  const ownerRecord = pkg.DirectoryRecord.make(owner, 1800000000);
+  readerTrust.observe(ownerRecord);
+  const ownerContact = readerTrust.checkSharable(owner.userId);
+  const listBytes = access.bytes;
+
+  const T = { wrap: [], open: [], read: [] };
+  let wraps;
+  for (let r = -1; r < args.sharingRuns; r++) {  // round -1: warm-up, discarded
+    let t = performance.now();
+    wraps = pkg.wrapContentKeyToMany(owner, contacts, access, key);
+    const wrapMs = performance.now() - t;
+    if (wraps.length !== n) throw new Error('wrong number of wraps');
+    const wrap = wraps[n - 1];
+    const reps = 50;
+    t = performance.now();
+    for (let i = 0; i < reps; i++) pkg.openContentWrap(wrap, reader, access, ownerContact).key.dispose();
+    const openMs = (performance.now() - t) / reps;
+    t = performance.now();
+    for (let i = 0; i < reps; i++) {
+      const list = pkg.AccessList.open(listBytes, ownerContact, doc, { revision: 1n, keyVersion: 1 });
+      const sender = readerTrust.checkSharable(pkg.wrapSender(wrap));
+      pkg.openContentWrap(wrap, reader, list, sender).key.dispose();
+      sender.dispose();
+      list.dispose();
+    }
+    const readMs = (performance.now() - t) / reps;
+    if (r < 0) continue;
+    T.wrap.push(wrapMs);
+    T.open.push(openMs);
+    T.read.push(readMs);
+    console.log(`  round ${r + 1}: wrap to ${n} ${wrapMs.toFixed(0)} ms, open one ${openMs.toFixed(2)} ms, ` +
+      `access list + open ${readMs.toFixed(2)} ms`);
+  }
+  const wrapMs = median(T.wrap);
+  console.log(`wasm sharing (medians of ${args.sharingRuns} rounds; one thread)`);
+  console.log(`  wrap one content key to ${n} recipients   ${wrapMs.toFixed(0)} ms (${(wrapMs * 1e3 / n).toFixed(0)} us per ` +
+    'recipient)');
+  console.log(`  open one wrap                              ${median(T.open).toFixed(2)} ms`);
+  console.log(`  open the access list, then the wrap        ${median(T.read).toFixed(2)} ms`);
+  console.log(JSON.stringify({
+    bench: 'coffre_wasm_sharing', node: process.version, recipients: n, runs: args.sharingRuns,
+    wrap_many_ms: Number(wrapMs.toFixed(1)), wrap_per_recipient_us: Number((wrapMs * 1e3 / n).toFixed(1)),
+    open_wrap_ms: Number(median(T.open).toFixed(3)), open_list_and_wrap_ms: Number(median(T.read).toFixed(3)),
+  }));
+  for (const h of [...contacts, access, key, trust, readerTrust, ownerRecord, ownerContact, owner.secrets,
+    ...accounts.map((a) => a.secrets)]) {
+    h.dispose();
+  }
+}

@@ -17,7 +17,8 @@ struct coffre_directory_record {
   coffre::DirectoryRecord record;
 };
 struct coffre_trusted_contact {
-  coffre::TrustedContact contact;
+  coffre::TrustedIdentity identity;
+  std::optional<coffre::WrapRecipient> recipient;  // none: made from keys without a suite key (signatures only)
 };
 struct coffre_trust_store {
   coffre::TrustStore store;
@@ -229,23 +230,79 @@ int coffre_trusted_contact_self(const uint8_t* user_id, size_t user_id_len, cons
     if (!user) return status(user.error());
     auto recipient = coffre::WrapRecipient::of(user.value(), secrets->secrets);
     if (!recipient) return status(recipient.error());
-    *out = new coffre_trusted_contact{
-        {coffre::TrustedIdentity::of(user.value(), secrets->secrets), std::move(recipient).take()}};
+    *out = new coffre_trusted_contact{coffre::TrustedIdentity::of(user.value(), secrets->secrets),
+                                      std::move(recipient).take()};
     return COFFRE_OK;
+  });
+}
+
+int coffre_trusted_contact_from_keys(const uint8_t* user_id, size_t user_id_len, const uint8_t* identity_pk,
+                                     size_t identity_pk_len, uint32_t generation, uint32_t suite_version,
+                                     const uint8_t* suite_pk, size_t suite_pk_len, coffre_trusted_contact** out) {
+  clear_out(out);
+  const bool with_suite = suite_pk_len != 0;
+  if (out == nullptr || identity_pk == nullptr || generation == 0 || !data_ok(suite_pk, suite_pk_len) ||
+      with_suite != (suite_version != 0)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto user = id_of<coffre::UserId>(user_id, user_id_len);
+    if (!user) return status(user.error());
+    auto identity = coffre::VerifyKey::from_bytes(bytes(identity_pk, identity_pk_len));
+    if (!identity) return status(identity.error());
+    std::optional<coffre::WrapRecipient> recipient;
+    if (with_suite) {
+      auto pk = coffre::XWingPublicKey::from_bytes(bytes(suite_pk, suite_pk_len));
+      if (!pk) return status(pk.error());
+      recipient = coffre::WrapRecipient{user.value(), suite_version, pk.value()};
+    }
+    *out = new coffre_trusted_contact{{user.value(), identity.value(), generation}, std::move(recipient)};
+    return COFFRE_OK;
+  });
+}
+
+int coffre_trusted_contact_identity_public_key(const coffre_trusted_contact* c, uint8_t* out, size_t out_len) {
+  if (c == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(c->identity.identity_pk.bytes(), out, out_len);
+}
+
+int coffre_trusted_contact_suite_public_key(const coffre_trusted_contact* c, uint8_t* out, size_t out_len) {
+  if (c == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  if (!c->recipient) return COFFRE_E_NOT_FOUND;
+  return put_fixed(c->recipient->suite_pk.bytes(), out, out_len);
+}
+
+int coffre_safety_number(const coffre_trusted_contact* a, const coffre_trusted_contact* b, char* out,
+                         size_t out_cap) {
+  clear_text(out, out_cap);
+  if (a == nullptr || b == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded(
+      [&] { return put_number(coffre::safety_number(a->identity, b->identity), out, out_cap); });
+}
+
+int coffre_safety_number_check(const coffre_trusted_contact* a, const coffre_trusted_contact* b, const char* typed,
+                               size_t typed_len) {
+  if (a == nullptr || b == nullptr || !data_ok(typed, typed_len)) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    auto number = coffre::safety_number(a->identity, b->identity);
+    if (!number) return status(number.error());
+    auto parsed = coffre::SafetyNumber::parse(text(typed, typed_len));
+    if (!parsed) return status(parsed.error());
+    return parsed.value() == number.value() ? COFFRE_OK : COFFRE_E_TRUST_MISMATCH;
   });
 }
 
 int coffre_trusted_contact_user_id(const coffre_trusted_contact* c, uint8_t* out, size_t out_len) {
   if (c == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return put_fixed(c->contact.identity.user.bytes, out, out_len);
+  return put_fixed(c->identity.user.bytes, out, out_len);
 }
 
 uint32_t coffre_trusted_contact_identity_generation(const coffre_trusted_contact* c) {
-  return c == nullptr ? 0 : c->contact.identity.generation;
+  return c == nullptr ? 0 : c->identity.generation;
 }
 
 uint32_t coffre_trusted_contact_suite_version(const coffre_trusted_contact* c) {
-  return c == nullptr ? 0 : c->contact.recipient.suite_version;
+  return c == nullptr || !c->recipient ? 0 : c->recipient->suite_version;
 }
 
 void coffre_trusted_contact_free(coffre_trusted_contact* c) { delete c; }
@@ -289,7 +346,10 @@ int coffre_trust_store_check_sharable(const coffre_trust_store* store, const uin
   return guarded([&] {
     auto user = id_of<coffre::UserId>(user_id, user_id_len);
     if (!user) return status(user.error());
-    return give_handle(store->store.check_sharable(user.value()), out);
+    auto contact = store->store.check_sharable(user.value());
+    if (!contact) return status(contact.error());
+    *out = new coffre_trusted_contact{contact.value().identity, contact.value().recipient};
+    return COFFRE_OK;
   });
 }
 
@@ -300,7 +360,7 @@ int coffre_trust_store_safety_number(const coffre_trust_store* store, const uint
   return guarded([&] {
     auto user = id_of<coffre::UserId>(user_id, user_id_len);
     if (!user) return status(user.error());
-    return put_number(store->store.safety_number(user.value(), me->contact.identity), out, out_cap);
+    return put_number(store->store.safety_number(user.value(), me->identity), out, out_cap);
   });
 }
 
@@ -312,7 +372,7 @@ int coffre_trust_store_verify(coffre_trust_store* store, const uint8_t* user_id,
     if (!user) return status(user.error());
     auto number = coffre::SafetyNumber::parse(text(typed, typed_len));
     if (!number) return status(number.error());
-    return status(store->store.verify(user.value(), number.value(), me->contact.identity));
+    return status(store->store.verify(user.value(), number.value(), me->identity));
   });
 }
 
@@ -436,7 +496,7 @@ int coffre_access_list_open(const uint8_t* b, size_t len, const coffre_trusted_c
   return guarded([&] {
     auto doc = id_of<coffre::DocumentId>(document_id, document_id_len);
     if (!doc) return status(doc.error());
-    const coffre::TrustedIdentity& identity = owner->contact.identity;
+    const coffre::TrustedIdentity& identity = owner->identity;
     const coffre::DocumentRef ref{identity.user, doc.value(), static_cast<coffre::Purpose>(purpose)};
     std::optional<coffre::AccessPin> pin;
     if (has_pin != 0) pin = coffre::AccessPin{pin_revision, pin_key_version};
@@ -502,12 +562,13 @@ int coffre_wrap_content_key(const uint8_t* sender_user_id, size_t sender_user_id
       out_len != coffre::kContentWrapSize) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
+  if (!recipient->recipient) return COFFRE_E_INVALID_ARGUMENT;
   return guarded([&] {
     auto sender = id_of<coffre::UserId>(sender_user_id, sender_user_id_len);
     if (!sender) return status(sender.error());
     auto k = versioned(*key, access->list.key_version());
     if (!k) return status(k.error());
-    auto wrap = coffre::wrap_content_key(sender.value(), sender_secrets->secrets, recipient->contact.recipient,
+    auto wrap = coffre::wrap_content_key(sender.value(), sender_secrets->secrets, *recipient->recipient,
                                          access->list, k.value(), coffre::system_rng());
     if (!wrap) return status(wrap.error());
     return put_fixed(wrap.value(), out, out_len);
@@ -529,8 +590,8 @@ int coffre_wrap_content_key_to_many(const uint8_t* sender_user_id, size_t sender
     std::vector<coffre::WrapRecipient> to;
     to.reserve(recipient_count);
     for (std::size_t i = 0; i < recipient_count; ++i) {
-      if (recipients[i] == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-      to.push_back(recipients[i]->contact.recipient);
+      if (recipients[i] == nullptr || !recipients[i]->recipient) return COFFRE_E_INVALID_ARGUMENT;
+      to.push_back(*recipients[i]->recipient);
     }
     auto k = versioned(*key, access->list.key_version());
     if (!k) return status(k.error());
@@ -566,7 +627,7 @@ int coffre_wrap_open(const uint8_t* wrap, size_t wrap_len, const uint8_t* me_use
     auto me = id_of<coffre::UserId>(me_user_id, me_user_id_len);
     if (!me) return status(me.error());
     auto key = coffre::open_content_wrap(bytes(wrap, wrap_len), me.value(), my_secrets->secrets, access->list,
-                                         sender->contact.identity);
+                                         sender->identity);
     if (!key) return status(key.error());
     *out = new coffre_key{std::move(key.value().key)};
     *key_version = key.value().version;

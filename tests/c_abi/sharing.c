@@ -224,6 +224,25 @@ static void sharing_flow(void) {
   uint8_t prev[32];
   EXPECT_STATUS(coffre_directory_record_previous_identity_public_key(ra, prev, sizeof prev), COFFRE_E_NOT_FOUND);
   EXPECT(coffre_directory_record_identity_generation(ra) == 1 && coffre_directory_record_suite_version(ra) == 1);
+  /* Contacts from keys (trusted by other means): the same number; a signatures-only contact cannot be wrapped to. */
+  uint8_t alice_pk[32];
+  REQUIRE_OK(coffre_directory_record_identity_public_key(ra, alice_pk, sizeof alice_pk));
+  coffre_trusted_contact* alice_keys = NULL;
+  REQUIRE_OK(coffre_trusted_contact_from_keys(alice.id, sizeof alice.id, alice_pk, sizeof alice_pk, 1, 0, NULL, 0,
+                                              &alice_keys));
+  char from_keys[COFFRE_SAFETY_NUMBER_BYTES];
+  REQUIRE_OK(coffre_safety_number(alice_keys, bob.self, from_keys, sizeof from_keys));
+  EXPECT(strcmp(from_keys, real) == 0);
+  EXPECT_STATUS(coffre_safety_number_check(bob.self, alice_keys, real, strlen(real)), COFFRE_OK);
+  EXPECT_STATUS(coffre_safety_number_check(bob.self, alice_keys, shown, strlen(shown)), COFFRE_E_TRUST_MISMATCH);
+  EXPECT_STATUS(coffre_safety_number_check(bob.self, alice_keys, "1-2", 3), COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(coffre_trusted_contact_suite_version(alice_keys) == 0);
+  EXPECT_STATUS(coffre_trusted_contact_suite_public_key(alice_keys, (uint8_t*)single, COFFRE_KEM_PUBLIC_KEY_BYTES),
+                COFFRE_E_NOT_FOUND);
+  EXPECT_STATUS(coffre_wrap_content_key(alice.id, sizeof alice.id, alice.secrets, alice_keys, list, key, single,
+                                        sizeof single),
+                COFFRE_E_INVALID_ARGUMENT);
+  coffre_trusted_contact_free(alice_keys);
   coffre_directory_record_free(ra);
   coffre_directory_record_free(rb);
   uint8_t bad_record[COFFRE_DIRECTORY_RECORD_BYTES];

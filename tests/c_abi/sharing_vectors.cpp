@@ -146,9 +146,219 @@ void drive_file(const json& v, Problems& p) {
   coffre_node_key_free(nk);
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Sharing and directory (sections 16 and 17)
+
+// A contact from a vector's identity { user_id, identity_pk, generation }: signatures only.
+coffre_trusted_contact* contact_of(const json& identity) {
+  const Bytes user = field(identity, "user_id"), pk = field(identity, "identity_pk");
+  coffre_trusted_contact* c = nullptr;
+  coffre_trusted_contact_from_keys(user.data(), user.size(), pk.data(), pk.size(),
+                                   identity.at("generation").get<std::uint32_t>(), 0, nullptr, 0, &c);
+  return c;
+}
+
+// The account secrets of a vector's { user_id, identity_seed, identity_generation, suite_keys: [{version, seed}] }.
+coffre_account_secrets* secrets_of(const json& me) {
+  const Bytes identity = field(me, "identity_seed");
+  Bytes suites;
+  for (const json& k : me.at("suite_keys")) {
+    const Bytes seed = field(k, "seed");
+    suites.insert(suites.end(), seed.begin(), seed.end());
+  }
+  coffre_account_secrets* s = nullptr;
+  coffre_account_secrets_from_seeds(identity.data(), identity.size(), me.at("identity_generation").get<std::uint32_t>(),
+                                    suites.data(), suites.size(), &s);
+  sodium_memzero(suites.data(), suites.size());
+  return s;
+}
+
+// Opens the vector's access list for its document with the owner's identity and the pin (none: null or absent).
+int open_list(const json& v, const json& pin, coffre_access_list** out) {
+  const Bytes bytes = field(v, "access-list");
+  const json& doc = v.at("document");
+  const Bytes doc_id = field(doc, "id");
+  coffre_trusted_contact* owner = contact_of(v.at("owner"));
+  const bool has_pin = !pin.is_null();
+  const int s = coffre_access_list_open(bytes.data(), bytes.size(), owner, doc_id.data(), doc_id.size(),
+                                        doc.at("purpose").get<std::uint32_t>(), has_pin ? 1 : 0,
+                                        has_pin ? pin.at("revision").get<std::uint64_t>() : 0,
+                                        has_pin ? pin.at("key_version").get<std::uint32_t>() : 0, out);
+  coffre_trusted_contact_free(owner);
+  return s;
+}
+
+void access_list(const json& v, Problems& p) {
+  coffre_access_list* list = nullptr;
+  const int s = open_list(v, v.value("pin", json()), &list);
+  p.eq("outcome", outcome(s), v.at("expect").get<std::string>());
+  if (s == COFFRE_OK && v.at("expect") == "success") {
+    p.eq("key_version", std::to_string(coffre_access_list_key_version(list)),
+         std::to_string(v.at("key_version").get<std::uint32_t>()));
+    p.eq("revision", std::to_string(coffre_access_list_revision(list)),
+         std::to_string(v.at("revision").get<std::uint64_t>()));
+    std::string members;
+    for (std::size_t i = 0; i < coffre_access_list_member_count(list); ++i) {
+      std::uint8_t m[16];
+      coffre_access_list_member(list, i, m, sizeof m);
+      members += hex(m, sizeof m) + " ";
+    }
+    std::string want;
+    for (const json& m : v.at("members")) want += m.get<std::string>() + " ";
+    p.eq("members", members, want);
+  }
+  coffre_access_list_free(list);
+}
+
+void content_wrap(const json& v, Problems& p) {
+  coffre_access_list* list = nullptr;
+  if (open_list(v, json(), &list) != COFFRE_OK) {
+    p.list.push_back("the access list does not open");
+    return;
+  }
+  const Bytes wrap = field(v, "wrap"), me = field(v.at("me"), "user_id");
+  coffre_account_secrets* secrets = secrets_of(v.at("me"));
+  coffre_trusted_contact* sender = contact_of(v.at("sender"));
+  coffre_key* key = nullptr;
+  std::uint32_t version = 0;
+  const int s = coffre_wrap_open(wrap.data(), wrap.size(), me.data(), me.size(), secrets, list, sender, &key, &version);
+  p.eq("outcome", outcome(s), v.at("expect").get<std::string>());
+  if (s == COFFRE_OK && v.at("expect") == "success") {
+    std::uint8_t k[32];
+    coffre_key_export(key, k, sizeof k);
+    p.eq("content_key", hex(k, sizeof k), v.at("content_key").get<std::string>());
+    p.eq("key_version", std::to_string(version), std::to_string(v.at("key_version").get<std::uint32_t>()));
+    sodium_memzero(k, sizeof k);
+  }
+  coffre_key_free(key);
+  coffre_trusted_contact_free(sender);
+  coffre_account_secrets_free(secrets);
+  coffre_access_list_free(list);
+}
+
+void directory_record(const json& v, Problems& p) {
+  const Bytes bytes = field(v, "record");
+  coffre_directory_record* r = nullptr;
+  const int s = coffre_directory_record_verify(bytes.data(), bytes.size(), &r);
+  p.eq("outcome", outcome(s), v.at("expect").get<std::string>());
+  if (s == COFFRE_OK && v.at("expect") == "success") {
+    std::uint8_t user[16], pk[32];
+    coffre_directory_record_user_id(r, user, sizeof user);
+    coffre_directory_record_identity_public_key(r, pk, sizeof pk);
+    p.eq("user_id", hex(user, sizeof user), v.at("user_id").get<std::string>());
+    p.eq("identity_pk", hex(pk, sizeof pk), v.at("identity_pk").get<std::string>());
+    p.eq("identity_generation", std::to_string(coffre_directory_record_identity_generation(r)),
+         std::to_string(v.at("identity_generation").get<std::uint32_t>()));
+    p.eq("suite_version", std::to_string(coffre_directory_record_suite_version(r)),
+         std::to_string(v.at("suite_version").get<std::uint32_t>()));
+    p.eq("created", std::to_string(coffre_directory_record_created(r)),
+         std::to_string(v.at("created").get<std::uint64_t>()));
+  }
+  coffre_directory_record_free(r);
+}
+
+void safety_number(const json& v, Problems& p) {
+  coffre_trusted_contact* a = contact_of(v.at("a"));
+  coffre_trusted_contact* b = contact_of(v.at("b"));
+  char number[COFFRE_SAFETY_NUMBER_BYTES];
+  int s = coffre_safety_number(a, b, number, sizeof number);
+  if (s == COFFRE_OK && v.contains("number")) p.eq("number", number, v.at("number").get<std::string>());
+  if (s == COFFRE_OK && v.contains("typed")) {
+    const std::string typed = v.at("typed").get<std::string>();
+    s = coffre_safety_number_check(a, b, typed.data(), typed.size());
+  }
+  p.eq("outcome", outcome(s), v.at("expect").get<std::string>());
+  coffre_trusted_contact_free(a);
+  coffre_trusted_contact_free(b);
+}
+
+// One step of a trust-store scenario; its outcome.
+int trust_step(coffre_trust_store* store, const coffre_trusted_contact* me, const json& step, Problems& p) {
+  const std::string op = step.at("op").get<std::string>();
+  if (op == "observe") {
+    const Bytes bytes = field(step, "record");
+    coffre_directory_record* r = nullptr;
+    std::uint32_t observation = 0;
+    int s = coffre_directory_record_verify(bytes.data(), bytes.size(), &r);
+    if (s == COFFRE_OK) s = coffre_trust_store_observe(store, r, &observation);
+    coffre_directory_record_free(r);
+    static const char* const names[] = {"?", "pinned_first", "followed", "unchanged"};
+    if (s == COFFRE_OK && step.contains("observation")) {
+      p.eq("observation", names[observation <= 3 ? observation : 0], step.at("observation").get<std::string>());
+    }
+    return s;
+  }
+  const Bytes user = field(step, "user_id");
+  if (op == "check_sharable") {
+    coffre_trusted_contact* c = nullptr;
+    const int s = coffre_trust_store_check_sharable(store, user.data(), user.size(), &c);
+    if (s == COFFRE_OK && step.contains("identity")) {
+      std::uint8_t id[16], pk[32];
+      coffre_trusted_contact_user_id(c, id, sizeof id);
+      coffre_trusted_contact_identity_public_key(c, pk, sizeof pk);
+      const json& want = step.at("identity");
+      p.eq("identity.user_id", hex(id, sizeof id), want.at("user_id").get<std::string>());
+      p.eq("identity.identity_pk", hex(pk, sizeof pk), want.at("identity_pk").get<std::string>());
+      p.eq("identity.generation", std::to_string(coffre_trusted_contact_identity_generation(c)),
+           std::to_string(want.at("generation").get<std::uint32_t>()));
+    }
+    if (s == COFFRE_OK && step.contains("suite_version")) {
+      p.eq("suite_version", std::to_string(coffre_trusted_contact_suite_version(c)),
+           std::to_string(step.at("suite_version").get<std::uint32_t>()));
+    }
+    if (s == COFFRE_OK && step.contains("suite_pk_sha256")) {
+      std::uint8_t pk[COFFRE_KEM_PUBLIC_KEY_BYTES], h[32];
+      coffre_trusted_contact_suite_public_key(c, pk, sizeof pk);
+      crypto_hash_sha256(h, pk, sizeof pk);
+      p.eq("suite_pk_sha256", hex(h, sizeof h), step.at("suite_pk_sha256").get<std::string>());
+    }
+    coffre_trusted_contact_free(c);
+    return s;
+  }
+  if (op == "verify") {
+    const std::string number = step.at("number").get<std::string>();
+    return coffre_trust_store_verify(store, user.data(), user.size(), number.data(), number.size(), me);
+  }
+  if (op == "refuse") return coffre_trust_store_refuse(store, user.data(), user.size());
+  p.list.push_back("unknown step " + op);
+  return COFFRE_E_BAD_STATE;
+}
+
+void trust_store(const json& v, Problems& p) {
+  coffre_trusted_contact* me = contact_of(v.at("me"));
+  coffre_trust_store* store = nullptr;
+  coffre_trust_store_new(&store);
+  int s = COFFRE_OK;
+  std::size_t i = 0;
+  for (const json& step : v.at("steps")) {
+    s = trust_step(store, me, step, p);
+    p.eq(("step " + std::to_string(i++)).c_str(), outcome(s), step.at("expect").get<std::string>());
+  }
+  p.eq("outcome", outcome(s), v.at("expect").get<std::string>());
+  // The store survives its own encoding: the same contacts after parse.
+  std::uint8_t* encoded = nullptr;
+  std::size_t len = 0;
+  coffre_trust_store* again = nullptr;
+  coffre_trust_store_encode(store, &encoded, &len);
+  p.eq("parse(encode)", outcome(coffre_trust_store_parse(encoded, len, &again)), "success");
+  p.eq("contacts after parse", std::to_string(coffre_trust_store_count(again)),
+       std::to_string(coffre_trust_store_count(store)));
+  coffre_buffer_free(encoded, len);
+  coffre_trust_store_free(again);
+  coffre_trust_store_free(store);
+  coffre_trusted_contact_free(me);
+}
+
 const std::map<std::string, std::function<void(const json&, Problems&)>>& handlers() {
   static const std::map<std::string, std::function<void(const json&, Problems&)>> h{
-      {"drive-node", drive_node}, {"drive-name-hash", drive_name_hash}, {"drive-file", drive_file}};
+      {"drive-node", drive_node},
+      {"drive-name-hash", drive_name_hash},
+      {"drive-file", drive_file},
+      {"access-list", access_list},
+      {"content-wrap", content_wrap},
+      {"directory-record", directory_record},
+      {"safety-number", safety_number},
+      {"trust-store", trust_store}};
   return h;
 }
 
@@ -163,10 +373,13 @@ int main(int argc, char** argv) {
   std::map<std::string, int> per_file;
   for (const char* name : {"drive.json", "sharing.json", "directory.json"}) {
     const std::filesystem::path path = std::filesystem::path(argv[1]) / name;
-    if (!std::filesystem::exists(path)) continue;
+    if (!std::filesystem::exists(path)) {
+      std::cout << name << ": absent\n";
+      continue;
+    }
     const json doc = json::parse(std::ifstream(path));
     for (const json& v : doc.at("vectors")) {
-      const std::string envelope = v.at("envelope").get<std::string>();
+      const std::string envelope = v.value("envelope", v.value("kind", std::string()));
       Problems p;
       auto h = handlers().find(envelope);
       if (h == handlers().end()) {

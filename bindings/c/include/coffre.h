@@ -411,9 +411,25 @@ typedef struct coffre_trusted_contact coffre_trusted_contact;
 /* The client's own identity and current suite key (for self-wraps, its own access lists and safety numbers). */
 int coffre_trusted_contact_self(const uint8_t* user_id, size_t user_id_len, const coffre_account_secrets* secrets,
                                 coffre_trusted_contact** out);
+/* A contact from keys the caller trusts by its own means (trust decisions kept elsewhere, test vectors): it bypasses
+ * the trust store, so only for keys authenticated otherwise. identity_pk: 32 bytes, generation >= 1. suite_pk: the
+ * 1216-byte suite key of suite_version >= 1, or NULL (len 0, version 0) for a contact whose signatures are accepted
+ * but who cannot be wrapped to (wrapping to it: COFFRE_E_INVALID_ARGUMENT). */
+int coffre_trusted_contact_from_keys(const uint8_t* user_id, size_t user_id_len, const uint8_t* identity_pk,
+                                     size_t identity_pk_len, uint32_t generation, uint32_t suite_version,
+                                     const uint8_t* suite_pk, size_t suite_pk_len, coffre_trusted_contact** out);
 int coffre_trusted_contact_user_id(const coffre_trusted_contact* c, uint8_t* out, size_t out_len);           /* 16 */
+int coffre_trusted_contact_identity_public_key(const coffre_trusted_contact* c, uint8_t* out, size_t out_len); /* 32 */
 uint32_t coffre_trusted_contact_identity_generation(const coffre_trusted_contact* c);
-uint32_t coffre_trusted_contact_suite_version(const coffre_trusted_contact* c);
+uint32_t coffre_trusted_contact_suite_version(const coffre_trusted_contact* c); /* 0: cannot be wrapped to */
+/* COFFRE_E_NOT_FOUND for a contact without a suite key. */
+int coffre_trusted_contact_suite_public_key(const coffre_trusted_contact* c, uint8_t* out, size_t out_len); /* 1216 */
+/* The safety number of two contacts (section 17.2; e.g. TrustedContact self and a contact) as text, and the check of
+ * a number the user typed against it: COFFRE_OK if equal, COFFRE_E_TRUST_MISMATCH if not, COFFRE_E_INVALID_ARGUMENT
+ * unless 60 digits remain once spaces, tabs and hyphens are dropped (or a and b have the same user id). */
+int coffre_safety_number(const coffre_trusted_contact* a, const coffre_trusted_contact* b, char* out, size_t out_cap);
+int coffre_safety_number_check(const coffre_trusted_contact* a, const coffre_trusted_contact* b, const char* typed,
+                               size_t typed_len);
 void coffre_trusted_contact_free(coffre_trusted_contact* c);
 
 /* The trust store (section 17.1): local state, persisted with encode after every change. Not thread-safe. */

@@ -47,6 +47,7 @@ export {
   type AccessPin,
   AccessList,
   accountSecretsFromSeeds,
+  checkSafetyNumber,
   type ContactTrust,
   DirectoryRecord,
   generateAccountSecrets,

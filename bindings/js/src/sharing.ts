@@ -33,9 +33,15 @@ interface SharingExports extends Exports {
   _coffre_directory_record_previous_identity_public_key(r: Ptr, out: Ptr, len: number): number;
   _coffre_safety_number_of_records(a: Ptr, b: Ptr, out: Ptr, cap: number): number;
   _coffre_trusted_contact_self(user: Ptr, userLen: number, secrets: Ptr, out: Ptr): number;
+  _coffre_trusted_contact_from_keys(user: Ptr, userLen: number, identityPk: Ptr, identityPkLen: number,
+    generation: number, suiteVersion: number, suitePk: Ptr, suitePkLen: number, out: Ptr): number;
   _coffre_trusted_contact_user_id(c: Ptr, out: Ptr, len: number): number;
+  _coffre_trusted_contact_identity_public_key(c: Ptr, out: Ptr, len: number): number;
   _coffre_trusted_contact_identity_generation(c: Ptr): number;
   _coffre_trusted_contact_suite_version(c: Ptr): number;
+  _coffre_trusted_contact_suite_public_key(c: Ptr, out: Ptr, len: number): number;
+  _coffre_safety_number(a: Ptr, b: Ptr, out: Ptr, cap: number): number;
+  _coffre_safety_number_check(a: Ptr, b: Ptr, typed: Ptr, typedLen: number): number;
   _coffre_trust_store_new(out: Ptr): number;
   _coffre_trust_store_parse(bytes: Ptr, len: number, out: Ptr): number;
   _coffre_trust_store_encode(s: Ptr, out: Ptr, outLen: Ptr): number;
@@ -211,11 +217,32 @@ export class DirectoryRecord extends Handle {
   }
 }
 
-/** The safety number of two records' users (12 groups of 5 digits); the same both ways. */
-export function safetyNumber(a: DirectoryRecord, b: DirectoryRecord): string {
-  const pa = handleOf(DirectoryRecord, a, 'a');
-  const pb = handleOf(DirectoryRecord, b, 'b');
-  return withFrame((f) => text(f, SAFETY_NUMBER_BYTES, (o, n) => sm(f)._coffre_safety_number_of_records(pa, pb, o, n)));
+/**
+ * The safety number of two users (12 groups of 5 digits; the same both ways), from their records or their trusted
+ * contacts. invalid_argument if both have the same user id.
+ */
+export function safetyNumber(a: DirectoryRecord | TrustedContact, b: DirectoryRecord | TrustedContact): string {
+  if (a instanceof DirectoryRecord && b instanceof DirectoryRecord) {
+    const pa = a.ptr();
+    const pb = b.ptr();
+    return withFrame((f) => text(f, SAFETY_NUMBER_BYTES, (o, n) => sm(f)._coffre_safety_number_of_records(pa, pb, o,
+      n)));
+  }
+  const pa = handleOf(TrustedContact, a, 'a');
+  const pb = handleOf(TrustedContact, b, 'b');
+  return withFrame((f) => text(f, SAFETY_NUMBER_BYTES, (o, n) => sm(f)._coffre_safety_number(pa, pb, o, n)));
+}
+
+/**
+ * Compares a number the user typed (spaces, tabs and hyphens ignored) with the safety number of two contacts:
+ * trust_mismatch if it differs, invalid_argument unless it is 60 digits.
+ */
+export function checkSafetyNumber(a: TrustedContact, b: TrustedContact, typed: string): void {
+  const pa = handleOf(TrustedContact, a, 'a');
+  const pb = handleOf(TrustedContact, b, 'b');
+  if (typeof typed !== 'string') throw invalidArgument('typed must be a string.');
+  const t = utf8.encode(typed);
+  withFrame((f) => check(sm(f)._coffre_safety_number_check(pa, pb, f.bytes(t), t.length)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -242,17 +269,48 @@ export class TrustedContact extends Handle {
       sm(f)._coffre_trusted_contact_self(f.bytes(user), user.length, secrets, out))));
   }
 
+  /**
+   * A contact from keys trusted by other means (trust decisions kept elsewhere, test vectors): it bypasses the trust
+   * store, so only for keys authenticated otherwise. Without `suite`, its signatures are accepted but it cannot be
+   * wrapped to.
+   */
+  static fromKeys(keys: { userId: Uint8Array; identityPublicKey: Uint8Array; generation: number;
+    suite?: { version: number; publicKey: Uint8Array } }): TrustedContact {
+    const user = idArg('userId', keys?.userId);
+    const pk = bytesArg('identityPublicKey', keys.identityPublicKey);
+    const generation = u32Arg('generation', keys.generation);
+    const version = keys.suite === undefined ? 0 : u32Arg('suite.version', keys.suite.version);
+    const suite = keys.suite === undefined ? new Uint8Array(0) : bytesArg('suite.publicKey', keys.suite.publicKey);
+    return withFrame((f) => new TrustedContact(newHandle(f, (out) => sm(f)._coffre_trusted_contact_from_keys(
+      f.bytes(user), user.length, f.bytes(pk), pk.length, generation, version, suite.length === 0 ? 0 : f.bytes(suite),
+      suite.length, out))));
+  }
+
   get userId(): Uint8Array {
     const c = this.ptr();
     return withFrame((f) => fixed(f, USER_ID_BYTES, (o, n) => sm(f)._coffre_trusted_contact_user_id(c, o, n)));
+  }
+
+  get identityPublicKey(): Uint8Array {
+    const c = this.ptr();
+    return withFrame((f) => fixed(f, SIGN_PK_BYTES, (o, n) =>
+      sm(f)._coffre_trusted_contact_identity_public_key(c, o, n)));
   }
 
   get identityGeneration(): number {
     return ex()._coffre_trusted_contact_identity_generation(this.ptr()) >>> 0;
   }
 
+  /** 0 for a contact that cannot be wrapped to. */
   get suiteVersion(): number {
     return ex()._coffre_trusted_contact_suite_version(this.ptr()) >>> 0;
+  }
+
+  /** The suite public key wrapped to (1216 bytes); undefined for a contact that cannot be wrapped to. */
+  get suitePublicKey(): Uint8Array | undefined {
+    if (this.suiteVersion === 0) return undefined;
+    const c = this.ptr();
+    return withFrame((f) => fixed(f, KEM_PK_BYTES, (o, n) => sm(f)._coffre_trusted_contact_suite_public_key(c, o, n)));
   }
 }
 

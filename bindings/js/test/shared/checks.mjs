@@ -734,7 +734,7 @@ export async function replayVectors(lib, files, sha256, { chunked = false, seed 
   for (const [file, doc] of Object.entries(files)) {
     for (const v of doc.vectors) {
       // Sections 16-18 (sharing_checks.mjs): drive-file vectors replay as file vectors, their key and context there.
-      const sharingProblems = replaySharingVector(lib, v);
+      const sharingProblems = await replaySharingVector(lib, v, sha256);
       if (isSharingVector(v)) {
         results.push({ file, name: v.name, ok: sharingProblems.length === 0, detail: sharingProblems.join('; ') });
         continue;
