@@ -739,8 +739,10 @@ export async function replayVectors(lib, files, sha256, { chunked = false, seed 
         results.push({ file, name: v.name, ok: sharingProblems.length === 0, detail: sharingProblems.join('; ') });
         continue;
       }
-      // sharing.json / directory.json (SPEC 16-17) have no JS replayer yet.
-      if (!['document', 'file', 'drive-file'].includes(v.envelope)) continue;
+      if (!['document', 'file', 'drive-file'].includes(v.envelope)) {
+        results.push({ file, name: v.name, ok: false, detail: `no replayer for ${v.envelope ?? v.kind}` });
+        continue;
+      }
       let ok = sharingProblems === undefined || sharingProblems.length === 0;
       const problems = [...(sharingProblems ?? [])];
       const runs = [['one update', undefined]];
