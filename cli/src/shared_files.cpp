@@ -173,7 +173,11 @@ int cmd_decrypt_shared(const CryptArgs& a, Input& in) {
   if (Status st = open_my_content_key(s, doc, head.info.key_version, opened); !st.ok()) return fail(st);
   auto dec = FileDecryptor::create(opened.key->key, shared_file_context(doc, head.info.key_version), a.threads);
   if (!dec) return fail(library_failure(dec.error(), kExitIo));
-  if (Status st = authenticate_head(dec.value(), head); !st.ok()) return fail(st);
+  if (Status st = authenticate_head(dec.value(), head); !st.ok()) {
+    st.message = in.name() + " does not open under the content key of document " + describe(doc) +
+                 " that its prefix names (a changed prefix, or a damaged file): " + st.message;
+    return fail(st);
+  }
   Output out;
   if (Status st = out.open(a.output, a.force); !st.ok()) return fail(st);
   Status st = decrypt_stream(dec.value(), head, in, out);

@@ -1,0 +1,450 @@
+#!/usr/bin/env python3
+"""Transcript tests of the contact and sharing commands of `coffre` (docs/SPEC.md sections 15 to 17).
+
+Alice, Bob, Carol (and Mallory) are accounts with one device each (homes A, B, C, M) sharing one store (--store).
+The store is treated as malicious: tests edit it between commands (a substituted directory record, wraps swapped
+between documents or users, a wrap claiming another sender, access lists and wraps replayed after `unshare`) and
+check that each attack fails with its own error code and exit code 1, leaves every home byte for byte as it was, and
+writes no output. After each flow the whole store is searched for every account's secrets and for the plaintext.
+
+Helpers come from account_test.py (same directory). Each test_* function is one CTest test
+(tests/cli/CMakeLists.txt lists them with --list). Run one by hand:
+    python3 tests/cli/sharing_test.py --coffre build/cli/coffre share_decrypt
+"""
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import account_test as at  # noqa: E402
+from account_test import EXIT_AUTH, EXIT_IO, EXIT_OK, EXIT_USAGE, Failure, check, expect, read, snapshot, write  # noqa
+
+RECORD_SIZE, RECORD_SIGNED = 1445, 1317
+WRAP_SENDER = slice(42, 58)  # "CFRK" 01 purpose owner[16] document[16] key_version[4] sender[16] (SPEC 16.2)
+
+
+class People:
+    """Accounts (one World of account_test.py each, one home each) on one store, in a temporary directory."""
+
+    def __init__(self, d, names="ABC"):
+        self.d = d
+        self.w = {}
+        for n in names:
+            self.add(n)
+
+    def add(self, n):
+        w = at.World(self.d)
+        w.init(n)
+        self.w[n] = w
+
+    @property
+    def store(self):
+        return next(iter(self.w.values())).store
+
+    def at(self, n):
+        return self.w[n].at(n)
+
+    def user(self, n):
+        return self.w[n].user
+
+    def path(self, name):
+        return os.path.join(self.d, name)
+
+    def record(self, n):
+        return os.path.join(self.store, "directory", self.user(n) + ".record")
+
+    def doc_dir(self, owner, doc):
+        return os.path.join(self.store, "docs", self.user(owner), doc, "2")
+
+    def wrap(self, owner, doc, version, n):
+        return os.path.join(self.doc_dir(owner, doc), "wraps", str(version), self.user(n) + ".wrap")
+
+    def access(self, owner, doc, name):
+        return os.path.join(self.doc_dir(owner, doc), "access", name)
+
+    def homes(self):
+        return list(self.w)
+
+    def encrypt(self, owner, recipients, plain, out):
+        args = ["encrypt", *sum((["-r", self.user(r)] for r in recipients), []), self.path(plain), "-o",
+                self.path(out), *self.at(owner)]
+        expect(args, EXIT_OK, "shared file")
+        blob = read(self.path(out))
+        check(blob[:5] == b"CFRF\x01" and blob[5:21].hex() == self.user(owner), f"shared-file prefix {blob[:37]!r}")
+        check(blob[37:43] == b"COFFRE", "a file envelope follows the prefix")
+        return blob[21:37].hex()
+
+    def decrypt_ok(self, n, shared, plain):
+        out = self.path(f"out-{n}")
+        if os.path.exists(out):
+            os.remove(out)
+        expect(["decrypt", self.path(shared), "-o", out, *self.at(n)], EXIT_OK)
+        check(read(out) == read(self.path(plain)), f"{n} decrypted {shared} to other bytes")
+        os.remove(out)
+
+    def fails(self, args, code, err_has, out=None):
+        """A command that must fail with `err_has`, change no home, and leave `out` absent (or as it was)."""
+        before = {h: snapshot(self.w[h].home(h)) for h in self.homes()}
+        out_before = read(out) if out and os.path.exists(out) else None
+        expect(args, code, err_has)
+        for h in self.homes():
+            check(snapshot(self.w[h].home(h)) == before[h], f"home {h} changed after a failed 'coffre {args}'")
+        if out:
+            now = read(out) if os.path.exists(out) else None
+            check(now == out_before, f"{out} changed after a failed 'coffre {args}'")
+
+    def decrypt_fails(self, n, shared, code, err_has):
+        out = self.path(f"out-{n}")
+        self.fails(["decrypt", self.path(shared), "-o", out, *self.at(n)], code, err_has, out)
+
+    def safety_number(self, n, other):
+        out, _ = expect(["fingerprint", self.user(other), *self.at(n)], EXIT_OK)
+        m = re.search(r"^  ((?:\d{5} ){11}\d{5})$", out, re.M)
+        check(m, f"no safety number in {out!r}")
+        return m.group(1)
+
+    def scan(self, plains):
+        """No store file holds an account secret, a recovery phrase or a 32-byte piece of a plaintext."""
+        for n, w in self.w.items():
+            w.scan_store(w.secrets(n))
+        pieces = []
+        for p in plains:
+            data = read(self.path(p))
+            pieces += [data[i:i + 32] for i in range(0, len(data) - 31, 4096)]
+        for root, _, files in os.walk(self.store):
+            for f in files:
+                content = read(os.path.join(root, f))
+                for piece in pieces:
+                    check(piece not in content, f"plaintext in the store file {root}/{f}")
+
+
+def forge_record(p, victim, forger):
+    """A directory record for `victim`'s user id with `forger`'s keys, validly signed by the forger's identity key:
+    what a malicious store can make for any user id."""
+    rec = bytearray(read(p.record(forger)))
+    check(len(rec) == RECORD_SIZE, "record size")
+    rec[5:21] = bytes.fromhex(p.user(victim))
+    seed = bytes.fromhex(p.w[forger].secrets(forger)[3])  # identity seed
+    pk, sig = at.ed25519_sign(seed, at.frame(b"coffre/v1/directory/record") + bytes(rec[:RECORD_SIGNED]))
+    check(pk == bytes(rec[25:57]), "the forger's identity key is the record's")
+    rec[RECORD_SIGNED:RECORD_SIGNED + 64] = sig
+    return bytes(rec)
+
+
+def make_plain(p, name, size):
+    write(p.path(name), os.urandom(size))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_share_decrypt(d):
+    p = People(d)
+    make_plain(p, "plain", 200_000)
+    doc = p.encrypt("A", ["B"], "plain", "shared")
+    # Store layout (SPEC section 15): the three directory records, the access list of version 1 and as current, one
+    # wrap per member (the owner included).
+    files = sorted(os.path.relpath(os.path.join(r, n), p.store) for r, _, fs in os.walk(p.store) for n in fs
+                   if r.startswith(os.path.join(p.store, "docs")) or r.endswith("directory"))
+    a, b = p.user("A"), p.user("B")
+    want = sorted([f"directory/{p.user(n)}.record" for n in "ABC"] +
+                  [f"docs/{a}/{doc}/2/access/1.access", f"docs/{a}/{doc}/2/access/current",
+                   f"docs/{a}/{doc}/2/wraps/1/{a}.wrap", f"docs/{a}/{doc}/2/wraps/1/{b}.wrap"])
+    check(files == want, f"store files {files}")
+    check(read(p.access("A", doc, "current")) == read(p.access("A", doc, "1.access")), "current is version 1")
+    p.decrypt_ok("B", "shared", "plain")
+    p.decrypt_ok("A", "shared", "plain")
+    # Bob now knows Alice (trust on first use) and pinned the document.
+    out, _ = expect(["contacts", *p.at("B")], EXIT_OK)
+    check(re.search(rf"^{a}  unverified ", out, re.M), out)
+    pins = read(os.path.join(p.w["B"].home("B"), "pins.state")).decode()
+    check(f"pin {a} {doc} 2 1 1\n" in pins, pins)
+    check(oct(os.stat(os.path.join(p.w["B"].home("B"), "trust.state")).st_mode & 0o777) == "0o600", "trust mode")
+    # Carol is not a member: not_a_member, no output, nothing changed.
+    p.decrypt_fails("C", "shared", EXIT_AUTH, "not_a_member")
+    # Only the owner shares; sharing twice with the same user is refused.
+    p.fails(["share", p.path("shared"), p.user("C"), *p.at("B")], EXIT_USAGE, "only its owner")
+    p.fails(["share", p.path("shared"), p.user("B"), *p.at("A")], EXIT_USAGE, "already has access")
+    # A recipient without a directory record: not_found (exit 3), no output, nothing in the store's docs.
+    docs_before = snapshot(os.path.join(p.store, "docs"))
+    p.fails(["encrypt", "-r", "0" * 32, p.path("plain"), "-o", p.path("nobody"), *p.at("A")], EXIT_IO, "not_found",
+            p.path("nobody"))
+    check(snapshot(os.path.join(p.store, "docs")) == docs_before, "store docs changed by a failed encrypt")
+    # Alice shares with Carol, named by an 8-digit prefix now that Alice knows her? She does not yet: full id first.
+    p.fails(["share", p.path("shared"), p.user("C")[:8], *p.at("A")], EXIT_USAGE, "no known contact")
+    expect(["share", p.path("shared"), p.user("C"), *p.at("A")], EXIT_OK, None)
+    p.decrypt_ok("C", "shared", "plain")
+    cur = read(p.access("A", doc, "current"))
+    check(cur == read(p.access("A", doc, "1.access")), "the latest list of version 1 is current")
+    check(int.from_bytes(cur[46:54], "big") == 2 and len(cur) == 122 + 16 * 3, "revision 2, three members")
+    # Options that make no sense for a shared file.
+    p.fails(["decrypt", p.path("shared"), "--id", "x", "-o", p.path("o"), *p.at("B")], EXIT_USAGE, "no --key-file",
+            p.path("o"))
+    p.fails(["encrypt", "-r", b, "--key-version", "3", p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_USAGE,
+            "no --key-file", p.path("o"))
+    # A truncated shared file authenticates nothing.
+    write(p.path("cut"), read(p.path("shared"))[:-10])
+    p.decrypt_fails("B", "cut", EXIT_AUTH, "Nothing was written")
+    p.scan(["plain"])
+
+
+def test_verify_refuse(d):
+    p = People(d)
+    make_plain(p, "plain", 5000)
+    a, b, c = p.user("A"), p.user("B"), p.user("C")
+    n_ab = p.safety_number("A", "B")
+    check(p.safety_number("B", "A") == n_ab, "both sides show the same safety number")
+    check(p.safety_number("A", "C") != n_ab, "another pair, another number")
+    check(len(n_ab.replace(" ", "")) == 60, n_ab)
+    # A wrong number: trust_mismatch, nothing changes.
+    wrong = ("1" if n_ab[0] != "1" else "2") + n_ab[1:]
+    p.fails(["verify", b, wrong, *p.at("A")], EXIT_AUTH, "trust_mismatch")
+    p.fails(["verify", b, "12345", *p.at("A")], EXIT_USAGE, "60 digits")
+    expect(["verify", b[:8], n_ab.replace(" ", "-"), *p.at("A")], EXIT_OK, None)
+    out, _ = expect(["contacts", *p.at("A")], EXIT_OK)
+    check(re.search(rf"^{b}  verified ", out, re.M) and re.search(rf"^{c}  unverified ", out, re.M), out)
+    p.fails(["fingerprint", b[:7], *p.at("A")], EXIT_USAGE, "USER must be")
+    p.fails(["fingerprint", a, *p.at("A")], EXIT_USAGE, "this account")
+    # Refusing Carol: nothing is shared with her...
+    expect(["refuse", c, *p.at("A")], EXIT_OK, None)
+    p.fails(["encrypt", "-r", c, p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_AUTH, "user_refused",
+            p.path("o"))
+    # ...and nothing from her is accepted: Bob refuses Alice, then cannot open what she shares.
+    p.encrypt("A", ["B"], "plain", "shared")
+    expect(["refuse", a, *p.at("B")], EXIT_OK, None)
+    p.decrypt_fails("B", "shared", EXIT_AUTH, "user_refused")
+    out, _ = expect(["contacts", *p.at("B")], EXIT_OK)
+    check(re.search(rf"^{a}  refused ", out, re.M), out)
+    # Verifying her safety number undoes the refusal.
+    expect(["verify", a, n_ab, *p.at("B")], EXIT_OK, None)
+    p.decrypt_ok("B", "shared", "plain")
+    p.scan(["plain"])
+
+
+def test_substituted_key(d):
+    p = People(d, "ABCM")
+    make_plain(p, "plain", 70_000)
+    a, b = p.user("A"), p.user("B")
+    p.encrypt("A", ["B"], "plain", "shared")
+    p.decrypt_ok("B", "shared", "plain")  # Bob pins Alice's record; Alice pinned Bob's when sharing
+    n_before = p.safety_number("A", "B")
+    good_a, good_b = read(p.record("A")), read(p.record("B"))
+
+    # The store serves Mallory's keys as Alice's: Bob cannot decrypt (trust_mismatch), nothing changes.
+    write(p.record("A"), forge_record(p, "A", "M"))
+    p.decrypt_fails("B", "shared", EXIT_AUTH, "trust_mismatch")
+    # ... and as Bob's: Alice cannot share with "Bob", nothing is written.
+    write(p.record("B"), forge_record(p, "B", "M"))
+    docs_before = snapshot(os.path.join(p.store, "docs"))
+    p.fails(["encrypt", "-r", b, p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_AUTH, "trust_mismatch",
+            p.path("o"))
+    check(snapshot(os.path.join(p.store, "docs")) == docs_before, "store docs changed by a refused share")
+    # The change is shown, with the new key's safety number, but never saved.
+    before = snapshot(p.w["A"].home("A"))
+    out, _ = expect(["contacts", *p.at("A")], EXIT_OK)
+    check(re.search(rf"^{b}  unverified .*CHANGED KEY", out, re.M), out)
+    out, _ = expect(["fingerprint", b, *p.at("A")], EXIT_OK)
+    check("CHANGED key" in out, out)
+    n_forged = p.safety_number("A", "B")
+    check(n_forged != n_before, "a substituted identity key changes the safety number")
+    check(snapshot(p.w["A"].home("A")) == before, "a pending change was saved")
+    # A bad record (not signed by its key) is record-level garbage: signature_invalid.
+    bad = bytearray(good_b)
+    bad[100] ^= 1
+    write(p.record("B"), bytes(bad))
+    p.fails(["encrypt", "-r", b, p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_AUTH, "signature_invalid",
+            p.path("o"))
+    # Another user's genuine record served under Bob's id: record_invalid.
+    write(p.record("B"), read(p.record("C")))
+    p.fails(["encrypt", "-r", b, p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_AUTH, "record_invalid",
+            p.path("o"))
+    # Back to the genuine records: everything works again (the pending record was never saved).
+    write(p.record("A"), good_a)
+    write(p.record("B"), good_b)
+    p.decrypt_ok("B", "shared", "plain")
+    p.encrypt("A", ["B"], "plain", "shared2")
+    p.decrypt_ok("B", "shared2", "plain")
+    p.scan(["plain"])
+
+
+def test_swapped_wraps(d):
+    p = People(d)
+    make_plain(p, "plain1", 10_000)
+    make_plain(p, "plain2", 20_000)
+    doc1 = p.encrypt("A", ["B", "C"], "plain1", "shared1")
+    doc2 = p.encrypt("A", ["B"], "plain2", "shared2")
+    b1, b2 = p.wrap("A", doc1, 1, "B"), p.wrap("A", doc2, 1, "B")
+    good1, good2 = read(b1), read(b2)
+    # A wrap of another document: wrong_context.
+    write(b1, good2)
+    p.decrypt_fails("B", "shared1", EXIT_AUTH, "wrong_context")
+    # Another member's wrap of the same document: wrong_context (recipient).
+    write(b1, read(p.wrap("A", doc1, 1, "C")))
+    p.decrypt_fails("B", "shared1", EXIT_AUTH, "wrong_context")
+    write(b1, read(p.wrap("A", doc1, 1, "A")))
+    p.decrypt_fails("B", "shared1", EXIT_AUTH, "wrong_context")
+    # A wrap that claims a sender who is not a member (Carol is not in document 2): not_a_member.
+    forged = bytearray(good2)
+    forged[WRAP_SENDER] = bytes.fromhex(p.user("C"))
+    write(b2, bytes(forged))
+    p.decrypt_fails("B", "shared2", EXIT_AUTH, "not_a_member")
+    # ... a sender who is a member (Carol, in document 1) but did not sign it: signature_invalid.
+    forged = bytearray(good1)
+    forged[WRAP_SENDER] = bytes.fromhex(p.user("C"))
+    write(b1, bytes(forged))
+    p.decrypt_fails("B", "shared1", EXIT_AUTH, "signature_invalid")
+    # A flipped byte in the sealed key: signature_invalid; a wrap of the wrong size: wrap_invalid.
+    forged = bytearray(good1)
+    forged[1300] ^= 1
+    write(b1, bytes(forged))
+    p.decrypt_fails("B", "shared1", EXIT_AUTH, "signature_invalid")
+    write(b1, good1[:-1])
+    p.decrypt_fails("B", "shared1", EXIT_AUTH, "wrap_invalid")
+    # The access list: another document's (wrong_context), a flipped byte (signature_invalid).
+    cur1 = p.access("A", doc1, "current")
+    good_list = read(cur1)
+    write(b1, good1)
+    write(cur1, read(p.access("A", doc2, "current")))
+    p.decrypt_fails("B", "shared1", EXIT_AUTH, "wrong_context")
+    bad = bytearray(good_list)
+    bad[-10] ^= 1
+    write(cur1, bytes(bad))
+    p.decrypt_fails("B", "shared1", EXIT_AUTH, "signature_invalid")
+    bad = bytearray(good_list)
+    bad[-80:-64] = bad[-96:-80]  # the last member id repeats the one before it: not strictly increasing
+    write(cur1, bytes(bad))
+    p.decrypt_fails("B", "shared1", EXIT_AUTH, "record_invalid")
+    os.remove(cur1)
+    p.decrypt_fails("B", "shared1", EXIT_IO, "not_found")
+    # A shared file whose prefix names another document: its envelope does not open (wrong_context / wrong_key).
+    write(cur1, good_list)
+    write(b2, good2)
+    s1 = read(p.path("shared1"))
+    write(p.path("moved"), s1[:21] + bytes.fromhex(doc2) + s1[37:])
+    p.decrypt_fails("B", "moved", EXIT_AUTH, "(wrong_key)")
+    p.decrypt_ok("B", "shared1", "plain1")
+    p.decrypt_ok("B", "shared2", "plain2")
+    p.scan(["plain1", "plain2"])
+
+
+def test_unshare_rollback(d):
+    p = People(d)
+    make_plain(p, "plain", 300_000)
+    a, c = p.user("A"), p.user("C")
+    doc = p.encrypt("A", ["B", "C"], "plain", "shared")
+    shutil.copy(p.path("shared"), p.path("shared-v1"))
+    p.decrypt_ok("B", "shared", "plain")
+    p.decrypt_ok("C", "shared", "plain")
+    # Only the owner removes members; a non-member or the owner cannot be removed; FILE untouched.
+    p.fails(["unshare", p.path("shared"), c, *p.at("B")], EXIT_USAGE, "only its owner", p.path("shared"))
+    p.fails(["unshare", p.path("shared"), a, *p.at("A")], EXIT_USAGE, "owner cannot be removed", p.path("shared"))
+    p.fails(["unshare", p.path("shared"), "f" * 32, *p.at("A")], EXIT_USAGE, "not_a_member", p.path("shared"))
+    # A member's key substituted in the directory blocks the rotation: FILE, store and homes untouched.
+    good_b = read(p.record("B"))
+    write(p.record("B"), forge_record(p, "B", "C"))
+    docs_before = snapshot(os.path.join(p.store, "docs"))
+    p.fails(["unshare", p.path("shared"), c, *p.at("A")], EXIT_AUTH, "trust_mismatch", p.path("shared"))
+    check(snapshot(os.path.join(p.store, "docs")) == docs_before, "store docs changed by a failed unshare")
+    write(p.record("B"), good_b)
+
+    out, _ = expect(["unshare", p.path("shared"), c[:8], *p.at("A")], EXIT_OK)
+    check("content-key version 2" in out, out)
+    blob = read(p.path("shared"))
+    check(blob[21:37].hex() == doc and blob != read(p.path("shared-v1")), "FILE re-encrypted, same document")
+    check(int.from_bytes(blob[37 + 14:37 + 18], "big") == 2, "the envelope's key_version is 2")
+    # Carol cannot open the new file; she still opens the copy she had. Bob and Alice open the new one.
+    p.decrypt_fails("C", "shared", EXIT_AUTH, "not_a_member")
+    p.decrypt_ok("C", "shared-v1", "plain")
+    p.decrypt_ok("B", "shared", "plain")
+    p.decrypt_ok("A", "shared", "plain")
+    pins = read(os.path.join(p.w["B"].home("B"), "pins.state")).decode()
+    check(f"pin {a} {doc} 2 2 2\n" in pins, pins)
+    check(not os.path.exists(p.wrap("A", doc, 2, "C")), "no wrap of version 2 for Carol")
+
+    # Replays after Bob saw version 2: the old access list as current is below his pin (key_version_rollback),
+    # for the new file and for the old one alike.
+    cur = p.access("A", doc, "current")
+    good_cur = read(cur)
+    write(cur, read(p.access("A", doc, "1.access")))
+    p.decrypt_fails("B", "shared", EXIT_AUTH, "key_version_rollback")
+    p.decrypt_fails("B", "shared-v1", EXIT_AUTH, "key_version_rollback")
+    write(cur, good_cur)
+    # The wrap of version 1 served as version 2: wrong_context.
+    w2 = p.wrap("A", doc, 2, "B")
+    good_w2 = read(w2)
+    write(w2, read(p.wrap("A", doc, 1, "B")))
+    p.decrypt_fails("B", "shared", EXIT_AUTH, "wrong_context")
+    write(w2, good_w2)
+    # Version 2's access list served as version 1's: wrong_context.
+    v1 = p.access("A", doc, "1.access")
+    good_v1 = read(v1)
+    write(v1, good_cur)
+    p.decrypt_fails("B", "shared-v1", EXIT_AUTH, "wrong_context")
+    write(v1, good_v1)
+    p.decrypt_ok("B", "shared-v1", "plain")
+    # Carol is added back: she reads the current version again.
+    expect(["share", p.path("shared"), c, *p.at("A")], EXIT_OK, None)
+    p.decrypt_ok("C", "shared", "plain")
+    p.scan(["plain"])
+
+
+def test_publish(d):
+    p = People(d, "AB")
+    make_plain(p, "plain", 1000)
+    good = read(p.record("A"))
+    os.remove(p.record("A"))
+    p.fails(["encrypt", "-r", p.user("A"), p.path("plain"), "-o", p.path("o"), *p.at("B")], EXIT_IO, "not_found",
+            p.path("o"))
+    out, _ = expect(["publish", *p.at("A")], EXIT_OK)
+    check("suite key version 1" in out, out)
+    new = read(p.record("A"))
+    check(len(new) == RECORD_SIZE and new[:RECORD_SIGNED - 8 - 32] == good[:RECORD_SIGNED - 8 - 32],
+          "the same keys published again")
+    p.encrypt("B", ["A"], "plain", "shared")
+    p.decrypt_ok("A", "shared", "plain")
+    # Recovery publishes too (same keys); a new device of the account reads what was shared with it.
+    wa = p.w["A"]
+    write(p.path("phrase"), wa.phrase.encode())
+    os.remove(p.record("A"))
+    expect(["recover", "--user", p.user("A"), "--phrase-file", p.path("phrase"), "--no-passphrase", "--home",
+            p.path("A2"), "--store", p.store], EXIT_OK)
+    check(os.path.exists(p.record("A")), "recover published the record")
+    out = p.path("out-A2")
+    expect(["decrypt", p.path("shared"), "-o", out, "--home", p.path("A2"), "--store", p.store], EXIT_OK)
+    check(read(out) == read(p.path("plain")), "the recovered device decrypts")
+    p.scan(["plain"])
+
+
+TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--coffre")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("cases", nargs="*")
+    a = ap.parse_args()
+    if a.list:
+        print("\n".join(TESTS))
+        return 0
+    at.COFFRE = os.path.abspath(a.coffre)
+    failed = 0
+    for case in a.cases or list(TESTS):
+        with tempfile.TemporaryDirectory(prefix="coffre-sharing-") as d:
+            t = time.time()
+            try:
+                TESTS[case](d)
+                print(f"ok    {case} ({time.time() - t:.1f} s)")
+            except Failure as e:
+                failed += 1
+                print(f"FAIL  {case}: {e}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
