@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/bench.sh: build Release, run every benchmark, print a summary table of ratios (docs/PERFORMANCE.md).
 #
-# Usage: scripts/bench.sh [native] [cli] [wasm]      (no argument: all three)
+# Usage: scripts/bench.sh [native] [cli] [wasm] [sharing]      (no argument: all four)
 #
 #   native  build-bench/bench/coffre_bench_file: file envelope vs raw XChaCha20-Poly1305 (1 thread and all cores),
 #           100-byte document envelopes vs raw 100-byte messages. In-process, interleaved, same buffers.
@@ -12,6 +12,8 @@
 #           file envelope vs raw XChaCha20-Poly1305 of the same wasm build (a variant built with
 #           -DCOFFRE_WASM_EXTRA_EXPORTS, put in a copy of the package under $BENCH_BUILD_DIR/wasm-bench), documents,
 #           and the JS API's overhead.
+#   sharing build-bench/bench/coffre_bench_sharing: one content key wrapped to BENCH_RECIPIENTS recipients (1 thread
+#           and all cores) and one wrap opened, each against the raw primitives' floor run side by side.
 #
 # Environment:
 #   BENCH_BUILD_DIR  native Release build directory      (default: build-bench)
@@ -26,6 +28,7 @@
 #   BENCH_QUIET      before each CLI round, wait until less than this fraction of the machine is busy
 #                    (default: 0.25), for at most BENCH_QUIET_WAIT seconds (default: 120); the reading is logged
 #   BENCH_WASM_BUILD_DIR  build directory of the benchmark wasm variant (default: build-wasm-bench)
+#   BENCH_RECIPIENTS recipients of the sharing benchmark (default: 1000)
 #
 # The machine is shared and noisy: only the ratios measured side by side in one run mean something; absolute
 # figures swing 10-30% between runs. Never turn these into timed test assertions.
@@ -43,16 +46,17 @@ wasm_mib=${BENCH_WASM_MIB:-64}
 quiet=${BENCH_QUIET:-0.25}
 quiet_wait=${BENCH_QUIET_WAIT:-120}
 wasm_bench_build=${BENCH_WASM_BUILD_DIR:-$root/build-wasm-bench}
+recipients=${BENCH_RECIPIENTS:-1000}
 
 sections=("$@")
-[ ${#sections[@]} -eq 0 ] && sections=(native cli wasm)
+[ ${#sections[@]} -eq 0 ] && sections=(native cli wasm sharing)
 want() {
   local s
   for s in "${sections[@]}"; do [ "$s" = "$1" ] && return 0; done
   return 1
 }
 for s in "${sections[@]}"; do
-  case $s in native | cli | wasm) ;; *) echo "usage: scripts/bench.sh [native] [cli] [wasm]" >&2; exit 2 ;; esac
+  case $s in native | cli | wasm | sharing) ;; *) echo "usage: scripts/bench.sh [native] [cli] [wasm] [sharing]" >&2; exit 2 ;; esac
 done
 
 log() { printf '%s\n' "$*" >&2; }
@@ -93,11 +97,11 @@ log "== date: $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$root" rev-parse 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Build (Release; tests off: only the library, the CLI and the benchmark are needed)
-if want native || want cli; then
+if want native || want cli || want sharing; then
   log "== building Release in $build"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOFFRE_BUILD_TESTS=OFF -DCOFFRE_BUILD_CLI=ON \
     -DCOFFRE_BUILD_BENCH=ON >/dev/null
-  ninja -C "$build" coffre_bench_file coffre_cli >/dev/null
+  ninja -C "$build" coffre_bench_file coffre_bench_sharing coffre_cli >/dev/null
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -306,6 +310,22 @@ if want wasm; then
     log "== wasm: skipped: $js/index.js or $js/wasm/coffre.wasm missing (scripts/build-wasm.sh, then npm run build in bindings/js)"
     row "wasm" "not built" "-" "-" "-" "skipped"
   fi
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+# sharing: content-key wraps against the raw primitives (ratio here = coffre time / floor time: 1.0 is no overhead)
+if want sharing; then
+  log "== sharing: coffre_bench_sharing --recipients $recipients --runs $runs"
+  out=$("$build/bench/coffre_bench_sharing" --recipients "$recipients" --runs "$runs")
+  printf '%s\n' "$out" >&2
+  j=$(grep '^{"bench":"coffre_sharing"' <<<"$out")
+  under() { if awk -v a="$1" -v b="$2" 'BEGIN {exit !(a < b)}'; then echo met; else echo MISSED; fi; }
+  row "wrap to $recipients, 1 thread (s; ratio = time/floor)" "$(jget "$j" wrap_1t_s)" "$(jget "$j" floor_1t_s)" \
+    "$(jget "$j" wrap_1t_ratio)" "< 0.25 s" "$(under "$(jget "$j" wrap_1t_s)" 0.25)"
+  row "wrap to $recipients, all cores (s; time/floor)" "$(jget "$j" wrap_mt_s)" "$(jget "$j" floor_mt_s)" \
+    "$(jget "$j" wrap_mt_ratio)" "< 0.25 s" "$(under "$(jget "$j" wrap_mt_s)" 0.25)"
+  row "unwrap one (us; time/floor)" "$(jget "$j" unwrap_us)" "$(jget "$j" floor_unwrap_us)" \
+    "$(jget "$j" unwrap_ratio)" "< 500 us" "$(under "$(jget "$j" unwrap_us)" 500)"
 fi
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -351,3 +351,25 @@ TEST_CASE("safety numbers: symmetric, the spec's digits, typed forms") {
   User a_new{a.id, make_user(16).secrets.clone().take()};
   CHECK(!(safety_number(a_new.identity(), b.identity()).value() == ab));
 }
+
+TEST_CASE("trust store: a followed record keeps the pending one; verifying lifts a refusal") {
+  User me = make_user(18), bob = make_user(19), mallory = make_user(20);
+  TrustStore store;
+  REQUIRE(store.observe(record(bob)).ok());
+  User fake{bob.id, mallory.secrets.clone().take()};
+  CHECK(store.observe(record(fake)).error() == Error::trust_mismatch);
+  // Bob's genuine suite rotation is followed, and the substituted record still waits for the user.
+  auto s2 = next_suite(bob.secrets, 5);
+  auto r2 = make_directory_record(bob.id, s2, acct::kNow + 1).take();
+  CHECK(store.observe(r2).value() == Observation::followed);
+  CHECK(store.find(bob.id)->pinned == r2);
+  CHECK(store.find(bob.id)->pending == record(fake));
+  CHECK(store.check_sharable(bob.id).error() == Error::trust_mismatch);
+  // Refused, then verified with the number of the pending record: pinned, verified, sharable.
+  CHECK(store.refuse(bob.id) == Error::ok);
+  CHECK(store.check_sharable(bob.id).error() == Error::user_refused);
+  auto n = safety_number(me.identity(), fake.identity()).take();
+  CHECK(store.verify(bob.id, n, me.identity()) == Error::ok);
+  CHECK(store.find(bob.id)->state == TrustState::verified);
+  CHECK(store.check_sharable(bob.id).value().identity == fake.identity());
+}
