@@ -1,6 +1,7 @@
 // The C ABI of sharing (docs/SPEC.md section 16), the key directory and trust store (section 17) and Drive trees
 // (section 18): the last part of bindings/c/include/coffre.h, over sharing.hpp, directory.hpp and drive.hpp.
-// Same rules as coffre_c.cpp: nothing throws across the boundary, out-parameters are cleared first.
+// Same rules as coffre_c.cpp: nothing throws across the boundary, out-parameters are cleared first. Every entry point
+// that computes burns the stack afterwards (guarded_secret, abi.hpp): nearly all of them handle keys.
 #include <coffre.h>
 
 #include "abi.hpp"
@@ -120,7 +121,7 @@ int coffre_account_secrets_from_seeds(const uint8_t* identity_seed, size_t ident
       suite_seeds_len % kSeed != 0) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto identity = coffre::SigningKey::from_seed(bytes(identity_seed, identity_seed_len));
     if (!identity) return status(identity.error());
     std::vector<coffre::SuiteSecretKey> suites;
@@ -136,7 +137,7 @@ int coffre_account_secrets_from_seeds(const uint8_t* identity_seed, size_t ident
 int coffre_account_secrets_generate(coffre_account_secrets** out) {
   clear_out(out);
   if (out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::AccountSecrets::generate(coffre::system_rng()), out); });
+  return guarded_secret([&] { return give_handle(coffre::AccountSecrets::generate(coffre::system_rng()), out); });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -149,7 +150,7 @@ int coffre_directory_record_make(const uint8_t* user_id, size_t user_id_len, con
   if (out == nullptr || secrets == nullptr || !data_ok(previous_identity_seed, previous_identity_seed_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto user = id_of<coffre::UserId>(user_id, user_id_len);
     if (!user) return status(user.error());
     std::optional<coffre::SigningKey> previous;
@@ -167,7 +168,7 @@ int coffre_directory_record_make(const uint8_t* user_id, size_t user_id_len, con
 int coffre_directory_record_verify(const uint8_t* b, size_t len, coffre_directory_record** out) {
   clear_out(out);
   if (out == nullptr || !data_ok(b, len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::verify_record(bytes(b, len)), out); });
+  return guarded_secret([&] { return give_handle(coffre::verify_record(bytes(b, len)), out); });
 }
 
 int coffre_directory_record_export(const coffre_directory_record* r, uint8_t* out, size_t out_len) {
@@ -213,7 +214,7 @@ int coffre_safety_number_of_records(const coffre_directory_record* a, const coff
                                     size_t out_cap) {
   clear_text(out, out_cap);
   if (a == nullptr || b == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return put_number(coffre::safety_number(a->record.identity(), b->record.identity()), out, out_cap); });
+  return guarded_secret([&] { return put_number(coffre::safety_number(a->record.identity(), b->record.identity()), out, out_cap); });
 }
 
 void coffre_directory_record_free(coffre_directory_record* r) { delete r; }
@@ -225,7 +226,7 @@ int coffre_trusted_contact_self(const uint8_t* user_id, size_t user_id_len, cons
                                 coffre_trusted_contact** out) {
   clear_out(out);
   if (out == nullptr || secrets == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto user = id_of<coffre::UserId>(user_id, user_id_len);
     if (!user) return status(user.error());
     auto recipient = coffre::WrapRecipient::of(user.value(), secrets->secrets);
@@ -245,7 +246,7 @@ int coffre_trusted_contact_from_keys(const uint8_t* user_id, size_t user_id_len,
       with_suite != (suite_version != 0)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto user = id_of<coffre::UserId>(user_id, user_id_len);
     if (!user) return status(user.error());
     auto identity = coffre::VerifyKey::from_bytes(bytes(identity_pk, identity_pk_len));
@@ -276,14 +277,14 @@ int coffre_safety_number(const coffre_trusted_contact* a, const coffre_trusted_c
                          size_t out_cap) {
   clear_text(out, out_cap);
   if (a == nullptr || b == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded(
+  return guarded_secret(
       [&] { return put_number(coffre::safety_number(a->identity, b->identity), out, out_cap); });
 }
 
 int coffre_safety_number_check(const coffre_trusted_contact* a, const coffre_trusted_contact* b, const char* typed,
                                size_t typed_len) {
   if (a == nullptr || b == nullptr || !data_ok(typed, typed_len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto number = coffre::safety_number(a->identity, b->identity);
     if (!number) return status(number.error());
     auto parsed = coffre::SafetyNumber::parse(text(typed, typed_len));
@@ -310,7 +311,7 @@ void coffre_trusted_contact_free(coffre_trusted_contact* c) { delete c; }
 int coffre_trust_store_new(coffre_trust_store** out) {
   clear_out(out);
   if (out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     *out = new coffre_trust_store{};
     return COFFRE_OK;
   });
@@ -319,19 +320,19 @@ int coffre_trust_store_new(coffre_trust_store** out) {
 int coffre_trust_store_parse(const uint8_t* b, size_t len, coffre_trust_store** out) {
   clear_out(out);
   if (out == nullptr || !data_ok(b, len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::TrustStore::parse(bytes(b, len)), out); });
+  return guarded_secret([&] { return give_handle(coffre::TrustStore::parse(bytes(b, len)), out); });
 }
 
 int coffre_trust_store_encode(const coffre_trust_store* store, uint8_t** out, size_t* out_len) {
   if (!buffer_out_ok(out, out_len) || store == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_buffer(store->store.encode(), out, out_len); });
+  return guarded_secret([&] { return give_buffer(store->store.encode(), out, out_len); });
 }
 
 int coffre_trust_store_observe(coffre_trust_store* store, const coffre_directory_record* record,
                                uint32_t* observation) {
   if (observation != nullptr) *observation = 0;
   if (store == nullptr || record == nullptr || observation == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto r = store->store.observe(record->record);
     if (!r) return status(r.error());
     *observation = static_cast<std::uint32_t>(r.value());
@@ -343,7 +344,7 @@ int coffre_trust_store_check_sharable(const coffre_trust_store* store, const uin
                                       coffre_trusted_contact** out) {
   clear_out(out);
   if (store == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto user = id_of<coffre::UserId>(user_id, user_id_len);
     if (!user) return status(user.error());
     auto contact = store->store.check_sharable(user.value());
@@ -357,7 +358,7 @@ int coffre_trust_store_safety_number(const coffre_trust_store* store, const uint
                                      const coffre_trusted_contact* me, char* out, size_t out_cap) {
   clear_text(out, out_cap);
   if (store == nullptr || me == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto user = id_of<coffre::UserId>(user_id, user_id_len);
     if (!user) return status(user.error());
     return put_number(store->store.safety_number(user.value(), me->identity), out, out_cap);
@@ -367,7 +368,7 @@ int coffre_trust_store_safety_number(const coffre_trust_store* store, const uint
 int coffre_trust_store_verify(coffre_trust_store* store, const uint8_t* user_id, size_t user_id_len,
                               const char* typed, size_t typed_len, const coffre_trusted_contact* me) {
   if (store == nullptr || me == nullptr || !data_ok(typed, typed_len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto user = id_of<coffre::UserId>(user_id, user_id_len);
     if (!user) return status(user.error());
     auto number = coffre::SafetyNumber::parse(text(typed, typed_len));
@@ -378,7 +379,7 @@ int coffre_trust_store_verify(coffre_trust_store* store, const uint8_t* user_id,
 
 int coffre_trust_store_refuse(coffre_trust_store* store, const uint8_t* user_id, size_t user_id_len) {
   if (store == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto user = id_of<coffre::UserId>(user_id, user_id_len);
     if (!user) return status(user.error());
     return status(store->store.refuse(user.value()));
@@ -416,7 +417,7 @@ int coffre_trust_store_pinned_record(const coffre_trust_store* store, size_t ind
   clear_out(out);
   const coffre::ContactTrust* c = contact_at(store, index);
   if (c == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     *out = new coffre_directory_record{c->pinned};
     return COFFRE_OK;
   });
@@ -427,7 +428,7 @@ int coffre_trust_store_pending_record(const coffre_trust_store* store, size_t in
   const coffre::ContactTrust* c = contact_at(store, index);
   if (c == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
   if (!c->pending) return COFFRE_E_NOT_FOUND;
-  return guarded([&] {
+  return guarded_secret([&] {
     *out = new coffre_directory_record{*c->pending};
     return COFFRE_OK;
   });
@@ -444,7 +445,7 @@ int coffre_access_list_make(const uint8_t* owner_user_id, size_t owner_user_id_l
                             const uint8_t* members, size_t members_len, coffre_access_list** out) {
   clear_out(out);
   if (out == nullptr || owner_secrets == nullptr || !purpose_valid(purpose)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto owner = id_of<coffre::UserId>(owner_user_id, owner_user_id_len);
     auto doc = id_of<coffre::DocumentId>(document_id, document_id_len);
     auto list = user_ids(members, members_len);
@@ -459,7 +460,7 @@ int coffre_access_list_add_members(const coffre_account_secrets* owner_secrets, 
                                    const uint8_t* added, size_t added_len, coffre_access_list** out) {
   clear_out(out);
   if (out == nullptr || owner_secrets == nullptr || current == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto list = user_ids(added, added_len);
     if (!list) return status(list.error());
     return give_handle(coffre::add_members(owner_secrets->secrets, current->list, list.value()), out);
@@ -474,7 +475,7 @@ int coffre_access_list_rotate(const coffre_account_secrets* owner_secrets, const
   if (out_key == nullptr || out_list == nullptr || owner_secrets == nullptr || current == nullptr) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto list = user_ids(removed, removed_len);
     if (!list) return status(list.error());
     auto r = coffre::rotate_content_key(owner_secrets->secrets, current->list, list.value(), coffre::system_rng());
@@ -493,7 +494,7 @@ int coffre_access_list_open(const uint8_t* b, size_t len, const coffre_trusted_c
   if (out == nullptr || owner == nullptr || !data_ok(b, len) || !purpose_valid(purpose)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto doc = id_of<coffre::DocumentId>(document_id, document_id_len);
     if (!doc) return status(doc.error());
     const coffre::TrustedIdentity& identity = owner->identity;
@@ -563,7 +564,7 @@ int coffre_wrap_content_key(const uint8_t* sender_user_id, size_t sender_user_id
     return COFFRE_E_INVALID_ARGUMENT;
   }
   if (!recipient->recipient) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto sender = id_of<coffre::UserId>(sender_user_id, sender_user_id_len);
     if (!sender) return status(sender.error());
     auto k = versioned(*key, access->list.key_version());
@@ -584,7 +585,7 @@ int coffre_wrap_content_key_to_many(const uint8_t* sender_user_id, size_t sender
       !data_ok(recipients, recipient_count)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto sender = id_of<coffre::UserId>(sender_user_id, sender_user_id_len);
     if (!sender) return status(sender.error());
     std::vector<coffre::WrapRecipient> to;
@@ -607,7 +608,7 @@ int coffre_wrap_content_key_to_many(const uint8_t* sender_user_id, size_t sender
 
 int coffre_wrap_sender(const uint8_t* wrap, size_t wrap_len, uint8_t* out, size_t out_len) {
   if (!data_ok(wrap, wrap_len) || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto sender = coffre::wrap_sender(bytes(wrap, wrap_len));
     if (!sender) return status(sender.error());
     return put_fixed(sender.value().bytes, out, out_len);
@@ -623,7 +624,7 @@ int coffre_wrap_open(const uint8_t* wrap, size_t wrap_len, const uint8_t* me_use
       !data_ok(wrap, wrap_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto me = id_of<coffre::UserId>(me_user_id, me_user_id_len);
     if (!me) return status(me.error());
     auto key = coffre::open_content_wrap(bytes(wrap, wrap_len), me.value(), my_secrets->secrets, access->list,
@@ -644,7 +645,7 @@ int coffre_reencrypt_document(const uint8_t* envelope, size_t envelope_len, cons
       object_id_len > coffre::Context::kMaxObjectId) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     const coffre::Context ctx{std::string(text(object_id, object_id_len)), old_revision, old_key_version};
     auto old_k = versioned(*old_key, old_key_version);
     auto cur_k = versioned(*current_key, current_key_version);
@@ -662,25 +663,25 @@ int coffre_reencrypt_document(const uint8_t* envelope, size_t envelope_len, cons
 int coffre_node_key_generate(coffre_node_key** out) {
   clear_out(out);
   if (out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::NodeKey::generate(coffre::system_rng()), out); });
+  return guarded_secret([&] { return give_handle(coffre::NodeKey::generate(coffre::system_rng()), out); });
 }
 
 int coffre_node_key_from_bytes(const uint8_t* b, size_t len, coffre_node_key** out) {
   clear_out(out);
   if (out == nullptr || b == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::NodeKey::from_bytes(bytes(b, len)), out); });
+  return guarded_secret([&] { return give_handle(coffre::NodeKey::from_bytes(bytes(b, len)), out); });
 }
 
 int coffre_node_key_from_content_key(const coffre_key* key, coffre_node_key** out) {
   clear_out(out);
   if (out == nullptr || key == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::NodeKey::from_content_key(key->key), out); });
+  return guarded_secret([&] { return give_handle(coffre::NodeKey::from_content_key(key->key), out); });
 }
 
 int coffre_node_key_to_content_key(const coffre_node_key* key, coffre_key** out) {
   clear_out(out);
   if (out == nullptr || key == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(key->key.to_content_key(), out); });
+  return guarded_secret([&] { return give_handle(key->key.to_content_key(), out); });
 }
 
 void coffre_node_key_free(coffre_node_key* key) { delete key; }
@@ -695,7 +696,7 @@ int coffre_node_record_make(const uint8_t* parent_id, size_t parent_id_len, cons
       name_len > coffre::kNodeNameMaxSize || media_type_len > coffre::kMediaTypeMaxSize) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto parent = id_of<coffre::NodeId>(parent_id, parent_id_len);
     auto node = id_of<coffre::NodeId>(node_id, node_id_len);
     if (!parent || !node) return COFFRE_E_INVALID_ARGUMENT;
@@ -712,7 +713,7 @@ int coffre_node_record_open(const uint8_t* parent_id, size_t parent_id_len, cons
                             const uint8_t* record, size_t record_len, coffre_node** out) {
   clear_out(out);
   if (out == nullptr || parent_key == nullptr || !data_ok(record, record_len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto parent = id_of<coffre::NodeId>(parent_id, parent_id_len);
     if (!parent) return status(parent.error());
     return give_handle(coffre::open_node_record(parent.value(), parent_key->key, bytes(record, record_len)), out);
@@ -726,7 +727,7 @@ int coffre_node_record_move(const coffre_node* node, const uint8_t* new_parent_i
       !data_ok(new_name, new_name_len) || new_name_len > coffre::kNodeNameMaxSize) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto parent = id_of<coffre::NodeId>(new_parent_id, new_parent_id_len);
     if (!parent) return status(parent.error());
     auto r = coffre::move_node_record(node->node, parent.value(), new_parent_key->key, text(new_name, new_name_len),
@@ -757,12 +758,12 @@ int coffre_node_name_hash(const coffre_node* node, uint8_t* out, size_t out_len)
 
 int coffre_node_name(const coffre_node* node, uint8_t** out, size_t* out_len) {
   if (!buffer_out_ok(out, out_len) || node == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_string(node->node.meta.name, out, out_len); });
+  return guarded_secret([&] { return give_string(node->node.meta.name, out, out_len); });
 }
 
 int coffre_node_media_type(const coffre_node* node, uint8_t** out, size_t* out_len) {
   if (!buffer_out_ok(out, out_len) || node == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_string(node->node.meta.media_type, out, out_len); });
+  return guarded_secret([&] { return give_string(node->node.meta.media_type, out, out_len); });
 }
 
 uint64_t coffre_node_size(const coffre_node* node) { return node == nullptr ? 0 : node->node.meta.size; }
@@ -773,7 +774,7 @@ uint64_t coffre_node_modified(const coffre_node* node) { return node == nullptr 
 int coffre_node_key_of(const coffre_node* node, coffre_node_key** out) {
   clear_out(out);
   if (node == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(node->node.key.copy(), out); });
+  return guarded_secret([&] { return give_handle(node->node.key.copy(), out); });
 }
 
 void coffre_node_free(coffre_node* node) { delete node; }
@@ -782,7 +783,7 @@ int coffre_folder_list(const uint8_t* parent_id, size_t parent_id_len, const cof
                        const uint8_t* records, size_t records_len, uint32_t threads, coffre_folder_listing** out) {
   clear_out(out);
   if (out == nullptr || parent_key == nullptr || !data_ok(records, records_len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto parent = id_of<coffre::NodeId>(parent_id, parent_id_len);
     if (!parent) return status(parent.error());
     std::vector<std::vector<std::uint8_t>> split;
@@ -821,7 +822,7 @@ int coffre_drive_name_hash(const coffre_node_key* parent_key, const char* name, 
   if (parent_key == nullptr || !data_ok(name, name_len) || name_len > coffre::kNodeNameMaxSize) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto h = coffre::name_hash(parent_key->key, text(name, name_len));
     if (!h) return status(h.error());
     return put_fixed(h.value().bytes, out, out_len);
@@ -831,7 +832,7 @@ int coffre_drive_name_hash(const coffre_node_key* parent_key, const char* name, 
 int coffre_drive_file_key(const coffre_node_key* node_key, coffre_key** out) {
   clear_out(out);
   if (node_key == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::drive_file_key(node_key->key), out); });
+  return guarded_secret([&] { return give_handle(coffre::drive_file_key(node_key->key), out); });
 }
 
 int coffre_drive_file_context(const uint8_t* node_id, size_t node_id_len, char* object_id, size_t object_id_len,
@@ -840,7 +841,7 @@ int coffre_drive_file_context(const uint8_t* node_id, size_t node_id_len, char* 
   if (object_id == nullptr || key_version == nullptr || object_id_len != COFFRE_DRIVE_OBJECT_ID_BYTES) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto node = id_of<coffre::NodeId>(node_id, node_id_len);
     if (!node) return status(node.error());
     const coffre::Context ctx = coffre::drive_file_context(node.value(), 0);

@@ -30,7 +30,7 @@ const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 await lib.Coffre.load();
 
 for (const c of checks(lib, { internals, seed })) test(c.name, c.run);
-for (const c of sharingChecks(lib)) test(c.name, c.run);
+for (const c of sharingChecks(lib, { internals })) test(c.name, c.run);
 
 test('vectors: every vector of /vectors replays as expected (whole ciphertext in one update, and in random pieces)',
   async (t) => {

@@ -129,7 +129,7 @@ async function drain(readable) {
 }
 
 // Does the module's heap contain `needle`? (The heap-wipe checks: nothing secret may stay behind in freed memory.)
-function heapContains(internals, needle) {
+export function heapContains(internals, needle) {
   const heap = internals.wasm().HEAPU8;
   const first = needle[0];
   for (let i = heap.indexOf(first); i !== -1 && i <= heap.length - needle.length; i = heap.indexOf(first, i + 1)) {

@@ -1,7 +1,7 @@
 // Checks of sharing, trust and Drive (docs/SPEC.md sections 16-18) through the JS package, with the store played by
 // the test and assumed malicious; and the replay of vectors/drive.json, sharing.json and directory.json entries that
 // are not envelopes. Plain ES module shared by node (test/node) and Chromium (test/browser).
-import { CheckFailure, hex, toHex } from './checks.mjs';
+import { CheckFailure, heapContains, hex, toHex } from './checks.mjs';
 
 function assert(cond, message) {
   if (!cond) throw new CheckFailure(message);
@@ -105,7 +105,7 @@ export function sharingFlowCheck(lib) {
   };
 }
 
-export function sharingChecks(lib) {
+export function sharingChecks(lib, { internals } = {}) {
   const list = [sharingFlowCheck(lib)];
   const check = (name, run) => list.push({
     name,
@@ -250,6 +250,27 @@ export function sharingChecks(lib) {
     const asContent = s.keep(rootKey.toContentKey());
     assert(sameBytes(asContent.export(), rootContent.export()), 'node key as a content key');
   });
+
+  if (internals) {
+    check('wasm heap: no content key, node key or seed left behind once the handles are disposed', (s) => {
+      const { bob, store, access, key } = shareDocument(lib, s);
+      const keyBytes = key.export();
+      const wrap = store.wraps[toHex(bob.me.userId)];
+      const sender = s.keep(bob.trust.checkSharable(lib.wrapSender(wrap)));
+      lib.openContentWrap(wrap, bob.me, access, sender).key.dispose();
+      const seed = new Uint8Array(32).fill(0x5a);
+      lib.accountSecretsFromSeeds({ identitySeed: seed, generation: 1, suiteSeeds: [seed.map((x) => x ^ 0xff)] })
+        .dispose();
+      const nodeBytes = new Uint8Array(32).fill(0x3c);
+      const nodeKey = lib.NodeKey.fromBytes(nodeBytes);
+      lib.driveFileKey(nodeKey).dispose();
+      nodeKey.dispose();
+      key.dispose();
+      assert(!heapContains(internals, keyBytes), 'content key bytes found in the wasm heap');
+      assert(!heapContains(internals, seed), 'identity seed found in the wasm heap');
+      assert(!heapContains(internals, nodeBytes), 'node key found in the wasm heap');
+    });
+  }
 
   return list;
 }
