@@ -78,7 +78,7 @@ Log build(std::size_t n, bool mixed) {
   Log log{{}, std::nullopt, take(SigningKey::generate(rng), "identity"), 0, 0};
   UserId user = UserId::generate(rng);
   auto suite = take(xwing_public_key(take(xwing_generate(rng), "suite")), "suite pk");
-  auto recovery = take(xwing_public_key(take(xwing_generate(rng), "recovery")), "recovery pk");
+  auto recovery = take(RecoveryKey::from_phrase(take(RecoveryPhrase::generate(rng), "phrase")), "recovery key");
   Keys first = new_device(rng, 0);
   first.record.sign_pk = first.sign.verify_key();
   log.entries.push_back(take(make_genesis(log.identity, 1, user, suite, 1, recovery, 1, first.record, first.sign),

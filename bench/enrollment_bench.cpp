@@ -62,8 +62,8 @@ struct Account {
 
 Account make_account(Rng& rng, int devices) {
   auto first = take(DeviceKeys::generate(rng), "device");
-  auto recovery = take(xwing_generate(rng), "recovery key");
-  auto created = take(create_account(first, "laptop", take(xwing_public_key(recovery), "pk"), rng), "account");
+  auto recovery = take(RecoveryKey::from_phrase(take(RecoveryPhrase::generate(rng), "phrase")), "recovery key");
+  auto created = take(create_account(first, "laptop", recovery, rng), "account");
   std::vector<Bytes> entries{created.genesis_entry};
   auto log = take(verify_log(entries, std::nullopt), "verify_log");
   for (int i = 1; i < devices; ++i) {

@@ -7,6 +7,7 @@
 
 #include <coffre/account.hpp>
 #include <coffre/enrollment.hpp>
+#include <coffre/recovery.hpp>
 
 #include <sodium.h>
 
@@ -31,15 +32,19 @@ inline DeviceKeys device(std::uint8_t n) {
   return DeviceKeys::generate(rng).take();
 }
 
-inline XWingSecretKey recovery_key(std::uint8_t n) {
+// The recovery key of a phrase with entropy from (R, n).
+inline RecoveryPhrase recovery_phrase(std::uint8_t n) {
   auto rng = rng_for('R', n);
-  return xwing_generate(rng).take();
+  std::array<std::uint8_t, RecoveryPhrase::kEntropySize> entropy{};
+  rng.fill(entropy);
+  return RecoveryPhrase::from_entropy(entropy).take();
 }
+inline RecoveryKey recovery_key(std::uint8_t n) { return RecoveryKey::from_phrase(recovery_phrase(n)).take(); }
 
 // An account as the store holds it (entries, sealed states, wraps) and as its first device knows it.
 struct Account {
   DeviceKeys first;
-  XWingSecretKey recovery;
+  RecoveryKey recovery;
   std::optional<AccountCreation> created;
   std::vector<Bytes> entries;
   std::optional<VerifiedLog> log;
@@ -73,7 +78,7 @@ struct Account {
 inline Account account(std::uint8_t n, std::uint8_t first_device = 1) {
   Account a{device(first_device), recovery_key(n), std::nullopt, {}, std::nullopt};
   auto rng = rng_for('A', n);
-  auto c = create_account(a.first, "laptop", xwing_public_key(a.recovery).take(), rng);
+  auto c = create_account(a.first, "laptop", a.recovery, rng);
   REQUIRE(c.ok());
   a.entries.push_back(c.value().genesis_entry);
   a.created = std::move(c).take();

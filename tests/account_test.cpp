@@ -55,21 +55,22 @@ TEST_CASE("a new account: its first device and the recovery key open epoch 1") {
   CHECK(same_secrets(secrets.value(), c.secrets));
   CHECK(check_account_secrets(secrets.value(), a.s()) == Error::ok);
 
-  auto from_recovery = unwrap_root_key(a.recovery, c.user, recovery_recipient_id(), 1, c.wraps[1].bytes);
+  auto from_recovery = a.recovery.unwrap_root(a.s(), c.wraps[1].bytes);
   REQUIRE(from_recovery.ok());
   CHECK(from_recovery.value().secret().equals(c.root.secret()));
 
-  // A recovery key from a phrase works the same way.
-  auto phrase = RecoveryPhrase::from_entropy(random_bytes(32, 3)).take();
-  auto rk = phrase.recovery_kem_key().take();
-  auto rng = acct::rng_for('A', 9);
-  auto c2 = create_account(acct::device(9), "phone", xwing_public_key(rk).take(), rng);
-  REQUIRE(c2.ok());
-  CHECK(unwrap_root_key(rk, c2.value().user, recovery_recipient_id(), 1, c2.value().wraps[1].bytes).ok());
+  // The same phrase, typed again: the same key, which opens the wrap with the plain X-Wing key too.
+  const SecretBytes words = acct::recovery_phrase(1).words().take();
+  auto typed = RecoveryPhrase::from_words(
+      std::string_view(reinterpret_cast<const char*>(words.reveal().data()), words.size())).take();
+  auto rk = RecoveryKey::from_phrase(typed).take();
+  CHECK(rk.public_key() == a.s().recovery_pk);
+  CHECK(rk.check_genesis(a.s()) == Error::ok);
+  CHECK(unwrap_root_key(rk.kem_key(), c.user, recovery_recipient_id(), 1, c.wraps[1].bytes).ok());
 
   // A device name the log refuses.
-  CHECK(create_account(acct::device(9), std::string(65, 'x'), xwing_public_key(rk).take(), rng).error() ==
-        Error::invalid_argument);
+  auto rng = acct::rng_for('A', 9);
+  CHECK(create_account(acct::device(9), std::string(65, 'x'), rk, rng).error() == Error::invalid_argument);
 }
 
 TEST_CASE("sealed state: layout of section 11, byte for byte") {
@@ -306,7 +307,7 @@ TEST_CASE("revocation: the revoked device is locked out of the new epoch, the ot
   CHECK(b_secrets2.value().suite_key(1)->secret().equals(a.secrets().suite_key(1)->secret()));
   CHECK(b_secrets2.value().identity().seed().equals(a.secrets().identity().seed()));
   CHECK(unwrap_root_key(a.first.kem_key, user, a.first.id, 2, p.wraps[0].bytes).ok());
-  CHECK(unwrap_root_key(a.recovery, user, recovery_recipient_id(), 2, p.wraps[2].bytes).ok());
+  CHECK(a.recovery.unwrap_root(a.s(), p.wraps[2].bytes).ok());
   // B's epoch 1 wrap still opens epoch 1 only.
   CHECK(unwrap_root_key(b.kem_key, user, b.id, 1, b_wrap1).ok());
 
@@ -339,4 +340,83 @@ TEST_CASE("revocation: refused for an unknown device or stale secrets") {
   CHECK(plan_revocation(a.s(), a.secrets(), a.first.id, rng).error() == Error::wrap_invalid);
   // Revoking an already revoked device.
   CHECK(plan_revocation(a.s(), p.secrets, b.id, rng).error() == Error::device_not_enrolled);
+}
+
+// ---------------------------------------------------------------------------------------------------- recovery
+
+TEST_CASE("genesis: recovery_mac is the spec's KDF, at its place in the body (independent encoder)") {
+  auto a = acct::account(13);
+  const Bytes& genesis = a.entries[0];
+  const RecoveryPhrase phrase = acct::recovery_phrase(13);
+  auto mac_key = acct::spec::blake(phrase.entropy().reveal(), "coffre/v1/recovery/mac-key", {});
+  const auto& s = a.s();
+  auto mac = acct::spec::blake(mac_key, "coffre/v1/recovery/genesis-mac",
+                               {s.user.bytes, s.identity_pk.bytes(), u32(s.identity_generation),
+                                s.recovery_pk.bytes()});
+  CHECK(s.recovery_mac == mac);
+  CHECK(a.recovery.genesis_mac(s.user, s.identity_pk, s.identity_generation) == mac);
+  // Version 0x02; body: frame(user) frame(identity_pk) u32 gen frame(suite_pk) u32 v frame(recovery_pk) frame(mac).
+  CHECK(genesis[4] == 0x02);
+  const std::size_t at = 50 + (4 + 16) + (4 + 32) + 4 + (4 + 1216) + 4 + (4 + 1216);
+  CHECK(Bytes(genesis.begin() + at, genesis.begin() + at + 4) == u32(32));
+  CHECK(Bytes(genesis.begin() + at + 4, genesis.begin() + at + 36) == Bytes(mac.begin(), mac.end()));
+  CHECK(Bytes(genesis.begin() + at + 36, genesis.begin() + at + 40) == u32(1));  // root epoch
+}
+
+TEST_CASE("recovery: a genesis forged with the real user id and recovery key, but the store's identity, is log_fork") {
+  auto a = acct::account(14);
+  const VerifiedLog& real = a.s();
+  const auto& c = *a.created;
+
+  // The store knows everything public: the user id, the recovery public key, the genuine genesis and its MAC. It
+  // makes its own identity and suite keys and root key, and wraps that root key to the recovery key (encapsulation
+  // needs only the public key): every check of the log and of the account state passes.
+  auto rng = acct::rng_for('F', 14);
+  auto store_secrets = AccountSecrets::generate(rng).take();
+  auto store_device = acct::device(40);
+  auto genuine = std::get<GenesisBody>(LogEntry::parse(a.entries[0]).take().body);
+  auto forge = [&](const RecoveryMac& mac) {
+    GenesisBody body{real.user,
+                     store_secrets.identity().verify_key(),
+                     1,
+                     xwing_public_key(store_secrets.current_suite_key().key).take(),
+                     1,
+                     real.recovery_pk,
+                     mac,
+                     1,
+                     store_device.record("laptop")};
+    auto pop = device_pop(store_device.sign_key, real.user, body.device).take();
+    LogEntry e{0, {}, body, {}, pop};
+    e.identity_signature = store_secrets.identity().sign("coffre/v1/log/entry", e.signed_part());
+    return e.encode();
+  };
+  auto root = RootKey::generate(1, rng).take();
+  auto wrap = wrap_root_key(root, real.user, recovery_recipient_id(), real.recovery_pk, rng).take();
+  auto sealed = seal_account_state(root, real.user, store_secrets, rng).take();
+
+  RecoveryMac zero{}, flipped = genuine.recovery_mac;
+  flipped[31] ^= 1;
+  for (const RecoveryMac& mac : {genuine.recovery_mac, zero, flipped}) {
+    std::vector<Bytes> forged{forge(mac)};
+    auto log = verify_log(forged, std::nullopt);
+    REQUIRE(log.ok());  // a valid log on its own: trust on first use would accept it
+    CHECK(log.value().user == real.user);
+    CHECK(log.value().recovery_pk == real.recovery_pk);
+    CHECK(check_account_secrets(open_account_state(root, real.user, sealed).take(), log.value()) == Error::ok);
+    // The phrase pins the genesis: nothing opens.
+    CHECK(a.recovery.check_genesis(log.value()) == Error::log_fork);
+    CHECK(a.recovery.unwrap_root(log.value(), wrap).error() == Error::log_fork);
+  }
+
+  // The genuine log still recovers, also after more entries.
+  CHECK(a.recovery.check_genesis(real) == Error::ok);
+  auto opened = a.recovery.unwrap_root(real, c.wraps[1].bytes);
+  REQUIRE(opened.ok());
+  CHECK(opened.value().secret().equals(c.root.secret()));
+  a.add(acct::device(41));
+  CHECK(a.recovery.check_genesis(a.s()) == Error::ok);
+
+  // Another account's phrase: its public key is not this genesis's (wrap_invalid, not a fork).
+  CHECK(acct::recovery_key(15).check_genesis(real) == Error::wrap_invalid);
+  CHECK(acct::recovery_key(15).unwrap_root(real, c.wraps[1].bytes).error() == Error::wrap_invalid);
 }

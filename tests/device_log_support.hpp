@@ -5,6 +5,7 @@
 #include "support.hpp"
 
 #include <coffre/device_log.hpp>
+#include <coffre/recovery.hpp>
 
 #include <optional>
 #include <string>
@@ -28,6 +29,14 @@ inline DeterministicRng rng_for(char purpose, std::uint8_t n) {
 inline XWingPublicKey xwing_pk(std::uint8_t n) {
   auto rng = rng_for('x', n);
   return xwing_public_key(xwing_generate(rng).take()).take();
+}
+
+// The recovery key of the phrase with entropy n (its MAC key signs nothing; it makes the genesis's recovery_mac).
+inline RecoveryKey recovery_key(std::uint8_t n) {
+  auto rng = rng_for('r', n);
+  std::array<std::uint8_t, RecoveryPhrase::kEntropySize> entropy{};
+  rng.fill(entropy);
+  return RecoveryKey::from_phrase(RecoveryPhrase::from_entropy(entropy).take()).take();
 }
 
 // Identity key n.
@@ -88,11 +97,12 @@ struct Account {
 };
 
 // Account n (n < 50) with device `first_device` as its genesis device; suite key 200 + 2n, recovery key 201 + 2n.
+// Its genesis checks with recovery_key(201 + 2n).
 inline Account account(std::uint8_t n, std::uint8_t first_device = 10) {
   auto rng = rng_for('u', n);
   Account a{signing_key(n), UserId::generate(rng), device(first_device), {}, std::nullopt};
   auto g = make_genesis(a.identity, 1, a.user, xwing_pk(static_cast<std::uint8_t>(200 + 2 * n)), 1,
-                        xwing_pk(static_cast<std::uint8_t>(201 + 2 * n)), 1, a.first.record, a.first.key);
+                        recovery_key(static_cast<std::uint8_t>(201 + 2 * n)), 1, a.first.record, a.first.key);
   REQUIRE(g.ok());
   a.entries.push_back(g.value());
   auto v = verify_log(a.entries, std::nullopt);

@@ -66,7 +66,7 @@ TEST_CASE("device log: an honest log verifies to its state") {
   CHECK(s.suite_pk == xwing_pk(60));
   CHECK(s.suite_version == 2);
   CHECK(s.root_epoch == 2);
-  CHECK(s.recovery_pk == xwing_pk(201 + 2));
+  CHECK(s.recovery_pk == recovery_key(201 + 2).public_key());
   CHECK(ids(s.devices) == std::vector{device(10).record.id, device(12).record.id, device(13).record.id});
   CHECK(ids(s.revoked) == std::vector{device(11).record.id});
   CHECK(s.devices[1] == device(12).record);
@@ -115,7 +115,7 @@ TEST_CASE("device log: entries parse and re-encode byte for byte") {
   }
   // Layout of section 10: magic, version, seq, prev, kind, frame(body), signature, frame(pop).
   const Bytes& revoke = a.entries[3];
-  CHECK(Bytes(revoke.begin(), revoke.begin() + 5) == Bytes{'C', 'F', 'R', 'L', 0x01});
+  CHECK(Bytes(revoke.begin(), revoke.begin() + 5) == Bytes{'C', 'F', 'R', 'L', 0x02});
   CHECK(revoke[12] == 3);                  // u64 seq, big-endian
   CHECK(revoke[kKindOffset] == 3);         // revoke
   CHECK(revoke[49] == 20);                 // body = frame(device_id): 4 + 16 bytes
@@ -124,7 +124,30 @@ TEST_CASE("device log: entries parse and re-encode byte for byte") {
   const auto& body = std::get<GenesisBody>(g.body);
   CHECK(body.device == device(10).record);
   CHECK(body.suite_version == 1);
-  CHECK(a.entries[0].size() == 50 + (20 + 36 + 4 + 1220 + 4 + 1220 + 4) + (20 + 36 + 1220 + 4 + 9 + 36) + 64 + 68);
+  CHECK(body.recovery_mac == recovery_key(203).genesis_mac(a.user, a.identity.verify_key(), 1));
+  CHECK(a.entries[0].size() ==
+        50 + (20 + 36 + 4 + 1220 + 4 + 1220 + 36 + 4) + (20 + 36 + 1220 + 4 + 9 + 36) + 64 + 68);
+}
+
+TEST_CASE("device log: version 0x01 entries (before recovery_mac) are log_invalid, of every kind") {
+  Account a = sample();
+  for (std::size_t i = 0; i < a.entries.size(); ++i) {
+    CAPTURE(i);
+    Bytes old = a.entries[i];
+    old[4] = 0x01;
+    CHECK(LogEntry::parse(old).error() == Error::log_invalid);
+    Entries e(a.entries.begin(), a.entries.begin() + static_cast<std::ptrdiff_t>(i));
+    const std::size_t pop_size = LogEntry::parse(a.entries[i]).take().pop ? 64 : 0;
+    e.push_back(resign(old, a.identity, pop_size));
+    CHECK(verify(e) == Error::log_invalid);
+  }
+  // A genesis without the recovery_mac frame (the version 1 body under version 2) does not parse either.
+  Bytes g = a.entries[0];
+  const std::size_t mac_at = 50 + 20 + 36 + 4 + 1220 + 4 + 1220;
+  g.erase(g.begin() + static_cast<std::ptrdiff_t>(mac_at), g.begin() + static_cast<std::ptrdiff_t>(mac_at + 36));
+  const std::uint32_t body = static_cast<std::uint32_t>(g.size() - 50 - 64 - 68);
+  for (int k = 0; k < 4; ++k) g[46 + k] = static_cast<std::uint8_t>(body >> (24 - 8 * k));
+  CHECK(LogEntry::parse(g).error() == Error::log_invalid);
 }
 
 TEST_CASE("device log: builders refuse what verification would refuse") {
@@ -157,7 +180,7 @@ TEST_CASE("device log: builders refuse what verification would refuse") {
   Device d10 = device(10);
   auto genesis = [&](std::uint32_t gen, std::uint32_t version, std::uint32_t epoch, const DeviceRecord& r,
                      const SigningKey& k) {
-    return make_genesis(a.identity, gen, u, xwing_pk(1), version, xwing_pk(2), epoch, r, k).error();
+    return make_genesis(a.identity, gen, u, xwing_pk(1), version, recovery_key(2), epoch, r, k).error();
   };
   CHECK(genesis(1, 1, 1, d10.record, d10.key) == Error::ok);
   CHECK(genesis(7, 1, 1, d10.record, d10.key) == Error::ok);

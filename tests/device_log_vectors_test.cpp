@@ -12,7 +12,7 @@
 //   "genesis_hash": null | "<hex>",                  // the genesis hash the client pinned
 //   "expect": "success" | "<error code of SPEC section 7>",
 //   success only: "head": { "seq", "hash" }, "user_id", "identity_pk", "identity_generation", "suite_version",
-//   "suite_pk_sha256", "root_epoch", "recovery_pk_sha256", "devices": [ { "id", "name" (hex of the UTF-8 bytes),
+//   "suite_pk_sha256", "root_epoch", "recovery_pk_sha256", "recovery_mac" (the genesis's), "devices": [ { "id", "name" (hex of the UTF-8 bytes),
 //   "sign_pk", "kem_pk_sha256", "transcript_hash" } ] (enrolled, in the order added), "revoked": [ "<id hex>" ] } ] }
 #include "device_log_support.hpp"
 #include "hex.hpp"
@@ -59,6 +59,7 @@ Json state_json(const VerifiedLog& s) {
               {"suite_pk_sha256", vectors::sha256_hex(s.suite_pk.bytes())},
               {"root_epoch", s.root_epoch},
               {"recovery_pk_sha256", vectors::sha256_hex(s.recovery_pk.bytes())},
+              {"recovery_mac", hex(s.recovery_mac)},
               {"devices", devices},
               {"revoked", revoked}};
 }
@@ -156,7 +157,7 @@ std::string generate() {
     DeterministicRng rng = rng_for('u', 7);
     UserId user = UserId::generate(rng);
     Device d = device(30, "T\xc3\xa9l\xc3\xa9phone \xf0\x9f\x94\x90", LogHash{});
-    auto e = make_genesis(signing_key(7), 7, user, xwing_pk(70), 1, xwing_pk(71), 1, d.record, d.key);
+    auto e = make_genesis(signing_key(7), 7, user, xwing_pk(70), 1, recovery_key(71), 1, d.record, d.key);
     REQUIRE(e.ok());
     Entries log{e.value()};
     auto st = verify_log(log, std::nullopt).take();
@@ -235,8 +236,11 @@ std::string generate() {
     magic[1][3] = 'X';
     g.add("log_invalid/bad-magic", "magic CFRX (re-signed)", Entries{genesis[0], resign(magic[1], a.identity, 64)});
     Entries version = short_log;
-    version[1][4] = 2;
-    g.add("log_invalid/bad-version", "version 2 (re-signed)", Entries{genesis[0], resign(version[1], a.identity, 64)});
+    version[1][4] = 1;
+    g.add("log_invalid/old-version", "version 1, the layout before the genesis's recovery_mac (re-signed)",
+          Entries{genesis[0], resign(version[1], a.identity, 64)});
+    version[1][4] = 3;
+    g.add("log_invalid/bad-version", "version 3 (re-signed)", Entries{genesis[0], resign(version[1], a.identity, 64)});
     Bytes revoke_bytes = next(after_add, RevokeDeviceBody{device(11).record.id});
     Bytes kind5 = revoke_bytes;
     kind5[kKindOffset] = 5;

@@ -785,7 +785,7 @@ int coffre_account_state_open(const coffre_root_key* root, const coffre_log* log
 void coffre_account_secrets_free(coffre_account_secrets* secrets) { delete secrets; }
 
 int coffre_account_create(const coffre_device_keys* device, const char* name, size_t name_len,
-                          const uint8_t* recovery_pk, size_t recovery_pk_len, uint8_t** genesis, size_t* genesis_len,
+                          const coffre_recovery_phrase* phrase, uint8_t** genesis, size_t* genesis_len,
                           uint8_t** sealed_state, size_t* sealed_state_len, uint8_t** device_wrap,
                           size_t* device_wrap_len, uint8_t** recovery_wrap, size_t* recovery_wrap_len,
                           coffre_account_secrets** secrets, coffre_root_key** root) {
@@ -794,13 +794,13 @@ int coffre_account_create(const coffre_device_keys* device, const char* name, si
   const bool outs_ok = buffer_out_ok(genesis, genesis_len) & buffer_out_ok(sealed_state, sealed_state_len) &
                        buffer_out_ok(device_wrap, device_wrap_len) & buffer_out_ok(recovery_wrap, recovery_wrap_len);
   if (!outs_ok || device == nullptr || secrets == nullptr || root == nullptr || !data_ok(name, name_len) ||
-      !data_ok(recovery_pk, recovery_pk_len) || name_len > coffre::kDeviceNameMaxSize) {
+      phrase == nullptr || name_len > coffre::kDeviceNameMaxSize) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
   return guarded([&] {
-    auto pk = coffre::XWingPublicKey::from_bytes(bytes(recovery_pk, recovery_pk_len));
-    if (!pk) return status(pk.error());
-    auto created = coffre::create_account(device->keys, name_of(name, name_len), pk.value(), coffre::system_rng());
+    auto recovery = coffre::RecoveryKey::from_phrase(phrase->phrase);
+    if (!recovery) return status(recovery.error());
+    auto created = coffre::create_account(device->keys, name_of(name, name_len), recovery.value(), coffre::system_rng());
     if (!created) return status(created.error());
     coffre::AccountCreation& c = created.value();
     if (c.wraps.size() != 2) return COFFRE_E_BAD_STATE;
@@ -892,11 +892,9 @@ int coffre_root_key_unwrap_recovery(const coffre_recovery_phrase* phrase, const 
     return COFFRE_E_INVALID_ARGUMENT;
   }
   return guarded([&] {
-    auto sk = phrase->phrase.recovery_kem_key();
-    if (!sk) return status(sk.error());
-    return give_handle(coffre::unwrap_root_key(sk.value(), log->log.user, coffre::recovery_recipient_id(),
-                                               log->log.root_epoch, bytes(wrap, wrap_len)),
-                       out);
+    auto recovery = coffre::RecoveryKey::from_phrase(phrase->phrase);
+    if (!recovery) return status(recovery.error());
+    return give_handle(recovery.value().unwrap_root(log->log, bytes(wrap, wrap_len)), out);
   });
 }
 

@@ -271,11 +271,9 @@ int cmd_init(const AccountArgs& a) {
   if (!keys) return report(lib_failure(keys.error(), "cannot create the device keys"));
   auto phrase = RecoveryPhrase::generate(rng);
   if (!phrase) return report(lib_failure(phrase.error(), "cannot create the recovery phrase"));
-  auto rkey = phrase.value().recovery_kem_key();
+  auto rkey = RecoveryKey::from_phrase(phrase.value());
   if (!rkey) return report(lib_failure(rkey.error(), "cannot derive the recovery key"));
-  auto rpk = xwing_public_key(rkey.value());
-  if (!rpk) return report(lib_failure(rpk.error(), "cannot derive the recovery key"));
-  auto made = create_account(keys.value(), name, rpk.value(), rng);
+  auto made = create_account(keys.value(), name, rkey.value(), rng);
   if (!made) {
     if (made.error() == Error::invalid_argument) {
       return report(Status::fail(kExitUsage, "--name must be at most 64 bytes of UTF-8"));
@@ -811,17 +809,21 @@ int cmd_recover(const AccountArgs& a) {
   }
   const VerifiedLog& log = *fetched;
   say("Account %s, fingerprint %s\n", to_hex(user.bytes).c_str(), fingerprint(log).c_str());
-  auto rkey = phrase.value().recovery_kem_key();
+  auto rkey = RecoveryKey::from_phrase(phrase.value());
   if (!rkey) return report(lib_failure(rkey.error(), "cannot derive the recovery key"));
-  auto rpk = xwing_public_key(rkey.value());
-  if (!rpk) return report(lib_failure(rpk.error(), "cannot derive the recovery key"));
-  if (!(rpk.value() == log.recovery_pk)) {
-    return report(unchanged(lib_failure(Error::wrap_invalid, "this recovery phrase is not the one of account " +
-                                                                 to_hex(user.bytes))));
+  // The phrase pins the genesis (SPEC section 13): a store that serves a genesis of its own, even with this user id
+  // and recovery public key, cannot make its recovery MAC.
+  if (Error e = rkey.value().check_genesis(log); e != Error::ok) {
+    return report(unchanged(lib_failure(
+        e, e == Error::log_fork ? "the device list the store serves for account " + to_hex(user.bytes) +
+                                      " does not start with the genesis this recovery phrase created: a forged "
+                                      "account"
+                                : "this recovery phrase is not the one of account " + to_hex(user.bytes))));
   }
   std::optional<RootKey> root;
   std::optional<AccountSecrets> secrets;
-  if (Status s = open_account(store, log, recovery_recipient_id(), rkey.value(), "the recovery key", root, secrets);
+  if (Status s = open_account(store, log, recovery_recipient_id(), rkey.value().kem_key(), "the recovery key", root,
+                              secrets);
       !s.ok()) {
     return report(unchanged(s));
   }

@@ -6,6 +6,7 @@
 
 #include <coffre/account.hpp>
 #include <coffre/coffre.hpp>
+#include <coffre/recovery.hpp>
 
 #include <sodium.h>
 
@@ -345,7 +346,7 @@ Result<RootKey> unwrap_root_key(const XWingSecretKey& recipient_sk, const UserId
 // ---------------------------------------------------------------------------------------------------- planners
 
 Result<AccountCreation> create_account(const DeviceKeys& first_device, std::string device_name,
-                                       const XWingPublicKey& recovery_pk, Rng& rng) {
+                                       const RecoveryKey& recovery, Rng& rng) {
   COFFRE_TRY(init());
   if (first_device.id == recovery_recipient_id()) return Error::invalid_argument;
   auto secrets = AccountSecrets::generate(rng);
@@ -353,7 +354,7 @@ Result<AccountCreation> create_account(const DeviceKeys& first_device, std::stri
   UserId user = UserId::generate(rng);
   auto suite_pk = xwing_public_key(secrets.value().current_suite_key().key);
   if (!suite_pk) return suite_pk.error();
-  auto genesis = make_genesis(secrets.value().identity(), 1, user, suite_pk.value(), 1, recovery_pk, 1,
+  auto genesis = make_genesis(secrets.value().identity(), 1, user, suite_pk.value(), 1, recovery, 1,
                               first_device.record(std::move(device_name)), first_device.sign_key);
   if (!genesis) return genesis.error();
   auto root = RootKey::generate(1, rng);
@@ -362,7 +363,7 @@ Result<AccountCreation> create_account(const DeviceKeys& first_device, std::stri
   if (!sealed) return sealed.error();
   std::vector<RootWrap> wraps;
   for (auto [id, pk] : {std::pair{first_device.id, &first_device.kem_pk},
-                        std::pair{recovery_recipient_id(), &recovery_pk}}) {
+                        std::pair{recovery_recipient_id(), &recovery.public_key()}}) {
     auto w = wrap_root_key(root.value(), user, id, *pk, rng);
     if (!w) return w.error();
     wraps.push_back(RootWrap{id, std::move(w).take()});

@@ -6,6 +6,7 @@
 #include "device_log_detail.hpp"
 
 #include <coffre/device_log.hpp>
+#include <coffre/recovery.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -20,7 +21,7 @@ namespace {
 
 
 constexpr std::uint8_t kMagic[4] = {'C', 'F', 'R', 'L'};
-constexpr std::uint8_t kVersion = 0x01;
+constexpr std::uint8_t kVersion = 0x02;  // 0x02: the genesis carries recovery_mac (SPEC change log)
 // magic, version, u64 seq, prev, kind
 constexpr std::size_t kHeaderSize = 4 + 1 + 8 + 32 + 1;
 constexpr std::size_t kSig = SigningKey::kSignatureSize;
@@ -62,12 +63,13 @@ std::optional<LogEntryBody> read_body(std::uint8_t kind, ByteView body) {
       auto suite_pk = read_xwing(r);
       if (!suite_pk || !r.u32(suite_version)) break;
       auto recovery_pk = read_xwing(r);
-      if (!recovery_pk || !r.u32(root_epoch)) break;
+      ByteView mac;
+      if (!recovery_pk || !r.fixed_frame(mac, std::tuple_size_v<RecoveryMac>) || !r.u32(root_epoch)) break;
       auto device = read_device(r);
       if (!device) break;
       out.emplace(GenesisBody{UserId::from_bytes(user).take(), VerifyKey::from_bytes(identity_pk).take(), generation,
-                              std::move(*suite_pk), suite_version, std::move(*recovery_pk), root_epoch,
-                              std::move(*device)});
+                              std::move(*suite_pk), suite_version, std::move(*recovery_pk),
+                              copy_array<std::tuple_size_v<RecoveryMac>>(mac), root_epoch, std::move(*device)});
       break;
     }
     case 2: {
@@ -112,6 +114,7 @@ Bytes encode_body(const LogEntryBody& body) {
     append_frame(out, g->suite_pk.bytes());
     append_u32(out, g->suite_version);
     append_frame(out, g->recovery_pk.bytes());
+    append_frame(out, g->recovery_mac);
     append_u32(out, g->root_epoch);
     append_device(out, g->device);
   } else if (const auto* a = std::get_if<AddDeviceBody>(&body)) {
@@ -189,7 +192,8 @@ Result<VerifiedLog> verify_entries(const VerifiedLog* base, std::span<const std:
         return Error::log_invalid;
       }
       state.emplace(VerifiedLog{g->user, g->identity_pk, g->identity_generation, g->suite_pk, g->suite_version,
-                                g->root_epoch, g->recovery_pk, {g->device}, {}, hashes[i], LogHead{}});
+                                g->root_epoch, g->recovery_pk, g->recovery_mac, {g->device}, {}, hashes[i],
+                                LogHead{}});
       added.insert(g->device.id);
     } else if (!state) {
       return Error::log_invalid;  // the first entry is not a genesis
@@ -378,7 +382,7 @@ Result<SigningKey::Signature> device_pop(const SigningKey& device_key, const Use
 
 Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::uint32_t identity_generation,
                                                const UserId& user, const XWingPublicKey& suite_pk,
-                                               std::uint32_t suite_version, const XWingPublicKey& recovery_pk,
+                                               std::uint32_t suite_version, const RecoveryKey& recovery,
                                                std::uint32_t root_epoch, const DeviceRecord& first_device,
                                                const SigningKey& first_device_key) {
   if (identity_generation == 0 || suite_version != 1 || root_epoch != 1 || !device_name_valid(first_device.name) ||
@@ -387,10 +391,11 @@ Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::
   }
   auto pop = device_pop(first_device_key, user, first_device);
   if (!pop) return pop.error();
+  const RecoveryMac mac = recovery.genesis_mac(user, identity.verify_key(), identity_generation);
   LogEntry e{0,
              LogHash{},
-             GenesisBody{user, identity.verify_key(), identity_generation, suite_pk, suite_version, recovery_pk,
-                         root_epoch, first_device},
+             GenesisBody{user, identity.verify_key(), identity_generation, suite_pk, suite_version,
+                         recovery.public_key(), mac, root_epoch, first_device},
              {},
              pop.value()};
   return sign_and_encode(std::move(e), identity);

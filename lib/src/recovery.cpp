@@ -11,6 +11,7 @@
 #include <coffre/recovery.hpp>
 
 #include "bip39.hpp"
+#include "bytes.hpp"
 #include "kdf.hpp"
 
 #include <sodium.h>
@@ -233,6 +234,38 @@ Result<XWingSecretKey> RecoveryPhrase::recovery_kem_key() const {
   auto seed = kdf_key(entropy_, label::recovery_kem_seed, {}, XWingSecretKey::kSize);
   if (!seed) return seed.error();
   return XWingSecretKey::from_bytes(seed.value().reveal());
+}
+
+// ------------------------------------------------------------------------------------------------- recovery key
+
+Result<RecoveryKey> RecoveryKey::from_phrase(const RecoveryPhrase& phrase) {
+  auto kem = phrase.recovery_kem_key();  // invalid_argument for a moved-from phrase
+  if (!kem) return kem.error();
+  auto pk = xwing_public_key(kem.value());
+  if (!pk) return pk.error();
+  auto mac_key = kdf_key(phrase.entropy(), label::recovery_mac_key, {});
+  if (!mac_key) return mac_key.error();
+  return RecoveryKey(std::move(kem).take(), std::move(pk).take(), std::move(mac_key).take());
+}
+
+RecoveryMac RecoveryKey::genesis_mac(const UserId& user, const VerifyKey& identity_pk,
+                                     std::uint32_t identity_generation) const noexcept {
+  std::uint8_t generation[4];
+  put_u32(generation, identity_generation);
+  RecoveryMac mac{};
+  kdf(mac, mac_key_, label::recovery_genesis_mac, {user.bytes, identity_pk.bytes(), generation, pk_.bytes()});
+  return mac;
+}
+
+Error RecoveryKey::check_genesis(const VerifiedLog& log) const noexcept {
+  if (!(log.recovery_pk == pk_)) return Error::wrap_invalid;
+  const RecoveryMac expected = genesis_mac(log.user, log.identity_pk, log.identity_generation);
+  return sodium_memcmp(expected.data(), log.recovery_mac.data(), expected.size()) == 0 ? Error::ok : Error::log_fork;
+}
+
+Result<RootKey> RecoveryKey::unwrap_root(const VerifiedLog& log, std::span<const std::uint8_t> wrap) const {
+  COFFRE_TRY(check_genesis(log));
+  return unwrap_root_key(kem_, log.user, recovery_recipient_id(), log.root_epoch, wrap);
 }
 
 }  // namespace coffre

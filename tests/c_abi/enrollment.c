@@ -66,11 +66,14 @@ static void account_create(account* acc) {
   memset(acc, 0, sizeof *acc);
   EXPECT_STATUS(coffre_device_keys_generate(&acc->a), COFFRE_OK);
   EXPECT_STATUS(coffre_recovery_phrase_generate(&acc->phrase), COFFRE_OK);
-  uint8_t recovery_pk[COFFRE_KEM_PUBLIC_KEY_BYTES];
-  EXPECT_STATUS(coffre_recovery_phrase_kem_public_key(acc->phrase, recovery_pk, sizeof recovery_pk), COFFRE_OK);
   uint8_t *genesis = NULL, *device_wrap = NULL;
   size_t genesis_len = 0, device_wrap_len = 0;
-  EXPECT_STATUS(coffre_account_create(acc->a, "desktop", 7, recovery_pk, sizeof recovery_pk, &genesis, &genesis_len,
+  EXPECT_STATUS(coffre_account_create(acc->a, "desktop", 7, NULL, &genesis, &genesis_len, &acc->sealed,
+                                      &acc->sealed_len, &device_wrap, &device_wrap_len, &acc->recovery_wrap,
+                                      &acc->recovery_wrap_len, &acc->secrets, &acc->root),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(genesis == NULL && acc->secrets == NULL);
+  EXPECT_STATUS(coffre_account_create(acc->a, "desktop", 7, acc->phrase, &genesis, &genesis_len,
                                       &acc->sealed, &acc->sealed_len, &device_wrap, &device_wrap_len,
                                       &acc->recovery_wrap, &acc->recovery_wrap_len, &acc->secrets, &acc->root),
                 COFFRE_OK);
@@ -96,6 +99,13 @@ static void account_create(account* acc) {
   EXPECT_STATUS(coffre_root_key_unwrap_recovery(acc->phrase, acc->log, device_wrap, device_wrap_len, &root),
                 COFFRE_E_WRAP_INVALID);
   EXPECT(root == NULL);
+  /* Another phrase is not this account's (its public key is not the genesis's). */
+  coffre_recovery_phrase* other = NULL;
+  EXPECT_STATUS(coffre_recovery_phrase_generate(&other), COFFRE_OK);
+  EXPECT_STATUS(coffre_root_key_unwrap_recovery(other, acc->log, acc->recovery_wrap, acc->recovery_wrap_len, &root),
+                COFFRE_E_WRAP_INVALID);
+  EXPECT(root == NULL);
+  coffre_recovery_phrase_free(other);
   device_wrap[600] ^= 1;
   EXPECT_STATUS(coffre_root_key_unwrap(acc->a, acc->log, device_wrap, device_wrap_len, &root), COFFRE_E_WRAP_INVALID);
   coffre_buffer_free(genesis, genesis_len);

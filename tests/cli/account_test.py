@@ -476,7 +476,7 @@ def test_malicious_injected_entry(d):
     kem_pk = e1[110:1326]  # a valid X-Wing key (B's)
     check(e1[106:110] == (1216).to_bytes(4, "big"), "layout of the add-device entry")
     body = frame(dev_id) + frame(sign_pk) + frame(kem_pk) + frame(b"intruder") + frame(bytes(32))
-    signed = b"CFRL\x01" + (2).to_bytes(8, "big") + entry_hash(e1) + b"\x02" + frame(body)
+    signed = b"CFRL\x02" + (2).to_bytes(8, "big") + entry_hash(e1) + b"\x02" + frame(body)
     _, sig = ed25519_sign(os.urandom(32), frame(b"coffre/v1/log/entry") + signed)
     _, pop = ed25519_sign(device_seed, b"not a real proof of possession")
     write(w.log_path(2), signed + sig + frame(pop))
@@ -602,6 +602,51 @@ def test_malicious_fork(d):
         expect_unchanged(w, "AB", ["device", "list", *w.at(h)], EXIT_AUTH, "log_fork")
         expect_unchanged(w, "AB", ["whoami", *w.at(h)], EXIT_AUTH, "log_fork")
     expect_unchanged(w, "AB", ["device", "approve", "--yes", *w.at("A")], EXIT_AUTH, "log_fork")
+
+
+def test_malicious_forged_genesis(d):
+    """SPEC section 13: the store serves, to a device that recovers, a genesis with the account's real user id,
+    recovery public key and recovery MAC (all public) but its own identity key, validly signed: the log verifies on
+    its own, but the phrase pins the genesis. recover fails with log_fork and writes nothing; the real log recovers."""
+    w = World(d)
+    w.init("A")
+    e0 = read(w.log_path(0))
+    check(e0[:5] == b"CFRL\x02", "entry version 0x02")
+    # Genesis body (SPEC section 10): frame(user) frame(identity_pk) u32 generation frame(suite_pk) u32 version
+    # frame(recovery_pk) frame(recovery_mac) u32 root_epoch device.
+    mac_at = 50 + (4 + 16) + (4 + 32) + 4 + (4 + 1216) + 4 + (4 + 1216)
+    check(e0[mac_at:mac_at + 4] == (32).to_bytes(4, "big") and e0[mac_at + 36:mac_at + 40] == (1).to_bytes(4, "big"),
+          "genesis layout: recovery_mac then root epoch 1")
+    seed = os.urandom(32)
+    forged = bytearray(e0)
+    forged[74:106] = ed25519_sign(seed, b"")[0]
+    signed_len = len(forged) - 64 - 4 - 64  # signature, frame(pop) of the genesis device (its pop still verifies)
+    forged[signed_len:signed_len + 64] = ed25519_sign(seed, frame(b"coffre/v1/log/entry") + bytes(forged[:signed_len]))[1]
+    forged_store = os.path.join(d, "forged-store")
+    shutil.copytree(w.store, forged_store)
+    write(os.path.join(forged_store, "accounts", w.user, "log", "0.entry"), bytes(forged))
+    pf = os.path.join(d, "phrase")
+    write(pf, w.phrase.encode())
+    before = snapshot(forged_store)
+    _, err = expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R", forged_store)],
+                    EXIT_AUTH, "log_fork")
+    check("forged" in err and "nothing was changed" in err, err)
+    check(not os.path.exists(os.path.join(w.home("R"), "device.state")), "a device state after a refused recovery")
+    check(snapshot(forged_store) == before, "the store changed after a refused recovery")
+    # An edited MAC (the real identity kept, re-signed by the store) fails the same way; so does a zero MAC.
+    for mac in [bytes(32), bytes(a ^ 1 for a in e0[mac_at + 4:mac_at + 36])]:
+        edited = bytearray(forged)
+        edited[mac_at + 4:mac_at + 36] = mac
+        edited[signed_len:signed_len + 64] = ed25519_sign(seed, frame(b"coffre/v1/log/entry") +
+                                                          bytes(edited[:signed_len]))[1]
+        write(os.path.join(forged_store, "accounts", w.user, "log", "0.entry"), bytes(edited))
+        expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R", forged_store)],
+               EXIT_AUTH, "log_fork")
+    check(not os.path.exists(os.path.join(w.home("R"), "device.state")), "a device state after a refused recovery")
+    # The genuine log recovers into the same home.
+    out, _ = expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R")], EXIT_OK)
+    check("enrolled with the recovery phrase" in out, out)
+    expect(["whoami", *w.at("R")], EXIT_OK)
 
 
 def test_usage_errors(d):

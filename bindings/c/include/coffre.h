@@ -291,10 +291,13 @@ int coffre_account_state_open(const coffre_root_key* root, const coffre_log* log
                               size_t sealed_len, coffre_account_secrets** out);
 void coffre_account_secrets_free(coffre_account_secrets* secrets);
 
-/* A new account with `device` as its first device: the genesis entry, the sealed state of epoch 1, the root wraps
- * to the device and to the recovery key (all four to upload), and the secrets and root key for this device. */
+typedef struct coffre_recovery_phrase coffre_recovery_phrase;
+
+/* A new account with `device` as its first device, recoverable with `phrase` (the genesis records the phrase's
+ * public key and its MAC of the genesis keys, section 13): the genesis entry, the sealed state of epoch 1, the root
+ * wraps to the device and to the recovery key (all four to upload), and the secrets and root key for this device. */
 int coffre_account_create(const coffre_device_keys* device, const char* name, size_t name_len,
-                          const uint8_t* recovery_pk, size_t recovery_pk_len, uint8_t** genesis, size_t* genesis_len,
+                          const coffre_recovery_phrase* phrase, uint8_t** genesis, size_t* genesis_len,
                           uint8_t** sealed_state, size_t* sealed_state_len, uint8_t** device_wrap,
                           size_t* device_wrap_len, uint8_t** recovery_wrap, size_t* recovery_wrap_len,
                           coffre_account_secrets** secrets, coffre_root_key** root);
@@ -306,13 +309,14 @@ int coffre_enrollment_approve(const coffre_enrollment_approver* a, const coffre_
                               size_t* entry_len, uint8_t** wrap, size_t* wrap_len);
 
 /* Recovery phrase (section 13). words: NUL-free UTF-8 of `len` bytes; the phrase is a secret. */
-typedef struct coffre_recovery_phrase coffre_recovery_phrase;
 int coffre_recovery_phrase_generate(coffre_recovery_phrase** out);
 int coffre_recovery_phrase_from_words(const char* words, size_t len, coffre_recovery_phrase** out);
 /* SECRET: the 24 words, single spaces, no NUL. */
 int coffre_recovery_phrase_words(const coffre_recovery_phrase* phrase, uint8_t** out, size_t* out_len);
 int coffre_recovery_phrase_kem_public_key(const coffre_recovery_phrase* phrase, uint8_t* out, size_t out_len);
-/* Opens the recovery key's root wrap for the log's user and current epoch. */
+/* Opens the recovery key's root wrap for the log's user and current epoch, after checking that the log's genesis is
+ * the phrase's account: COFFRE_E_WRAP_INVALID if its recovery public key is another phrase's, COFFRE_E_LOG_FORK if
+ * its recovery MAC is not the phrase's (a genesis forged by the store). */
 int coffre_root_key_unwrap_recovery(const coffre_recovery_phrase* phrase, const coffre_log* log, const uint8_t* wrap,
                                     size_t wrap_len, coffre_root_key** out);
 void coffre_recovery_phrase_free(coffre_recovery_phrase* phrase);

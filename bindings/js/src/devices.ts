@@ -59,8 +59,7 @@ interface DeviceExports extends Exports {
   _coffre_root_key_unwrap_recovery(phrase: Ptr, log: Ptr, wrap: Ptr, len: number, out: Ptr): number;
   _coffre_root_key_epoch(root: Ptr): number;
   _coffre_account_state_open(root: Ptr, log: Ptr, sealed: Ptr, len: number, out: Ptr): number;
-  _coffre_account_create(device: Ptr, name: Ptr, nameLen: number, recoveryPk: Ptr, recoveryPkLen: number,
-    genesis: Ptr, genesisLen: Ptr, sealed: Ptr, sealedLen: Ptr, deviceWrap: Ptr, deviceWrapLen: Ptr,
+  _coffre_account_create(device: Ptr, name: Ptr, nameLen: number, phrase: Ptr, genesis: Ptr, genesisLen: Ptr, sealed: Ptr, sealedLen: Ptr, deviceWrap: Ptr, deviceWrapLen: Ptr,
     recoveryWrap: Ptr, recoveryWrapLen: Ptr, secrets: Ptr, root: Ptr): number;
   _coffre_recovery_phrase_generate(out: Ptr): number;
   _coffre_recovery_phrase_from_words(words: Ptr, len: number, out: Ptr): number;
@@ -559,7 +558,11 @@ export class RootKey extends Handle {
       dm(f)._coffre_root_key_unwrap(d, l, f.bytes(w), w.length, out))));
   }
 
-  /** Opens the recovery key's wrap with the recovery phrase (wrap_invalid). */
+  /**
+   * Opens the recovery key's wrap with the recovery phrase, after checking that the log's genesis is the one this
+   * phrase created: log_fork for a genesis forged by the store (its recovery MAC is not the phrase's), wrap_invalid
+   * for another account's phrase or a wrap that does not open.
+   */
   static unwrapRecovery(phrase: RecoveryPhrase, log: VerifiedLog, wrap: Uint8Array): RootKey {
     const p = handleOf(RecoveryPhrase, phrase, 'phrase');
     const l = handleOf(VerifiedLog, log, 'log');
@@ -600,16 +603,19 @@ export interface AccountCreation {
   root: RootKey;
 }
 
-/** A new account whose first device is `device`, recoverable with the phrase whose public key is `recoveryPublicKey`. */
-export function createAccount(device: DeviceKeys, name: string, recoveryPublicKey: Uint8Array): AccountCreation {
+/**
+ * A new account whose first device is `device`, recoverable with `phrase` (show its words to the user once): the
+ * genesis records the phrase's public key and its MAC of the genesis keys (docs/SPEC.md section 13).
+ */
+export function createAccount(device: DeviceKeys, name: string, phrase: RecoveryPhrase): AccountCreation {
   const d = handleOf(DeviceKeys, device, 'device');
   if (typeof name !== 'string') throw invalidArgument('name must be a string.');
   const n = utf8.encode(name);
-  const pk = bytesArg('recoveryPublicKey', recoveryPublicKey);
+  const p = handleOf(RecoveryPhrase, phrase, 'phrase');
   return withFrame((f) => {
     const outs = Array.from({ length: 10 }, () => f.alloc(4));
-    check(dm(f)._coffre_account_create(d, f.bytes(n), n.length, f.bytes(pk), pk.length, outs[0]!, outs[1]!, outs[2]!,
-      outs[3]!, outs[4]!, outs[5]!, outs[6]!, outs[7]!, outs[8]!, outs[9]!));
+    check(dm(f)._coffre_account_create(d, f.bytes(n), n.length, p, outs[0]!, outs[1]!, outs[2]!, outs[3]!, outs[4]!,
+      outs[5]!, outs[6]!, outs[7]!, outs[8]!, outs[9]!));
     return {
       genesis: takeOwned(f, outs[0]!, outs[1]!),
       sealedState: takeOwned(f, outs[2]!, outs[3]!),

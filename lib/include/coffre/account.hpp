@@ -135,9 +135,11 @@ struct AccountCreation {
   std::vector<std::uint8_t> sealed_state;
   std::vector<RootWrap> wraps;
 };
+// `recovery`: the key of the phrase shown to the user (RecoveryKey::from_phrase, recovery.hpp); the genesis
+// records its public key and its MAC of the genesis keys (SPEC sections 10 and 13), and epoch 1 is wrapped to it.
 // invalid_argument: a device name longer than 64 bytes or not UTF-8.
 Result<AccountCreation> create_account(const DeviceKeys& first_device, std::string device_name,
-                                       const XWingPublicKey& recovery_pk, Rng& rng);
+                                       const RecoveryKey& recovery, Rng& rng);
 
 // Revoking a device (section 14), everything the revoking device uploads, computed without I/O:
 //   entries       the revoke entry, then the rotate-suite-key entry: append both, in this order;

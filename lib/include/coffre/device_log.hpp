@@ -27,6 +27,11 @@ namespace coffre {
 
 // A BLAKE2b-256 entry hash (entry_hash of the spec).
 using LogHash = std::array<std::uint8_t, 32>;
+// The genesis's recovery_mac (SPEC sections 10 and 13): a MAC of the account's genesis keys under a key only the
+// recovery phrase derives. Public; computed and checked by RecoveryKey (recovery.hpp).
+using RecoveryMac = std::array<std::uint8_t, 32>;
+
+class RecoveryKey;
 
 struct DeviceId {
   static constexpr std::size_t kSize = 16;
@@ -68,6 +73,7 @@ struct GenesisBody {
   XWingPublicKey suite_pk;
   std::uint32_t suite_version;
   XWingPublicKey recovery_pk;
+  RecoveryMac recovery_mac;
   std::uint32_t root_epoch;
   DeviceRecord device;
   bool operator==(const GenesisBody&) const = default;
@@ -126,6 +132,7 @@ struct VerifiedLog {
   std::uint32_t suite_version;
   std::uint32_t root_epoch;
   XWingPublicKey recovery_pk;
+  RecoveryMac recovery_mac{};         // the genesis's (RecoveryKey::check_genesis checks it)
   std::vector<DeviceRecord> devices;  // enrolled and not revoked, in the order they were added
   std::vector<DeviceRecord> revoked;  // in the order they were revoked
   LogHash genesis_hash{};             // entry_hash of entry 0 (to pin with verify_log's expected_genesis_hash)
@@ -163,9 +170,11 @@ Result<SigningKey::Signature> device_pop(const SigningKey& device_key, const Use
 // invalid_argument: a name longer than 64 bytes or not UTF-8, the wrong identity key, a genesis transcript hash
 // that is not zero, a version or epoch of 0 (genesis: suite version and root epoch must be 1);
 // signature_invalid: a pop that does not verify.
+// The genesis records the recovery key's public key and its recovery_mac over the genesis keys: only the holder
+// of the phrase can make a genesis that recovery (RecoveryKey::check_genesis) accepts.
 Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::uint32_t identity_generation,
                                                const UserId& user, const XWingPublicKey& suite_pk,
-                                               std::uint32_t suite_version, const XWingPublicKey& recovery_pk,
+                                               std::uint32_t suite_version, const RecoveryKey& recovery,
                                                std::uint32_t root_epoch, const DeviceRecord& first_device,
                                                const SigningKey& first_device_key);
 

@@ -3,6 +3,8 @@
 // a root wrap like a device. The phrase is shown once, at account creation, and typed back to recover.
 #pragma once
 
+#include <coffre/account.hpp>
+#include <coffre/device_log.hpp>
 #include <coffre/error.hpp>
 #include <coffre/secret.hpp>
 #include <coffre/xwing.hpp>
@@ -50,6 +52,40 @@ class RecoveryPhrase {
  private:
   explicit RecoveryPhrase(SecretBytes entropy) : entropy_(std::move(entropy)) {}
   SecretBytes entropy_;
+};
+
+// What a recovery phrase derives (SPEC section 13): the recovery X-Wing key pair, and the key of the genesis's
+// recovery_mac, which pins the account's genesis to the phrase: a store can copy the recovery public key (it is
+// public) into a genesis of its own, but cannot compute the MAC without the phrase. Secret, move-only.
+//
+// Creating an account: pass it to create_account (or make_genesis). Recovering: verify the served log (verify_log),
+// then unwrap_root, which checks the genesis against the phrase before it opens anything.
+class RecoveryKey {
+ public:
+  // invalid_argument for a moved-from phrase.
+  static Result<RecoveryKey> from_phrase(const RecoveryPhrase& phrase);
+
+  const XWingPublicKey& public_key() const noexcept { return pk_; }
+  const XWingSecretKey& kem_key() const noexcept { return kem_; }
+
+  // recovery_mac = KDF(KDF(entropy, "coffre/v1/recovery/mac-key"), "coffre/v1/recovery/genesis-mac", user_id,
+  // identity_pk, u32(identity_generation), recovery_pk), recovery_pk being this key's public key.
+  RecoveryMac genesis_mac(const UserId& user, const VerifyKey& identity_pk,
+                          std::uint32_t identity_generation) const noexcept;
+  // Whether `log` is the account this phrase created: wrap_invalid if its recovery public key is not this key's (a
+  // phrase of another account); log_fork if its genesis's recovery_mac is not this key's MAC of the genesis's user
+  // id, identity key and generation (compared in constant time): a genesis the phrase holder did not make.
+  Error check_genesis(const VerifiedLog& log) const noexcept;
+  // check_genesis, then the root key of log.root_epoch from the recovery key's wrap (wrap_invalid if it does not
+  // open for log.user, recovery_recipient_id() and that epoch).
+  Result<RootKey> unwrap_root(const VerifiedLog& log, std::span<const std::uint8_t> wrap) const;
+
+ private:
+  RecoveryKey(XWingSecretKey kem, XWingPublicKey pk, SecretBytes mac_key)
+      : kem_(std::move(kem)), pk_(std::move(pk)), mac_key_(std::move(mac_key)) {}
+  XWingSecretKey kem_;
+  XWingPublicKey pk_;
+  SecretBytes mac_key_;  // KDF(entropy, "coffre/v1/recovery/mac-key")
 };
 
 }  // namespace coffre

@@ -513,7 +513,7 @@ export function checks(lib, { internals, seed = 1 } = {}) {
   const newAccount = () => {
     const a = lib.DeviceKeys.generate();
     const phrase = lib.RecoveryPhrase.generate();
-    const created = lib.createAccount(a, 'desktop', phrase.kemPublicKey);
+    const created = lib.createAccount(a, 'desktop', phrase);
     const entries = [created.genesis];
     const log = lib.VerifiedLog.verify(entries);
     const used = new lib.UsedEnrollmentRequests();
@@ -637,6 +637,10 @@ export function checks(lib, { internals, seed = 1 } = {}) {
         assert(equalBytes(again.kemPublicKey, acc.phrase.kemPublicKey), 'phrase round trip');
         lib.RootKey.unwrapRecovery(again, acc.log, acc.created.recoveryWrap).dispose();
         again.dispose();
+        const stranger = lib.RecoveryPhrase.generate();
+        await throwsCode(lib, () => lib.RootKey.unwrapRecovery(stranger, acc.log, acc.created.recoveryWrap),
+          'wrap_invalid', 'another account\'s phrase');
+        stranger.dispose();
         await throwsCode(lib, () => lib.RecoveryPhrase.fromWords(words.split(' ').slice(1).join(' ')),
           'recovery_phrase_invalid', '23 words');
         for (const h of [reqN, appN, reqM, appM, reqN2, reqX, appX]) h.dispose();
