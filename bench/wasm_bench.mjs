@@ -22,16 +22,19 @@
 // Sharing (docs/SPEC.md section 16), through the JS API on wasm's one thread: one content key wrapped to --recipients
 // (default 1,000) users (wrapContentKeyToMany: an X-Wing encapsulation, a KDF, an AEAD and an Ed25519 signature per
 // recipient), and the reader's side for one wrap (openContentWrap alone, and with AccessList.open and wrapSender).
-// --sharing-only skips the rest; --sharing-runs N [3]. Native figures of the same operations: docs/PERFORMANCE.md,
-// sharing section.
+// --sharing-only skips the rest; --sharing-runs N [3]. Then, if built, the native benchmark of the same operations
+// (--native-dir [build-bench/bench]/coffre_bench_sharing, bench/sharing_bench.cpp) runs in the same minutes, and the
+// table shows wasm next to native, in wall time and in CPU time (the machine is shared: CPU time is the fairer one).
 //
 // Prints a table, then one JSON line starting with {"bench":"coffre_wasm". Not a test: the machine is noisy.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = { sizeMib: 64, runs: 5, warmup: 2, docs: 50000, pkg: path.join(here, '..', 'bindings', 'js', 'dist'),
-  sharingOnly: false, recipients: 1000, sharingRuns: 3 };
+  sharingOnly: false, recipients: 1000, sharingRuns: 3, nativeDir: path.join(here, '..', 'build-bench', 'bench') };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const v = process.argv[i + 1];
@@ -43,9 +46,10 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--sharing-only') args.sharingOnly = true;
   else if (a === '--recipients') args.recipients = Number(v), i++;
   else if (a === '--sharing-runs') args.sharingRuns = Number(v), i++;
+  else if (a === '--native-dir') args.nativeDir = path.resolve(v), i++;
   else {
     console.error('usage: node bench/wasm_bench.mjs [--size-mib N] [--runs N] [--warmup N] [--docs N] [--pkg DIR]\n' +
-      '       [--sharing-only] [--recipients N] [--sharing-runs N]');
+      '       [--sharing-only] [--recipients N] [--sharing-runs N] [--native-dir DIR]');
     process.exit(a === '--help' || a === '-h' ? 0 : 2);
   }
 }
@@ -440,18 +444,24 @@ function sharingBench() {
   const ownerContact = readerTrust.checkSharable(owner.userId);
   const listBytes = access.bytes;
 
-  const T = { wrap: [], open: [], read: [] };
+  const T = { wrap: [], wrapCpu: [], open: [], openCpu: [], read: [] };
   let wraps;
   for (let r = -1; r < args.sharingRuns; r++) {  // round -1: warm-up, discarded
     let t = performance.now();
+    const cpu0 = process.cpuUsage();
     wraps = pkg.wrapContentKeyToMany(owner, contacts, access, key);
     const wrapMs = performance.now() - t;
+    const cpu = process.cpuUsage(cpu0);
+    const wrapCpuMs = (cpu.user + cpu.system) / 1e3;
     if (wraps.length !== n) throw new Error('wrong number of wraps');
     const wrap = wraps[n - 1];
     const reps = 50;
     t = performance.now();
+    const cpu1 = process.cpuUsage();
     for (let i = 0; i < reps; i++) pkg.openContentWrap(wrap, reader, access, ownerContact).key.dispose();
     const openMs = (performance.now() - t) / reps;
+    const openCpu = process.cpuUsage(cpu1);
+    const openCpuUs = (openCpu.user + openCpu.system) / reps;
     t = performance.now();
     for (let i = 0; i < reps; i++) {
       const list = pkg.AccessList.open(listBytes, ownerContact, doc, { revision: 1n, keyVersion: 1 });
@@ -463,24 +473,55 @@ function sharingBench() {
     const readMs = (performance.now() - t) / reps;
     if (r < 0) continue;
     T.wrap.push(wrapMs);
+    T.wrapCpu.push(wrapCpuMs);
     T.open.push(openMs);
+    T.openCpu.push(openCpuUs);
     T.read.push(readMs);
     console.log(`  round ${r + 1}: wrap to ${n} ${wrapMs.toFixed(0)} ms, open one ${openMs.toFixed(2)} ms, ` +
       `access list + open ${readMs.toFixed(2)} ms`);
   }
   const wrapMs = median(T.wrap);
-  console.log(`wasm sharing (medians of ${args.sharingRuns} rounds; one thread)`);
-  console.log(`  wrap one content key to ${n} recipients   ${wrapMs.toFixed(0)} ms (${(wrapMs * 1e3 / n).toFixed(0)} us per ` +
-    'recipient)');
-  console.log(`  open one wrap                              ${median(T.open).toFixed(2)} ms`);
-  console.log(`  open the access list, then the wrap        ${median(T.read).toFixed(2)} ms`);
+  const wrapCpuMs = median(T.wrapCpu);
+  const native = nativeSharing(n);
+  const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+  const row = (what, w, nat, q) => console.log(`  ${what.padEnd(44)} ${String(w).padStart(16)} ${String(nat).padStart(16)} ` +
+    `${String(q).padStart(8)}`);
+  console.log(`wasm sharing (medians of ${args.sharingRuns} rounds; wasm: one thread)`);
+  row('', 'wasm', 'native', 'wasm/nat');
+  row(`wrap to ${n}, wall (native: 1 thread)`, `${wrapMs.toFixed(0)} ms`,
+    native ? `${(native.wrap_1t_s * 1e3).toFixed(0)} ms` : 'n/a', ratio(wrapMs, native?.wrap_1t_s * 1e3));
+  row(`wrap to ${n}, CPU time`, `${wrapCpuMs.toFixed(0)} ms`,
+    native ? `${(native.wrap_1t_cpu_s * 1e3).toFixed(0)} ms` : 'n/a', ratio(wrapCpuMs, native?.wrap_1t_cpu_s * 1e3));
+  row('open one wrap, wall', `${(median(T.open) * 1e3).toFixed(0)} us`,
+    native ? `${native.unwrap_us.toFixed(0)} us` : 'n/a', ratio(median(T.open) * 1e3, native?.unwrap_us));
+  row('open one wrap, CPU time', `${median(T.openCpu).toFixed(0)} us`,
+    native ? `${native.unwrap_cpu_us.toFixed(0)} us` : 'n/a', ratio(median(T.openCpu), native?.unwrap_cpu_us));
+  row('open the access list, then the wrap, wall', `${(median(T.read) * 1e3).toFixed(0)} us`, '', '');
+  if (!native) console.log(`  (no native peer: build coffre_bench_sharing into ${args.nativeDir}, or pass --native-dir)`);
   console.log(JSON.stringify({
     bench: 'coffre_wasm_sharing', node: process.version, recipients: n, runs: args.sharingRuns,
-    wrap_many_ms: Number(wrapMs.toFixed(1)), wrap_per_recipient_us: Number((wrapMs * 1e3 / n).toFixed(1)),
-    open_wrap_ms: Number(median(T.open).toFixed(3)), open_list_and_wrap_ms: Number(median(T.read).toFixed(3)),
+    wrap_many_ms: Number(wrapMs.toFixed(1)), wrap_many_cpu_ms: Number(wrapCpuMs.toFixed(1)),
+    open_wrap_ms: Number(median(T.open).toFixed(3)), open_wrap_cpu_us: Number(median(T.openCpu).toFixed(1)),
+    open_list_and_wrap_ms: Number(median(T.read).toFixed(3)),
+    native: native ?? null,
   }));
   for (const h of [...contacts, access, key, trust, readerTrust, ownerRecord, ownerContact, owner.secrets,
     ...accounts.map((a) => a.secrets)]) {
     h.dispose();
   }
+}
+
+// The native benchmark's JSON line (bench/sharing_bench.cpp), run now with the same recipient count; undefined if it
+// is not built or fails.
+function nativeSharing(n) {
+  const bin = path.join(args.nativeDir, 'coffre_bench_sharing');
+  if (!existsSync(bin)) return undefined;
+  const r = spawnSync(bin, ['--recipients', String(n), '--runs', String(args.sharingRuns), '--unwraps', '50'],
+    { encoding: 'utf8' });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('{"bench":"coffre_sharing"'));
+  if (r.status !== 0 || line === undefined) {
+    console.log(`  native benchmark failed: ${r.stderr || r.status}`);
+    return undefined;
+  }
+  return JSON.parse(line);
 }
