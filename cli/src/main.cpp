@@ -80,13 +80,16 @@ constexpr const char* kAccountFooter = R"(Local state: --home DIR (default $XDG_
 ~/.config/coffre), one file device.state, mode 0600, written atomically. Shared objects: --store DIR (default
 $XDG_DATA_HOME/coffre/store), what a server would hold; assumed malicious: the device list is verified against the
 head this device pinned before anything else. On any error the home directory is left as it was (except that
-'device approve' records an answered request id as used, SPEC section 12).
+'device approve' records an answered request id as used, SPEC section 12). Contacts and sharing keep
+trust.state and pins.state in the home (SPEC section 15).
 
 Exit codes:
   0      success
   1      integrity or authentication failure: log_rollback, log_fork, log_broken_chain, log_invalid,
          signature_invalid, wrap_invalid, device_not_enrolled, enrollment_*, recovery_phrase_invalid, wrong
-         passphrase, security codes not confirmed, no answer in time
+         passphrase, security codes not confirmed, no answer in time; sharing: trust_mismatch (a contact's key
+         changed, or a safety number differs), user_refused, not_a_member, key_version_rollback, wrong_context,
+         record_invalid
   2      usage error: bad options, no terminal to ask on, the home already holds a device, a concurrent change
   3      I/O or system error, or no such object in the store (not_found))";
 

@@ -25,7 +25,7 @@ using Bytes = std::vector<std::uint8_t>;
 constexpr const char* kUnchanged = "; nothing was changed (home, store and files are as they were)";
 
 int fail(Status s) {
-  s.message += kUnchanged;
+  if (s.message.find("nothing was changed") == std::string::npos) s.message += kUnchanged;
   return report(s);
 }
 

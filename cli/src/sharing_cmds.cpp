@@ -4,7 +4,6 @@
 
 #include "contacts.hpp"
 
-#include <cstdarg>
 #include <cstdio>
 
 namespace coffre::cli {
@@ -13,17 +12,8 @@ namespace {
 
 constexpr const char* kUnchanged = "; nothing was changed in the home directory";
 
-void say(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-void say(const char* fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  std::vprintf(fmt, ap);
-  va_end(ap);
-  std::fflush(stdout);
-}
-
 int fail(Status s) {
-  s.message += kUnchanged;
+  if (s.message.find("nothing was changed") == std::string::npos) s.message += kUnchanged;
   return report(s);
 }
 
@@ -62,7 +52,7 @@ int cmd_publish(const SharingArgs& a) {
   SharingSession s;
   if (Status st = open_session(a.account, /*unlock=*/true, s); !st.ok()) return fail(st);
   if (Status st = publish_record(s.store(), s.me(), s.secrets()); !st.ok()) return fail(st);
-  say("Published the directory record of %s: identity generation %u, suite key version %u.\n",
+  std::printf("Published the directory record of %s: identity generation %u, suite key version %u.\n",
       to_hex(s.me().bytes).c_str(), s.secrets().identity_generation(), s.secrets().current_suite_key().version);
   return kExitOk;
 }
@@ -71,7 +61,7 @@ int cmd_contacts(const SharingArgs& a) {
   SharingSession s;
   if (Status st = open_session(a.account, /*unlock=*/false, s); !st.ok()) return fail(st);
   if (s.trust.contacts().empty()) {
-    say("No contacts yet: they appear when you share with someone or open what they shared with you.\n");
+    std::printf("No contacts yet: they appear when you share with someone or open what they shared with you.\n");
     return kExitOk;
   }
   std::vector<UserId> users;
@@ -87,7 +77,7 @@ int cmd_contacts(const SharingArgs& a) {
     } else if (e != Error::ok && e != Error::user_refused) {
       note = "  directory: " + std::string(error_code(e));
     }
-    say("%s  %-10s  identity generation %u, suite key version %u%s\n", to_hex(u.bytes).c_str(),
+    std::printf("%s  %-10s  identity generation %u, suite key version %u%s\n", to_hex(u.bytes).c_str(),
         state_name(c.state), c.pinned.identity_generation(), c.pinned.suite_version(), note.c_str());
   }
   if (Status st = save_session(s); !st.ok()) return report(st);
@@ -103,10 +93,10 @@ int cmd_fingerprint(const SharingArgs& a) {
   auto number = s.trust.safety_number(user, s.self().identity);
   if (!number) return fail(lib_failure(number.error(), "the safety number with " + to_hex(user.bytes)));
   const ContactTrust& c = *s.trust.find(user);
-  say("Safety number with %s (%s%s):\n  %s\n", to_hex(user.bytes).c_str(), state_name(c.state),
+  std::printf("Safety number with %s (%s%s):\n  %s\n", to_hex(user.bytes).c_str(), state_name(c.state),
       pending ? "; the directory shows a CHANGED key: this is the new key's number" : "",
       number.value().to_string().c_str());
-  say("Compare it with theirs ('coffre fingerprint %s' on their side) in person or on a call, then run\n"
+  std::printf("Compare it with theirs ('coffre fingerprint %s' on their side) in person or on a call, then run\n"
       "  coffre verify %s '<the number>'\n",
       to_hex(s.me().bytes).c_str(), to_hex(user.bytes).c_str());
   // A first sight is pinned (trust on first use); a pending change is not saved.
@@ -133,7 +123,7 @@ int cmd_verify(const SharingArgs& a) {
   }
   s.trust_changed = true;
   if (Status st = save_session(s); !st.ok()) return report(st);
-  say("Verified %s%s.\n", to_hex(user.bytes).c_str(), pending ? ": its changed key is now the pinned one" : "");
+  std::printf("Verified %s%s.\n", to_hex(user.bytes).c_str(), pending ? ": its changed key is now the pinned one" : "");
   return kExitOk;
 }
 
@@ -146,7 +136,7 @@ int cmd_refuse(const SharingArgs& a) {
   if (Error e = s.trust.refuse(user); e != Error::ok) return fail(lib_failure(e, "user " + to_hex(user.bytes)));
   s.trust_changed = true;
   if (Status st = save_session(s); !st.ok()) return report(st);
-  say("Refused %s: nothing will be shared with them or accepted from them until you verify their safety number.\n",
+  std::printf("Refused %s: nothing will be shared with them or accepted from them until you verify their safety number.\n",
       to_hex(user.bytes).c_str());
   return kExitOk;
 }

@@ -420,6 +420,38 @@ def test_publish(d):
     p.scan(["plain"])
 
 
+def test_revoke_publishes(d):
+    p = People(d, "AB")
+    make_plain(p, "plain", 50_000)
+    wa = p.w["A"]
+    wa.enroll("A2", "A")
+    p.encrypt("B", ["A"], "plain", "old")
+    expect(["decrypt", p.path("old"), "-o", p.path("out-A2"), *wa.at("A2")], EXIT_OK)
+    check(read(p.path("out-A2")) == read(p.path("plain")), "the second device decrypts")
+    suite_version = lambda: int.from_bytes(read(p.record("A"))[57:61], "big")  # noqa: E731
+    check(suite_version() == 1, "suite key version 1 published")
+    rec1 = read(p.record("A"))
+    # Revoking A2 rotates the suite key and publishes it; Bob follows the new version (signed by the same identity).
+    expect(["device", "revoke", wa.device_id("A2"), "--yes", *p.at("A")], EXIT_OK)
+    check(suite_version() == 2, "the revocation published suite key version 2")
+    p.encrypt("B", ["A"], "plain", "new")
+    out, _ = expect(["contacts", *p.at("B")], EXIT_OK)
+    check(re.search(rf"^{p.user('A')}  unverified  identity generation 1, suite key version 2$", out, re.M), out)
+    p.decrypt_ok("A", "new", "plain")
+    p.decrypt_ok("A", "old", "plain")  # wrapped to suite key version 1, which the account keeps
+    # The revoked device reads nothing, new or old.
+    for f in ("new", "old"):
+        expect(["decrypt", p.path(f), "-o", p.path("out-A2x"), *wa.at("A2")], EXIT_AUTH, "device_not_enrolled")
+        check(not os.path.exists(p.path("out-A2x")), "no output")
+    # The store serving the old record again (suite version 1) is a rollback for Bob.
+    rec2 = read(p.record("A"))
+    write(p.record("A"), rec1)
+    p.fails(["encrypt", "-r", p.user("A"), p.path("plain"), "-o", p.path("o"), *p.at("B")], EXIT_AUTH,
+            "key_version_rollback", p.path("o"))
+    write(p.record("A"), rec2)
+    p.scan(["plain"])
+
+
 TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
 
 
