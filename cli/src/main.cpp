@@ -3,6 +3,7 @@
 #include "account_cmds.hpp"
 #include "commands.hpp"
 #include "sharing_cmds.hpp"
+#include "drive_cmds.hpp"
 #include "signals.hpp"
 #include "status.hpp"
 
@@ -123,6 +124,63 @@ void add_wait_options(CLI::App* cmd, AccountArgs& a) {
       ->check(kNotNegative);
   cmd->add_flag("--yes", a.yes,
                 "Do not ask for confirmation; the security code is still printed: compare it yourself");
+}
+
+constexpr const char* kDriveFooter = R"(Paths: /a/b in this account's drive; @ID/a/b inside a folder shared with you
+(ID: its id or at least its first 8 hex digits, from 'coffre drive ls --shared'). Names, sizes and contents are
+encrypted in the store (--store); the listing is decrypted here, every record checked against its folder.)";
+
+struct DriveCommands {
+  CLI::App *mkdir, *put, *get, *ls, *mv, *rm, *share;
+};
+
+DriveCommands add_drive_commands(CLI::App& app, DriveArgs& d) {
+  auto* drive = app.add_subcommand("drive", "An encrypted drive in the store: mkdir, put, get, ls, mv, rm, share");
+  drive->require_subcommand(1);
+  auto sub = [&](const char* name, const char* what, const char* positional, const char* positional_what) {
+    auto* c = drive->add_subcommand(name, what);
+    add_home_options(c, d.account);
+    add_unlock_option(c, d.account);
+    c->add_option(positional, d.paths, positional_what);
+    c->footer(std::string(kDriveFooter) + "\n\n" + kAccountFooter);
+    return c;
+  };
+  DriveCommands c{};
+  c.mkdir = sub("mkdir", "Create folders", "PATH", "Folders to create");
+  c.mkdir->add_flag("-p,--parents", d.parents, "Create missing parent folders; an existing folder is no error");
+  c.put = sub("put", "Upload a local file (streamed, constant memory)", "LOCAL REMOTE",
+              "The local file, and its drive path (or a folder to put it in)");
+  c.put->add_flag("-f,--force", d.force, "Replace the content of an existing file (a new revision)");
+  c.put->add_option("--type", d.media_type, "Media type to record (default: guessed from the name)");
+  c.get = sub("get", "Download a file (atomic output, as decrypt)", "REMOTE LOCAL",
+              "The drive path, and the local file (- for standard output)");
+  c.get->add_flag("-f,--force", d.force, "Replace LOCAL if it exists");
+  c.get->add_option("--range", d.range, "Only OFFSET:LENGTH bytes of the file (random access)");
+  c.ls = sub("ls", "List a folder (default /)", "PATH", "A folder or file");
+  c.ls->add_flag("-l", d.long_format, "Kind, size, modification time (UTC), media type");
+  c.ls->add_flag("--shared", d.shared, "The folders other users shared with this account, as @ID");
+  c.mv = sub("mv", "Move or rename a file or folder", "SRC DST", "What to move, and where (or a folder to move into)");
+  c.rm = sub("rm", "Remove files, or empty folders", "PATH", "What to remove");
+  c.rm->add_flag("-r,--recursive", d.recursive, "Remove folders with everything in them");
+  c.share = sub("share", "Share a folder with another user (their key checked against your trust store)",
+                "PATH USER", "The folder, and the user id (or a unique prefix of a known contact's)");
+  for (CLI::App* x : {c.mkdir, c.put, c.get, c.ls, c.mv, c.rm, c.share}) {
+    x->add_option("--threads", d.threads, "Threads for the crypto (default 0: all cores)")
+        ->check(kNotNegative & CLI::Range(0u, 1024u));
+  }
+  return c;
+}
+
+// The exit code of the drive command that was parsed, or -1 if none was.
+int run_drive_command(const DriveCommands& c, const DriveArgs& d) {
+  if (*c.mkdir) return cmd_drive_mkdir(d);
+  if (*c.put) return cmd_drive_put(d);
+  if (*c.get) return cmd_drive_get(d);
+  if (*c.ls) return cmd_drive_ls(d);
+  if (*c.mv) return cmd_drive_mv(d);
+  if (*c.rm) return cmd_drive_rm(d);
+  if (*c.share) return cmd_drive_share(d);
+  return -1;
 }
 
 }  // namespace
@@ -267,6 +325,9 @@ int main(int argc, char** argv) {
   add_home_options(test_export, acc);
   add_unlock_option(test_export, acc);
 
+  DriveArgs drv;
+  DriveCommands drive_cmds = add_drive_commands(app, drv);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -294,5 +355,6 @@ int main(int argc, char** argv) {
   if (*refuse) return cmd_refuse(sh);
   if (*share) return cmd_share(sh);
   if (*unshare) return cmd_unshare(sh);
+  if (int rc = run_drive_command(drive_cmds, drv); rc >= 0) return rc;
   return kExitUsage;
 }

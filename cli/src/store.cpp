@@ -125,6 +125,12 @@ Status Store::put_new(const std::string& rel, std::span<const std::uint8_t> byte
   return Status::success();
 }
 
+Status Store::remove(const std::string& rel) const {
+  const std::string p = path(rel);
+  if (unlink(p.c_str()) != 0 && errno != ENOENT) return io_failure("cannot remove " + p + " from the store", errno);
+  return Status::success();
+}
+
 Status Store::list(const std::string& rel_dir, std::vector<std::string>& names) const {
   names.clear();
   const std::string p = path(rel_dir);
@@ -178,6 +184,34 @@ std::string Store::current_access_list(const DocumentRef& doc) { return document
 
 std::string Store::content_wrap(const DocumentRef& doc, std::uint32_t key_version, const UserId& recipient) {
   return document_dir(doc) + "/wraps/" + std::to_string(key_version) + "/" + to_hex(recipient.bytes) + ".wrap";
+}
+
+std::string Store::drive_root(const UserId& owner) { return "drive/" + to_hex(owner.bytes) + "/root"; }
+
+std::string Store::drive_nodes(const UserId& owner, const NodeId& parent) {
+  return "drive/" + to_hex(owner.bytes) + "/nodes/" + to_hex(parent.bytes);
+}
+
+std::string Store::drive_node(const UserId& owner, const NodeId& parent, const NodeId& node) {
+  return drive_nodes(owner, parent) + "/" + to_hex(node.bytes) + ".node";
+}
+
+std::string Store::drive_names(const UserId& owner, const NodeId& parent) {
+  return "drive/" + to_hex(owner.bytes) + "/names/" + to_hex(parent.bytes);
+}
+
+std::string Store::drive_name(const UserId& owner, const NodeId& parent, const NameHash& name) {
+  return drive_names(owner, parent) + "/" + to_hex(name.bytes);
+}
+
+std::string Store::drive_blob(const UserId& owner, const NodeId& node, std::uint64_t revision) {
+  return "drive/" + to_hex(owner.bytes) + "/blobs/" + to_hex(node.bytes) + "." + std::to_string(revision);
+}
+
+std::string Store::drive_inbox(const UserId& recipient) { return "shared/" + to_hex(recipient.bytes); }
+
+std::string Store::drive_share(const UserId& recipient, const UserId& owner, const NodeId& node) {
+  return drive_inbox(recipient) + "/" + to_hex(owner.bytes) + "." + to_hex(node.bytes);
 }
 
 Status Store::fetch_log(const UserId& user, std::vector<std::vector<std::uint8_t>>& entries) const {

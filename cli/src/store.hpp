@@ -11,6 +11,8 @@
 //   docs/<owner-hex>/<doc-hex>/<purpose>/access/current    the latest access list of the document (SPEC 16.1)
 //   docs/<owner-hex>/<doc-hex>/<purpose>/wraps/<v>/<user-hex>.wrap   the content key of version v wrapped to a
 //                                                          member (SPEC 16.2)
+//   drive/<owner-hex>/...                                  an account's drive (SPEC sections 15 and 18; the drive_*
+//                                                          helpers below)
 //
 // <purpose> is the purpose byte in decimal (1 document, 2 file, 3 drive node).
 // Writes are atomic (temporary file in the same directory, fsync, rename, fsync of the directory: io.hpp's Output).
@@ -44,6 +46,8 @@ class Store {
   // Creates, never replaces: `existed` is set (and nothing written) if the object is already there, even when it
   // appears concurrently (no-replace rename). Log entries are appended this way.
   Status put_new(const std::string& rel, std::span<const std::uint8_t> bytes, bool& existed) const;
+  // Removes an object; none there is no error.
+  Status remove(const std::string& rel) const;
   // The names in a directory (hidden names, such as temporary files, left out), sorted; empty if it does not exist.
   Status list(const std::string& rel_dir, std::vector<std::string>& names) const;
 
@@ -57,6 +61,20 @@ class Store {
   static std::string access_list(const DocumentRef& doc, std::uint32_t key_version);
   static std::string current_access_list(const DocumentRef& doc);
   static std::string content_wrap(const DocumentRef& doc, std::uint32_t key_version, const UserId& recipient);
+
+  // The drive of `owner` (SPEC section 15). The root's node id, the latest access list and the wraps of a node whose
+  // key is a section-16 content key (the root, a shared folder), a folder's node records, the exclusive claim of a
+  // child's name (its lookup hash), a file's content of one revision; and a user's inbox of shares.
+  static std::string drive_root(const UserId& owner);
+  static std::string drive_access(const UserId& owner, const NodeId& node);
+  static std::string drive_wrap(const UserId& owner, const NodeId& node, const UserId& recipient);
+  static std::string drive_nodes(const UserId& owner, const NodeId& parent);
+  static std::string drive_node(const UserId& owner, const NodeId& parent, const NodeId& node);
+  static std::string drive_names(const UserId& owner, const NodeId& parent);
+  static std::string drive_name(const UserId& owner, const NodeId& parent, const NameHash& name);
+  static std::string drive_blob(const UserId& owner, const NodeId& node, std::uint64_t revision);
+  static std::string drive_inbox(const UserId& recipient);
+  static std::string drive_share(const UserId& recipient, const UserId& owner, const NodeId& node);
 
   // The account's log entries in seq order: every file named <seq>.entry (decimal, no leading zero); other names
   // are ignored. A missing entry is not filled in: verification reports the gap (log_broken_chain / log_rollback).

@@ -1,0 +1,863 @@
+// The drive commands (drive_cmds.hpp).
+//
+// The store keeps, per owner, node records grouped by parent folder, an exclusive claim per (folder, name lookup hash)
+// and one content blob per (file, revision) (store.hpp, SPEC section 15). A path is resolved from the root down: each
+// folder on the way is listed (list_folder opens every record and checks each one's binding to the folder), and the
+// next name is matched against the decrypted names. Writes claim the name first (the store refuses a second child
+// with the same lookup hash), then upload the content, then the record; removals go the other way.
+#include "drive_cmds.hpp"
+
+#include "commands.hpp"
+#include "contacts.hpp"
+#include "io.hpp"
+#include "store.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <fcntl.h>
+#include <optional>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace coffre::cli {
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+constexpr std::size_t kReadBlock = 4u << 20;  // plaintext bytes per step of put and get: constant memory
+
+std::uint64_t now_s() { return static_cast<std::uint64_t>(std::time(nullptr)); }
+
+// A folder whose key this client holds, in `owner`'s drive.
+struct Folder {
+  UserId owner;
+  NodeId id;
+  NodeKey key;
+  std::string shown;  // its path, for messages ("/" for the root)
+};
+
+// A path: in this account's drive (`shared` empty), or under a shared folder ("@<hex prefix>").
+struct DrivePath {
+  std::string shared;
+  std::vector<std::string> names;
+  bool trailing_slash = false;
+};
+
+std::string join(const std::string& folder, const std::string& name) {
+  return folder == "/" || folder.back() == '/' ? folder + name : folder + "/" + name;
+}
+
+// Names come from the store (decrypted, but written by whoever holds the folder key): control characters are shown
+// escaped so that a name cannot drive the terminal.
+std::string printable(std::string_view name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+Status parse_path(const std::string& text, DrivePath& p) {
+  std::size_t pos = 0;
+  if (!text.empty() && text[0] == '@') {
+    pos = std::min(text.find('/'), text.size());
+    p.shared = text.substr(1, pos - 1);
+    if (p.shared.size() < 8 || p.shared.size() > 2 * NodeId::kSize ||
+        p.shared.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return Status::fail(kExitUsage, "'" + text + "': @ID must be a shared folder's id or at least 8 of its first "
+                                                   "hex digits, as 'coffre drive ls --shared' prints them");
+    }
+  } else if (text.empty() || text[0] != '/') {
+    return Status::fail(kExitUsage, "'" + text + "' is not a drive path: drive paths start with / (this account's "
+                                                 "drive) or @ID (a folder shared with you)");
+  }
+  while (pos < text.size()) {
+    std::size_t next = std::min(text.find('/', pos + 1), text.size());
+    std::string name = text.substr(pos + 1, next - pos - 1);
+    if (!name.empty()) {
+      if (!node_name_valid(name)) {
+        return Status::fail(kExitUsage, "'" + text + "': '" + printable(name) + "' is not a valid name (1 to 255 "
+                                                                                "bytes of UTF-8, not . or ..)");
+      }
+      p.names.push_back(std::move(name));
+    }
+    pos = next;
+  }
+  p.trailing_slash = text.size() > 1 && text.back() == '/';
+  return Status::success();
+}
+
+DocumentRef node_document(const UserId& owner, const NodeId& node) {
+  DocumentRef d;
+  d.owner = owner;
+  d.id.bytes = node.bytes;
+  d.purpose = Purpose::drive_node;
+  return d;
+}
+
+Status lib_error(Error e, const std::string& what) { return lib_failure(e, what); }
+
+// One command's view of the drive: the unlocked account, its trust store and access pins (contacts.hpp), the store.
+class Session {
+ public:
+  explicit Session(const DriveArgs& a) : args_(a) {}
+
+  Status open() { return open_session(args_.account, /*unlock=*/true, sh_); }
+  // Saves what the command learnt (contacts seen for the first time, raised access pins): only on success.
+  int finish() { return report(save_session(sh_)); }
+  SharingSession& sharing() { return sh_; }
+  const Store& store() const { return sh_.store(); }
+  const UserId& me() const { return sh_.me(); }
+  unsigned threads() const { return args_.threads; }
+
+  // This account's root folder; created on first use.
+  Status root(std::optional<Folder>& out) {
+    std::optional<Bytes> id;
+    if (Status s = store().get(Store::drive_root(me()), id); !s.ok()) return s;
+    if (!id) {
+      if (Status s = create_root(); !s.ok()) return s;
+      if (Status s = store().get(Store::drive_root(me()), id); !s.ok()) return s;
+      if (!id) return lib_error(Error::not_found, "the drive root the store was just given");
+    }
+    auto node = NodeId::from_bytes(*id);
+    if (!node) return lib_error(Error::record_invalid, "the drive root id the store serves");
+    return open_wrapped(me(), node.value(), "/", out);
+  }
+
+  // A node of `owner` whose key is wrapped to this account (section 16): this account's root, or a folder shared
+  // with it. The owner never wraps another node's key to itself, so a store that serves another node as the root
+  // has no wrap to serve for it.
+  Status open_wrapped(const UserId& owner, const NodeId& node, const std::string& shown, std::optional<Folder>& out) {
+    OpenedContentKey opened;
+    if (Status s = open_my_content_key(sh_, node_document(owner, node), std::nullopt, opened); !s.ok()) return s;
+    auto key = NodeKey::from_content_key(opened.key->key);
+    if (!key) return lib_error(key.error(), "the key of " + shown);
+    out.emplace(Folder{owner, node, std::move(key).take(), shown});
+    return Status::success();
+  }
+
+  // The children of `f`, every record opened and bound to `f`.
+  Status list(const Folder& f, std::vector<OpenedNode>& out) const {
+    std::vector<std::string> names;
+    const std::string dir = Store::drive_nodes(f.owner, f.id);
+    if (Status s = store().list(dir, names); !s.ok()) return s;
+    std::vector<Bytes> records;
+    std::vector<std::string> record_names;
+    for (const std::string& n : names) {
+      std::optional<Bytes> b;
+      if (Status s = store().get(dir + "/" + n, b); !s.ok()) return s;
+      if (!b) continue;  // removed since the listing
+      records.emplace_back(b->begin(), b->end());  // exact size: Store::get reserves its maximum
+      record_names.push_back(n);
+    }
+    const std::string what = "the folder " + printable(f.shown) + " as the store serves it";
+    auto r = list_folder(f.id, f.key, std::span<const Bytes>(records), args_.threads);
+    if (!r) return lib_error(r.error(), what);
+    out = std::move(r).take();
+    // The store files a record under its node id: one filed under another name was moved there by the store.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (record_names[i] != to_hex(out[i].id.bytes) + ".node") return lib_error(Error::node_binding_invalid, what);
+    }
+    return Status::success();
+  }
+
+ private:
+  // The root: a fresh node id, its key as a content key (purpose drive node, version 1) under an access list of the
+  // owner alone (revision 1), wrapped to the owner; the root id is claimed last, without replacing one that another
+  // device created meanwhile (which then wins).
+  Status create_root() {
+    Rng& rng = system_rng();
+    NodeId id = NodeId::generate(rng);
+    auto key = VersionedContentKey::generate(1, rng);
+    if (!key) return lib_error(key.error(), "a new drive root key");
+    auto access = make_access_list(sh_.secrets(), node_document(me(), id), 1, 1, {me()});
+    if (!access) return lib_error(access.error(), "the drive root's access list");
+    const UserId self[] = {me()};
+    if (Status s = share_content_key(sh_, access.value(), key.value(), self); !s.ok()) return s;
+    bool existed = false;
+    return store().put_new(Store::drive_root(me()), id.bytes, existed);
+  }
+
+  const DriveArgs& args_;
+  SharingSession sh_;
+};
+
+const OpenedNode* find_child(const std::vector<OpenedNode>& children, std::string_view name) {
+  for (const auto& c : children) {
+    if (c.meta.name == name) return &c;
+  }
+  return nullptr;
+}
+
+Status folder_of(const OpenedNode& n, const Folder& parent, std::optional<Folder>& out) {
+  auto key = n.key.copy();
+  if (!key) return lib_error(key.error(), "a node key");
+  out.emplace(Folder{parent.owner, n.id, std::move(key).take(), join(parent.shown, n.meta.name)});
+  return Status::success();
+}
+
+Status already_exists(const std::string& shown, const std::string& hint = "") {
+  return Status::fail(kExitUsage, shown + " already exists in the drive (already_exists)" + hint);
+}
+
+Status no_such(const std::string& shown) {
+  return Status::fail(kExitIo, "no " + printable(shown) + " in the drive (not_found)");
+}
+
+// Claims `name_hash` under `parent` for `id`: the store's exclusive create refuses a second child of that name.
+Status claim_name(const Store& store, const Folder& parent, const NameHash& h, const NodeId& id,
+                  const std::string& shown) {
+  bool existed = false;
+  if (Status s = store.put_new(Store::drive_name(parent.owner, parent.id, h), id.bytes, existed); !s.ok()) return s;
+  if (existed) return already_exists(printable(shown), " (or is being created by another device)");
+  return Status::success();
+}
+
+Status make_folder(Session& s, const Folder& parent, const std::string& name, std::optional<Folder>* made) {
+  Rng& rng = system_rng();
+  NodeId id = NodeId::generate(rng);
+  auto key = NodeKey::generate(rng);
+  if (!key) return lib_error(key.error(), "a new folder key");
+  const std::uint64_t now = now_s();
+  NodeMeta meta{name, 0, 0, "", now, now};
+  const std::string shown = join(parent.shown, name);
+  auto record = make_node_record(parent.id, parent.key, NodeKind::folder, id, key.value(), meta, rng);
+  if (!record) return lib_error(record.error(), "the record of " + printable(shown));
+  auto h = name_hash(parent.key, name);
+  if (!h) return lib_error(h.error(), printable(shown));
+  if (Status st = claim_name(s.store(), parent, h.value(), id, shown); !st.ok()) return st;
+  if (Status st = s.store().put(Store::drive_node(parent.owner, parent.id, id), record.value()); !st.ok()) return st;
+  if (made) made->emplace(Folder{parent.owner, id, std::move(key).take(), shown});
+  return Status::success();
+}
+
+// The folder at `names[0 .. count)` below `start`; missing folders are created when `create`.
+Status walk(Session& s, Folder start, const std::vector<std::string>& names, std::size_t count, bool create,
+            std::optional<Folder>& out, std::vector<NodeId>* chain = nullptr) {
+  std::optional<Folder> cur(std::move(start));
+  for (std::size_t i = 0; i < count; ++i) {
+    if (chain) chain->push_back(cur->id);
+    std::vector<OpenedNode> children;
+    if (Status st = s.list(*cur, children); !st.ok()) return st;
+    std::optional<Folder> next;
+    if (const OpenedNode* c = find_child(children, names[i])) {
+      if (c->kind != NodeKind::folder) {
+        return Status::fail(kExitUsage, printable(join(cur->shown, names[i])) + " is a file, not a folder");
+      }
+      if (Status st = folder_of(*c, *cur, next); !st.ok()) return st;
+    } else if (create) {
+      if (Status st = make_folder(s, *cur, names[i], &next); !st.ok()) return st;
+    } else {
+      return no_such(join(cur->shown, names[i]));
+    }
+    cur = std::move(next);
+  }
+  if (chain) chain->push_back(cur->id);
+  out = std::move(cur);
+  return Status::success();
+}
+
+// An entry of this account's inbox of shares: "<owner hex>.<node hex>".
+struct Share {
+  UserId owner;
+  NodeId node;
+};
+
+Status inbox(Session& s, std::vector<Share>& out) {
+  std::vector<std::string> names;
+  if (Status st = s.store().list(Store::drive_inbox(s.me()), names); !st.ok()) return st;
+  for (const std::string& n : names) {
+    Share sh;
+    if (n.size() != 2 * UserId{}.bytes.size() + 1 + 2 * NodeId::kSize || n[2 * sh.owner.bytes.size()] != '.' ||
+        !from_hex(std::string_view(n).substr(0, 2 * sh.owner.bytes.size()), sh.owner.bytes) ||
+        !from_hex(std::string_view(n).substr(2 * sh.owner.bytes.size() + 1), sh.node.bytes)) {
+      continue;  // not an entry: nothing in it is trusted anyway
+    }
+    out.push_back(sh);
+  }
+  return Status::success();
+}
+
+// "@<prefix>": the one share in the inbox whose node id starts with the prefix, opened (trust-checked, pinned).
+Status shared_root(Session& s, const std::string& prefix, std::optional<Folder>& out) {
+  std::vector<Share> shares;
+  if (Status st = inbox(s, shares); !st.ok()) return st;
+  std::vector<Share> match;
+  for (const Share& sh : shares) {
+    if (to_hex(sh.node.bytes).compare(0, prefix.size(), prefix) == 0) match.push_back(sh);
+  }
+  if (match.empty()) return lib_error(Error::not_found, "no folder @" + prefix + " is shared with this account");
+  if (match.size() > 1) {
+    return Status::fail(kExitUsage, "@" + prefix + " names several shared folders: give more hex digits");
+  }
+  return s.open_wrapped(match[0].owner, match[0].node, "@" + to_hex(match[0].node.bytes), out);
+}
+
+Status start_of(Session& s, const DrivePath& p, std::optional<Folder>& out) {
+  return p.shared.empty() ? s.root(out) : shared_root(s, p.shared, out);
+}
+
+// The folder holding the last name of `p` (the root for "/"), and that name's node in its listing, if any.
+struct Target {
+  std::optional<Folder> parent;
+  std::vector<OpenedNode> siblings;
+  const OpenedNode* node = nullptr;  // in `siblings`
+  std::vector<NodeId> chain;         // folder ids from the start down to `parent`
+};
+
+Status locate(Session& s, const DrivePath& p, bool create_parents, Target& t) {
+  std::optional<Folder> start;
+  if (Status st = start_of(s, p, start); !st.ok()) return st;
+  if (p.names.empty()) return Status::fail(kExitUsage, "the drive's root folder itself cannot be used here");
+  if (Status st = walk(s, std::move(*start), p.names, p.names.size() - 1, create_parents, t.parent, &t.chain);
+      !st.ok()) {
+    return st;
+  }
+  if (Status st = s.list(*t.parent, t.siblings); !st.ok()) return st;
+  t.node = find_child(t.siblings, p.names.back());
+  return Status::success();
+}
+
+// --- content ---------------------------------------------------------------------------------------------------
+
+std::string media_type_for(const std::string& name) {
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {".txt", "text/plain"},        {".md", "text/markdown"},    {".html", "text/html"},
+      {".json", "application/json"}, {".pdf", "application/pdf"}, {".png", "image/png"},
+      {".jpg", "image/jpeg"},        {".jpeg", "image/jpeg"},     {".zip", "application/zip"},
+  };
+  for (auto [ext, type] : kTypes) {
+    std::string_view e(ext);
+    if (name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0) return type;
+  }
+  return "application/octet-stream";
+}
+
+std::string base_name(const std::string& path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  auto slash = p.find_last_of('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+// Streams `in` into the file envelope of (node id, revision) under the node key, to a new blob in the store.
+Status upload(const Store& store, const UserId& owner, const NodeId& id, const NodeKey& key, std::uint64_t revision,
+              Input& in, unsigned threads, std::uint64_t& size) {
+  auto file_key = drive_file_key(key);
+  if (!file_key) return lib_error(file_key.error(), "the file key");
+  auto enc = FileEncryptor::create(file_key.value(), drive_file_context(id, revision),
+                                   FileOptions{kDefaultChunkSize, threads});
+  if (!enc) return lib_error(enc.error(), "the file envelope");
+  FileEncryptor& e = enc.value();
+  const std::string blob = store.root() + "/" + Store::drive_blob(owner, id, revision);
+  if (Status s = make_dirs(blob.substr(0, blob.find_last_of('/'))); !s.ok()) return s;
+  Output out;
+  if (Status s = out.open(blob, /*force=*/false); !s.ok()) return s;
+  Status s = encrypt_stream(e, kDefaultChunkSize, in, out, {});
+  if (s.ok()) s = out.commit();
+  if (!s.ok()) {
+    out.discard();
+    return s;
+  }
+  // The plaintext size follows from the ciphertext size (SPEC 5.2), also for a pipe.
+  struct stat sb {};
+  if (stat(blob.c_str(), &sb) != 0) return io_failure("cannot read " + blob, errno);
+  FileHeaderInfo info{kFileHeaderSizeKey, KeySource::key, kDefaultChunkSize, 1, std::nullopt};
+  auto layout = file_layout(info, static_cast<std::uint64_t>(sb.st_size));
+  if (!layout) return lib_error(layout.error(), "the content just written to " + blob);
+  size = layout.value().plaintext_size;
+  return Status::success();
+}
+
+// A blob's header, read and checked for what needs no key (a Drive file is always under a raw key).
+Status read_header(Input& in, FileHead& head, const std::string& shown) {
+  if (Status s = read_file_head(in, head); !s.ok()) {
+    s.message = "the content of " + printable(shown) + ": " + s.message;
+    return s;
+  }
+  if (head.info.key_source != KeySource::key) {
+    return lib_error(Error::wrong_key, "the content of " + printable(shown) + " (not under a key)");
+  }
+  return Status::success();
+}
+
+struct ByteSpan {
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+Status parse_range(const std::string& text, ByteSpan& r) {
+  auto colon = text.find(':');
+  auto num = [](std::string_view v, std::uint64_t& out) {
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    return !v.empty() && ec == std::errc() && end == v.data() + v.size();
+  };
+  if (colon == std::string::npos || !num(std::string_view(text).substr(0, colon), r.offset) ||
+      !num(std::string_view(text).substr(colon + 1), r.length) || r.offset + r.length < r.offset) {
+    return Status::fail(kExitUsage, "--range must be OFFSET:LENGTH in bytes, e.g. 65536:100");
+  }
+  return Status::success();
+}
+
+// Random access: the header, then the chunks covering the range, a few MiB at a time.
+Status download_range(Input& in, Output& out, std::span<const std::uint8_t> header, const ContentKey& key,
+                      const Context& ctx, ByteSpan range, const std::string& shown) {
+  const std::string what = "the content of " + printable(shown);
+  auto reader = FileRangeReader::open(header, *in.size(), key, ctx);
+  if (!reader) return lib_error(reader.error(), what);
+  const FileRangeReader& rr = reader.value();
+  if (range.offset + range.length > rr.plaintext_size()) {
+    return lib_error(Error::range_out_of_bounds, "--range " + std::to_string(range.offset) + ":" +
+                                                     std::to_string(range.length) + " of a file of " +
+                                                     std::to_string(rr.plaintext_size()) + " bytes");
+  }
+  Bytes fetched, plain;
+  std::uint64_t at = range.offset;
+  const std::uint64_t end = range.offset + range.length;
+  while (at < end) {
+    const std::uint64_t step_end = std::min<std::uint64_t>(end, (at / kReadBlock + 1) * kReadBlock);
+    const ByteRange piece{at, step_end};
+    auto ct = rr.ciphertext_range(piece);
+    if (!ct) return lib_error(ct.error(), what);
+    fetched.resize(static_cast<std::size_t>(ct.value().size()));
+    std::size_t got = 0;
+    if (lseek(in.fd(), static_cast<off_t>(ct.value().begin), SEEK_SET) < 0) {
+      return io_failure("cannot seek in " + in.name(), errno);
+    }
+    if (Status s = read_full(in.fd(), fetched.data(), fetched.size(), got, in.name()); !s.ok()) return s;
+    if (got != fetched.size()) return lib_error(Error::truncated, what);
+    plain.resize(static_cast<std::size_t>(piece.size()));
+    if (Error e = rr.read(piece, fetched, plain); e != Error::ok) return lib_error(e, what);
+    if (Status s = out.write(plain.data(), plain.size()); !s.ok()) return s;
+    at = step_end;
+  }
+  sodium_memzero(plain.data(), plain.size());
+  return Status::success();
+}
+
+// --- removal ---------------------------------------------------------------------------------------------------
+
+// Removes `node` (under `parent`) and, for a folder, everything below it: children first, then the record and the
+// name claim, then the content.
+Status remove_node(Session& s, const Folder& parent, const OpenedNode& node) {
+  const Store& st = s.store();
+  if (node.kind == NodeKind::folder) {
+    std::optional<Folder> f;
+    if (Status r = folder_of(node, parent, f); !r.ok()) return r;
+    std::vector<OpenedNode> children;
+    if (Status r = s.list(*f, children); !r.ok()) return r;
+    for (const auto& c : children) {
+      if (Status r = remove_node(s, *f, c); !r.ok()) return r;
+    }
+  }
+  if (Status r = st.remove(Store::drive_node(parent.owner, parent.id, node.id)); !r.ok()) return r;
+  if (Status r = st.remove(Store::drive_name(parent.owner, parent.id, node.name_hash)); !r.ok()) return r;
+  if (node.kind == NodeKind::file) return st.remove(Store::drive_blob(parent.owner, node.id, node.meta.revision));
+  return Status::success();
+}
+
+std::string show_time(std::uint64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+void print_node(const OpenedNode& n, bool long_format) {
+  const bool folder = n.kind == NodeKind::folder;
+  const std::string name = printable(n.meta.name) + (folder ? "/" : "");
+  if (long_format) {
+    std::printf("%s %12llu  %s  %-24s  %s\n", folder ? "d" : "-", static_cast<unsigned long long>(n.meta.size),
+                show_time(n.meta.modified).c_str(), folder ? "-" : n.meta.media_type.c_str(), name.c_str());
+  } else {
+    std::printf("%s\n", name.c_str());
+  }
+}
+
+// ls --shared: every share in the inbox that opens (access list signed by its trusted owner, wrap to this account),
+// and on stderr the ones that do not.
+int list_shared(Session& s) {
+  std::vector<Share> shares;
+  if (Status st = inbox(s, shares); !st.ok()) return report(st);
+  Status first_failure;
+  for (const Share& sh : shares) {
+    std::optional<Folder> f;
+    const std::string at = std::string("@").append(to_hex(sh.node.bytes));
+    if (Status st = s.open_wrapped(sh.owner, sh.node, at, f); !st.ok()) {
+      std::fprintf(stderr, "coffre: %s from %s refused: %s\n", at.c_str(), to_hex(sh.owner.bytes).c_str(),
+                   st.message.c_str());
+      if (first_failure.ok()) first_failure = st;
+      continue;
+    }
+    std::printf("%s  from %s\n", at.c_str(), to_hex(sh.owner.bytes).c_str());
+  }
+  if (!first_failure.ok()) return first_failure.code;
+  return s.finish();
+}
+
+Status parse_paths(const std::vector<std::string>& texts, std::vector<DrivePath>& paths) {
+  paths.resize(texts.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (Status s = parse_path(texts[i], paths[i]); !s.ok()) return s;
+  }
+  return Status::success();
+}
+
+Status need_paths(const DriveArgs& a, std::size_t n, const char* usage) {
+  if (a.paths.size() != n) return Status::fail(kExitUsage, std::string("usage: coffre drive ") + usage);
+  return Status::success();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+
+int cmd_drive_mkdir(const DriveArgs& a) {
+  if (a.paths.empty()) return report(Status::fail(kExitUsage, "usage: coffre drive mkdir [-p] PATH..."));
+  std::vector<DrivePath> paths;
+  if (Status s = parse_paths(a.paths, paths); !s.ok()) return report(s);
+  Session s(a);
+  if (Status st = s.open(); !st.ok()) return report(st);
+  for (const DrivePath& p : paths) {
+    Target t;
+    if (Status st = locate(s, p, a.parents, t); !st.ok()) return report(st);
+    const std::string shown = join(t.parent->shown, p.names.back());
+    if (t.node) {
+      if (a.parents && t.node->kind == NodeKind::folder) continue;
+      return report(already_exists(printable(shown)));
+    }
+    if (Status st = make_folder(s, *t.parent, p.names.back(), nullptr); !st.ok()) return report(st);
+  }
+  return s.finish();
+}
+
+int cmd_drive_put(const DriveArgs& a) {
+  if (Status s = need_paths(a, 2, "put LOCAL REMOTE"); !s.ok()) return report(s);
+  DrivePath p;
+  if (Status s = parse_path(a.paths[1], p); !s.ok()) return report(s);
+  if (!a.media_type.empty() && !media_type_valid(a.media_type)) {
+    return report(Status::fail(kExitUsage, "--type must be 0 to 255 printable ASCII bytes"));
+  }
+  Input in;
+  if (Status s = in.open(a.paths[0]); !s.ok()) return report(s);
+  Session s(a);
+  if (Status st = s.open(); !st.ok()) return report(st);
+
+  // REMOTE names the file, or a folder to put it in under LOCAL's name.
+  std::optional<Folder> parent;
+  std::string name;
+  std::vector<OpenedNode> siblings;
+  if (p.names.empty()) {
+    if (Status st = s.root(parent); !st.ok()) return report(st);
+    name = base_name(a.paths[0]);
+  } else {
+    Target t;
+    if (Status st = locate(s, p, false, t); !st.ok()) return report(st);
+    if (t.node && t.node->kind == NodeKind::folder) {
+      if (Status st = folder_of(*t.node, *t.parent, parent); !st.ok()) return report(st);
+      name = base_name(a.paths[0]);
+    } else if (p.trailing_slash) {
+      return report(no_such(join(t.parent->shown, p.names.back())));
+    } else {
+      parent = std::move(t.parent);
+      name = p.names.back();
+      siblings = std::move(t.siblings);
+    }
+  }
+  if (name.empty() || !node_name_valid(name)) {
+    return report(Status::fail(kExitUsage, "'" + printable(name) + "' is not a valid name: give REMOTE a name"));
+  }
+  if (siblings.empty()) {
+    if (Status st = s.list(*parent, siblings); !st.ok()) return report(st);
+  }
+  const std::string shown = join(parent->shown, name);
+  const OpenedNode* old = find_child(siblings, name);
+  if (old && old->kind == NodeKind::folder) return report(already_exists(printable(shown), " as a folder"));
+  if (old && !a.force) return report(already_exists(printable(shown), "; pass --force to replace its content"));
+
+  // A new file claims its name first; a replaced one keeps its id, key and name, with the next revision.
+  Rng& rng = system_rng();
+  NodeId id = old ? old->id : NodeId::generate(rng);
+  auto key = old ? old->key.copy() : NodeKey::generate(rng);
+  if (!key) return report(lib_error(key.error(), "a new file key"));
+  const std::uint64_t revision = old ? old->meta.revision + 1 : 1;
+  const std::uint64_t now = now_s();
+  NodeMeta meta{name, 0, revision, a.media_type.empty() ? media_type_for(name) : a.media_type,
+                old ? old->meta.created : now, now};
+  auto h = name_hash(parent->key, name);
+  if (!h) return report(lib_error(h.error(), printable(shown)));
+  const std::string claim = Store::drive_name(parent->owner, parent->id, h.value());
+  if (!old) {
+    if (Status st = claim_name(s.store(), *parent, h.value(), id, shown); !st.ok()) return report(st);
+  }
+  // On failure: nothing of this command stays in the store (a blob Output never committed is already gone).
+  auto undo = [&](Status st) {
+    s.store().remove(Store::drive_blob(parent->owner, id, revision));
+    if (!old) s.store().remove(claim);
+    return report(st);
+  };
+  if (Status st = upload(s.store(), parent->owner, id, key.value(), revision, in, a.threads, meta.size); !st.ok()) {
+    return undo(st);
+  }
+  auto record = make_node_record(parent->id, parent->key, NodeKind::file, id, key.value(), meta, rng);
+  if (!record) return undo(lib_error(record.error(), "the record of " + printable(shown)));
+  if (Status st = s.store().put(Store::drive_node(parent->owner, parent->id, id), record.value()); !st.ok()) {
+    return undo(st);
+  }
+  if (old) s.store().remove(Store::drive_blob(parent->owner, id, old->meta.revision));
+  return s.finish();
+}
+
+int cmd_drive_get(const DriveArgs& a) {
+  if (Status s = need_paths(a, 2, "get REMOTE LOCAL [--range OFFSET:LENGTH]"); !s.ok()) return report(s);
+  DrivePath p;
+  if (Status s = parse_path(a.paths[0], p); !s.ok()) return report(s);
+  std::optional<ByteSpan> range;
+  if (!a.range.empty()) {
+    range.emplace();
+    if (Status s = parse_range(a.range, *range); !s.ok()) return report(s);
+  }
+  if (Status s = Output::check(a.paths[1], a.force); !s.ok()) return report(s);
+  Session s(a);
+  if (Status st = s.open(); !st.ok()) return report(st);
+  Target t;
+  if (Status st = locate(s, p, false, t); !st.ok()) return report(st);
+  const std::string shown = join(t.parent->shown, p.names.back());
+  if (!t.node) return report(no_such(shown));
+  if (t.node->kind != NodeKind::file) return report(Status::fail(kExitUsage, printable(shown) + " is a folder"));
+  const OpenedNode& n = *t.node;
+
+  const std::string blob = Store::drive_blob(t.parent->owner, n.id, n.meta.revision);
+  struct stat sb {};
+  if (stat((s.store().root() + "/" + blob).c_str(), &sb) != 0) {
+    return report(lib_error(Error::not_found, "the content of " + printable(shown) + " in the store"));
+  }
+  Input in;
+  if (Status st = in.open(s.store().root() + "/" + blob); !st.ok()) return report(st);
+  FileHead head;
+  if (Status st = read_header(in, head, shown); !st.ok()) return report(st);
+  const std::span<const std::uint8_t> header(head.bytes.data(), head.size);
+  auto key = drive_file_key(n.key);
+  if (!key) return report(lib_error(key.error(), "the file key"));
+  const Context ctx = drive_file_context(n.id, n.meta.revision);
+
+  Status st;
+  Output out;
+  if (range) {
+    if (!in.size()) return report(Status::fail(kExitIo, "the content of " + printable(shown) + " is not a file"));
+    // Opened before the output exists: a wrong key or context (another file's blob, an old revision) fails here.
+    auto check = FileRangeReader::open(header, *in.size(), key.value(), ctx);
+    if (!check) return report(lib_error(check.error(), "the content of " + printable(shown)));
+    if (st = out.open(a.paths[1], a.force); !st.ok()) return report(st);
+    st = download_range(in, out, header, key.value(), ctx, *range, shown);
+    if (!st.ok() && !out.is_stdout()) st.message += "; nothing was written to " + out.name();
+  } else {
+    auto dec = FileDecryptor::create(key.value(), ctx, a.threads);
+    if (!dec) return report(lib_error(dec.error(), "the content of " + printable(shown)));
+    if (st = authenticate_head(dec.value(), head); !st.ok()) {
+      st.message = "the content of " + printable(shown) + ": " + st.message;
+      return report(st);
+    }
+    if (st = out.open(a.paths[1], a.force); !st.ok()) return report(st);
+    st = decrypt_stream(dec.value(), head, in, out);
+  }
+  if (st.ok()) st = out.commit();
+  if (!st.ok()) {
+    out.discard();
+    return report(st);
+  }
+  return s.finish();
+}
+
+int cmd_drive_ls(const DriveArgs& a) {
+  if (a.shared && !a.paths.empty()) return report(Status::fail(kExitUsage, "ls --shared takes no PATH"));
+  if (a.paths.size() > 1) return report(Status::fail(kExitUsage, "usage: coffre drive ls [-l] [PATH]"));
+  DrivePath p;
+  if (Status s = parse_path(a.paths.empty() ? "/" : a.paths[0], p); !s.ok()) return report(s);
+  Session s(a);
+  if (Status st = s.open(); !st.ok()) return report(st);
+  if (a.shared) return list_shared(s);
+  std::optional<Folder> folder;
+  if (p.names.empty()) {
+    if (Status st = start_of(s, p, folder); !st.ok()) return report(st);
+  } else {
+    Target t;
+    if (Status st = locate(s, p, false, t); !st.ok()) return report(st);
+    if (!t.node) return report(no_such(join(t.parent->shown, p.names.back())));
+    if (t.node->kind == NodeKind::file) {
+      print_node(*t.node, a.long_format);
+      return s.finish();
+    }
+    if (Status st = folder_of(*t.node, *t.parent, folder); !st.ok()) return report(st);
+  }
+  std::vector<OpenedNode> children;
+  if (Status st = s.list(*folder, children); !st.ok()) return report(st);
+  std::sort(children.begin(), children.end(),
+            [](const OpenedNode& x, const OpenedNode& y) { return x.meta.name < y.meta.name; });
+  for (const auto& c : children) print_node(c, a.long_format);
+  return s.finish();
+}
+
+int cmd_drive_mv(const DriveArgs& a) {
+  if (Status s = need_paths(a, 2, "mv SRC DST"); !s.ok()) return report(s);
+  DrivePath src, dst;
+  if (Status s = parse_path(a.paths[0], src); !s.ok()) return report(s);
+  if (Status s = parse_path(a.paths[1], dst); !s.ok()) return report(s);
+  if (src.shared != dst.shared) {
+    return report(Status::fail(kExitUsage, "mv moves within one drive (your own, or one shared folder)"));
+  }
+  Session s(a);
+  if (Status st = s.open(); !st.ok()) return report(st);
+  Target from;
+  if (Status st = locate(s, src, false, from); !st.ok()) return report(st);
+  if (!from.node) return report(no_such(join(from.parent->shown, src.names.back())));
+  const OpenedNode& node = *from.node;
+
+  // DST is the new path, or an existing folder to move SRC into under its name.
+  std::optional<Folder> to;
+  std::string name;
+  std::vector<OpenedNode> siblings;
+  std::vector<NodeId> chain;
+  if (dst.names.empty()) {
+    if (Status st = start_of(s, dst, to); !st.ok()) return report(st);
+    chain.push_back(to->id);
+    name = node.meta.name;
+  } else {
+    Target t;
+    if (Status st = locate(s, dst, false, t); !st.ok()) return report(st);
+    chain = t.chain;
+    if (t.node && t.node->kind == NodeKind::folder) {
+      if (Status st = folder_of(*t.node, *t.parent, to); !st.ok()) return report(st);
+      chain.push_back(to->id);
+      name = node.meta.name;
+    } else if (t.node) {
+      return report(already_exists(printable(join(t.parent->shown, t.node->meta.name))));
+    } else {
+      to = std::move(t.parent);
+      name = dst.names.back();
+      siblings = std::move(t.siblings);
+    }
+  }
+  if (std::find(chain.begin(), chain.end(), node.id) != chain.end()) {
+    return report(Status::fail(kExitUsage, "cannot move " + printable(a.paths[0]) + " into itself"));
+  }
+  if (to->id == from.parent->id && name == node.meta.name) return s.finish();
+  if (siblings.empty()) {
+    if (Status st = s.list(*to, siblings); !st.ok()) return report(st);
+  }
+  const std::string shown = join(to->shown, name);
+  if (find_child(siblings, name)) return report(already_exists(printable(shown)));
+
+  auto record = move_node_record(node, to->id, to->key, name);
+  if (!record) return report(lib_error(record.error(), "the record of " + printable(shown)));
+  auto h = name_hash(to->key, name);
+  if (!h) return report(lib_error(h.error(), printable(shown)));
+  const Store& st = s.store();
+  if (Status r = claim_name(st, *to, h.value(), node.id, shown); !r.ok()) return report(r);
+  if (Status r = st.put(Store::drive_node(to->owner, to->id, node.id), record.value()); !r.ok()) return report(r);
+  if (!(to->id == from.parent->id)) {
+    if (Status r = st.remove(Store::drive_node(from.parent->owner, from.parent->id, node.id)); !r.ok()) {
+      return report(r);
+    }
+  }
+  if (Status r = st.remove(Store::drive_name(from.parent->owner, from.parent->id, node.name_hash)); !r.ok()) {
+    return report(r);
+  }
+  return s.finish();
+}
+
+int cmd_drive_rm(const DriveArgs& a) {
+  if (a.paths.empty()) return report(Status::fail(kExitUsage, "usage: coffre drive rm [-r] PATH..."));
+  std::vector<DrivePath> paths;
+  if (Status s = parse_paths(a.paths, paths); !s.ok()) return report(s);
+  Session s(a);
+  if (Status st = s.open(); !st.ok()) return report(st);
+  for (const DrivePath& p : paths) {
+    Target t;
+    if (Status st = locate(s, p, false, t); !st.ok()) return report(st);
+    const std::string shown = join(t.parent->shown, p.names.back());
+    if (!t.node) return report(no_such(shown));
+    if (t.node->kind == NodeKind::folder && !a.recursive) {
+      std::optional<Folder> f;
+      std::vector<OpenedNode> children;
+      if (Status st = folder_of(*t.node, *t.parent, f); !st.ok()) return report(st);
+      if (Status st = s.list(*f, children); !st.ok()) return report(st);
+      if (!children.empty()) {
+        return report(Status::fail(kExitUsage, printable(shown) + " is not empty; pass -r to remove it with "
+                                                                  "everything in it"));
+      }
+    }
+    if (Status st = remove_node(s, *t.parent, *t.node); !st.ok()) return report(st);
+  }
+  return s.finish();
+}
+
+}  // namespace coffre::cli
+
+namespace coffre::cli {
+
+int cmd_drive_share(const DriveArgs& a) {
+  if (Status s = need_paths(a, 2, "share PATH USER"); !s.ok()) return report(s);
+  DrivePath p;
+  if (Status s = parse_path(a.paths[0], p); !s.ok()) return report(s);
+  if (!p.shared.empty()) {
+    return report(Status::fail(kExitUsage, "only folders of your own drive can be shared (its owner shares a folder "
+                                           "shared with you)"));
+  }
+  Session s(a);
+  if (Status st = s.open(); !st.ok()) return report(st);
+  UserId user;
+  if (Status st = resolve_user(s.sharing(), a.paths[1], user); !st.ok()) return report(st);
+  if (user == s.me()) return report(Status::fail(kExitUsage, "this drive is already this account's"));
+  Target t;
+  if (Status st = locate(s, p, false, t); !st.ok()) return report(st);
+  const std::string shown = join(t.parent->shown, p.names.back());
+  if (!t.node) return report(no_such(shown));
+  if (t.node->kind != NodeKind::folder) {
+    return report(Status::fail(kExitUsage, printable(shown) + " is a file: share the folder that holds it (a file's "
+                                                              "name and revision are sealed under its folder's key)"));
+  }
+  const DocumentRef doc = node_document(s.me(), t.node->id);
+  auto ck = t.node->key.to_content_key();
+  if (!ck) return report(lib_error(ck.error(), "the folder key"));
+  auto key = VersionedContentKey::from_bytes(1, ck.value().secret().reveal());
+  if (!key) return report(lib_error(key.error(), "the folder key"));
+
+  // The folder's access list: the next revision with USER added, or the first one (the owner and USER).
+  SharingSession& sh = s.sharing();
+  std::optional<Bytes> current;
+  if (Status st = s.store().get(Store::current_access_list(doc), current); !st.ok()) return report(st);
+  Result<AccessList> access = Error::invalid_argument;
+  if (current) {
+    auto opened = open_access_list(*current, sh.self().identity, doc, sh.pins.get(doc));
+    if (!opened) return report(lib_error(opened.error(), "the access list of " + printable(shown)));
+    const UserId added[] = {user};
+    access = opened.value().is_member(user) ? std::move(opened) : add_members(sh.secrets(), opened.value(), added);
+  } else {
+    access = make_access_list(sh.secrets(), doc, 1, 1, {s.me(), user});
+  }
+  if (!access) return report(lib_error(access.error(), "the access list of " + printable(shown)));
+  // Wrapped to USER only (trust-checked), never to this account: see Session::open_wrapped.
+  const UserId to[] = {user};
+  if (Status st = share_content_key(sh, access.value(), key.value(), to); !st.ok()) return report(st);
+  if (Status st = s.store().put(Store::drive_share(user, s.me(), t.node->id), {}); !st.ok()) return report(st);
+  std::printf("Shared %s with %s: it is @%s in their 'coffre drive ls --shared'\n", printable(shown).c_str(),
+              to_hex(user.bytes).c_str(), to_hex(t.node->id.bytes).c_str());
+  return s.finish();
+}
+
+}  // namespace coffre::cli

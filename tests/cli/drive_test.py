@@ -1,0 +1,513 @@
+#!/usr/bin/env python3
+"""Transcript tests of `coffre drive` (docs/SPEC.md sections 15 and 18): an encrypted drive in the store.
+
+Homes (one per device) share a store, as in account_test.py, whose World helpers this reuses. The store is treated as
+malicious: tests move, swap, replay and modify its drive objects and check that each attack fails with its own error
+code, exit code 1, and writes nothing locally. The store is searched for plaintext names, contents and secrets.
+
+Each test_* function is one CTest test (tests/cli/CMakeLists.txt lists them with --list). Run one by hand:
+    python3 tests/cli/drive_test.py --coffre build/cli/coffre round_trips
+"""
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import account_test as at  # noqa: E402
+from account_test import EXIT_OK, EXIT_AUTH, EXIT_USAGE, EXIT_IO, Failure, World, check, read, write  # noqa: E402
+
+CHUNK = 65536
+
+
+def expect(args, code, err_has=None, **kw):
+    return at.expect(args, code, err_has, **kw)
+
+
+class Drive:
+    """`coffre drive` run from one home of a World."""
+
+    def __init__(self, w, home):
+        self.w, self.home = w, home
+
+    def args(self, sub, *rest):
+        return ["drive", sub, *self.w.at(self.home), *rest]
+
+    def ok(self, sub, *rest):
+        return expect(self.args(sub, *rest), EXIT_OK)[0]
+
+    def fails(self, code, err_has, sub, *rest):
+        return expect(self.args(sub, *rest), code, err_has)
+
+    def ls(self, path="/", long=False):
+        return self.ok("ls", *(["-l"] if long else []), path).splitlines()
+
+    def get(self, remote, local, *extra):
+        self.ok("get", remote, local, *extra)
+        return read(local)
+
+
+def account(d, home="A"):
+    w = World(d)
+    w.init(home)
+    return w, Drive(w, home)
+
+
+def owner_dir(w):
+    return os.path.join(w.store, "drive", w.user)
+
+
+def records(w, parent_hex=None):
+    """Every node record file of the drive (under one parent if given)."""
+    return sorted(glob.glob(os.path.join(owner_dir(w), "nodes", parent_hex or "*", "*.node")))
+
+
+def new_record(w, before):
+    after = set(records(w)) - before
+    check(len(after) == 1, f"expected one new record, got {after}")
+    return after.pop()
+
+
+def blob_files(w):
+    return sorted(glob.glob(os.path.join(owner_dir(w), "blobs", "*")))
+
+
+def no_local(d, name):
+    """Nothing under `name` in d, and no temporary file left next to it."""
+    check(not os.path.exists(os.path.join(d, name)), f"{name} was written after a failure")
+    left = [n for n in os.listdir(d) if n.endswith(".coffre-tmp")]
+    check(not left, f"temporary files left: {left}")
+
+
+def make_files(d):
+    """Binary test files: several chunks (not a multiple of the chunk size), exactly two chunks, empty, small."""
+    files = {
+        "big.bin": os.urandom(3 * CHUNK + 12345),
+        "two.bin": os.urandom(2 * CHUNK),
+        "empty.bin": b"",
+        "small.txt": b"hello \x00\xff drive\n",
+    }
+    for n, c in files.items():
+        write(os.path.join(d, n), c)
+    return files
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_round_trips(d):
+    w, a = account(d)
+    files = make_files(d)
+    check(a.ls() == [], "a new drive is empty")
+    a.ok("mkdir", "/docs", "/photos")
+    a.ok("mkdir", "-p", "/deep/er/est")
+    a.ok("mkdir", "-p", "/deep/er")  # existing: no error with -p
+    for n in files:
+        a.ok("put", os.path.join(d, n), "/docs/" + n)
+    a.ok("put", os.path.join(d, "small.txt"), "/photos/")  # into a folder, under the local name
+    check(a.ls() == ["deep/", "docs/", "photos/"], a.ls())
+    check(a.ls("/docs") == sorted(files), a.ls("/docs"))
+    check(a.ls("/deep/er") == ["est/"], a.ls("/deep/er"))
+    long = {l.split()[-1]: l.split() for l in a.ls("/docs", long=True)}
+    for n, c in files.items():
+        check(long[n][0] == "-" and int(long[n][1]) == len(c), f"ls -l {n}: {long[n]}")
+    check(long["small.txt"][4] == "text/plain", long["small.txt"])
+    check(a.ls("/docs/big.bin") == ["big.bin"], "ls of a file")
+
+    for n, c in files.items():
+        check(a.get("/docs/" + n, os.path.join(d, "out-" + n)) == c, f"get {n}")
+    expect(a.args("get", "/docs/big.bin", os.path.join(d, "out-big.bin")), EXIT_USAGE, "exists")
+    check(a.get("/docs/big.bin", os.path.join(d, "out-big.bin"), "--force") == files["big.bin"], "get --force")
+    out = subprocess.run([at.COFFRE, *a.args("get", "/docs/small.txt", "-")], stdout=subprocess.PIPE)
+    check(out.returncode == 0 and out.stdout == files["small.txt"], "get to standard output")
+
+    # Ranges at and across chunk boundaries, and the ends.
+    big = files["big.bin"]
+    for off, n in [(0, 1), (0, CHUNK), (CHUNK - 1, 2), (CHUNK, CHUNK), (CHUNK - 1, CHUNK + 2), (2 * CHUNK, 1),
+                   (3 * CHUNK, 12345), (len(big) - 1, 1), (100, 0), (0, len(big)), (len(big), 0)]:
+        got = a.get("/docs/big.bin", os.path.join(d, f"r-{off}-{n}"), "--range", f"{off}:{n}")
+        check(got == big[off:off + n], f"range {off}:{n}")
+    two = files["two.bin"]
+    check(a.get("/docs/two.bin", os.path.join(d, "r2"), "--range", f"{CHUNK}:{CHUNK}") == two[CHUNK:], "last chunk")
+    a.fails(EXIT_AUTH, "range_out_of_bounds", "get", "/docs/big.bin", os.path.join(d, "oob"), "--range",
+            f"{len(big)}:1")
+    no_local(d, "oob")
+    a.fails(EXIT_USAGE, "--range", "get", "/docs/big.bin", os.path.join(d, "oob"), "--range", "12")
+
+    # A new revision of a file's content.
+    new = os.urandom(CHUNK + 7)
+    write(os.path.join(d, "new.bin"), new)
+    a.fails(EXIT_USAGE, "already_exists", "put", os.path.join(d, "new.bin"), "/docs/big.bin")
+    a.ok("put", "--force", os.path.join(d, "new.bin"), "/docs/big.bin")
+    check(a.get("/docs/big.bin", os.path.join(d, "rev2")) == new, "new revision")
+
+    # Rename, move, move into a folder, and the refusals.
+    a.ok("mv", "/docs/small.txt", "/docs/renamed.txt")
+    a.ok("mv", "/docs/renamed.txt", "/photos/moved.txt")
+    a.ok("mv", "/docs/two.bin", "/deep/er/")
+    check(a.ls("/docs") == ["big.bin", "empty.bin"], a.ls("/docs"))
+    check(a.ls("/photos") == ["moved.txt", "small.txt"], a.ls("/photos"))
+    check(a.get("/photos/moved.txt", os.path.join(d, "mv1")) == files["small.txt"], "moved file")
+    check(a.get("/deep/er/two.bin", os.path.join(d, "mv2")) == two, "moved into a folder")
+    a.ok("mv", "/deep", "/photos/deep")
+    check(a.get("/photos/deep/er/two.bin", os.path.join(d, "mv3")) == two, "a moved folder keeps its subtree")
+    a.fails(EXIT_USAGE, "into itself", "mv", "/photos", "/photos/deep/er/")
+    a.fails(EXIT_USAGE, "already_exists", "mv", "/photos/moved.txt", "/photos/small.txt")
+    a.fails(EXIT_IO, "not_found", "mv", "/nothing", "/x")
+
+    # Removal.
+    a.fails(EXIT_USAGE, "not empty", "rm", "/photos/deep")
+    a.ok("rm", "/photos/moved.txt", "/docs/empty.bin")
+    a.ok("mkdir", "/void")
+    a.ok("rm", "/void")
+    a.ok("rm", "-r", "/photos/deep")
+    check(a.ls("/photos") == ["small.txt"], a.ls("/photos"))
+    check(a.ls() == ["docs/", "photos/"], a.ls())
+    a.fails(EXIT_IO, "not_found", "get", "/photos/moved.txt", os.path.join(d, "gone"))
+    no_local(d, "gone")
+    # What was removed left nothing behind: one record, claim and blob per remaining node.
+    check(len(records(w)) == 4, records(w))
+    check(len(blob_files(w)) == 2, blob_files(w))
+    check(len(glob.glob(os.path.join(owner_dir(w), "names", "*", "*"))) == 4, "name claims")
+
+    a.fails(EXIT_USAGE, "not a drive path", "ls", "docs")
+    a.fails(EXIT_USAGE, "is a file", "ls", "/docs/big.bin/x")
+    a.fails(EXIT_USAGE, "is a folder", "get", "/docs", os.path.join(d, "dir"))
+
+
+def test_collisions(d):
+    w, a = account(d)
+    write(os.path.join(d, "f"), b"content")
+    a.ok("mkdir", "/docs")
+    a.ok("put", os.path.join(d, "f"), "/docs/f")
+    a.fails(EXIT_USAGE, "already_exists", "put", os.path.join(d, "f"), "/docs/f")
+    a.fails(EXIT_USAGE, "already_exists", "mkdir", "/docs")
+    a.fails(EXIT_USAGE, "already_exists", "mkdir", "/docs/f")
+    write(os.path.join(d, "docs"), b"a file named as the folder")
+    a.fails(EXIT_USAGE, "as a folder", "put", os.path.join(d, "docs"), "/")
+    # The name claim is the store's exclusive create of (folder, lookup hash): a claim without a record (another
+    # device creating the same name, or an interrupted write) makes the store refuse a second child of that name.
+    claims = glob.glob(os.path.join(owner_dir(w), "names", "*", "*"))
+    before = set(records(w))
+    a.ok("mkdir", "/docs/new")
+    rec = new_record(w, before)
+    os.remove(rec)
+    check(a.ls("/docs") == ["f"], a.ls("/docs"))
+    a.fails(EXIT_USAGE, "already_exists", "mkdir", "/docs/new")
+    check(len(glob.glob(os.path.join(owner_dir(w), "names", "*", "*"))) == len(claims) + 1, "claims")
+    # Two records with one lookup hash in a folder (a store that ignores claims): the listing refuses them.
+    before = set(records(w))
+    a.ok("put", os.path.join(d, "f"), "/docs/g")
+    g = new_record(w, before)
+    f_rec = [r for r in before if os.path.dirname(r) == os.path.dirname(g)][0]
+    data = bytearray(read(g))
+    data[38:70] = read(f_rec)[38:70]  # f's lookup hash in g's header
+    write(g, bytes(data))
+    a.fails(EXIT_AUTH, "node_binding_invalid", "ls", "/docs")
+
+
+def test_second_device(d):
+    w, a = account(d)
+    w.enroll("B", "A")
+    b = Drive(w, "B")
+    content = os.urandom(2 * CHUNK + 1)
+    write(os.path.join(d, "f"), content)
+    a.ok("mkdir", "/shared-by-devices")
+    a.ok("put", os.path.join(d, "f"), "/shared-by-devices/f")
+    check(b.ls("/shared-by-devices") == ["f"], "B sees A's drive")
+    check(b.get("/shared-by-devices/f", os.path.join(d, "b-out")) == content, "B reads A's file")
+    b.ok("put", os.path.join(d, "f"), "/from-b")
+    check(a.ls() == ["from-b", "shared-by-devices/"], a.ls())
+    check(len(glob.glob(os.path.join(w.store, "docs", w.user, "*", "3", "access", "current"))) == 1, "one root")
+    # A drive first used on a second device is the first device's drive too.
+    os.makedirs(os.path.join(d, "two"))
+    w2, c = account(os.path.join(d, "two"))
+    w2.enroll("B", "A")
+    Drive(w2, "B").ok("mkdir", "/made-on-b")
+    check(c.ls() == ["made-on-b/"], c.ls())
+
+
+def prepare(d):
+    """An account with /docs/a.bin, /docs/b.bin and /other/; returns (world, drive, contents, ids)."""
+    w, a = account(d)
+    a.ok("mkdir", "/docs", "/other")
+    contents = {}
+    recs = {}
+    for n in ["a.bin", "b.bin"]:
+        contents[n] = os.urandom(CHUNK + 100)
+        write(os.path.join(d, n), contents[n])
+        before = set(records(w))
+        a.ok("put", os.path.join(d, n), "/docs/" + n)
+        recs[n] = new_record(w, before)
+    return w, a, contents, recs
+
+
+def node_hex(rec):
+    return os.path.basename(rec)[:-len(".node")]
+
+
+def blob_of(w, rec, revision=1):
+    return os.path.join(owner_dir(w), "blobs", f"{node_hex(rec)}.{revision}")
+
+
+def refused(a, d, code, err, remote):
+    """`get remote` fails with `err` and writes nothing locally."""
+    a.fails(code, err, "get", remote, os.path.join(d, "out"))
+    no_local(d, "out")
+
+
+def test_malicious_moved_record(d):
+    w, a, contents, recs = prepare(d)
+    # The store files a's record under another folder (give /other a child first, to find its records directory).
+    write(os.path.join(d, "x"), b"x")
+    before = set(records(w))
+    a.ok("put", os.path.join(d, "x"), "/other/x")
+    other_dir = os.path.dirname(new_record(w, before))
+    moved = os.path.join(other_dir, os.path.basename(recs["a.bin"]))
+    shutil.move(recs["a.bin"], moved)
+    a.fails(EXIT_AUTH, "node_binding_invalid", "ls", "/other")
+    refused(a, d, EXIT_AUTH, "node_binding_invalid", "/other/a.bin")
+    refused(a, d, EXIT_AUTH, "node_binding_invalid", "/other/x")
+    shutil.move(moved, recs["a.bin"])
+    check(a.get("/docs/a.bin", os.path.join(d, "ok")) == contents["a.bin"], "restored")
+    # The store files a record under another record's name (its node id): refused too.
+    shutil.copy(recs["a.bin"], os.path.join(os.path.dirname(recs["a.bin"]), "0" * 32 + ".node"))
+    os.remove(recs["a.bin"])
+    a.fails(EXIT_AUTH, "node_binding_invalid", "ls", "/docs")
+
+
+def test_malicious_renamed(d):
+    w, a, contents, recs = prepare(d)
+    ra, rb = read(recs["a.bin"]), read(recs["b.bin"])
+    # Swap the two files' names: b's lookup hash in a's header (a rename by the store).
+    write(recs["a.bin"], ra[:38] + rb[38:70] + ra[70:])
+    a.fails(EXIT_AUTH, "node_binding_invalid", "ls", "/docs")
+    refused(a, d, EXIT_AUTH, "node_binding_invalid", "/docs/a.bin")
+    # b's encrypted metadata (its name) in a's record.
+    write(recs["a.bin"], ra[:94 + 48] + rb[94 + 48:])
+    a.fails(EXIT_AUTH, "node_binding_invalid", "ls", "/docs")
+    # The whole records swapped between the two files' names.
+    write(recs["a.bin"], rb)
+    write(recs["b.bin"], ra)
+    refused(a, d, EXIT_AUTH, "node_binding_invalid", "/docs/b.bin")
+    write(recs["a.bin"], ra)
+    write(recs["b.bin"], rb)
+    check(a.get("/docs/b.bin", os.path.join(d, "ok")) == contents["b.bin"], "restored")
+
+
+def test_malicious_swapped_blob(d):
+    w, a, contents, recs = prepare(d)
+    shutil.copy(blob_of(w, recs["b.bin"]), blob_of(w, recs["a.bin"]))
+    refused(a, d, EXIT_AUTH, "wrong_key", "/docs/a.bin")
+    a.fails(EXIT_AUTH, "wrong_key", "get", "/docs/a.bin", os.path.join(d, "out"), "--range", "0:10")
+    no_local(d, "out")
+
+
+def test_malicious_old_revision(d):
+    w, a, contents, recs = prepare(d)
+    old = read(blob_of(w, recs["a.bin"], 1))
+    new = os.urandom(50)
+    write(os.path.join(d, "new"), new)
+    a.ok("put", "--force", os.path.join(d, "new"), "/docs/a.bin")
+    check(not os.path.exists(blob_of(w, recs["a.bin"], 1)), "the old revision's blob is removed")
+    write(blob_of(w, recs["a.bin"], 2), old)  # the store replays revision 1 as revision 2
+    refused(a, d, EXIT_AUTH, "wrong_context", "/docs/a.bin")
+    a.fails(EXIT_AUTH, "wrong_context", "get", "/docs/a.bin", os.path.join(d, "out"), "--range", "0:1")
+    no_local(d, "out")
+
+
+def test_malicious_tampered(d):
+    w, a, contents, recs = prepare(d)
+    r = read(recs["a.bin"])
+    for pos, err in [(0, "record_invalid"), (4, "record_invalid"), (5, "record_invalid"),
+                     (6, "node_binding_invalid"), (60, "node_binding_invalid"),
+                     (100, "node_binding_invalid"), (len(r) - 1, "node_binding_invalid")]:
+        write(recs["a.bin"], r[:pos] + bytes([r[pos] ^ 1]) + r[pos + 1:])
+        refused(a, d, EXIT_AUTH, err, "/docs/a.bin")
+    write(recs["a.bin"], r + b"\0")  # not 158 + 64k bytes
+    refused(a, d, EXIT_AUTH, "record_invalid", "/docs/b.bin")
+    write(recs["a.bin"], r)
+    blob = blob_of(w, recs["a.bin"])
+    c = read(blob)
+    write(blob, c[:-1] + bytes([c[-1] ^ 1]))  # the last chunk
+    refused(a, d, EXIT_AUTH, "chunk_invalid", "/docs/a.bin")
+    write(blob, c[:130 + CHUNK + 16])  # the last chunk dropped
+    refused(a, d, EXIT_AUTH, "truncated", "/docs/a.bin")
+    write(blob, c)
+    # The root's wrap and access list.
+    wraps = glob.glob(os.path.join(w.store, "docs", w.user, "*", "3", "wraps", "1", "*.wrap"))
+    check(len(wraps) == 1, wraps)
+    wr = read(wraps[0])
+    write(wraps[0], wr[:-1] + bytes([wr[-1] ^ 1]))
+    a.fails(EXIT_AUTH, "signature_invalid", "ls")
+    write(wraps[0], wr)
+    check(a.get("/docs/a.bin", os.path.join(d, "ok")) == contents["a.bin"], "restored")
+
+
+def test_store_holds_no_plaintext(d):
+    w, a = account(d)
+    w.enroll("B", "A")
+    names = ["Quarterly-report-CONFIDENTIAL.pdf", "Holiday-photos-folder", "notes-about-the-merger.txt"]
+    content = b"The merger closes on Friday; tell nobody. " * 5000
+    write(os.path.join(d, "src"), content)
+    a.ok("mkdir", "/" + names[1])
+    a.ok("put", os.path.join(d, "src"), f"/{names[1]}/{names[0]}")
+    a.ok("put", os.path.join(d, "src"), "/" + names[2])
+    a.ok("mv", "/" + names[2], f"/{names[1]}/{names[2]}")
+    Drive(w, "B").ok("ls", "/" + names[1])
+    bob = World(d)
+    bob.init("C")
+    share(a, "/" + names[1], bob.user)
+    Drive(bob, "C").ok("ls", "--shared")
+    needles = [n.encode() for n in names] + [n.encode("utf-16-le") for n in names]
+    needles += [content[i:i + 16] for i in range(0, 200, 7)]
+    for root, _, files in os.walk(w.store):
+        for n in files:
+            for needle in needles:
+                check(needle not in n.encode(), f"a plaintext name in the store path {root}/{n}")
+            data = read(os.path.join(root, n))
+            for needle in needles:
+                check(needle not in data, f"plaintext in the store file {root}/{n}")
+    w.scan_store(w.secrets("A") + w.secrets("B") + bob.secrets("C"))
+
+
+def doc_dir(w, node):
+    """The access lists and wraps of a node whose key is a content key (SPEC 15: docs/<owner>/<node>/3/)."""
+    return os.path.join(w.store, "docs", w.user, node, "3")
+
+
+def two_users(d):
+    """Alice (home A) and Bob (home B), two accounts in one store; Alice has /team/sub/h.txt and /other/."""
+    alice, a = account(d, "A")
+    bob = World(d)
+    bob.init("B")
+    b = Drive(bob, "B")
+    a.ok("mkdir", "-p", "/team/sub", "/other")
+    content = os.urandom(CHUNK + 3)
+    write(os.path.join(d, "h"), content)
+    a.ok("put", os.path.join(d, "h"), "/team/sub/h.bin")
+    return alice, a, bob, b, content
+
+
+def share(a, folder, user):
+    out = a.ok("share", folder, user)
+    m = re.search(r"it is @([0-9a-f]{32}) in their", out)
+    check(m, f"share printed no id: {out}")
+    return m.group(1)
+
+
+def test_share_folder(d):
+    alice, a, bob, b, content = two_users(d)
+    check(b.ok("ls", "--shared") == "", "nothing shared yet")
+    team = share(a, "/team", bob.user)
+    check(b.ok("ls", "--shared").split() == ["@" + team, "from", alice.user], b.ok("ls", "--shared"))
+    at8 = "@" + team[:8]
+    check(b.ls(at8) == ["sub/"], b.ls(at8))
+    check(b.ls(f"{at8}/sub", long=True)[0].split()[1] == str(len(content)), "ls -l inside a share")
+    check(b.get(f"{at8}/sub/h.bin", os.path.join(d, "b-h")) == content, "Bob reads inside the share")
+    check(b.get(f"@{team}/sub/h.bin", os.path.join(d, "b-r"), "--range", f"{CHUNK}:3") == content[CHUNK:], "range")
+    # Bob's own drive is his: Alice's paths are not in it.
+    b.fails(EXIT_IO, "not_found", "get", "/team/sub/h.bin", os.path.join(d, "b-x"))
+    no_local(d, "b-x")
+    # Bob writes into the shared folder; Alice sees it.
+    write(os.path.join(d, "reply"), b"from bob")
+    b.ok("put", os.path.join(d, "reply"), f"{at8}/sub/reply.txt")
+    check(a.get("/team/sub/reply.txt", os.path.join(d, "a-reply")) == b"from bob", "Alice reads Bob's file")
+    # What cannot be shared.
+    a.fails(EXIT_USAGE, "is a file", "share", "/team/sub/h.bin", bob.user)
+    a.fails(EXIT_IO, "not_found", "share", "/team", "0" * 32)  # no such user in the directory
+    a.fails(EXIT_USAGE, "already this account", "share", "/team", alice.user)
+    b.fails(EXIT_USAGE, "own drive", "share", f"{at8}/sub", alice.user)
+    b.fails(EXIT_IO, "not_found", "ls", "@" + "0" * 8)
+    # Sharing again, and to a second user: the access list's next revision.
+    carol = World(d)
+    carol.init("C")
+    share(a, "/team", bob.user)
+    share(a, "/team", carol.user)
+    check(Drive(carol, "C").get(f"@{team}/sub/h.bin", os.path.join(d, "c-h")) == content, "Carol reads")
+    check(b.ls(at8) == ["sub/"], "Bob still reads")
+
+
+def test_share_malicious_store(d):
+    alice, a, bob, b, content = two_users(d)
+    team = share(a, "/team", bob.user)
+    other = share(a, "/other", bob.user)
+    check(b.ls("@" + team) == ["sub/"], "before")
+    wrap = lambda node: os.path.join(doc_dir(alice, node), "wraps", "1", bob.user + ".wrap")
+    # A wrap of another folder served as /team's: wrong_context; nothing written locally.
+    wt, wo = read(wrap(team)), read(wrap(other))
+    write(wrap(team), wo)
+    b.fails(EXIT_AUTH, "wrong_context", "get", f"@{team}/sub/h.bin", os.path.join(d, "out"))
+    no_local(d, "out")
+    write(wrap(team), wt[:-1] + bytes([wt[-1] ^ 1]))
+    b.fails(EXIT_AUTH, "signature_invalid", "ls", "@" + team)
+    write(wrap(team), wt)
+    # An older access list served after Bob saw a newer one: key_version_rollback.
+    current = os.path.join(doc_dir(alice, team), "access", "current")
+    old_list = read(current)
+    carol = World(d)
+    carol.init("C")
+    share(a, "/team", carol.user)
+    check(b.ls("@" + team) == ["sub/"], "Bob pins the new list")
+    new_list = read(current)
+    write(current, old_list)
+    b.fails(EXIT_AUTH, "key_version_rollback", "ls", "@" + team)
+    write(current, new_list)
+    # An inbox entry for something never shared: refused, the real shares still listed.
+    write(os.path.join(w_inbox(alice, bob), f"{alice.user}.{'ab' * 16}"), b"")
+    out, err = expect(b.args("ls", "--shared"), EXIT_IO, "not_found")
+    check(f"@{other}" in out, out)
+    # The store names Alice's shared folder as her root: she has no wrap of it, nothing opens.
+    root = os.path.join(owner_dir(alice), "root")
+    write(root, bytes.fromhex(team))
+    a.fails(EXIT_IO, "not_found", "ls")
+
+
+def w_inbox(owner, recipient):
+    return os.path.join(owner.store, "shared", recipient.user)
+
+
+def peak_rss_kib(args):
+    """Runs coffre and returns (exit code, its own peak resident set size in KiB)."""
+    p = subprocess.Popen([at.COFFRE, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, usage.ru_maxrss
+
+
+def test_constant_memory(d):
+    w, a = account(d)
+    size = 48 << 20
+    src = os.path.join(d, "large")
+    with open(src, "wb") as f:
+        for _ in range(size >> 20):
+            f.write(os.urandom(1 << 20))
+    rc, put_rss = peak_rss_kib(a.args("put", src, "/large"))
+    check(rc == 0, f"put exit {rc}")
+    rc, get_rss = peak_rss_kib(a.args("get", "/large", os.path.join(d, "back")))
+    check(rc == 0, f"get exit {rc}")
+    rc, range_rss = peak_rss_kib(a.args("get", "/large", os.path.join(d, "part"), "--range", f"1:{size - 2}"))
+    check(rc == 0, f"get --range exit {rc}")
+    with open(src, "rb") as f1, open(os.path.join(d, "back"), "rb") as f2:
+        while True:
+            x, y = f1.read(1 << 20), f2.read(1 << 20)
+            check(x == y, "the large file came back different")
+            if not x:
+                break
+    check(os.path.getsize(os.path.join(d, "part")) == size - 2, "range size")
+    limit = 40 << 10  # KiB: well under the 48 MiB file
+    print(f"      peak RSS of a {size >> 20} MiB put: {put_rss >> 10} MiB, get: {get_rss >> 10} MiB, "
+          f"get --range: {range_rss >> 10} MiB")
+    for what, rss in [("put", put_rss), ("get", get_rss), ("get --range", range_rss)]:
+        check(rss < limit, f"{what} of a {size >> 20} MiB file peaked at {rss >> 10} MiB")
+
+
+TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
+
+
+if __name__ == "__main__":
+    at.TESTS = TESTS  # account_test.py's runner: --coffre, --list, a temporary directory per case
+    sys.exit(at.main())
