@@ -30,7 +30,7 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-constexpr std::size_t kReadBlock = 4u << 20;  // plaintext bytes per step of put and get: constant memory
+constexpr std::size_t kReadBlock = 4u << 20;  // plaintext bytes per step of get --range: constant memory
 
 std::uint64_t now_s() { return static_cast<std::uint64_t>(std::time(nullptr)); }
 
@@ -107,8 +107,6 @@ DocumentRef node_document(const UserId& owner, const NodeId& node) {
   return d;
 }
 
-Status lib_error(Error e, const std::string& what) { return lib_failure(e, what); }
-
 // One command's view of the drive: the unlocked account, its trust store and access pins (contacts.hpp), the store.
 class Session {
  public:
@@ -129,10 +127,10 @@ class Session {
     if (!id) {
       if (Status s = create_root(); !s.ok()) return s;
       if (Status s = store().get(Store::drive_root(me()), id); !s.ok()) return s;
-      if (!id) return lib_error(Error::not_found, "the drive root the store was just given");
+      if (!id) return lib_failure(Error::not_found, "the drive root the store was just given");
     }
     auto node = NodeId::from_bytes(*id);
-    if (!node) return lib_error(Error::record_invalid, "the drive root id the store serves");
+    if (!node) return lib_failure(Error::record_invalid, "the drive root id the store serves");
     return open_wrapped(me(), node.value(), "/", out);
   }
 
@@ -143,7 +141,7 @@ class Session {
     OpenedContentKey opened;
     if (Status s = open_my_content_key(sh_, node_document(owner, node), std::nullopt, opened); !s.ok()) return s;
     auto key = NodeKey::from_content_key(opened.key->key);
-    if (!key) return lib_error(key.error(), "the key of " + shown);
+    if (!key) return lib_failure(key.error(), "the key of " + shown);
     out.emplace(Folder{owner, node, std::move(key).take(), shown});
     return Status::success();
   }
@@ -164,11 +162,11 @@ class Session {
     }
     const std::string what = "the folder " + printable(f.shown) + " as the store serves it";
     auto r = list_folder(f.id, f.key, std::span<const Bytes>(records), args_.threads);
-    if (!r) return lib_error(r.error(), what);
+    if (!r) return lib_failure(r.error(), what);
     out = std::move(r).take();
     // The store files a record under its node id: one filed under another name was moved there by the store.
     for (std::size_t i = 0; i < out.size(); ++i) {
-      if (record_names[i] != to_hex(out[i].id.bytes) + ".node") return lib_error(Error::node_binding_invalid, what);
+      if (record_names[i] != to_hex(out[i].id.bytes) + ".node") return lib_failure(Error::node_binding_invalid, what);
     }
     return Status::success();
   }
@@ -181,9 +179,9 @@ class Session {
     Rng& rng = system_rng();
     NodeId id = NodeId::generate(rng);
     auto key = VersionedContentKey::generate(1, rng);
-    if (!key) return lib_error(key.error(), "a new drive root key");
+    if (!key) return lib_failure(key.error(), "a new drive root key");
     auto access = make_access_list(sh_.secrets(), node_document(me(), id), 1, 1, {me()});
-    if (!access) return lib_error(access.error(), "the drive root's access list");
+    if (!access) return lib_failure(access.error(), "the drive root's access list");
     const UserId self[] = {me()};
     if (Status s = share_content_key(sh_, access.value(), key.value(), self); !s.ok()) return s;
     bool existed = false;
@@ -203,7 +201,7 @@ const OpenedNode* find_child(const std::vector<OpenedNode>& children, std::strin
 
 Status folder_of(const OpenedNode& n, const Folder& parent, std::optional<Folder>& out) {
   auto key = n.key.copy();
-  if (!key) return lib_error(key.error(), "a node key");
+  if (!key) return lib_failure(key.error(), "a node key");
   out.emplace(Folder{parent.owner, n.id, std::move(key).take(), join(parent.shown, n.meta.name)});
   return Status::success();
 }
@@ -229,14 +227,14 @@ Status make_folder(Session& s, const Folder& parent, const std::string& name, st
   Rng& rng = system_rng();
   NodeId id = NodeId::generate(rng);
   auto key = NodeKey::generate(rng);
-  if (!key) return lib_error(key.error(), "a new folder key");
+  if (!key) return lib_failure(key.error(), "a new folder key");
   const std::uint64_t now = now_s();
   NodeMeta meta{name, 0, 0, "", now, now};
   const std::string shown = join(parent.shown, name);
   auto record = make_node_record(parent.id, parent.key, NodeKind::folder, id, key.value(), meta, rng);
-  if (!record) return lib_error(record.error(), "the record of " + printable(shown));
+  if (!record) return lib_failure(record.error(), "the record of " + printable(shown));
   auto h = name_hash(parent.key, name);
-  if (!h) return lib_error(h.error(), printable(shown));
+  if (!h) return lib_failure(h.error(), printable(shown));
   if (Status st = claim_name(s.store(), parent, h.value(), id, shown); !st.ok()) return st;
   if (Status st = s.store().put(Store::drive_node(parent.owner, parent.id, id), record.value()); !st.ok()) return st;
   if (made) made->emplace(Folder{parent.owner, id, std::move(key).take(), shown});
@@ -298,7 +296,7 @@ Status shared_root(Session& s, const std::string& prefix, std::optional<Folder>&
   for (const Share& sh : shares) {
     if (to_hex(sh.node.bytes).compare(0, prefix.size(), prefix) == 0) match.push_back(sh);
   }
-  if (match.empty()) return lib_error(Error::not_found, "no folder @" + prefix + " is shared with this account");
+  if (match.empty()) return lib_failure(Error::not_found, "no folder @" + prefix + " is shared with this account");
   if (match.size() > 1) {
     return Status::fail(kExitUsage, "@" + prefix + " names several shared folders: give more hex digits");
   }
@@ -356,10 +354,10 @@ std::string base_name(const std::string& path) {
 Status upload(const Store& store, const UserId& owner, const NodeId& id, const NodeKey& key, std::uint64_t revision,
               Input& in, unsigned threads, std::uint64_t& size) {
   auto file_key = drive_file_key(key);
-  if (!file_key) return lib_error(file_key.error(), "the file key");
+  if (!file_key) return lib_failure(file_key.error(), "the file key");
   auto enc = FileEncryptor::create(file_key.value(), drive_file_context(id, revision),
                                    FileOptions{kDefaultChunkSize, threads});
-  if (!enc) return lib_error(enc.error(), "the file envelope");
+  if (!enc) return lib_failure(enc.error(), "the file envelope");
   FileEncryptor& e = enc.value();
   const std::string blob = store.root() + "/" + Store::drive_blob(owner, id, revision);
   if (Status s = make_dirs(blob.substr(0, blob.find_last_of('/'))); !s.ok()) return s;
@@ -376,7 +374,7 @@ Status upload(const Store& store, const UserId& owner, const NodeId& id, const N
   if (stat(blob.c_str(), &sb) != 0) return io_failure("cannot read " + blob, errno);
   FileHeaderInfo info{kFileHeaderSizeKey, KeySource::key, kDefaultChunkSize, 1, std::nullopt};
   auto layout = file_layout(info, static_cast<std::uint64_t>(sb.st_size));
-  if (!layout) return lib_error(layout.error(), "the content just written to " + blob);
+  if (!layout) return lib_failure(layout.error(), "the content just written to " + blob);
   size = layout.value().plaintext_size;
   return Status::success();
 }
@@ -388,7 +386,7 @@ Status read_header(Input& in, FileHead& head, const std::string& shown) {
     return s;
   }
   if (head.info.key_source != KeySource::key) {
-    return lib_error(Error::wrong_key, "the content of " + printable(shown) + " (not under a key)");
+    return lib_failure(Error::wrong_key, "the content of " + printable(shown) + " (not under a key)");
   }
   return Status::success();
 }
@@ -416,10 +414,10 @@ Status download_range(Input& in, Output& out, std::span<const std::uint8_t> head
                       const Context& ctx, ByteSpan range, const std::string& shown) {
   const std::string what = "the content of " + printable(shown);
   auto reader = FileRangeReader::open(header, *in.size(), key, ctx);
-  if (!reader) return lib_error(reader.error(), what);
+  if (!reader) return lib_failure(reader.error(), what);
   const FileRangeReader& rr = reader.value();
   if (range.offset + range.length > rr.plaintext_size()) {
-    return lib_error(Error::range_out_of_bounds, "--range " + std::to_string(range.offset) + ":" +
+    return lib_failure(Error::range_out_of_bounds, "--range " + std::to_string(range.offset) + ":" +
                                                      std::to_string(range.length) + " of a file of " +
                                                      std::to_string(rr.plaintext_size()) + " bytes");
   }
@@ -430,16 +428,16 @@ Status download_range(Input& in, Output& out, std::span<const std::uint8_t> head
     const std::uint64_t step_end = std::min<std::uint64_t>(end, (at / kReadBlock + 1) * kReadBlock);
     const ByteRange piece{at, step_end};
     auto ct = rr.ciphertext_range(piece);
-    if (!ct) return lib_error(ct.error(), what);
+    if (!ct) return lib_failure(ct.error(), what);
     fetched.resize(static_cast<std::size_t>(ct.value().size()));
     std::size_t got = 0;
     if (lseek(in.fd(), static_cast<off_t>(ct.value().begin), SEEK_SET) < 0) {
       return io_failure("cannot seek in " + in.name(), errno);
     }
     if (Status s = read_full(in.fd(), fetched.data(), fetched.size(), got, in.name()); !s.ok()) return s;
-    if (got != fetched.size()) return lib_error(Error::truncated, what);
+    if (got != fetched.size()) return lib_failure(Error::truncated, what);
     plain.resize(static_cast<std::size_t>(piece.size()));
-    if (Error e = rr.read(piece, fetched, plain); e != Error::ok) return lib_error(e, what);
+    if (Error e = rr.read(piece, fetched, plain); e != Error::ok) return lib_failure(e, what);
     if (Status s = out.write(plain.data(), plain.size()); !s.ok()) return s;
     at = step_end;
   }
@@ -593,13 +591,13 @@ int cmd_drive_put(const DriveArgs& a) {
   Rng& rng = system_rng();
   NodeId id = old ? old->id : NodeId::generate(rng);
   auto key = old ? old->key.copy() : NodeKey::generate(rng);
-  if (!key) return report(lib_error(key.error(), "a new file key"));
+  if (!key) return report(lib_failure(key.error(), "a new file key"));
   const std::uint64_t revision = old ? old->meta.revision + 1 : 1;
   const std::uint64_t now = now_s();
   NodeMeta meta{name, 0, revision, a.media_type.empty() ? media_type_for(name) : a.media_type,
                 old ? old->meta.created : now, now};
   auto h = name_hash(parent->key, name);
-  if (!h) return report(lib_error(h.error(), printable(shown)));
+  if (!h) return report(lib_failure(h.error(), printable(shown)));
   const std::string claim = Store::drive_name(parent->owner, parent->id, h.value());
   if (!old) {
     if (Status st = claim_name(s.store(), *parent, h.value(), id, shown); !st.ok()) return report(st);
@@ -614,7 +612,7 @@ int cmd_drive_put(const DriveArgs& a) {
     return undo(st);
   }
   auto record = make_node_record(parent->id, parent->key, NodeKind::file, id, key.value(), meta, rng);
-  if (!record) return undo(lib_error(record.error(), "the record of " + printable(shown)));
+  if (!record) return undo(lib_failure(record.error(), "the record of " + printable(shown)));
   if (Status st = s.store().put(Store::drive_node(parent->owner, parent->id, id), record.value()); !st.ok()) {
     return undo(st);
   }
@@ -644,7 +642,7 @@ int cmd_drive_get(const DriveArgs& a) {
   const std::string blob = Store::drive_blob(t.parent->owner, n.id, n.meta.revision);
   struct stat sb {};
   if (stat((s.store().root() + "/" + blob).c_str(), &sb) != 0) {
-    return report(lib_error(Error::not_found, "the content of " + printable(shown) + " in the store"));
+    return report(lib_failure(Error::not_found, "the content of " + printable(shown) + " in the store"));
   }
   Input in;
   if (Status st = in.open(s.store().root() + "/" + blob); !st.ok()) return report(st);
@@ -652,7 +650,7 @@ int cmd_drive_get(const DriveArgs& a) {
   if (Status st = read_header(in, head, shown); !st.ok()) return report(st);
   const std::span<const std::uint8_t> header(head.bytes.data(), head.size);
   auto key = drive_file_key(n.key);
-  if (!key) return report(lib_error(key.error(), "the file key"));
+  if (!key) return report(lib_failure(key.error(), "the file key"));
   const Context ctx = drive_file_context(n.id, n.meta.revision);
 
   Status st;
@@ -661,13 +659,13 @@ int cmd_drive_get(const DriveArgs& a) {
     if (!in.size()) return report(Status::fail(kExitIo, "the content of " + printable(shown) + " is not a file"));
     // Opened before the output exists: a wrong key or context (another file's blob, an old revision) fails here.
     auto check = FileRangeReader::open(header, *in.size(), key.value(), ctx);
-    if (!check) return report(lib_error(check.error(), "the content of " + printable(shown)));
+    if (!check) return report(lib_failure(check.error(), "the content of " + printable(shown)));
     if (st = out.open(a.paths[1], a.force); !st.ok()) return report(st);
     st = download_range(in, out, header, key.value(), ctx, *range, shown);
     if (!st.ok() && !out.is_stdout()) st.message += "; nothing was written to " + out.name();
   } else {
     auto dec = FileDecryptor::create(key.value(), ctx, a.threads);
-    if (!dec) return report(lib_error(dec.error(), "the content of " + printable(shown)));
+    if (!dec) return report(lib_failure(dec.error(), "the content of " + printable(shown)));
     if (st = authenticate_head(dec.value(), head); !st.ok()) {
       st.message = "the content of " + printable(shown) + ": " + st.message;
       return report(st);
@@ -763,9 +761,9 @@ int cmd_drive_mv(const DriveArgs& a) {
   if (find_child(siblings, name)) return report(already_exists(printable(shown)));
 
   auto record = move_node_record(node, to->id, to->key, name);
-  if (!record) return report(lib_error(record.error(), "the record of " + printable(shown)));
+  if (!record) return report(lib_failure(record.error(), "the record of " + printable(shown)));
   auto h = name_hash(to->key, name);
-  if (!h) return report(lib_error(h.error(), printable(shown)));
+  if (!h) return report(lib_failure(h.error(), printable(shown)));
   const Store& st = s.store();
   if (Status r = claim_name(st, *to, h.value(), node.id, shown); !r.ok()) return report(r);
   if (Status r = st.put(Store::drive_node(to->owner, to->id, node.id), record.value()); !r.ok()) return report(r);
@@ -833,9 +831,9 @@ int cmd_drive_share(const DriveArgs& a) {
   }
   const DocumentRef doc = node_document(s.me(), t.node->id);
   auto ck = t.node->key.to_content_key();
-  if (!ck) return report(lib_error(ck.error(), "the folder key"));
+  if (!ck) return report(lib_failure(ck.error(), "the folder key"));
   auto key = VersionedContentKey::from_bytes(1, ck.value().secret().reveal());
-  if (!key) return report(lib_error(key.error(), "the folder key"));
+  if (!key) return report(lib_failure(key.error(), "the folder key"));
 
   // The folder's access list: the next revision with USER added, or the first one (the owner and USER).
   SharingSession& sh = s.sharing();
@@ -844,13 +842,13 @@ int cmd_drive_share(const DriveArgs& a) {
   Result<AccessList> access = Error::invalid_argument;
   if (current) {
     auto opened = open_access_list(*current, sh.self().identity, doc, sh.pins.get(doc));
-    if (!opened) return report(lib_error(opened.error(), "the access list of " + printable(shown)));
+    if (!opened) return report(lib_failure(opened.error(), "the access list of " + printable(shown)));
     const UserId added[] = {user};
     access = opened.value().is_member(user) ? std::move(opened) : add_members(sh.secrets(), opened.value(), added);
   } else {
     access = make_access_list(sh.secrets(), doc, 1, 1, {s.me(), user});
   }
-  if (!access) return report(lib_error(access.error(), "the access list of " + printable(shown)));
+  if (!access) return report(lib_failure(access.error(), "the access list of " + printable(shown)));
   // Wrapped to USER only (trust-checked), never to this account: see Session::open_wrapped.
   const UserId to[] = {user};
   if (Status st = share_content_key(sh, access.value(), key.value(), to); !st.ok()) return report(st);

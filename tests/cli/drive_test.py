@@ -137,6 +137,14 @@ def test_round_trips(d):
     no_local(d, "oob")
     a.fails(EXIT_USAGE, "--range", "get", "/docs/big.bin", os.path.join(d, "oob"), "--range", "12")
 
+    # From a pipe: the size recorded is the plaintext's, known only at the end.
+    piped = os.urandom(CHUNK + 1)
+    p = subprocess.run([at.COFFRE, *a.args("put", "-", "/docs/piped.bin")], input=piped, stderr=subprocess.PIPE)
+    check(p.returncode == 0, f"put from standard input: {p.stderr!r}")
+    check(a.ls("/docs/piped.bin", long=True)[0].split()[1] == str(len(piped)), "size of a piped file")
+    check(a.get("/docs/piped.bin", os.path.join(d, "piped")) == piped, "piped file")
+    a.ok("rm", "/docs/piped.bin")
+
     # A new revision of a file's content.
     new = os.urandom(CHUNK + 7)
     write(os.path.join(d, "new.bin"), new)
