@@ -13,6 +13,7 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 
 std::optional<std::vector<std::uint8_t>> from_hex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
+  if (hex.empty()) return std::vector<std::uint8_t>{};  // sodium_hex2bin must not get a null buffer
   std::vector<std::uint8_t> out(hex.size() / 2);
   std::size_t n = 0;
   if (sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &n, nullptr) != 0 || n != out.size()) {
