@@ -1,18 +1,11 @@
 /* A native client's view of coffre: plain C, only coffre.h. */
 #include <coffre.h>
 
+#include "expect.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures = 0;
-#define EXPECT(cond)                                              \
-  do {                                                            \
-    if (!(cond)) {                                                \
-      fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                 \
-    }                                                             \
-  } while (0)
 
 static void document_roundtrip(const coffre_key* key) {
   const char* text = "Compte rendu du conseil";
