@@ -43,17 +43,32 @@ struct Wiped {
 // 1 if x == 0, else 0, for x < 2^31, without a branch.
 std::uint32_t is_zero(std::uint32_t x) noexcept { return ((x - 1u) >> 31) & 1u; }
 
-// ASCII whitespace: space, \t, \n, \v, \f, \r.
-bool is_space(char c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
+// The length in bytes of the whitespace character at text[i], or 0 (SPEC section 13): the ASCII space, \t, \n, \v,
+// \f, \r, and the UTF-8 of the non-ASCII spaces that BIP-39's NFKD maps to U+0020: U+00A0, U+2000-U+200A, U+202F,
+// U+205F, U+3000. No other non-ASCII character is whitespace (a word holding one is not in the list).
+std::size_t space_at(std::string_view text, std::size_t i) noexcept {
+  const auto byte = [&](std::size_t k) -> unsigned {
+    return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0x100u;
+  };
+  const unsigned c = byte(0);
+  if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
+  if (c == 0xc2 && byte(1) == 0xa0) return 2;                                              // U+00A0
+  if (c == 0xe2 && byte(1) == 0x80 && ((byte(2) >= 0x80 && byte(2) <= 0x8a) || byte(2) == 0xaf)) {
+    return 3;                                                                              // U+2000-U+200A, U+202F
+  }
+  if (c == 0xe2 && byte(1) == 0x81 && byte(2) == 0x9f) return 3;                          // U+205F
+  if (c == 0xe3 && byte(1) == 0x80 && byte(2) == 0x80) return 3;                          // U+3000
+  return 0;
+}
 
-// Calls f(word) for every word of `text`: maximal runs of bytes that are not ASCII whitespace.
+// Calls f(word) for every word of `text`: maximal runs of bytes that do not start a whitespace character.
 template <class F>
 void for_each_word(std::string_view text, F&& f) {
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && is_space(text[i])) ++i;
+    for (std::size_t n; i < text.size() && (n = space_at(text, i)) != 0;) i += n;
     const std::size_t start = i;
-    while (i < text.size() && !is_space(text[i])) ++i;
+    while (i < text.size() && space_at(text, i) == 0) ++i;
     if (i > start) f(text.substr(start, i - start));
   }
 }

@@ -643,7 +643,9 @@ def test_malicious_forged_genesis(d):
         expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R", forged_store)],
                EXIT_AUTH, "log_fork")
     check(not os.path.exists(os.path.join(w.home("R"), "device.state")), "a device state after a refused recovery")
-    # The genuine log recovers into the same home.
+    # The genuine log recovers into the same home; the phrase as a phone may type it (no-break and ideographic spaces,
+    # which BIP-39's NFKD maps to U+0020: SPEC section 13).
+    write(pf, ("\u3000" + "\u00a0".join(w.phrase.split()) + "\u202f\n").encode())
     out, _ = expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R")], EXIT_OK)
     check("enrolled with the recovery phrase" in out, out)
     expect(["whoami", *w.at("R")], EXIT_OK)

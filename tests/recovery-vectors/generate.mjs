@@ -51,6 +51,8 @@ for (const [name, entropy] of entropies) {
 }
 
 // Normalization (SPEC section 13): each input decodes to the entropy of the first vector built from `base`.
+const nfkdSpaces = ['\u00a0', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007',
+  '\u2008', '\u2009', '\u200a', '\u202f', '\u205f', '\u3000'];
 const base = vectors[4];
 const words = base.phrase.split(' ');
 const normalized = [
@@ -59,7 +61,19 @@ const normalized = [
   ['spaces', `  ${words.join('   ')}  `],
   ['tabs-newlines', `\n${words.slice(0, 12).join('\t')}\r\n${words.slice(12).join(' \t ')}\n`],
   ['all-ascii-whitespace', words.join(' \t\n\v\f\r')],
+  ['nfkd-space-u00a0', words.join('\u00a0')],
+  ['nfkd-spaces-all', words.map((w, i) => (i ? nfkdSpaces[(i - 1) % nfkdSpaces.length] : '') + w).join('')],
+  ['nfkd-space-trailing-u3000', `${words.join(' ')} \u3000`],
 ];
+// The non-ASCII spaces that BIP-39's NFKD maps to U+0020, which coffre takes as whitespace (SPEC section 13).
+for (const sp of nfkdSpaces) {
+  if (sp.normalize('NFKD') !== ' ') throw new Error(`NFKD of U+${sp.codePointAt(0).toString(16)} is not a space`);
+}
+// The reference package takes one space (after NFKD) between words: it agrees wherever nothing else is needed.
+for (const name of ['nfkd-space-u00a0', 'nfkd-spaces-all']) {
+  const phrase = normalized.find(([n]) => n === name)[1];
+  if (bip39.mnemonicToEntropy(phrase) !== base.entropy) throw new Error(`bip39 disagrees on normalize/${name}`);
+}
 for (const [name, phrase] of normalized) {
   vectors.push({ name: `normalize/${name}`, expect: 'success', entropy: base.entropy, phrase });
 }
@@ -84,8 +98,9 @@ const invalid = [
   ['swapped-words', swapped.join(' ')],
   ['bad-checksum-last-word', badChecksum.join(' ')],
   ['non-ascii-letter', [...words.slice(0, 23), words[23].slice(0, -1) + '\u00e9'].join(' ')],
-  ['non-ascii-space', words.join('\u00a0')],
-  ['non-ascii-trailing', `${words.join(' ')} \u3000`],
+  ['non-ascii-zero-width-space', words.join('\u200b')],
+  ['non-ascii-line-separator', words.join('\u2028')],
+  ['non-ascii-ogham-space', `${words.join(' ')} \u1680`],
   ['fullwidth-letters', [...words.slice(0, 23), 'ａｂｌｅ'].join(' ')],
   ['nul-byte', [...words.slice(0, 23), `${words[23]}\u0000`].join(' ')],
   ['comma-separated', words.join(',')],
@@ -93,7 +108,6 @@ const invalid = [
 // Where BIP-39 itself accepts the phrase, and why coffre does not.
 const bip39Accepts = {
   '12-words-valid-bip39': 'valid BIP-39 (128-bit entropy), but a recovery phrase has 24 words',
-  'non-ascii-space': 'BIP-39 NFKD-normalizes U+00A0 to a space; coffre rejects any non-ASCII byte',
 };
 for (const [name, phrase] of invalid) {
   if (bip39.validateMnemonic(phrase) !== name in bip39Accepts) {

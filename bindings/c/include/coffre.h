@@ -160,8 +160,9 @@ int coffre_range_reader_read(const coffre_range_reader* reader, uint64_t begin, 
 void coffre_range_reader_free(coffre_range_reader* reader);
 
 /* Recovery phrase (docs/SPEC.md section 13): whether `words` (len bytes, need not be NUL-terminated) is a valid
- * 24-word recovery phrase after normalization. COFFRE_OK or COFFRE_E_RECOVERY_PHRASE_INVALID (a non-ASCII byte, not 24
- * words, an unknown word or a bad checksum); COFFRE_E_INVALID_ARGUMENT for NULL with len > 0. Keeps nothing. */
+ * 24-word recovery phrase after normalization (ASCII case; ASCII whitespace and the non-ASCII spaces NFKD maps to
+ * U+0020). COFFRE_OK or COFFRE_E_RECOVERY_PHRASE_INVALID (another non-ASCII byte, not 24 words, an unknown word or a
+ * bad checksum); COFFRE_E_INVALID_ARGUMENT for NULL with len > 0. Keeps nothing. */
 int coffre_recovery_phrase_check(const char* words, size_t len);
 
 /* ---------------------------------------------------------------------------------------------------------------

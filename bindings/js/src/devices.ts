@@ -59,8 +59,9 @@ interface DeviceExports extends Exports {
   _coffre_root_key_unwrap_recovery(phrase: Ptr, log: Ptr, wrap: Ptr, len: number, out: Ptr): number;
   _coffre_root_key_epoch(root: Ptr): number;
   _coffre_account_state_open(root: Ptr, log: Ptr, sealed: Ptr, len: number, out: Ptr): number;
-  _coffre_account_create(device: Ptr, name: Ptr, nameLen: number, phrase: Ptr, genesis: Ptr, genesisLen: Ptr, sealed: Ptr, sealedLen: Ptr, deviceWrap: Ptr, deviceWrapLen: Ptr,
-    recoveryWrap: Ptr, recoveryWrapLen: Ptr, secrets: Ptr, root: Ptr): number;
+  _coffre_account_create(device: Ptr, name: Ptr, nameLen: number, phrase: Ptr, genesis: Ptr, genesisLen: Ptr,
+    sealed: Ptr, sealedLen: Ptr, deviceWrap: Ptr, deviceWrapLen: Ptr, recoveryWrap: Ptr, recoveryWrapLen: Ptr,
+    secrets: Ptr, root: Ptr): number;
   _coffre_recovery_phrase_generate(out: Ptr): number;
   _coffre_recovery_phrase_from_words(words: Ptr, len: number, out: Ptr): number;
   _coffre_recovery_phrase_words(p: Ptr, out: Ptr, outLen: Ptr): number;
@@ -637,7 +638,10 @@ export class RecoveryPhrase extends Handle {
     return withFrame((f) => new RecoveryPhrase(newHandle(f, (out) => dm(f)._coffre_recovery_phrase_generate(out))));
   }
 
-  /** Typed words (ASCII case and whitespace are normalized); recovery_phrase_invalid otherwise. */
+  /**
+   * Typed words (ASCII case, whitespace and the non-ASCII spaces that NFKD maps to a space are normalized);
+   * recovery_phrase_invalid otherwise.
+   */
   static fromWords(words: string): RecoveryPhrase {
     if (typeof words !== 'string') throw invalidArgument('words must be a string.');
     const w = utf8.encode(words);
