@@ -211,12 +211,15 @@ Result<WrapHeader> wrap_template(const UserId& sender, const AccountSecrets& sec
   return h;
 }
 
-Result<Bytes> wrap_to(WrapHeader header, const AccountSecrets& secrets, const WrapRecipient& recipient,
-                      const AccessList& access, const VersionedContentKey& key, ByteView eseed) {
+Error check_recipient(const WrapRecipient& recipient, const AccessList& access) noexcept {
   if (!access.is_member(recipient.user)) return Error::not_a_member;
+  return recipient.suite_version == 0 ? Error::invalid_argument : Error::ok;
+}
+
+Result<Bytes> wrap_to(WrapHeader header, const AccountSecrets& secrets, const WrapRecipient& recipient,
+                      const VersionedContentKey& key, ByteView eseed) {
   header.recipient = recipient.user;
   header.suite_version = recipient.suite_version;
-  if (recipient.suite_version == 0) return Error::invalid_argument;
   return seal_wrap(header, secrets, recipient.suite_pk, key, eseed);
 }
 
@@ -337,10 +340,11 @@ Result<std::vector<std::uint8_t>> wrap_content_key(const UserId& sender, const A
                                                    const VersionedContentKey& key, Rng& rng) {
   auto header = wrap_template(sender, sender_secrets, access, key);
   if (!header) return header.error();
+  COFFRE_TRY(check_recipient(recipient, access));
   SecretBytes eseed(kXWingEncapsulationSeedSize);
   if (!eseed.valid()) return Error::out_of_memory;
   rng.fill(eseed.reveal_mut());
-  return wrap_to(header.value(), sender_secrets, recipient, access, key, eseed.reveal());
+  return wrap_to(header.value(), sender_secrets, recipient, key, eseed.reveal());
 }
 
 Result<std::vector<std::vector<std::uint8_t>>> wrap_content_key_to_many(
@@ -348,6 +352,7 @@ Result<std::vector<std::vector<std::uint8_t>>> wrap_content_key_to_many(
     const AccessList& access, const VersionedContentKey& key, Rng& rng, unsigned threads) {
   auto header = wrap_template(sender, sender_secrets, access, key);
   if (!header) return header.error();
+  for (const auto& r : recipients) COFFRE_TRY(check_recipient(r, access));  // before any randomness or work
   const std::size_t n = recipients.size();
   SecretBytes eseeds(kXWingEncapsulationSeedSize * n);
   if (n > 0 && !eseeds.valid()) return Error::out_of_memory;
@@ -357,7 +362,7 @@ Result<std::vector<std::vector<std::uint8_t>>> wrap_content_key_to_many(
   std::vector<Bytes> wraps(n);
   std::vector<Error> errors(n, Error::ok);
   parallel_for(n, threads, [&](std::size_t i) {
-    auto w = wrap_to(header.value(), sender_secrets, recipients[i], access, key,
+    auto w = wrap_to(header.value(), sender_secrets, recipients[i], key,
                      eseeds.reveal().subspan(i * kXWingEncapsulationSeedSize, kXWingEncapsulationSeedSize));
     if (w) wraps[i] = std::move(w).take();
     else errors[i] = w.error();

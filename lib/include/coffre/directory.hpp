@@ -169,7 +169,8 @@ class TrustStore {
   Result<SafetyNumber> safety_number(const UserId& user, const TrustedIdentity& me) const;
 
   // Compares a number the user typed (or scanned) with safety_number(user, me): equal, the pending record (if any)
-  // becomes pinned and the contact verified; different: trust_mismatch and nothing changes. not_found: unknown user.
+  // becomes pinned and the contact verified (which also lifts a refusal); different: trust_mismatch and nothing
+  // changes. not_found: unknown user.
   Error verify(const UserId& user, const SafetyNumber& typed, const TrustedIdentity& me);
 
   // Marks the contact refused (not_found if unknown): it can no longer be shared with until verified.

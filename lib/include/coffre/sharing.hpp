@@ -137,7 +137,8 @@ Result<std::vector<std::uint8_t>> wrap_content_key(const UserId& sender, const A
 
 // The same to many recipients (in their order), on up to `threads` threads (0 = all cores; 1 in WebAssembly).
 // The randomness is drawn from `rng` first, in recipient order, so the result does not depend on `threads`.
-// Fails as a whole with the first recipient's error, in recipient order.
+// Fails as a whole: not_a_member or invalid_argument for the first such recipient before any work, else the first
+// recipient's error in recipient order.
 Result<std::vector<std::vector<std::uint8_t>>> wrap_content_key_to_many(
     const UserId& sender, const AccountSecrets& sender_secrets, std::span<const WrapRecipient> recipients,
     const AccessList& access, const VersionedContentKey& key, Rng& rng, unsigned threads = 0);
