@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <stdexcept>
+
 namespace coffre::vectors {
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
@@ -26,6 +28,12 @@ std::string sha256_hex(std::span<const std::uint8_t> bytes) {
   std::uint8_t h[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(h, bytes.data(), bytes.size());
   return to_hex(h);
+}
+
+std::vector<std::uint8_t> hex_field(const nlohmann::json& v, const char* field) {
+  auto b = from_hex(v.at(field).get<std::string>());
+  if (!b) throw std::runtime_error(std::string("field ") + field + " is not hex");
+  return *b;
 }
 
 }  // namespace coffre::vectors

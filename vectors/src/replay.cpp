@@ -22,12 +22,6 @@ struct Observed {
   Bytes released;
 };
 
-Bytes hex_field(const json& v, const char* field) {
-  auto b = from_hex(v.at(field).get<std::string>());
-  if (!b) throw std::runtime_error(std::string("field ") + field + " is not hex");
-  return *b;
-}
-
 Context context_of(const json& v) {
   const json& c = v.at("context");
   return Context{c.at("object_id").get<std::string>(), c.at("revision").get<std::uint64_t>(),

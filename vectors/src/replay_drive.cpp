@@ -13,15 +13,9 @@ namespace {
 using json = nlohmann::json;
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes hex_of(const json& v, const char* field) {
-  auto b = from_hex(v.at(field).get<std::string>());
-  if (!b) throw std::runtime_error(std::string("field ") + field + " is not hex");
-  return *b;
-}
-
 template <class T>
 T parse(const json& v, const char* field) {
-  auto r = T::from_bytes(hex_of(v, field));
+  auto r = T::from_bytes(hex_field(v, field));
   if (!r) throw std::runtime_error(std::string("field ") + field + " has the wrong size");
   return std::move(r).take();
 }
@@ -29,7 +23,7 @@ T parse(const json& v, const char* field) {
 std::string outcome_code(Error e) { return e == Error::ok ? "success" : std::string(error_code(e)); }
 
 std::string text_of(const json& v, const char* field) {
-  Bytes b = hex_of(v, field);
+  Bytes b = hex_field(v, field);
   return std::string(b.begin(), b.end());
 }
 
@@ -62,7 +56,7 @@ VectorOutcome with_result(const json& v, const std::string& got, const std::stri
 }
 
 VectorOutcome replay_node(const json& v) {
-  auto node = open_node_record(parse<NodeId>(v, "parent_id"), parse<NodeKey>(v, "parent_key"), hex_of(v, "record"));
+  auto node = open_node_record(parse<NodeId>(v, "parent_id"), parse<NodeKey>(v, "parent_key"), hex_field(v, "record"));
   return with_result(v, outcome_code(node.error()), node ? node_mismatch(v, node.value()) : "");
 }
 

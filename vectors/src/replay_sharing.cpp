@@ -15,12 +15,6 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes hex_of(const json& v, const char* field) {
-  auto b = from_hex(v.at(field).get<std::string>());
-  if (!b) throw std::runtime_error(std::string("field ") + field + " is not hex");
-  return *b;
-}
-
 template <class T>
 T parsed(Result<T> r, const char* what) {
   if (!r) throw std::runtime_error(std::string(what) + " does not parse");
@@ -30,22 +24,22 @@ T parsed(Result<T> r, const char* what) {
 std::string outcome(Error e) { return e == Error::ok ? "success" : std::string(error_code(e)); }
 
 TrustedIdentity identity_of(const json& v) {
-  return {parsed(UserId::from_bytes(hex_of(v, "user_id")), "user_id"),
-          parsed(VerifyKey::from_bytes(hex_of(v, "identity_pk")), "identity_pk"), v.at("generation").get<std::uint32_t>()};
+  return {parsed(UserId::from_bytes(hex_field(v, "user_id")), "user_id"),
+          parsed(VerifyKey::from_bytes(hex_field(v, "identity_pk")), "identity_pk"), v.at("generation").get<std::uint32_t>()};
 }
 
 DocumentRef document_of(const json& v) {
-  return {parsed(UserId::from_bytes(hex_of(v, "owner")), "owner"),
-          parsed(DocumentId::from_bytes(hex_of(v, "id")), "document id"),
+  return {parsed(UserId::from_bytes(hex_field(v, "owner")), "owner"),
+          parsed(DocumentId::from_bytes(hex_field(v, "id")), "document id"),
           static_cast<Purpose>(v.at("purpose").get<std::uint8_t>())};
 }
 
 std::pair<UserId, AccountSecrets> secrets_of(const json& v) {
   std::vector<SuiteSecretKey> keys;
   for (const json& k : v.at("suite_keys"))
-    keys.push_back({k.at("version").get<std::uint32_t>(), parsed(XWingSecretKey::from_bytes(hex_of(k, "seed")), "seed")});
-  auto identity = parsed(SigningKey::from_seed(hex_of(v, "identity_seed")), "identity_seed");
-  return {parsed(UserId::from_bytes(hex_of(v, "user_id")), "user_id"),
+    keys.push_back({k.at("version").get<std::uint32_t>(), parsed(XWingSecretKey::from_bytes(hex_field(k, "seed")), "seed")});
+  auto identity = parsed(SigningKey::from_seed(hex_field(v, "identity_seed")), "identity_seed");
+  return {parsed(UserId::from_bytes(hex_field(v, "user_id")), "user_id"),
           parsed(AccountSecrets::create(std::move(identity), v.at("identity_generation").get<std::uint32_t>(),
                                         std::move(keys)),
                  "account secrets")};
@@ -63,7 +57,7 @@ Check replay_access_list(const json& v) {
   std::optional<AccessPin> pin;
   if (!v.at("pin").is_null()) pin = AccessPin{v["pin"].at("revision").get<std::uint64_t>(),
                                               v["pin"].at("key_version").get<std::uint32_t>()};
-  auto r = open_access_list(hex_of(v, "access-list"), identity_of(v.at("owner")), document_of(v.at("document")), pin);
+  auto r = open_access_list(hex_field(v, "access-list"), identity_of(v.at("owner")), document_of(v.at("document")), pin);
   if (Check c = expect_outcome(v, r.error()); !c.empty() || !r) return c;
   json members = json::array();
   for (const auto& m : r.value().members()) members.push_back(to_hex(m.bytes));
@@ -75,11 +69,11 @@ Check replay_access_list(const json& v) {
 }
 
 Check replay_content_wrap(const json& v) {
-  auto access = open_access_list(hex_of(v, "access-list"), identity_of(v.at("owner")), document_of(v.at("document")),
+  auto access = open_access_list(hex_field(v, "access-list"), identity_of(v.at("owner")), document_of(v.at("document")),
                                  std::nullopt);
   if (!access) throw std::runtime_error("the vector's access list does not open");
   auto [me, secrets] = secrets_of(v.at("me"));
-  auto r = open_content_wrap(hex_of(v, "wrap"), me, secrets, access.value(), identity_of(v.at("sender")));
+  auto r = open_content_wrap(hex_field(v, "wrap"), me, secrets, access.value(), identity_of(v.at("sender")));
   if (Check c = expect_outcome(v, r.error()); !c.empty() || !r) return c;
   if (r.value().version != v.at("key_version").get<std::uint32_t>() ||
       to_hex(r.value().key.secret().reveal()) != v.at("content_key").get<std::string>()) {
@@ -89,7 +83,7 @@ Check replay_content_wrap(const json& v) {
 }
 
 Check replay_directory_record(const json& v) {
-  auto r = verify_record(hex_of(v, "record"));
+  auto r = verify_record(hex_field(v, "record"));
   if (Check c = expect_outcome(v, r.error()); !c.empty() || !r) return c;
   const DirectoryRecord& d = r.value();
   if (to_hex(d.user().bytes) != v.at("user_id").get<std::string>() ||
@@ -127,13 +121,13 @@ const char* observation_name(Observation o) {
 Check trust_step(TrustStore& store, const TrustedIdentity& me, const json& s) {
   const std::string op = s.at("op").get<std::string>();
   if (op == "observe") {
-    auto record = verify_record(hex_of(s, "record"));
+    auto record = verify_record(hex_field(s, "record"));
     if (!record) return expect_outcome(s, record.error());
     auto o = store.observe(record.value());
     if (Check c = expect_outcome(s, o.error()); !c.empty() || !o) return c;
     return s.value("observation", "") == observation_name(o.value()) ? "" : "observation differs";
   }
-  const UserId user = parsed(UserId::from_bytes(hex_of(s, "user_id")), "user_id");
+  const UserId user = parsed(UserId::from_bytes(hex_field(s, "user_id")), "user_id");
   if (op == "refuse") return expect_outcome(s, store.refuse(user));
   if (op == "verify") {
     auto typed = parsed(SafetyNumber::parse(s.at("number").get<std::string>()), "number");
