@@ -235,13 +235,69 @@ Status need_terminal_unless_yes(const AccountArgs& a) {
   return require_terminal("pass --yes only if you compare the codes or confirm some other way");
 }
 
+// An object to create in the store, and whether this command created it.
+struct NewObject {
+  std::string rel;
+  const Bytes* bytes;
+  bool created = false;
+};
+
+// Removes the objects this command created (after it lost a race); never another device's.
+void remove_created(const Store& store, const std::vector<NewObject>& objects) {
+  for (const auto& o : objects) {
+    if (o.created) (void)store.remove(o.rel);
+  }
+}
+
+// Creates every object exclusively (SPEC section 15: never replaced). If one is already there, another device
+// changed the account meanwhile: the objects created so far are removed and the conflict is reported.
+Status put_all_new(const Store& store, std::vector<NewObject>& objects) {
+  for (auto& o : objects) {
+    bool existed = false;
+    Status s = store.put_new(o.rel, *o.bytes, existed);
+    if (!s.ok() || existed) {
+      remove_created(store, objects);
+      return s.ok() ? conflict(o.rel) : s;
+    }
+    o.created = true;
+  }
+  return Status::success();
+}
+
+// Repair (SPEC section 15): the root wraps of the log's current epoch that the store lacks, for an enrolled device
+// or the recovery key, written (exclusively) by a device that holds the root key. A command that appended an entry
+// and crashed before its wrap leaves such a gap; the wrap goes to the keys the verified log holds.
+Status repair_missing_wraps(const Store& store, const VerifiedLog& log, const RootKey& root) {
+  std::vector<std::pair<DeviceId, const XWingPublicKey*>> recipients;
+  for (const auto& d : log.devices) recipients.emplace_back(d.id, &d.kem_pk);
+  recipients.emplace_back(recovery_recipient_id(), &log.recovery_pk);
+  for (const auto& [id, pk] : recipients) {
+    const std::string rel = Store::wrap(log.user, log.root_epoch, id);
+    std::optional<Bytes> have;
+    if (Status s = store.get(rel, have); !s.ok()) return s;
+    if (have) continue;
+    auto w = wrap_root_key(root, log.user, id, *pk, system_rng());
+    if (!w) return lib_failure(w.error(), "cannot wrap the root key to " + to_hex(id.bytes));
+    bool existed = false;
+    if (Status s = store.put_new(rel, w.value(), existed); !s.ok()) return s;
+    if (!existed) {
+      std::fprintf(stderr, "coffre: repaired: wrote the missing root key of epoch %u for %s\n", log.root_epoch,
+                   id == recovery_recipient_id() ? "the recovery key" : ("device " + to_hex(id.bytes)).c_str());
+    }
+  }
+  return Status::success();
+}
+
 // After load_and_verify: this device's keys (asking for the passphrase if the home has one), checked against the
-// log, then the current epoch's root key and account secrets.
+// log, then the current epoch's root key and account secrets; then the repair of missing wraps.
 Status unlock_account(const AccountArgs& a, Loaded& l, std::optional<DeviceKeys>& keys, std::optional<RootKey>& root,
                       std::optional<AccountSecrets>& secrets) {
   if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return s;
   if (Status s = check_self(*l.vlog, l.st.device, &*keys); !s.ok()) return s;
-  return open_account(l.store, *l.vlog, l.st.device, keys->kem_key, "this device", root, secrets);
+  if (Status s = open_account(l.store, *l.vlog, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
+    return s;
+  }
+  return repair_missing_wraps(l.store, *l.vlog, *root);
 }
 
 // Publishes the account's directory record (SPEC 17) after the account changed; the command itself already
@@ -651,13 +707,15 @@ int cmd_device_approve(const AccountArgs& a) {
   std::vector<Bytes> appended{approval.value().entry};
   auto after = verify_appended(current, appended);
   if (!after) return report(lib_failure(after.error(), "internal error: the add-device entry does not verify"));
+  // The wrap first (nothing refers to it until the entry exists), then the entry: no crash leaves the new device
+  // enrolled without its wrap. A lost race removes the wrap again.
+  const auto& w = approval.value().wrap;
+  std::vector<NewObject> wrap{{Store::wrap(l.st.user, current.root_epoch, w.recipient), &w.bytes}};
+  if (Status s = put_all_new(l.store, wrap); !s.ok()) return report(s);
   if (Status s = l.store.put_new(Store::log_entry(l.st.user, current.head.seq + 1), approval.value().entry, existed);
       !s.ok() || existed) {
+    remove_created(l.store, wrap);
     return report(existed ? conflict("log entry " + std::to_string(current.head.seq + 1)) : s);
-  }
-  const auto& w = approval.value().wrap;
-  if (Status s = l.store.put(Store::wrap(l.st.user, current.root_epoch, w.recipient), w.bytes); !s.ok()) {
-    return report(s);
   }
   pin(l.st, after.value());
   if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
@@ -717,19 +775,21 @@ int cmd_device_revoke(const AccountArgs& a) {
   if (!after) return report(unchanged(lib_failure(after.error(), "internal error: the revocation does not verify")));
   const std::uint32_t epoch = p.root.epoch();
 
-  // The new epoch's objects first (nothing refers to them until the rotation entry exists), then the entries.
-  if (Status s = l.store.put(Store::sealed_state(l.st.user, epoch), p.sealed_state); !s.ok()) {
+  // The new epoch's objects first (nothing refers to them until the rotation entry exists), created exclusively: a
+  // concurrent revocation of the same epoch finds them taken and stops without touching them. Then the entries; a
+  // revocation that loses the append race removes its own epoch objects.
+  std::vector<NewObject> objects{{Store::sealed_state(l.st.user, epoch), &p.sealed_state}};
+  for (const auto& w : p.wraps) objects.push_back({Store::wrap(l.st.user, epoch, w.recipient), &w.bytes});
+  if (Status s = put_all_new(l.store, objects); !s.ok()) {
+    s.message += " (another revocation of epoch " + std::to_string(epoch) + " is running, or crashed before its "
+                 "log entries: its objects are left as they are)";
     return report(unchanged(s));
-  }
-  for (const auto& w : p.wraps) {
-    if (Status s = l.store.put(Store::wrap(l.st.user, epoch, w.recipient), w.bytes); !s.ok()) {
-      return report(unchanged(s));
-    }
   }
   for (std::size_t i = 0; i < p.entries.size(); ++i) {
     const std::uint64_t seq = lg.head.seq + 1 + i;
     bool existed = false;
     if (Status s = l.store.put_new(Store::log_entry(l.st.user, seq), p.entries[i], existed); !s.ok() || existed) {
+      if (i == 0) remove_created(l.store, objects);  // nothing of this revocation is in the log
       return report(unchanged(existed ? conflict("log entry " + std::to_string(seq)) : s));
     }
   }
@@ -852,12 +912,13 @@ int cmd_recover(const AccountArgs& a) {
   st.device = keys.value().id;
   pin(st, after.value());
   if (Status s = seal_keys(st, keys.value(), pass); !s.ok()) return report(s);
+  // The wrap first, then the entry (as device approve does); a lost race removes the wrap again.
+  std::vector<NewObject> own{{Store::wrap(user, log.root_epoch, keys.value().id), &wrap.value()}};
+  if (Status s = put_all_new(store, own); !s.ok()) return report(unchanged(s));
   bool existed = false;
   if (Status s = store.put_new(Store::log_entry(user, log.head.seq + 1), entry.value(), existed); !s.ok() || existed) {
+    remove_created(store, own);
     return report(unchanged(existed ? conflict("log entry " + std::to_string(log.head.seq + 1)) : s));
-  }
-  if (Status s = store.put(Store::wrap(user, log.root_epoch, keys.value().id), wrap.value()); !s.ok()) {
-    return report(s);
   }
   if (Status s = save_state(home, st, /*create=*/true); !s.ok()) return report(s);
   publish_or_warn(store, user, *secrets);

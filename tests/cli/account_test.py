@@ -651,6 +651,70 @@ def test_malicious_forged_genesis(d):
     expect(["whoami", *w.at("R")], EXIT_OK)
 
 
+def test_concurrent_revocations(d):
+    """SPEC section 15: the objects of a new epoch are created exclusively. A revocation caught between writing its
+    epoch objects and appending its entries (simulated: its entries held back) and a second revocation of the same
+    epoch: the second stops (already_exists) without touching the first one's files or any home."""
+    w = World(d)
+    w.init("A")
+    w.enroll("B", "A")
+    w.enroll("C", "A")
+    w.enroll("D", "A")
+    expect(["device", "revoke", w.device_id("C"), "--yes", *w.at("A")], EXIT_OK)
+    # Hold back A's two entries: the store now looks as while A is between its epoch objects and its log append.
+    held = {seq: read(w.log_path(seq)) for seq in (4, 5)}
+    for seq in held:
+        os.unlink(w.log_path(seq))
+    epoch2 = {p: read(os.path.join(w.acct(), p)) for p in
+              [os.path.join("state", "2.sealed")] + [os.path.join("wraps", "2", n)
+                                                      for n in os.listdir(os.path.join(w.acct(), "wraps", "2"))]}
+    expect_unchanged(w, "BD", ["device", "revoke", w.device_id("D"), "--yes", *w.at("B")], EXIT_USAGE,
+                     "already_exists")
+    for p, content in epoch2.items():
+        check(read(os.path.join(w.acct(), p)) == content, f"the first revocation's {p} changed")
+    check(sorted(os.listdir(os.path.join(w.acct(), "wraps", "2"))) == sorted(os.path.basename(p) for p in epoch2
+                                                                             if p.startswith("wraps")),
+          "the second revocation left a wrap of epoch 2")
+    check(sorted(os.listdir(os.path.join(w.acct(), "log"))) == ["0.entry", "1.entry", "2.entry", "3.entry"],
+          "the second revocation appended an entry")
+    # A's entries land: every remaining device opens epoch 2 with the first revocation's objects.
+    for seq, entry in held.items():
+        write(w.log_path(seq), entry)
+    for h in "ABD":
+        out, _ = expect(["whoami", *w.at(h)], EXIT_OK)
+        check("root epoch 2" in out, out)
+    expect(["whoami", *w.at("C")], EXIT_AUTH, "device_not_enrolled")
+
+
+def test_repair_missing_wrap(d):
+    """SPEC section 15: an add-device entry whose root wrap never reached the store (a crash between the two, as an
+    older client or another implementation may leave it): the new device cannot open the account, and the next
+    'whoami' of an enrolled device that holds the root key writes the missing wrap."""
+    w = World(d)
+    w.init("A")
+    w.enroll("B", "A")
+    b_wrap = os.path.join(w.acct(), "wraps", "1", w.device_id("B") + ".wrap")
+    os.unlink(b_wrap)
+    expect_unchanged(w, "AB", ["whoami", *w.at("B")], EXIT_IO, "not_found")
+    _, err = expect(["whoami", *w.at("A")], EXIT_OK)
+    check(f"repaired: wrote the missing root key of epoch 1 for device {w.device_id('B')}" in err, err)
+    check(os.path.exists(b_wrap), "no wrap written")
+    out, _ = expect(["whoami", *w.at("B")], EXIT_OK)
+    check("verified:     yes" in out, out)
+    check(w.secrets("A")[2] == w.secrets("B")[2], "A and B hold the same root key")
+    _, err = expect(["whoami", *w.at("A")], EXIT_OK)
+    check("repaired" not in err, err)
+    # The recovery key's wrap too; a wrap that is there (even a bad one) is left alone.
+    r_wrap = os.path.join(w.acct(), "wraps", "1", "f" * 32 + ".wrap")
+    os.unlink(r_wrap)
+    _, err = expect(["whoami", *w.at("B")], EXIT_OK)
+    check("for the recovery key" in err and os.path.exists(r_wrap), err)
+    pf = os.path.join(d, "phrase")
+    write(pf, w.phrase.encode())
+    expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R")], EXIT_OK)
+    w.scan_store(w.secrets("A") + w.secrets("B") + w.secrets("R"))
+
+
 def test_usage_errors(d):
     w = World(d)
     w.init("A")
