@@ -5,6 +5,8 @@
 #
 #   native  build-bench/bench/coffre_bench_file: file envelope vs raw XChaCha20-Poly1305 (1 thread and all cores),
 #           100-byte document envelopes vs raw 100-byte messages. In-process, interleaved, same buffers.
+#           build-bench/bench/coffre_bench_drive: listing and creating a 10,000-entry Drive folder vs the raw floor
+#           (libsodium KDFs and AEADs of the same records, no allocation); its ratios are times (lower is better).
 #   cli     the `coffre` CLI vs `age` 1.1.1 on a 1 GiB random file, whole process: wall time and peak RSS from
 #           /usr/bin/time, runs alternating coffre/age, medians. Output to a file on disk (coffre fsyncs, age does
 #           not: also shown is "age + sync FILE"), to a file on tmpfs, and to standard output (/dev/null).
@@ -101,7 +103,7 @@ if want native || want cli || want sharing; then
   log "== building Release in $build"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOFFRE_BUILD_TESTS=OFF -DCOFFRE_BUILD_CLI=ON \
     -DCOFFRE_BUILD_BENCH=ON >/dev/null
-  ninja -C "$build" coffre_bench_file coffre_bench_sharing coffre_cli >/dev/null
+  ninja -C "$build" coffre_bench_file coffre_bench_sharing coffre_bench_drive coffre_cli >/dev/null
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -132,6 +134,18 @@ if want native; then
     "$(jget "$j" doc_seal_vs_floor)" "-" "info"
   row "doc open 100 B (/s) vs spec floor" "$(jget "$j" doc_open_per_s)" "$(jget "$j" floor_open_per_s)" \
     "$(jget "$j" doc_open_vs_floor)" "-" "info"
+  # Drive trees: a 10,000-entry folder against the raw floor (ratio = coffre time / floor time: lower is better).
+  log "== native: coffre_bench_drive --entries 10000 --runs $runs"
+  out=$("$build/bench/coffre_bench_drive" --entries 10000 --runs "$runs")
+  printf '%s\n' "$out" >&2
+  j=$(grep '^{"bench":"coffre_drive"' <<<"$out")
+  under() { if awk -v a="$1" -v b="$2" 'BEGIN {exit !(a < b)}'; then echo met; else echo MISSED; fi; }
+  row "drive list 10k, 1 thread (ms) vs floor (time)" "$(jget "$j" list_1t_ms)" "$(jget "$j" floor_1t_ms)" \
+    "$(jget "$j" list_1t_ratio)" "< 1000 ms" "$(under "$(jget "$j" list_1t_ms)" 1000)"
+  row "drive list 10k, all cores (ms) vs floor (time)" "$(jget "$j" list_mt_ms)" "$(jget "$j" floor_mt_ms)" \
+    "$(jget "$j" list_mt_ratio)" "< 1000 ms" "$(under "$(jget "$j" list_mt_ms)" 1000)"
+  row "drive create 10k, 1 thread (ms) vs floor (time)" "$(jget "$j" create_ms)" "$(jget "$j" floor_create_ms)" \
+    "$(jget "$j" create_ratio)" "-" "info"
 fi
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -44,13 +44,13 @@ static_assert(kFixedSize + (kMetaMax + kNodeMetaPadding - 1) / kNodeMetaPadding 
 struct StackKey {
   std::uint8_t bytes[32] = {};
   StackKey() = default;
-  StackKey(const SecretBytes& key, std::string_view label) noexcept { kdf(bytes, key, label, {}); }
+  StackKey(std::span<const std::uint8_t> key, std::string_view label) noexcept { kdf(bytes, key, label, {}); }
   StackKey(const StackKey&) = delete;
   StackKey& operator=(const StackKey&) = delete;
   ~StackKey() { sodium_memzero(bytes, sizeof bytes); }
 };
 
-bool key_usable(const NodeKey& key) noexcept { return key.secret().size() == NodeKey::kSize; }
+bool key_usable(const NodeKey& key) noexcept { return key.reveal().size() == NodeKey::kSize; }
 
 bool kind_known(std::uint8_t kind) noexcept {
   return kind == static_cast<std::uint8_t>(NodeKind::folder) || kind == static_cast<std::uint8_t>(NodeKind::file);
@@ -99,22 +99,18 @@ void aead_seal(std::uint8_t* out, ByteView plain, ByteView header, ByteView nonc
                                              nullptr, nonce.data(), key.bytes);
 }
 
-// The node key out of sealed_node_key, through a wiped stack buffer into one guarded allocation.
-Result<NodeKey> unwrap_node_key(const NodeKey& parent_key, ByteView record) {
-  const StackKey wrap(parent_key.secret(), label::drive_node_key);
-  StackKey key;
+// The node key out of sealed_node_key, straight into its slot of guarded memory.
+bool unwrap_node_key(const NodeKey& parent_key, ByteView record, std::span<std::uint8_t> slot) noexcept {
+  const StackKey wrap(parent_key.reveal(), label::drive_node_key);
   ByteView header = record.first(kNodeHeaderSize);
   ByteView nonce = record.subspan(kNodeHeaderSize, kNonce);
-  if (!aead_open(key.bytes, record.subspan(kNodeHeaderSize + kNonce, kSealedKey), header, nonce, wrap)) {
-    return Error::node_binding_invalid;
-  }
-  return NodeKey::from_bytes(key.bytes);
+  return aead_open(slot.data(), record.subspan(kNodeHeaderSize + kNonce, kSealedKey), header, nonce, wrap);
 }
 
 Result<Bytes> open_meta(const NodeKey& node_key, ByteView record) {
   ByteView sealed = record.subspan(kNodeHeaderSize + kNonce + kSealedKey);
   Bytes plain(sealed.size() - kTag);
-  const StackKey key(node_key.secret(), label::drive_metadata);
+  const StackKey key(node_key.reveal(), label::drive_metadata);
   if (!aead_open(plain.data(), sealed, record.first(kNodeHeaderSize), record.subspan(kNodeHeaderSize, kNonce), key)) {
     return Error::node_binding_invalid;
   }
@@ -136,9 +132,17 @@ bool has_duplicate(const std::vector<OpenedNode>& nodes, Field field) {
 
 namespace detail {
 
+// Builds NodeKeys over guarded storage: one allocation of its own, or a slot of a listing's shared one.
+struct NodeKeyAccess {
+  static NodeKey own(SecretBytes bytes) { return slot(std::make_shared<const SecretBytes>(std::move(bytes)), 0); }
+  static NodeKey slot(std::shared_ptr<const SecretBytes> storage, std::size_t offset) {
+    return NodeKey(std::move(storage), offset);
+  }
+};
+
 NameHash hash_node_name(const NodeKey& parent_key, std::string_view name) noexcept {
   NameHash h;
-  kdf(h.bytes, parent_key.secret(), label::drive_name_hash, {as_bytes(name)});
+  kdf(h.bytes, parent_key.reveal(), label::drive_name_hash, {as_bytes(name)});
   return h;
 }
 
@@ -171,8 +175,8 @@ Bytes seal_node_record(ByteView header, ByteView nonce, const NodeKey& parent_ke
   std::copy(header.begin(), header.end(), out.begin());
   std::copy(nonce.begin(), nonce.end(), out.begin() + static_cast<std::ptrdiff_t>(header.size()));
   std::uint8_t* sealed_key = &out[header.size() + nonce.size()];
-  aead_seal(sealed_key, node_key.secret().reveal(), header, nonce, StackKey(parent_key.secret(), label::drive_node_key));
-  aead_seal(sealed_key + kSealedKey, meta, header, nonce, StackKey(node_key.secret(), label::drive_metadata));
+  aead_seal(sealed_key, node_key.reveal(), header, nonce, StackKey(parent_key.reveal(), label::drive_node_key));
+  aead_seal(sealed_key + kSealedKey, meta, header, nonce, StackKey(node_key.reveal(), label::drive_metadata));
   return out;
 }
 
@@ -193,21 +197,29 @@ Result<NodeKey> NodeKey::generate(Rng& rng) {
   SecretBytes b(kSize);
   if (!b.valid()) return Error::out_of_memory;
   rng.fill(b.reveal_mut());
-  return NodeKey(std::move(b));
+  return NodeKeyAccess::own(std::move(b));
 }
 
 Result<NodeKey> NodeKey::from_bytes(std::span<const std::uint8_t> bytes) {
   if (bytes.size() != kSize) return Error::invalid_argument;
   auto b = SecretBytes::copy_of(bytes);
   if (!b) return b.error();
-  return NodeKey(std::move(b).take());
+  return NodeKeyAccess::own(std::move(b).take());
 }
 
 Result<NodeKey> NodeKey::from_content_key(const ContentKey& key) { return from_bytes(key.secret().reveal()); }
 
-Result<ContentKey> NodeKey::to_content_key() const { return ContentKey::from_bytes(bytes_.reveal()); }
+Result<ContentKey> NodeKey::to_content_key() const { return ContentKey::from_bytes(reveal()); }
 
-Result<NodeKey> NodeKey::copy() const { return from_bytes(bytes_.reveal()); }
+std::span<const std::uint8_t> NodeKey::reveal() const noexcept {
+  if (!storage_) return {};
+  return storage_->reveal().subspan(offset_, kSize);
+}
+
+bool NodeKey::equals(const NodeKey& other) const noexcept {
+  auto a = reveal(), b = other.reveal();
+  return a.size() == b.size() && (a.empty() || sodium_memcmp(a.data(), b.data(), a.size()) == 0);
+}
 
 bool node_name_valid(std::string_view name) noexcept {
   bool forbidden = name == "." || name == ".." || name.find_first_of(std::string_view("/\0", 2)) != name.npos;
@@ -247,19 +259,20 @@ Result<std::vector<std::uint8_t>> move_node_record(const OpenedNode& node, const
   return make_node_record(new_parent_id, new_parent_key, node.kind, node.id, node.key, meta, rng);
 }
 
-Result<OpenedNode> open_node_record(const NodeId& parent_id, const NodeKey& parent_key,
-                                    std::span<const std::uint8_t> record) {
-  COFFRE_TRY(init());
-  if (!key_usable(parent_key)) return Error::invalid_argument;
+namespace {
+
+// Section 18's checks in order; the node key goes to storage[offset .. offset + 32), which the opened node then shares.
+Result<OpenedNode> open_into(const NodeId& parent_id, const NodeKey& parent_key, ByteView record,
+                             const std::shared_ptr<SecretBytes>& storage, std::size_t offset) {
   // 1. layout
   if (!layout_valid(record)) return Error::record_invalid;
   // 2. binding: the parent named in the header, then both AEADs (whose associated data is the header)
-  if (!std::equal(parent_id.bytes.begin(), parent_id.bytes.end(), &record[kParentIdOffset])) {
+  if (!std::equal(parent_id.bytes.begin(), parent_id.bytes.end(), &record[kParentIdOffset]) ||
+      !unwrap_node_key(parent_key, record, storage->reveal_mut().subspan(offset, NodeKey::kSize))) {
     return Error::node_binding_invalid;
   }
-  auto key = unwrap_node_key(parent_key, record);
-  if (!key) return key.error();
-  auto plain = open_meta(key.value(), record);
+  NodeKey key = NodeKeyAccess::slot(storage, offset);
+  auto plain = open_meta(key, record);
   if (!plain) return plain.error();
   // 3. meta rules
   auto kind = static_cast<NodeKind>(record[kKindOffset]);
@@ -272,19 +285,40 @@ Result<OpenedNode> open_node_record(const NodeId& parent_id, const NodeKey& pare
   return OpenedNode{copy_array<NodeId::kSize>(record.subspan(kNodeIdOffset, NodeId::kSize)),
                     kind,
                     parent_id,
-                    std::move(key).take(),
+                    std::move(key),
                     std::move(*meta),
                     h};
+}
+
+Result<std::shared_ptr<SecretBytes>> key_storage(std::size_t keys) {
+  auto storage = std::make_shared<SecretBytes>(std::max<std::size_t>(keys, 1) * NodeKey::kSize);
+  if (!storage->valid()) return Error::out_of_memory;
+  return storage;
+}
+
+}  // namespace
+
+Result<OpenedNode> open_node_record(const NodeId& parent_id, const NodeKey& parent_key,
+                                    std::span<const std::uint8_t> record) {
+  COFFRE_TRY(init());
+  if (!key_usable(parent_key)) return Error::invalid_argument;
+  auto storage = key_storage(1);
+  if (!storage) return storage.error();
+  return open_into(parent_id, parent_key, record, storage.value(), 0);
 }
 
 Result<std::vector<OpenedNode>> list_folder(const NodeId& parent_id, const NodeKey& parent_key,
                                             std::span<const std::span<const std::uint8_t>> records,
                                             unsigned threads) {
   COFFRE_TRY(init());
+  if (!key_usable(parent_key)) return Error::invalid_argument;
+  // One guarded allocation for every node key of the listing.
+  auto storage = key_storage(records.size());
+  if (!storage) return storage.error();
   std::vector<std::optional<OpenedNode>> opened(records.size());
   std::vector<Error> errors(records.size(), Error::ok);
   parallel_for(records.size(), threads, [&](std::size_t i) {
-    auto node = open_node_record(parent_id, parent_key, records[i]);
+    auto node = open_into(parent_id, parent_key, records[i], storage.value(), i * NodeKey::kSize);
     if (node) {
       opened[i].emplace(std::move(node).take());
     } else {
@@ -313,7 +347,7 @@ Result<std::vector<OpenedNode>> list_folder(const NodeId& parent_id, const NodeK
 Result<ContentKey> drive_file_key(const NodeKey& node_key) {
   COFFRE_TRY(init());
   if (!key_usable(node_key)) return Error::invalid_argument;
-  const StackKey key(node_key.secret(), label::drive_file_key);
+  const StackKey key(node_key.reveal(), label::drive_file_key);
   return ContentKey::from_bytes(key.bytes);
 }
 

@@ -28,6 +28,11 @@ void kdf(std::span<std::uint8_t> out, const SecretBytes& key, std::string_view l
   absorb_all(out, key.reveal(), label, parts);
 }
 
+void kdf(std::span<std::uint8_t> out, std::span<const std::uint8_t> key, std::string_view label,
+         std::initializer_list<ByteView> parts) noexcept {
+  absorb_all(out, key, label, parts);
+}
+
 std::array<std::uint8_t, 32> hash(std::string_view label, std::initializer_list<ByteView> parts) noexcept {
   std::array<std::uint8_t, 32> out{};
   absorb_all(out, {}, label, parts);

@@ -51,6 +51,10 @@ void kdf(std::span<std::uint8_t> out, const SecretBytes& key, std::string_view l
 // Unkeyed hash H(label, p1..pn) = BLAKE2b-256(frame(label) || frame(p1) || ...), docs/SPEC.md section 9.
 std::array<std::uint8_t, 32> hash(std::string_view label, std::initializer_list<ByteView> parts) noexcept;
 
+// The same with the key as bytes (a slice of a larger guarded buffer).
+void kdf(std::span<std::uint8_t> out, std::span<const std::uint8_t> key, std::string_view label,
+         std::initializer_list<ByteView> parts) noexcept;
+
 // The same, into a new secret buffer of `size` bytes (a derived key).
 Result<SecretBytes> kdf_key(const SecretBytes& key, std::string_view label, std::initializer_list<ByteView> parts,
                             std::size_t size = 32);

@@ -83,7 +83,7 @@ class Writer {
     json v = node_json(what, comment, parent, parent_key, record, "success");
     v["node_id"] = to_hex(id.bytes);
     v["kind"] = kind == NodeKind::folder ? "folder" : "file";
-    v["node_key"] = to_hex(key.secret().reveal());
+    v["node_key"] = to_hex(key.reveal());
     v["name_hash"] = to_hex(name_hash(parent_key, meta.name).value().bytes);
     v["node_name"] = to_hex(text(meta.name));
     v["size"] = meta.size;
@@ -98,7 +98,7 @@ class Writer {
     auto h = name_hash(parent_key, name);
     std::string expect = h ? "success" : std::string(error_code(h.error()));
     json v = {{"name", "drive-name-hash/" + expect + "/" + what}, {"comment", comment}, {"envelope", "drive-name-hash"},
-              {"parent_key", to_hex(parent_key.secret().reveal())}, {"node_name", to_hex(text(name))},
+              {"parent_key", to_hex(parent_key.reveal())}, {"node_name", to_hex(text(name))},
               {"expect", expect}};
     if (h) v["name_hash"] = to_hex(h.value().bytes);
     list_.push_back(std::move(v));
@@ -109,7 +109,7 @@ class Writer {
     json v = {{"name", "drive-file/" + expect + "/" + what},
               {"comment", comment},
               {"envelope", "drive-file"},
-              {"node_key", to_hex(key.secret().reveal())},
+              {"node_key", to_hex(key.reveal())},
               {"node_id", to_hex(id.bytes)},
               {"node_revision", revision},
               {"key", to_hex(drive_file_key(key).value().secret().reveal())},
@@ -142,7 +142,7 @@ class Writer {
             {"comment", comment},
             {"envelope", "drive-node"},
             {"parent_id", to_hex(parent.bytes)},
-            {"parent_key", to_hex(parent_key.secret().reveal())},
+            {"parent_key", to_hex(parent_key.reveal())},
             {"record", to_hex(record)},
             {"expect", expect}};
   }

@@ -32,7 +32,7 @@ std::string node_mismatch(const json& v, const OpenedNode& n) {
   const char* kind = n.kind == NodeKind::folder ? "folder" : "file";
   if (to_hex(n.id.bytes) != v.at("node_id").get<std::string>()) return "node_id differs";
   if (kind != v.at("kind").get<std::string>()) return "kind differs";
-  if (to_hex(n.key.secret().reveal()) != v.at("node_key").get<std::string>()) return "node_key differs";
+  if (to_hex(n.key.reveal()) != v.at("node_key").get<std::string>()) return "node_key differs";
   if (to_hex(n.name_hash.bytes) != v.at("name_hash").get<std::string>()) return "name_hash differs";
   NodeMeta expected{text_of(v, "node_name"),
                     v.at("size").get<std::uint64_t>(),

@@ -19,6 +19,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,8 +39,14 @@ struct NodeId {
 
 enum class NodeKind : std::uint8_t { folder = 1, file = 2 };
 
+namespace detail {
+struct NodeKeyAccess;
+}
+
 // A node's 32-byte secret key: wraps its children's keys (folder), keys its content (file) and its metadata.
-// Move-only; raw bytes only through the greppable secret().
+// Held in guarded memory (SecretBytes). A listing keeps the keys of all its nodes in ONE guarded allocation shared
+// by them (one per node would exhaust the process's memory mappings near 30,000 nodes). Immutable; move-only, so
+// that copies are explicit (copy()); raw bytes only through the greppable reveal().
 class NodeKey {
  public:
   static constexpr std::size_t kSize = 32;
@@ -49,12 +56,25 @@ class NodeKey {
   static Result<NodeKey> from_content_key(const ContentKey& key);
   // The same bytes as a content key, to wrap this node's key for sharing (section 16).
   Result<ContentKey> to_content_key() const;
-  Result<NodeKey> copy() const;
-  const SecretBytes& secret() const noexcept { return bytes_; }
+  // Another handle on the same guarded bytes (no allocation; never fails, a Result for the API's stability).
+  Result<NodeKey> copy() const { return NodeKey(storage_, offset_); }
+
+  // The 32 key bytes; empty for a moved-from key.
+  std::span<const std::uint8_t> reveal() const noexcept;
+  // Constant-time comparison.
+  bool equals(const NodeKey& other) const noexcept;
+
+  NodeKey(NodeKey&&) noexcept = default;
+  NodeKey& operator=(NodeKey&&) noexcept = default;
+  NodeKey(const NodeKey&) = delete;
+  NodeKey& operator=(const NodeKey&) = delete;
 
  private:
-  explicit NodeKey(SecretBytes b) : bytes_(std::move(b)) {}
-  SecretBytes bytes_;
+  friend struct detail::NodeKeyAccess;
+  NodeKey(std::shared_ptr<const SecretBytes> storage, std::size_t offset) noexcept
+      : storage_(std::move(storage)), offset_(offset) {}
+  std::shared_ptr<const SecretBytes> storage_;
+  std::size_t offset_ = 0;
 };
 
 inline constexpr std::size_t kNodeNameMaxSize = 255;       // bytes of UTF-8
