@@ -26,15 +26,31 @@
 // (--native-dir [build-bench/bench]/coffre_bench_sharing, bench/sharing_bench.cpp) runs in the same minutes, and the
 // table shows wasm next to native, in wall time and in CPU time (the machine is shared: CPU time is the fairer one).
 //
-// Prints a table, then one JSON line starting with {"bench":"coffre_wasm". Not a test: the machine is noisy.
+// Accounts (docs/SPEC.md sections 10 and 12), through the JS API, next to the native benchmarks of the same
+// operations (build-bench/bench/coffre_bench_enrollment and coffre_bench_device_log, run by this script when
+// present: --native-dir, default build-bench/bench):
+//   enrollment  both sides of one enrollment, timed as bench/enrollment_bench.cpp times them: N = start +
+//               onResponse + finish (verifyAppended of the add-device entry, checkEnrolled, RootKey.unwrap,
+//               AccountSecrets.open); E = onRequest + onReveal + approve. Target (native): < 20 ms per side.
+//   device log  VerifiedLog.verify of a 1,000-entry log of add-device entries (the worst case of
+//               bench/device_log_bench.cpp: 2,000 signatures, 1,001 X-Wing key checks), on wasm's one thread.
+//               Target (native): < 100 ms.
+//   --accounts-only skips the envelopes; --enroll-runs N [20], --log-entries N [1000], --log-runs N [5].
+//
+// Prints tables, then JSON lines starting with {"bench":"coffre_wasm" and {"bench":"coffre_wasm_accounts".
+// Not a test: the machine is noisy.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = { sizeMib: 64, runs: 5, warmup: 2, docs: 50000, pkg: path.join(here, '..', 'bindings', 'js', 'dist'),
-  sharingOnly: false, recipients: 1000, sharingRuns: 3, nativeDir: path.join(here, '..', 'build-bench', 'bench') };
+const args = {
+  sizeMib: 64, runs: 5, warmup: 2, docs: 50000, pkg: path.join(here, '..', 'bindings', 'js', 'dist'),
+  sharingOnly: false, recipients: 1000, sharingRuns: 3,
+  accountsOnly: false, enrollRuns: 20, logEntries: 1000, logRuns: 5,
+  nativeDir: path.join(here, '..', 'build-bench', 'bench'),
+};
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const v = process.argv[i + 1];
@@ -46,10 +62,15 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--sharing-only') args.sharingOnly = true;
   else if (a === '--recipients') args.recipients = Number(v), i++;
   else if (a === '--sharing-runs') args.sharingRuns = Number(v), i++;
+  else if (a === '--accounts-only') args.accountsOnly = true;
+  else if (a === '--enroll-runs') args.enrollRuns = Number(v), i++;
+  else if (a === '--log-entries') args.logEntries = Number(v), i++;
+  else if (a === '--log-runs') args.logRuns = Number(v), i++;
   else if (a === '--native-dir') args.nativeDir = path.resolve(v), i++;
   else {
     console.error('usage: node bench/wasm_bench.mjs [--size-mib N] [--runs N] [--warmup N] [--docs N] [--pkg DIR]\n' +
-      '       [--sharing-only] [--recipients N] [--sharing-runs N] [--native-dir DIR]');
+      '       [--sharing-only] [--recipients N] [--sharing-runs N] [--accounts-only] [--enroll-runs N]\n' +
+      '       [--log-entries N] [--log-runs N] [--native-dir DIR]');
     process.exit(a === '--help' || a === '-h' ? 0 : 2);
   }
 }
@@ -58,6 +79,10 @@ const pkg = await import(pathToFileURL(path.join(args.pkg, 'index.js')).href);
 const internal = await import(pathToFileURL(path.join(args.pkg, 'wasm.js')).href);
 await pkg.Coffre.load();
 const m = internal.wasm();
+if (args.accountsOnly) {
+  accountsBench();
+  process.exit(0);
+}
 
 const CHUNK = 65536;
 const TAG = 16;
@@ -524,4 +549,109 @@ function nativeSharing(n) {
     return undefined;
   }
   return JSON.parse(line);
+}
+
+accountsBench();
+
+// --------------------------------------------------------------------------------------------------------------
+// Accounts: enrollment (both sides) and device-list verification, wasm next to native.
+
+function accountsBench() {
+  const T = 1800000000;
+  const ms = (f) => {
+    const t0 = performance.now();
+    const r = f();
+    return [performance.now() - t0, r];
+  };
+  const phrase = pkg.RecoveryPhrase.generate();
+  const first = pkg.DeviceKeys.generate();
+  const created = pkg.createAccount(first, 'first', phrase.kemPublicKey);
+  const entries = [created.genesis];
+  let log = pkg.VerifiedLog.verify(entries);
+  const used = new pkg.UsedEnrollmentRequests();
+
+  // One enrollment of a fresh device into `log`, timed per side; returns the add-device entry.
+  const enrollOnce = (timings) => {
+    const n = pkg.DeviceKeys.generate();
+    const [tStart, req] = ms(() => pkg.EnrollmentRequester.start(n, 'device', { now: T }));
+    const [tRequest, app] = ms(() => pkg.EnrollmentApprover.onRequest(req.request, first, log, used, T));
+    const response = app.response;
+    const [tResponse, { reveal }] = ms(() => req.onResponse(response, log, T));
+    const [tReveal] = ms(() => app.onReveal(reveal, T));
+    const [tApprove, { entry, wrap }] = ms(() => app.approve(log, created.secrets, created.root));
+    const [tFinish, next] = ms(() => {
+      const after = log.verifyAppended([entry]);
+      req.checkEnrolled(after);
+      const root = pkg.RootKey.unwrap(n, after, wrap);
+      pkg.AccountSecrets.open(root, after, created.sealedState).dispose();
+      root.dispose();
+      return after;
+    });
+    if (timings) {
+      timings.n.push(tStart + tResponse + tFinish);
+      timings.e.push(tRequest + tReveal + tApprove);
+    }
+    for (const h of [n, req, app, log]) h.dispose();
+    log = next;
+    used.prune(T + 601);
+    return entry;
+  };
+
+  const timings = { n: [], e: [] };
+  for (let i = 0; i < 3; i++) entries.push(enrollOnce());  // warm-up
+  for (let i = 0; i < args.enrollRuns; i++) entries.push(enrollOnce(timings));
+  while (entries.length < args.logEntries) entries.push(enrollOnce());
+  const logTimes = [];
+  for (let r = -1; r < args.logRuns; r++) {
+    const [t, v] = ms(() => pkg.VerifiedLog.verify(entries.slice(0, args.logEntries)));
+    v.dispose();
+    if (r >= 0) logTimes.push(t);
+  }
+  const mid = (v) => [...v].sort((a, b) => a - b)[(v.length - 1) >> 1];  // the lower median: defined before load
+  const wasm = { n: mid(timings.n), e: mid(timings.e), log: mid(logTimes) };
+  const native = nativeAccounts();
+
+  const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+  const pad = (s, n) => String(s).padStart(n);
+  const row = (what, w, nat, target) => console.log(`  ${what.padEnd(44)} ${pad(f2(w), 9)} ${pad(f2(nat), 9)} ` +
+    `${pad(Number.isFinite(nat) ? `${(w / nat).toFixed(1)}x` : 'n/a', 7)}   ${target}`);
+  console.log(`\nwasm accounts (ms, medians; enrollment: ${args.enrollRuns} runs, log: ${args.logRuns} runs)`);
+  console.log(`  ${''.padEnd(44)} ${pad('wasm', 9)} ${pad('native', 9)} ${pad('ratio', 7)}   native target`);
+  row('enrollment, new device N', wasm.n, native.n, '< 20 ms');
+  row('enrollment, enrolled device E', wasm.e, native.e, '< 20 ms');
+  row(`verify ${args.logEntries} add-device entries (1 thread)`, wasm.log, native.log, '< 100 ms');
+  if (!native.found) console.log(`  (no native peer in ${args.nativeDir}: build coffre_bench_enrollment and coffre_bench_device_log)`);
+  const num = (x) => (Number.isFinite(x) ? Number(x.toFixed(3)) : null);
+  console.log(JSON.stringify({
+    bench: 'coffre_wasm_accounts', node: process.version, enroll_runs: args.enrollRuns, log_entries: args.logEntries,
+    log_runs: args.logRuns, wasm_enroll_n_ms: num(wasm.n), wasm_enroll_e_ms: num(wasm.e), wasm_log_verify_ms: num(wasm.log),
+    native_enroll_n_ms: num(native.n), native_enroll_e_ms: num(native.e), native_log_verify_1t_ms: num(native.log),
+  }));
+  for (const h of [phrase, first, created.secrets, created.root, log, used]) h.dispose();
+}
+
+// The native benchmarks of the same operations, if built: medians in ms (NaN when absent).
+function nativeAccounts() {
+  const out = { n: NaN, e: NaN, log: NaN, found: false };
+  const run = (name, argv) => {
+    const exe = path.join(args.nativeDir, name);
+    if (!existsSync(exe)) return undefined;
+    const r = spawnSync(exe, argv, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${exe}: ${r.stderr}`);
+    out.found = true;
+    return r.stdout;
+  };
+  const enroll = run('coffre_bench_enrollment', ['--runs', String(args.enrollRuns)]);
+  if (enroll !== undefined) {
+    const j = JSON.parse(enroll.slice(enroll.indexOf('{"bench":"coffre_enrollment"')).split('\n')[0]);
+    out.n = j.n_total_ms;
+    out.e = j.e_total_ms;
+  }
+  const logOut = run('coffre_bench_device_log', ['--entries', String(args.logEntries), '--runs', String(args.logRuns)]);
+  if (logOut !== undefined) {
+    // The "adds" row: log bytes sigs+keys floor 1-thread all-cores ...
+    const adds = logOut.split('\n').find((l) => l.startsWith('adds'));
+    if (adds !== undefined) out.log = Number(adds.trim().split(/\s+/)[4]);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# (Re)generates tests/recovery_vectors.json with tests/recovery-vectors/generate.mjs: the reference BIP-39 package
+# (Re)generates vectors/recovery.json with tests/recovery-vectors/generate.mjs: the reference BIP-39 package
 # (npm bip39 3.1.2) and libsodium 1.0.22 (npm libsodium-wrappers-sumo 0.8.4), pinned by
 # tests/recovery-vectors/package-lock.json; coffre itself is not involved, so coffre_tests replaying the file is a
 # cross-check. --check: regenerate into a temporary file and fail if it differs from the committed one.
@@ -13,7 +13,7 @@ if ! command -v npm >/dev/null; then
   apt-get install -y --no-install-recommends npm >&2
 fi
 (cd tests/recovery-vectors && npm ci --ignore-scripts --no-audit --no-fund --silent)
-out=tests/recovery_vectors.json
+out=vectors/recovery.json
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 node tests/recovery-vectors/generate.mjs > "$tmp"

@@ -16,7 +16,8 @@ step "vectors: regenerating gives the committed bytes; the CLI replays them"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 build/vectors/coffre_vectors_gen "$tmp"
-diff -r -q --exclude=README.md --exclude=CMakeLists.txt --exclude=src "$tmp" vectors
+# Every file the generator writes must be the committed one (xwing, recovery and device-log have their own generators).
+for f in "$tmp"/*.json; do cmp "$f" "vectors/$(basename "$f")"; done
 build/cli/coffre vectors verify vectors
 
 step "X-Wing: byte-compatibility with libsodium 1.0.22 (npm libsodium-wrappers-sumo), both ways"

@@ -1,4 +1,4 @@
-// Device-list vectors (tests/device_log_vectors.json, docs/SPEC.md section 10): generated here, deterministically,
+// Device-list vectors (vectors/device-log.json, docs/SPEC.md section 10): generated here, deterministically,
 // and replayed here. The generator runs on every test run and must reproduce the committed file byte for byte;
 // after a deliberate change, regenerate it with
 //   COFFRE_REGENERATE_VECTORS=1 ./build/tests/coffre_tests -tc='device log vectors: the committed file is current'
@@ -34,7 +34,7 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::filesystem::path kFile = std::filesystem::path(__FILE__).parent_path() / "device_log_vectors.json";
+const std::filesystem::path kFile = std::filesystem::path(COFFRE_VECTORS_DIR) / "device-log.json";
 
 std::string hex(std::span<const std::uint8_t> b) { return vectors::to_hex(b); }
 
@@ -386,7 +386,7 @@ TEST_CASE("device log vectors: the committed file is current") {
   std::stringstream committed;
   committed << in.rdbuf();
   CHECK_MESSAGE(committed.str() == generated,
-                "tests/device_log_vectors.json differs from what the code generates; regenerate it "
+                "vectors/device-log.json differs from what the code generates; regenerate it "
                 "(COFFRE_REGENERATE_VECTORS=1) only if the change is deliberate (a spec change)");
 }
 

@@ -1,4 +1,4 @@
-// Recovery phrase (docs/SPEC.md section 13): BIP-39's own vectors, the vectors of tests/recovery_vectors.json
+// Recovery phrase (docs/SPEC.md section 13): BIP-39's own vectors, the vectors of vectors/recovery.json
 // (made by the reference bip39 package and libsodium, not by coffre), round trips, normalization, each failure, and
 // the recovery X-Wing key.
 #include "hex.hpp"
@@ -107,8 +107,8 @@ TEST_CASE("recovery phrase: BIP-39's 256-bit test vectors (Trezor vectors.json),
   }
 }
 
-TEST_CASE("recovery phrase: tests/recovery_vectors.json (bip39 3.1.2 and libsodium 1.0.22)") {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "recovery_vectors.json";
+TEST_CASE("recovery phrase: vectors/recovery.json (bip39 3.1.2 and libsodium 1.0.22)") {
+  auto path = std::filesystem::path(COFFRE_VECTORS_DIR) / "recovery.json";
   std::ifstream in(path);
   REQUIRE(in.good());
   auto doc = nlohmann::json::parse(in);

@@ -64,8 +64,8 @@ TEST_CASE("X-Wing sizes are the draft's and libsodium's") {
   CHECK(error_code(Error(kErrorCount)) == "unknown");
 }
 
-TEST_CASE("X-Wing reproduces the draft's test vectors (tests/xwing_vectors.json)") {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "xwing_vectors.json";
+TEST_CASE("X-Wing reproduces the draft's test vectors (vectors/xwing.json)") {
+  auto path = std::filesystem::path(COFFRE_VECTORS_DIR) / "xwing.json";
   std::ifstream in(path);
   REQUIRE(in.good());
   auto doc = nlohmann::json::parse(in);

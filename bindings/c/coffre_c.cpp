@@ -53,6 +53,9 @@ struct coffre_root_key {
 struct coffre_recovery_phrase {
   coffre::RecoveryPhrase phrase;
 };
+struct coffre_revocation {
+  coffre::RevocationPlan plan;
+};
 
 namespace {
 
@@ -412,10 +415,11 @@ int coffre_recovery_phrase_check(const char* words, size_t len) {
 
 namespace {
 
-int put_sas(const std::string& sas, char* out, std::size_t cap) noexcept {
-  if (sas.size() + 1 > cap) return COFFRE_E_INVALID_ARGUMENT;
-  std::memcpy(out, sas.data(), sas.size());
-  out[sas.size()] = '\0';
+// A NUL-terminated string (SAS, fingerprint) into a caller buffer of `cap` bytes.
+int put_text(const std::string& text, char* out, std::size_t cap) noexcept {
+  if (out == nullptr || text.size() + 1 > cap) return COFFRE_E_INVALID_ARGUMENT;
+  std::memcpy(out, text.data(), text.size());
+  out[text.size()] = '\0';
   return COFFRE_OK;
 }
 
@@ -435,6 +439,7 @@ size_t coffre_root_wrap_bytes(void) { return coffre::kRootWrapSize; }
 size_t coffre_sas_bytes(void) { return COFFRE_SAS_BYTES; }
 size_t coffre_device_name_max_bytes(void) { return coffre::kDeviceNameMaxSize; }
 uint64_t coffre_enrollment_max_lifetime(void) { return coffre::kEnrollmentMaxLifetime; }
+size_t coffre_identity_fingerprint_bytes(void) { return COFFRE_IDENTITY_FINGERPRINT_BYTES; }
 
 // Device keys
 
@@ -546,6 +551,12 @@ int coffre_log_genesis_hash(const coffre_log* log, uint8_t* out, size_t out_len)
 int coffre_log_identity_public_key(const coffre_log* log, uint8_t* out, size_t out_len) {
   if (log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
   return put_fixed(log->log.identity_pk.bytes(), out, out_len);
+}
+
+int coffre_log_identity_fingerprint(const coffre_log* log, char* out, size_t out_cap) {
+  if (out != nullptr && out_cap > 0) out[0] = '\0';
+  if (log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] { return put_text(coffre::identity_fingerprint(log->log), out, out_cap); });
 }
 
 uint32_t coffre_log_identity_generation(const coffre_log* log) {
@@ -695,7 +706,7 @@ int coffre_enrollment_requester_on_response(coffre_enrollment_requester* r, cons
   return guarded([&] {
     auto c = r->r.on_response(bytes(response, response_len), log->log, now);
     if (!c) return status(c.error());
-    if (int s = put_sas(c.value().sas, sas, sas_cap)) return s;
+    if (int s = put_text(c.value().sas, sas, sas_cap)) return s;
     return give_buffer(c.value().reveal, reveal, reveal_len);
   });
 }
@@ -743,11 +754,29 @@ int coffre_enrollment_approver_on_reveal(coffre_enrollment_approver* a, const ui
   return guarded([&] {
     auto c = a->a.on_reveal(bytes(reveal, reveal_len), now);
     if (!c) return status(c.error());
-    return put_sas(c.value().sas, sas, sas_cap);
+    return put_text(c.value().sas, sas, sas_cap);
   });
 }
 
 void coffre_enrollment_approver_free(coffre_enrollment_approver* a) { delete a; }
+
+int coffre_enrollment_transcript(const uint8_t* request, size_t request_len, const uint8_t* response,
+                                 size_t response_len, const uint8_t* reveal, size_t reveal_len,
+                                 uint8_t* transcript_hash, size_t transcript_hash_len, char* sas, size_t sas_cap) {
+  if (sas != nullptr && sas_cap > 0) sas[0] = '\0';
+  if (!data_ok(request, request_len) || !data_ok(response, response_len) || !data_ok(reveal, reveal_len) ||
+      transcript_hash == nullptr || transcript_hash_len != COFFRE_LOG_HASH_BYTES || sas == nullptr ||
+      sas_cap < COFFRE_SAS_BYTES) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto t = coffre::enrollment_transcript(bytes(request, request_len), bytes(response, response_len),
+                                           bytes(reveal, reveal_len));
+    if (!t) return status(t.error());
+    if (int st = put_fixed(t.value().transcript_hash, transcript_hash, transcript_hash_len)) return st;
+    return put_text(t.value().sas, sas, sas_cap);
+  });
+}
 
 // Account secrets and root keys
 
@@ -826,6 +855,78 @@ int coffre_account_create(const coffre_device_keys* device, const char* name, si
     return COFFRE_OK;
   });
 }
+
+// Revocation
+
+int coffre_revocation_plan(const coffre_log* log, const coffre_account_secrets* secrets, const uint8_t* device_id,
+                           size_t device_id_len, coffre_revocation** out) {
+  clear_out(out);
+  if (log == nullptr || secrets == nullptr || out == nullptr || !data_ok(device_id, device_id_len)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto id = coffre::DeviceId::from_bytes(bytes(device_id, device_id_len));
+    if (!id) return status(id.error());
+    return give_handle(coffre::plan_revocation(log->log, secrets->secrets, id.value(), coffre::system_rng()), out);
+  });
+}
+
+int coffre_revocation_entries(const coffre_revocation* plan, uint8_t** out, size_t* out_len) {
+  if (!buffer_out_ok(out, out_len) || plan == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    std::vector<std::uint8_t> frames;
+    for (const auto& e : plan->plan.entries) {
+      const auto n = static_cast<std::uint32_t>(e.size());
+      for (int shift = 24; shift >= 0; shift -= 8) frames.push_back(static_cast<std::uint8_t>(n >> shift));
+      frames.insert(frames.end(), e.begin(), e.end());
+    }
+    return give_buffer(frames, out, out_len);
+  });
+}
+
+int coffre_revocation_sealed_state(const coffre_revocation* plan, uint8_t** out, size_t* out_len) {
+  if (!buffer_out_ok(out, out_len) || plan == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return give_buffer(plan->plan.sealed_state, out, out_len);
+}
+
+size_t coffre_revocation_wrap_count(const coffre_revocation* plan) {
+  return plan == nullptr ? 0 : plan->plan.wraps.size();
+}
+
+int coffre_revocation_wrap(const coffre_revocation* plan, size_t index, uint8_t* recipient_id,
+                           size_t recipient_id_len, uint8_t* wrap, size_t wrap_len) {
+  if (plan == nullptr || index >= plan->plan.wraps.size()) return COFFRE_E_INVALID_ARGUMENT;
+  const coffre::RootWrap& w = plan->plan.wraps[index];
+  if (recipient_id_len != coffre::DeviceId::kSize || wrap_len != w.bytes.size()) return COFFRE_E_INVALID_ARGUMENT;
+  if (int st = put_fixed(w.recipient.bytes, recipient_id, recipient_id_len)) return st;
+  return put_fixed(w.bytes, wrap, wrap_len);
+}
+
+int coffre_revocation_log(const coffre_revocation* plan, coffre_log** out) {
+  clear_out(out);
+  if (plan == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    *out = new coffre_log{plan->plan.log};
+    return COFFRE_OK;
+  });
+}
+
+int coffre_revocation_root_key(const coffre_revocation* plan, coffre_root_key** out) {
+  clear_out(out);
+  if (plan == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] {
+    const coffre::RootKey& root = plan->plan.root;
+    return give_handle(coffre::RootKey::from_bytes(root.secret().reveal(), root.epoch()), out);
+  });
+}
+
+int coffre_revocation_secrets(const coffre_revocation* plan, coffre_account_secrets** out) {
+  clear_out(out);
+  if (plan == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] { return give_handle(plan->plan.secrets.clone(), out); });
+}
+
+void coffre_revocation_free(coffre_revocation* plan) { delete plan; }
 
 int coffre_enrollment_approve(const coffre_enrollment_approver* a, const coffre_log* log,
                               const coffre_account_secrets* secrets, const coffre_root_key* root, uint8_t** entry,

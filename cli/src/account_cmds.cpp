@@ -12,7 +12,6 @@
 #include "store.hpp"
 #include "terminal.hpp"
 
-#include <sodium.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -61,33 +60,6 @@ std::string host_name() {
   if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "device";
   std::string n(buf);
   return n.substr(0, kDeviceNameMaxSize);
-}
-
-// SPEC section 9: H("coffre/v1/identity/fingerprint", user_id, identity_pk, u32(generation)), first 20 bytes in hex
-// groups of 4.
-std::string fingerprint(const VerifiedLog& log) {
-  constexpr std::string_view kLabel = "coffre/v1/identity/fingerprint";
-  Bytes msg;
-  auto frame = [&](std::span<const std::uint8_t> p) {
-    std::uint32_t n = static_cast<std::uint32_t>(p.size());
-    for (int s = 24; s >= 0; s -= 8) msg.push_back(static_cast<std::uint8_t>(n >> s));
-    msg.insert(msg.end(), p.begin(), p.end());
-  };
-  frame({reinterpret_cast<const std::uint8_t*>(kLabel.data()), kLabel.size()});
-  frame(log.user.bytes);
-  frame(log.identity_pk.bytes());
-  std::uint8_t gen[4];
-  for (int i = 0; i < 4; ++i) gen[i] = static_cast<std::uint8_t>(log.identity_generation >> (24 - 8 * i));
-  frame(gen);
-  std::uint8_t h[32];
-  crypto_generichash(h, sizeof h, msg.data(), msg.size(), nullptr, 0);
-  std::string hex = to_hex(std::span(h, 20));
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 4) {
-    if (i) out += ' ';
-    out += hex.substr(i, 4);
-  }
-  return out;
 }
 
 std::string show_sas(const std::string& sas) { return sas.substr(0, 3) + " " + sas.substr(3); }
@@ -375,7 +347,7 @@ int cmd_init(const AccountArgs& a) {
       "  fingerprint:  %s\n"
       "  this device:  %s\n"
       "  device keys:  %s\n\n",
-      to_hex(c.user.bytes).c_str(), fingerprint(log.value()).c_str(), describe(log.value().devices[0]).c_str(),
+      to_hex(c.user.bytes).c_str(), identity_fingerprint(log.value()).c_str(), describe(log.value().devices[0]).c_str(),
       st.is_protected() ? "protected by your passphrase" : "not encrypted (mode 0600); see --passphrase-file");
   say("Add another device: run 'coffre device request --user %s' on it, then 'coffre device approve' here.\n\n",
       to_hex(c.user.bytes).c_str());
@@ -415,7 +387,7 @@ int cmd_whoami(const AccountArgs& a) {
       "device list:  %zu device(s), %zu revoked, head seq %llu, root epoch %u, suite key version %u\n"
       "verified:     yes (device list checked against the pinned head; this device opened the root key of epoch %u "
       "and the account state)\n",
-      to_hex(l.st.user.bytes).c_str(), fingerprint(lg).c_str(), describe(*lg.find(l.st.device)).c_str(),
+      to_hex(l.st.user.bytes).c_str(), identity_fingerprint(lg).c_str(), describe(*lg.find(l.st.device)).c_str(),
       lg.devices.size(), lg.revoked.size(), static_cast<unsigned long long>(lg.head.seq), lg.root_epoch,
       lg.suite_version, lg.root_epoch);
   return kExitOk;
@@ -426,7 +398,7 @@ int cmd_device_list(const AccountArgs& a) {
   if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
   VerifiedLog& lg = *l.vlog;
   say("Account %s, fingerprint %s, root epoch %u, head seq %llu\n", to_hex(l.st.user.bytes).c_str(),
-      fingerprint(lg).c_str(), lg.root_epoch, static_cast<unsigned long long>(lg.head.seq));
+      identity_fingerprint(lg).c_str(), lg.root_epoch, static_cast<unsigned long long>(lg.head.seq));
   say("Devices:\n");
   for (const auto& d : lg.devices) {
     say("  %s %s%s\n", d.id == l.st.device ? "*" : " ", describe(d).c_str(),
@@ -469,7 +441,7 @@ int cmd_device_request(const AccountArgs& a) {
   const VerifiedLog& first = *first_fetch;
   say("Account %s, fingerprint %s\n"
       "Check that an enrolled device shows this fingerprint ('coffre whoami').\n",
-      to_hex(user.bytes).c_str(), fingerprint(first).c_str());
+      to_hex(user.bytes).c_str(), identity_fingerprint(first).c_str());
 
   Rng& rng = system_rng();
   auto keys = DeviceKeys::generate(rng);
@@ -868,7 +840,7 @@ int cmd_recover(const AccountArgs& a) {
     return report(unchanged(s));
   }
   const VerifiedLog& log = *fetched;
-  say("Account %s, fingerprint %s\n", to_hex(user.bytes).c_str(), fingerprint(log).c_str());
+  say("Account %s, fingerprint %s\n", to_hex(user.bytes).c_str(), identity_fingerprint(log).c_str());
   auto rkey = RecoveryKey::from_phrase(phrase.value());
   if (!rkey) return report(lib_failure(rkey.error(), "cannot derive the recovery key"));
   // The phrase pins the genesis (SPEC section 13): a store that serves a genesis of its own, even with this user id

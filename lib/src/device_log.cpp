@@ -256,6 +256,32 @@ Result<LogEntry> next_entry(const VerifiedLog& current, LogEntryBody body) {
 
 // ---- identifiers ----
 
+std::array<std::uint8_t, kIdentityFingerprintSize> identity_fingerprint_bytes(const UserId& user,
+                                                                              const VerifyKey& identity_pk,
+                                                                              std::uint32_t generation) noexcept {
+  std::uint8_t gen[4];
+  put_u32(gen, generation);
+  LogHash h = hash(label::identity_fingerprint, {user.bytes, identity_pk.bytes(), gen});
+  return copy_array<kIdentityFingerprintSize>(ByteView(h).first(kIdentityFingerprintSize));
+}
+
+std::string identity_fingerprint(const UserId& user, const VerifyKey& identity_pk, std::uint32_t generation) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(kIdentityFingerprintTextSize);
+  auto fp = identity_fingerprint_bytes(user, identity_pk, generation);
+  for (std::size_t i = 0; i < fp.size(); ++i) {
+    if (i > 0 && i % 2 == 0) out += ' ';  // groups of 4 hex digits = 2 bytes
+    out += kDigits[fp[i] >> 4];
+    out += kDigits[fp[i] & 0x0f];
+  }
+  return out;
+}
+
+std::string identity_fingerprint(const VerifiedLog& log) {
+  return identity_fingerprint(log.user, log.identity_pk, log.identity_generation);
+}
+
 DeviceId DeviceId::generate(Rng& rng) {
   DeviceId id;
   rng.fill(id.bytes);

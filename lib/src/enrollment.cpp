@@ -107,6 +107,27 @@ std::optional<ParsedResponse> parse_response(ByteView in) {
                         sig};
 }
 
+// E's checks of a reveal (SPEC section 12, E on a reveal, steps 2 and 3): its layout and request id, the nonce against
+// the commitment, and N's proof of possession over the transcript hash.
+Result<ApproverConfirmation> check_reveal(ByteView reveal, const EnrollmentRequestId& request_id,
+                                          const std::array<std::uint8_t, 32>& commitment_of_request, ByteView request,
+                                          ByteView response_signed, const UserId& user, const DeviceRecord& requester) {
+  ByteReader r(reveal);
+  ByteView id, nonce, pop;
+  if (reveal.size() != kRevealSize || !r.literal(prefix(kTypeReveal)) || !r.bytes(EnrollmentRequestId::kSize, id) ||
+      !r.bytes(kNonce, nonce) || !r.bytes(kSig, pop) || !r.done() ||
+      !std::equal(id.begin(), id.end(), request_id.bytes.begin())) {
+    return Error::enrollment_invalid;
+  }
+  if (!equal_ct(commitment(nonce, requester), commitment_of_request)) return Error::enrollment_invalid;
+
+  DeviceRecord device = requester;
+  device.transcript_hash = transcript(request, response_signed, nonce);
+  COFFRE_TRY(device.sign_pk.verify(label::log_device_pop, device_pop_message(user, device), pop));
+  return ApproverConfirmation{enrollment_sas(device.transcript_hash), device, copy_array<kSig>(pop),
+                              device.transcript_hash};
+}
+
 }  // namespace
 
 void UsedEnrollmentRequests::prune(std::uint64_t now) {
@@ -239,24 +260,25 @@ Result<ApproverConfirmation> EnrollmentApprover::on_reveal(std::span<const std::
   if (state_ != State::waiting) return Error::bad_state;
   state_ = State::failed;  // until everything below passed
   if (now >= expires_) return Error::enrollment_expired;
-  ByteReader r(reveal);
-  ByteView id, nonce, pop;
-  if (reveal.size() != kRevealSize || !r.literal(prefix(kTypeReveal)) || !r.bytes(EnrollmentRequestId::kSize, id) ||
-      !r.bytes(kNonce, nonce) || !r.bytes(kSig, pop) || !r.done() ||
-      !std::equal(id.begin(), id.end(), request_id_.bytes.begin())) {
-    return Error::enrollment_invalid;
-  }
-  if (!equal_ct(commitment(nonce, device_), commitment_)) return Error::enrollment_invalid;
-
-  DeviceRecord device = device_;
-  device.transcript_hash = transcript(request_, std::span(response_).first(kResponseSigned), nonce);
-  COFFRE_TRY(device.sign_pk.verify(label::log_device_pop, device_pop_message(user_, device), pop));
-
-  confirmation_ = ApproverConfirmation{enrollment_sas(device.transcript_hash), device,
-                                       copy_array<kSig>(pop), device.transcript_hash};
-  device_ = std::move(device);
+  auto checked = check_reveal(reveal, request_id_, commitment_, request_, std::span(response_).first(kResponseSigned),
+                              user_, device_);
+  if (!checked) return checked.error();
+  confirmation_ = std::move(checked).take();
+  device_ = confirmation_->device;
   state_ = State::revealed;
   return *confirmation_;
+}
+
+Result<EnrollmentTranscript> enrollment_transcript(std::span<const std::uint8_t> request,
+                                                   std::span<const std::uint8_t> response,
+                                                   std::span<const std::uint8_t> reveal) {
+  COFFRE_TRY(init());
+  auto q = parse_request(request);
+  auto r = parse_response(response);
+  if (!q || !r || r->request_id != q->id) return Error::enrollment_invalid;
+  auto checked = check_reveal(reveal, q->id, q->commitment, request, r->signed_part, r->user, q->device);
+  if (!checked) return checked.error();
+  return EnrollmentTranscript{checked.value().transcript_hash, checked.value().sas};
 }
 
 Result<EnrollmentApproval> approve(const EnrollmentApprover& approver, const VerifiedLog& log,

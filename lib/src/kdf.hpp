@@ -30,6 +30,7 @@ inline constexpr std::string_view enroll_commit = "coffre/v1/enroll/commit";
 inline constexpr std::string_view enroll_response = "coffre/v1/enroll/response";
 inline constexpr std::string_view enroll_sas = "coffre/v1/enroll/sas";
 inline constexpr std::string_view enroll_transcript = "coffre/v1/enroll/transcript";
+inline constexpr std::string_view identity_fingerprint = "coffre/v1/identity/fingerprint";
 inline constexpr std::string_view log_device_pop = "coffre/v1/log/device-pop";
 inline constexpr std::string_view log_entry = "coffre/v1/log/entry";
 inline constexpr std::string_view log_entry_hash = "coffre/v1/log/entry-hash";

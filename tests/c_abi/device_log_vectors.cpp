@@ -1,4 +1,4 @@
-// Replays tests/device_log_vectors.json (docs/SPEC.md section 10.4) through the C ABI only (coffre.h): the entries
+// Replays vectors/device-log.json (docs/SPEC.md section 10.4) through the C ABI only (coffre.h): the entries
 // served in order go to coffre_log_verify as concatenated frames, with the pins; success cases are compared field by
 // field through the log accessors.
 #include <coffre.h>
@@ -105,7 +105,7 @@ void check_success(const std::string& name, const json& v, const coffre_log* log
 
 int main(int argc, char** argv) {
   if (argc != 2 || coffre_init() != COFFRE_OK) {
-    std::cerr << "usage: coffre_c_abi_device_log_vectors tests/device_log_vectors.json\n";
+    std::cerr << "usage: coffre_c_abi_device_log_vectors vectors/device-log.json\n";
     return 2;
   }
   std::ifstream in(argv[1]);

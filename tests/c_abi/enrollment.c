@@ -1,5 +1,6 @@
 /* Device enrollment between two devices through the C ABI only (coffre.h), as a native client would do it, with the
- * store as a relay that tampers with every message (docs/SPEC.md sections 10 to 13). */
+ * store as a relay that tampers with every message (docs/SPEC.md sections 10 to 13); then revoking a device
+ * (section 14) and the identity fingerprint (section 9). */
 #include <coffre.h>
 
 #include <stdio.h>
@@ -60,6 +61,7 @@ typedef struct {
   uint8_t* recovery_wrap;
   size_t recovery_wrap_len;
   coffre_log* log;
+  coffre_device_keys* laptop; /* enrolled by honest_enrollment */
 } account;
 
 static void account_create(account* acc) {
@@ -121,6 +123,7 @@ static void account_free(account* acc) {
   coffre_buffer_free(acc->sealed, acc->sealed_len);
   coffre_buffer_free(acc->recovery_wrap, acc->recovery_wrap_len);
   coffre_log_free(acc->log);
+  coffre_device_keys_free(acc->laptop);
 }
 
 static const uint64_t now = 1790000000;
@@ -269,7 +272,7 @@ static void honest_enrollment(account* acc) {
   coffre_enrollment_approver_free(app);
   coffre_used_requests_free(used);
   coffre_enrollment_requester_free(req);
-  coffre_device_keys_free(n);
+  acc->laptop = n;
 }
 
 /* One exchange up to the point where the relay tampers. */
@@ -482,6 +485,185 @@ static void keys_and_phrase(void) {
          coffre_enrollment_max_lifetime() == COFFRE_ENROLLMENT_MAX_LIFETIME);
 }
 
+/* Enrolls a fresh device (the honest exchange, without the checks of honest_enrollment) and appends it to acc. */
+static coffre_device_keys* enroll(account* acc, const char* name) {
+  coffre_device_keys* n = NULL;
+  coffre_enrollment_requester* req = NULL;
+  coffre_used_requests* used = NULL;
+  coffre_enrollment_approver* app = NULL;
+  uint8_t *request = NULL, *response = NULL, *reveal = NULL, *entry = NULL, *wrap = NULL;
+  size_t request_len = 0, response_len = 0, reveal_len = 0, entry_len = 0, wrap_len = 0;
+  char sas_n[COFFRE_SAS_BYTES], sas_e[COFFRE_SAS_BYTES];
+  EXPECT_STATUS(coffre_device_keys_generate(&n), COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_requester_start(n, name, strlen(name), now, 0, &req), COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_requester_request(req, &request, &request_len), COFFRE_OK);
+  EXPECT_STATUS(coffre_used_requests_new(&used), COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_approver_on_request(request, request_len, acc->a, acc->log, now, used, &app),
+                COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_approver_response(app, &response, &response_len), COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_requester_on_response(req, response, response_len, acc->log, now, &reveal,
+                                                        &reveal_len, sas_n, sizeof sas_n),
+                COFFRE_OK);
+  EXPECT_STATUS(coffre_enrollment_approver_on_reveal(app, reveal, reveal_len, now, sas_e, sizeof sas_e), COFFRE_OK);
+  EXPECT(strcmp(sas_n, sas_e) == 0);
+  /* A third party (or a vector) computes the same transcript and SAS from the three messages alone. */
+  uint8_t transcript[COFFRE_LOG_HASH_BYTES];
+  char sas_t[COFFRE_SAS_BYTES];
+  EXPECT_STATUS(coffre_enrollment_transcript(request, request_len, response, response_len, reveal, reveal_len,
+                                             transcript, sizeof transcript, sas_t, sizeof sas_t),
+                COFFRE_OK);
+  EXPECT(strcmp(sas_t, sas_n) == 0);
+  reveal[reveal_len - 1] ^= 1; /* the pop */
+  EXPECT_STATUS(coffre_enrollment_transcript(request, request_len, response, response_len, reveal, reveal_len,
+                                             transcript, sizeof transcript, sas_t, sizeof sas_t),
+                COFFRE_E_SIGNATURE_INVALID);
+  EXPECT(sas_t[0] == '\0');
+  reveal[30] ^= 1; /* the nonce: it no longer opens the commitment */
+  EXPECT_STATUS(coffre_enrollment_transcript(request, request_len, response, response_len, reveal, reveal_len,
+                                             transcript, sizeof transcript, sas_t, sizeof sas_t),
+                COFFRE_E_ENROLLMENT_INVALID);
+
+  EXPECT_STATUS(coffre_enrollment_approve(app, acc->log, acc->secrets, acc->root, &entry, &entry_len, &wrap, &wrap_len),
+                COFFRE_OK);
+  frames appended = {NULL, 0};
+  frames_add(&appended, entry, entry_len);
+  frames_add(&acc->log_frames, entry, entry_len);
+  coffre_log* next = NULL;
+  EXPECT_STATUS(coffre_log_verify_appended(acc->log, appended.data, appended.len, &next), COFFRE_OK);
+  coffre_log_free(acc->log);
+  acc->log = next;
+  free(appended.data);
+  coffre_buffer_free(request, request_len);
+  coffre_buffer_free(response, response_len);
+  coffre_buffer_free(reveal, reveal_len);
+  coffre_buffer_free(entry, entry_len);
+  coffre_buffer_free(wrap, wrap_len);
+  coffre_enrollment_approver_free(app);
+  coffre_used_requests_free(used);
+  coffre_enrollment_requester_free(req);
+  return n;
+}
+
+/* Whether `device` opens any of the plan's wraps for `log` (and, if so, the sealed state too). */
+static int opens_any_wrap(const coffre_revocation* plan, const coffre_device_keys* device, const coffre_log* log,
+                          const uint8_t* sealed, size_t sealed_len) {
+  int opened = 0;
+  for (size_t i = 0; i < coffre_revocation_wrap_count(plan); i++) {
+    uint8_t recipient[COFFRE_DEVICE_ID_BYTES], wrap[COFFRE_ROOT_WRAP_BYTES];
+    EXPECT_STATUS(coffre_revocation_wrap(plan, i, recipient, sizeof recipient, wrap, sizeof wrap), COFFRE_OK);
+    coffre_root_key* root = NULL;
+    int st = coffre_root_key_unwrap(device, log, wrap, sizeof wrap, &root);
+    EXPECT(st == COFFRE_OK || st == COFFRE_E_WRAP_INVALID);
+    if (st != COFFRE_OK) continue;
+    coffre_account_secrets* secrets = NULL;
+    EXPECT(coffre_root_key_epoch(root) == coffre_log_root_epoch(log));
+    EXPECT_STATUS(coffre_account_state_open(root, log, sealed, sealed_len, &secrets), COFFRE_OK);
+    opened = 1;
+    coffre_account_secrets_free(secrets);
+    coffre_root_key_free(root);
+  }
+  return opened;
+}
+
+/* Revoking the laptop (section 14): the desktop and the tablet open the new epoch, the laptop does not. */
+static void revocation(account* acc) {
+  coffre_device_keys* tablet = enroll(acc, "tablet");
+  uint8_t laptop_id[COFFRE_DEVICE_ID_BYTES], tablet_id[COFFRE_DEVICE_ID_BYTES], a_id[COFFRE_DEVICE_ID_BYTES];
+  EXPECT_STATUS(coffre_device_keys_id(acc->laptop, laptop_id, sizeof laptop_id), COFFRE_OK);
+  EXPECT_STATUS(coffre_device_keys_id(tablet, tablet_id, sizeof tablet_id), COFFRE_OK);
+  EXPECT_STATUS(coffre_device_keys_id(acc->a, a_id, sizeof a_id), COFFRE_OK);
+  EXPECT(coffre_log_device_count(acc->log) == 3);
+  char fingerprint_before[COFFRE_IDENTITY_FINGERPRINT_BYTES];
+  EXPECT_STATUS(coffre_log_identity_fingerprint(acc->log, fingerprint_before, sizeof fingerprint_before), COFFRE_OK);
+
+  coffre_revocation* plan = NULL;
+  EXPECT_STATUS(coffre_revocation_plan(acc->log, acc->secrets, laptop_id, sizeof laptop_id, &plan), COFFRE_OK);
+  uint8_t* entries = NULL;
+  size_t entries_len = 0;
+  EXPECT_STATUS(coffre_revocation_entries(plan, &entries, &entries_len), COFFRE_OK);
+  uint8_t* sealed = NULL;
+  size_t sealed_len = 0;
+  EXPECT_STATUS(coffre_revocation_sealed_state(plan, &sealed, &sealed_len), COFFRE_OK);
+
+  /* Every device fetches the two new entries and verifies them: the plan's log, epoch 2, without the laptop. */
+  coffre_log *after = NULL, *planned = NULL;
+  EXPECT_STATUS(coffre_log_verify_appended(acc->log, entries, entries_len, &after), COFFRE_OK);
+  EXPECT_STATUS(coffre_revocation_log(plan, &planned), COFFRE_OK);
+  uint8_t head[32], planned_head[32];
+  uint64_t seq = 0, planned_seq = 0;
+  EXPECT_STATUS(coffre_log_head(after, &seq, head, sizeof head), COFFRE_OK);
+  EXPECT_STATUS(coffre_log_head(planned, &planned_seq, planned_head, sizeof planned_head), COFFRE_OK);
+  EXPECT(seq == 4 && planned_seq == 4 && memcmp(head, planned_head, 32) == 0);
+  EXPECT(coffre_log_root_epoch(after) == 2 && coffre_log_suite_version(after) == 2);
+  EXPECT(coffre_log_device_count(after) == 2 && coffre_log_revoked_count(after) == 1);
+  EXPECT(coffre_log_contains(after, laptop_id, 16) == 0 && coffre_log_contains(after, tablet_id, 16) == 1);
+
+  /* Wraps: the desktop, the tablet (log order), then the recovery key; never the laptop. */
+  EXPECT(coffre_revocation_wrap_count(plan) == 3);
+  uint8_t recipient[COFFRE_DEVICE_ID_BYTES], wrap[COFFRE_ROOT_WRAP_BYTES], recovery_id[COFFRE_DEVICE_ID_BYTES];
+  memset(recovery_id, 0xff, sizeof recovery_id);
+  EXPECT_STATUS(coffre_revocation_wrap(plan, 0, recipient, sizeof recipient, wrap, sizeof wrap), COFFRE_OK);
+  EXPECT(memcmp(recipient, a_id, 16) == 0);
+  EXPECT_STATUS(coffre_revocation_wrap(plan, 1, recipient, sizeof recipient, wrap, sizeof wrap), COFFRE_OK);
+  EXPECT(memcmp(recipient, tablet_id, 16) == 0);
+  EXPECT_STATUS(coffre_revocation_wrap(plan, 2, recipient, sizeof recipient, wrap, sizeof wrap), COFFRE_OK);
+  EXPECT(memcmp(recipient, recovery_id, 16) == 0);
+  coffre_root_key* recovered = NULL;
+  EXPECT_STATUS(coffre_root_key_unwrap_recovery(acc->phrase, after, wrap, sizeof wrap, &recovered), COFFRE_OK);
+  EXPECT(coffre_root_key_epoch(recovered) == 2);
+  coffre_root_key_free(recovered);
+  EXPECT_STATUS(coffre_revocation_wrap(plan, 3, recipient, sizeof recipient, wrap, sizeof wrap),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT_STATUS(coffre_revocation_wrap(plan, 0, recipient, sizeof recipient, wrap, sizeof wrap - 1),
+                COFFRE_E_INVALID_ARGUMENT);
+
+  EXPECT(opens_any_wrap(plan, acc->a, after, sealed, sealed_len));
+  EXPECT(opens_any_wrap(plan, tablet, after, sealed, sealed_len));
+  EXPECT(!opens_any_wrap(plan, acc->laptop, after, sealed, sealed_len));
+  EXPECT(!opens_any_wrap(plan, acc->laptop, acc->log, sealed, sealed_len)); /* nor with the old log (epoch 1) */
+  /* The laptop's epoch-1 root key does not open the new sealed state. */
+  coffre_account_secrets* stale = NULL;
+  EXPECT_STATUS(coffre_account_state_open(acc->root, after, sealed, sealed_len, &stale), COFFRE_E_WRAP_INVALID);
+  EXPECT(stale == NULL);
+
+  /* The plan's root key and secrets are the new epoch's: they open and match the new log. */
+  coffre_root_key* root2 = NULL;
+  coffre_account_secrets *secrets2 = NULL, *opened = NULL;
+  EXPECT_STATUS(coffre_revocation_root_key(plan, &root2), COFFRE_OK);
+  EXPECT_STATUS(coffre_revocation_secrets(plan, &secrets2), COFFRE_OK);
+  EXPECT(coffre_root_key_epoch(root2) == 2);
+  EXPECT_STATUS(coffre_account_state_open(root2, after, sealed, sealed_len, &opened), COFFRE_OK);
+
+  /* Refusals: the laptop is no longer enrolled; old secrets are not the new log's; an id of the wrong size. */
+  coffre_revocation* bad = NULL;
+  EXPECT_STATUS(coffre_revocation_plan(after, secrets2, laptop_id, 16, &bad), COFFRE_E_DEVICE_NOT_ENROLLED);
+  EXPECT_STATUS(coffre_revocation_plan(after, acc->secrets, tablet_id, 16, &bad), COFFRE_E_WRAP_INVALID);
+  EXPECT_STATUS(coffre_revocation_plan(after, secrets2, tablet_id, 15, &bad), COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(bad == NULL);
+  EXPECT_STATUS(coffre_revocation_plan(after, opened, tablet_id, 16, &bad), COFFRE_OK);
+  coffre_revocation_free(bad);
+
+  /* The fingerprint: 10 groups of 4 lowercase hex digits; the identity did not change with the revocation. */
+  char fingerprint[COFFRE_IDENTITY_FINGERPRINT_BYTES];
+  EXPECT_STATUS(coffre_log_identity_fingerprint(after, fingerprint, sizeof fingerprint), COFFRE_OK);
+  EXPECT(strcmp(fingerprint, fingerprint_before) == 0 && strlen(fingerprint) == 49);
+  for (size_t i = 0; i < 49; i++) {
+    EXPECT(i % 5 == 4 ? fingerprint[i] == ' ' : strchr("0123456789abcdef", fingerprint[i]) != NULL);
+  }
+  EXPECT_STATUS(coffre_log_identity_fingerprint(after, fingerprint, 49), COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(fingerprint[0] == '\0' && coffre_identity_fingerprint_bytes() == COFFRE_IDENTITY_FINGERPRINT_BYTES);
+
+  coffre_account_secrets_free(opened);
+  coffre_account_secrets_free(secrets2);
+  coffre_root_key_free(root2);
+  coffre_log_free(after);
+  coffre_log_free(planned);
+  coffre_buffer_free(entries, entries_len);
+  coffre_buffer_free(sealed, sealed_len);
+  coffre_revocation_free(plan);
+  coffre_device_keys_free(tablet);
+}
+
 int main(void) {
   if (coffre_init() != COFFRE_OK) return 1;
   keys_and_phrase();
@@ -490,6 +672,7 @@ int main(void) {
   tampering_relay(&acc);
   honest_enrollment(&acc);
   tampering_relay(&acc); /* again, with two devices in the log */
+  revocation(&acc);
   account_free(&acc);
   if (failures != 0) {
     fprintf(stderr, "%d failure(s)\n", failures);

@@ -1,4 +1,5 @@
-// Replays vectors/*.json through the C ABI only (coffre.h), as a native client would.
+// Replays the envelope vectors of vectors/*.json (format "coffre-vectors") through the C ABI only (coffre.h), as a
+// native client would. The account files have their own replays (account_vectors.cpp, device_log_vectors.cpp).
 #include <coffre.h>
 #include <nlohmann/json.hpp>
 
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
   for (const auto& entry : std::filesystem::directory_iterator(argv[1])) {
     if (entry.path().extension() != ".json") continue;
     json doc = json::parse(std::ifstream(entry.path()));
+    if (doc.value("format", "") != "coffre-vectors") continue;
     for (const json& v : doc.at("vectors")) {
       // Envelopes only; sharing_vectors.cpp replays the rest (sections 16-18). drive-file vectors carry a key and a
       // context and replay here as file vectors too.

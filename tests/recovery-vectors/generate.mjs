@@ -1,9 +1,9 @@
-// Generates tests/recovery_vectors.json (docs/SPEC.md section 13) independently of coffre: the phrase from the
+// Generates vectors/recovery.json (docs/SPEC.md section 13) independently of coffre: the phrase from the
 // reference BIP-39 package (npm bip39 3.1.2, entropyToMnemonic / mnemonicToEntropy), the recovery X-Wing key from
 // libsodium 1.0.22 (npm libsodium-wrappers-sumo 0.8.4: keyed crypto_generichash for the KDF,
 // crypto_kem_xwing_seed_keypair).
 // coffre_tests replays the file (tests/recovery_test.cpp). Deterministic: the same file on every run.
-// Usage: node generate.mjs > ../recovery_vectors.json   (scripts/generate-recovery-vectors.sh runs it)
+// Usage: node generate.mjs > ../../vectors/recovery.json   (scripts/generate-recovery-vectors.sh runs it)
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 

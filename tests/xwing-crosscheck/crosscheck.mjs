@@ -5,7 +5,7 @@
 //   - each side decapsulates the other's ciphertexts (deterministic and randomized) to the other's secret;
 //   - the same rejections (small-order X25519 parts, ML-KEM keys not reduced mod q, small-order ciphertexts) and the
 //     same implicit-rejection secrets for modified or random ciphertexts;
-//   - libsodium reproduces the draft's vectors of tests/xwing_vectors.json (which coffre_tests checks for coffre).
+//   - libsodium reproduces the draft's vectors of vectors/xwing.json (which coffre_tests checks for coffre).
 // Usage: node crosscheck.mjs TOOL [COUNT=200]   (scripts/test-xwing-crosscheck.sh builds the tool and runs this)
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -170,12 +170,12 @@ for (const n of negatives) {
 }
 
 // The draft's vectors, through libsodium.
-const doc = JSON.parse(readFileSync(new URL('../xwing_vectors.json', import.meta.url), 'utf8'));
+const doc = JSON.parse(readFileSync(new URL('../../vectors/xwing.json', import.meta.url), 'utf8'));
 for (const v of doc.vectors) {
   const pk = lib.keypair(unhex(v.seed));
   const enc = lib.enc(unhex(v.public_key), unhex(v.eseed));
   const ss = lib.dec(unhex(v.seed), unhex(v.ciphertext));
-  check('libsodium reproduces tests/xwing_vectors.json', pk === v.public_key && enc.ct === v.ciphertext && enc.ss === v.shared_secret && ss === v.shared_secret, v.name);
+  check('libsodium reproduces vectors/xwing.json', pk === v.public_key && enc.ct === v.ciphertext && enc.ss === v.shared_secret && ss === v.shared_secret, v.name);
 }
 
 for (const [group, t] of tally) console.log(`${t.pass === t.total ? 'ok  ' : 'FAIL'} ${group}: ${t.pass}/${t.total}`);

@@ -5,6 +5,7 @@
 #include "file_chunks.hpp"
 #include "generate_drive.hpp"
 #include "generate_sharing.hpp"
+#include "generate_accounts.hpp"
 #include "hex.hpp"
 
 #include <coffre/coffre.hpp>
@@ -334,5 +335,11 @@ int main(int argc, char** argv) {
   vectors::write_drive_vectors(dir + "/drive.json");
   vectors::write_sharing_vectors(dir);
   vectors::write_directory_vectors(dir);
+  try {
+    vectors::write_account_vectors(dir);
+  } catch (const std::exception& e) {
+    std::cerr << "account vectors: " << e.what() << "\n";
+    return 1;
+  }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include "hex.hpp"
 #include "replay_drive.hpp"
 #include "replay_sharing.hpp"
+#include "replay_accounts.hpp"
 
 #include <coffre/coffre.hpp>
 #include <nlohmann/json.hpp>
@@ -102,6 +103,7 @@ std::vector<VectorOutcome> replay_vector_file(const std::filesystem::path& path)
   if (doc.is_discarded() || !doc.contains("vectors") || !doc["vectors"].is_array()) {
     return {{path.filename().string(), false, "cannot read or parse this vector file"}};
   }
+  if (auto account = replay_account_vectors(doc)) return *account;
   std::vector<VectorOutcome> out;
   for (const json& v : doc["vectors"]) out.push_back(replay_one(v));
   return out;

@@ -186,6 +186,7 @@ int coffre_recovery_phrase_check(const char* words, size_t len);
 #define COFFRE_SAS_BYTES 7
 #define COFFRE_DEVICE_NAME_MAX_BYTES 64
 #define COFFRE_ENROLLMENT_MAX_LIFETIME 600
+#define COFFRE_IDENTITY_FINGERPRINT_BYTES 50 /* 49 characters and a NUL */
 
 size_t coffre_device_id_bytes(void);
 size_t coffre_user_id_bytes(void);
@@ -197,6 +198,7 @@ size_t coffre_root_wrap_bytes(void);
 size_t coffre_sas_bytes(void);
 size_t coffre_device_name_max_bytes(void);
 uint64_t coffre_enrollment_max_lifetime(void);
+size_t coffre_identity_fingerprint_bytes(void);
 
 /* A device's own keys (its local state): device id, Ed25519 signing key, X-Wing KEM key. */
 typedef struct coffre_device_keys coffre_device_keys;
@@ -225,6 +227,9 @@ int coffre_log_user_id(const coffre_log* log, uint8_t* out, size_t out_len);    
 int coffre_log_head(const coffre_log* log, uint64_t* seq, uint8_t* hash, size_t hash_len);     /* hash: 32 */
 int coffre_log_genesis_hash(const coffre_log* log, uint8_t* out, size_t out_len);             /* 32 */
 int coffre_log_identity_public_key(const coffre_log* log, uint8_t* out, size_t out_len);      /* 32 */
+/* The identity fingerprint the user confirms on a first fetch (section 9): 40 lowercase hex digits in 10 groups of 4
+ * separated by single spaces, and a NUL, into a buffer of at least COFFRE_IDENTITY_FINGERPRINT_BYTES (50). */
+int coffre_log_identity_fingerprint(const coffre_log* log, char* out, size_t out_cap);
 uint32_t coffre_log_identity_generation(const coffre_log* log);                               /* 0 for NULL */
 uint32_t coffre_log_suite_version(const coffre_log* log);
 uint32_t coffre_log_root_epoch(const coffre_log* log);
@@ -279,6 +284,14 @@ int coffre_enrollment_approver_on_reveal(coffre_enrollment_approver* a, const ui
                                          uint64_t now, char* sas, size_t sas_cap);
 void coffre_enrollment_approver_free(coffre_enrollment_approver* a);
 
+/* A completed exchange checked without either side's state (a third party, a test vector): the three messages are
+ * well formed and belong together (one request id, the nonce opens the commitment) and the reveal's proof of
+ * possession verifies over the transcript. Gives the transcript hash (32 bytes) and the SAS. Statuses:
+ * enrollment_invalid, signature_invalid. The response's signature, the log head and the times are not checked. */
+int coffre_enrollment_transcript(const uint8_t* request, size_t request_len, const uint8_t* response,
+                                 size_t response_len, const uint8_t* reveal, size_t reveal_len,
+                                 uint8_t* transcript_hash, size_t transcript_hash_len, char* sas, size_t sas_cap);
+
 /* Account secrets and root keys (section 11). */
 typedef struct coffre_root_key coffre_root_key;
 typedef struct coffre_account_secrets coffre_account_secrets;
@@ -308,6 +321,27 @@ int coffre_account_create(const coffre_device_keys* device, const char* name, si
 int coffre_enrollment_approve(const coffre_enrollment_approver* a, const coffre_log* log,
                               const coffre_account_secrets* secrets, const coffre_root_key* root, uint8_t** entry,
                               size_t* entry_len, uint8_t** wrap, size_t* wrap_len);
+
+/* Revoking a device (section 14). The plan holds everything the revoking device uploads: the revoke and
+ * rotate-suite-key entries (as concatenated frames, to append in order), the sealed state of the new epoch and its
+ * root wraps (to every remaining device in log order, then to the recovery key, recipient ff..ff), and, for this
+ * device, the verified log after the two entries (pin its head once the store accepted them), the new root key and
+ * the new secrets (new handles, copies). Statuses of coffre_revocation_plan: device_not_enrolled (`device_id` is
+ * not an enrolled device of `log`), wrap_invalid (`secrets` are not this log's), invalid_argument (the suite
+ * version or root epoch would overflow, or an id that is not 16 bytes). */
+typedef struct coffre_revocation coffre_revocation;
+int coffre_revocation_plan(const coffre_log* log, const coffre_account_secrets* secrets, const uint8_t* device_id,
+                           size_t device_id_len, coffre_revocation** out);
+int coffre_revocation_entries(const coffre_revocation* plan, uint8_t** out, size_t* out_len);
+int coffre_revocation_sealed_state(const coffre_revocation* plan, uint8_t** out, size_t* out_len);
+size_t coffre_revocation_wrap_count(const coffre_revocation* plan);
+/* Wrap `index` (< count): its recipient id (16 bytes) and its bytes (COFFRE_ROOT_WRAP_BYTES). */
+int coffre_revocation_wrap(const coffre_revocation* plan, size_t index, uint8_t* recipient_id,
+                           size_t recipient_id_len, uint8_t* wrap, size_t wrap_len);
+int coffre_revocation_log(const coffre_revocation* plan, coffre_log** out);
+int coffre_revocation_root_key(const coffre_revocation* plan, coffre_root_key** out);
+int coffre_revocation_secrets(const coffre_revocation* plan, coffre_account_secrets** out);
+void coffre_revocation_free(coffre_revocation* plan);
 
 /* Recovery phrase (section 13). words: NUL-free UTF-8 of `len` bytes; the phrase is a secret. */
 int coffre_recovery_phrase_generate(coffre_recovery_phrase** out);

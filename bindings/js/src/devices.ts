@@ -67,6 +67,19 @@ interface DeviceExports extends Exports {
   _coffre_recovery_phrase_words(p: Ptr, out: Ptr, outLen: Ptr): number;
   _coffre_recovery_phrase_kem_public_key(p: Ptr, out: Ptr, len: number): number;
   _coffre_recovery_phrase_check(words: Ptr, len: number): number;
+  _coffre_log_identity_fingerprint(log: Ptr, out: Ptr, cap: number): number;
+  _coffre_enrollment_transcript(request: Ptr, requestLen: number, response: Ptr, responseLen: number, reveal: Ptr,
+    revealLen: number, hash: Ptr, hashLen: number, sas: Ptr, sasCap: number): number;
+  _coffre_revocation_plan(log: Ptr, secrets: Ptr, id: Ptr, idLen: number, out: Ptr): number;
+  _coffre_revocation_entries(plan: Ptr, out: Ptr, outLen: Ptr): number;
+  _coffre_revocation_sealed_state(plan: Ptr, out: Ptr, outLen: Ptr): number;
+  _coffre_revocation_wrap_count(plan: Ptr): number;
+  _coffre_revocation_wrap(plan: Ptr, i: number, recipient: Ptr, recipientLen: number, wrap: Ptr,
+    wrapLen: number): number;
+  _coffre_revocation_log(plan: Ptr, out: Ptr): number;
+  _coffre_revocation_root_key(plan: Ptr, out: Ptr): number;
+  _coffre_revocation_secrets(plan: Ptr, out: Ptr): number;
+  _coffre_revocation_free(plan: Ptr): void;
 }
 
 type FreeFn = '_coffre_device_keys_free' | '_coffre_log_free' | '_coffre_used_requests_free' |
@@ -79,6 +92,8 @@ const SIGN_PK_BYTES = 32;
 const SEED_BYTES = 32;
 const KEM_PK_BYTES = 1216;
 const SAS_BYTES = 7;
+const FINGERPRINT_BYTES = 50;  // 49 characters and a NUL
+const ROOT_WRAP_BYTES = 1197;
 
 function dm(f: Frame): DeviceExports {
   return f.m as DeviceExports;
@@ -277,6 +292,11 @@ export class VerifiedLog extends Handle {
     super(p, '_coffre_log_free');
   }
 
+  /** @internal A handle the library verified (a revocation's log). */
+  static adopt(p: Ptr): VerifiedLog {
+    return new VerifiedLog(p);
+  }
+
   /**
    * Verifies the whole log as the store served it (entries 0..n-1), against what was pinned after the last
    * verification: the head, and/or the genesis hash (nothing on a first fetch: confirm the identity with the user).
@@ -323,6 +343,19 @@ export class VerifiedLog extends Handle {
   get identityPublicKey(): Uint8Array {
     const l = this.ptr();
     return withFrame((f) => fixed(f, SIGN_PK_BYTES, (o, n) => dm(f)._coffre_log_identity_public_key(l, o, n)));
+  }
+
+  /**
+   * The identity fingerprint the user confirms on a first fetch (docs/SPEC.md section 9): 40 lowercase hex digits
+   * in 10 groups of 4 separated by single spaces.
+   */
+  get identityFingerprint(): string {
+    const l = this.ptr();
+    return withFrame((f) => {
+      const out = f.alloc(FINGERPRINT_BYTES);
+      check(dm(f)._coffre_log_identity_fingerprint(l, out, FINGERPRINT_BYTES));
+      return new TextDecoder().decode(f.read(out, FINGERPRINT_BYTES - 1));
+    });
   }
 
   get identityGeneration(): number {
@@ -625,6 +658,91 @@ export function createAccount(device: DeviceKeys, name: string, phrase: Recovery
       secrets: new AccountSecrets(f.u32(outs[8]!)),
       root: new RootKey(f.u32(outs[9]!)),
     };
+  });
+}
+
+/**
+ * The transcript hash and SAS of a completed exchange, checked from its three messages alone (a third party, a test
+ * vector): they belong together (one request id, the reveal's nonce opens the request's commitment) and the
+ * reveal's proof of possession verifies. Errors: enrollment_invalid, signature_invalid. The response's signature,
+ * the log head and the times are the state machines' checks, not this function's.
+ */
+export function enrollmentTranscript(request: Uint8Array, response: Uint8Array, reveal: Uint8Array):
+  { transcriptHash: Uint8Array; sas: string } {
+  const q = bytesArg('request', request);
+  const r = bytesArg('response', response);
+  const v = bytesArg('reveal', reveal);
+  return withFrame((f) => {
+    const sas = f.alloc(SAS_BYTES);
+    const transcriptHash = fixed(f, HASH_BYTES, (o, n) => dm(f)._coffre_enrollment_transcript(f.bytes(q), q.length,
+      f.bytes(r), r.length, f.bytes(v), v.length, o, n, sas, SAS_BYTES));
+    return { transcriptHash, sas: readSas(f, sas) };
+  });
+}
+
+/** Splits concatenated frames (u32 big-endian length || bytes), as the library gives lists of entries. */
+function splitFrames(frames: Uint8Array): Uint8Array[] {
+  const view = new DataView(frames.buffer, frames.byteOffset, frames.byteLength);
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < frames.length;) {
+    const n = view.getUint32(at);
+    out.push(frames.slice(at + 4, at + 4 + n));
+    at += 4 + n;
+  }
+  return out;
+}
+
+/** A root wrap of a revocation and whom it is for (16 bytes 0xff: the recovery key). */
+export interface RootWrap {
+  recipientId: Uint8Array;
+  wrap: Uint8Array;
+}
+
+/** Everything a revocation uploads, and what the revoking device keeps (docs/SPEC.md section 14). */
+export interface Revocation {
+  /** The revoke entry, then the rotate-suite-key entry: append both, in this order. */
+  entries: Uint8Array[];
+  /** The account secrets sealed under the new epoch's root key. */
+  sealedState: Uint8Array;
+  /** The new root key wrapped to every remaining device (in log order), then to the recovery key. */
+  wraps: RootWrap[];
+  /** The verified log after the two entries: pin its head once the store accepted them. */
+  log: VerifiedLog;
+  /** The new epoch's root key and the secrets with the new suite key, for this device. */
+  root: RootKey;
+  secrets: AccountSecrets;
+}
+
+/**
+ * Revokes `deviceId`: a new suite key, a new root key for epoch + 1, the account state sealed under it and wrapped
+ * to every device but the revoked one. Pure: upload the result. Errors: device_not_enrolled (not an enrolled device
+ * of `log`), wrap_invalid (`secrets` are not this log's), invalid_argument (an id that is not 16 bytes, or the suite
+ * version or epoch would overflow).
+ */
+export function planRevocation(log: VerifiedLog, secrets: AccountSecrets, deviceId: Uint8Array): Revocation {
+  const l = handleOf(VerifiedLog, log, 'log');
+  const s = handleOf(AccountSecrets, secrets, 'secrets');
+  const id = bytesArg('deviceId', deviceId);
+  return withFrame((f) => {
+    const m = dm(f);
+    const plan = newHandle(f, (out) => m._coffre_revocation_plan(l, s, f.bytes(id), id.length, out));
+    try {
+      const wraps: RootWrap[] = [];
+      const count = m._coffre_revocation_wrap_count(plan);
+      for (let i = 0; i < count; i++) {
+        const recipient = f.alloc(ID_BYTES);
+        const wrap = fixed(f, ROOT_WRAP_BYTES, (o, n) => m._coffre_revocation_wrap(plan, i, recipient, ID_BYTES, o, n));
+        wraps.push({ recipientId: f.read(recipient, ID_BYTES), wrap });
+      }
+      const entries = splitFrames(owned(f, (o, n) => m._coffre_revocation_entries(plan, o, n)));
+      const sealedState = owned(f, (o, n) => m._coffre_revocation_sealed_state(plan, o, n));
+      const newLog = VerifiedLog.adopt(newHandle(f, (out) => m._coffre_revocation_log(plan, out)));
+      const root = new RootKey(newHandle(f, (out) => m._coffre_revocation_root_key(plan, out)));
+      const newSecrets = new AccountSecrets(newHandle(f, (out) => m._coffre_revocation_secrets(plan, out)));
+      return { entries, sealedState, wraps, log: newLog, root, secrets: newSecrets };
+    } finally {
+      m._coffre_revocation_free(plan);
+    }
   });
 }
 

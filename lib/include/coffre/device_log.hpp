@@ -143,6 +143,18 @@ struct VerifiedLog {
   const DeviceRecord* find(const DeviceId& id) const noexcept;  // enrolled devices only; nullptr if none
 };
 
+// The identity fingerprint the user confirms on a first fetch (SPEC section 9): the first 20 bytes of
+// H("coffre/v1/identity/fingerprint", user_id, identity_pk, u32(generation)), as 40 lowercase hex digits in 10
+// groups of 4 separated by single spaces ("1a2b 3c4d ... 9f0e", 49 characters).
+inline constexpr std::size_t kIdentityFingerprintSize = 20;
+inline constexpr std::size_t kIdentityFingerprintTextSize = 49;
+std::array<std::uint8_t, kIdentityFingerprintSize> identity_fingerprint_bytes(const UserId& user,
+                                                                              const VerifyKey& identity_pk,
+                                                                              std::uint32_t generation) noexcept;
+std::string identity_fingerprint(const UserId& user, const VerifyKey& identity_pk, std::uint32_t generation);
+// The fingerprint of a verified log's identity (its user, identity key and generation).
+std::string identity_fingerprint(const VerifiedLog& log);
+
 // Verifies a whole served log, entries 0..n-1, in the order of SPEC section 10:
 //   log_rollback       fewer entries than the pinned head (or none while a genesis hash is pinned);
 //   log_fork           the entry at the pinned seq (or the genesis) is not the pinned one;

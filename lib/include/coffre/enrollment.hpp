@@ -157,6 +157,19 @@ class EnrollmentApprover {
   State state_ = State::waiting;
 };
 
+// A completed exchange checked without either side's state (a third party, a test vector): the three messages are
+// well formed and belong together (one request id, a nonce that opens the request's commitment), and the reveal's
+// proof of possession verifies under the request's signing key over the transcript hash. enrollment_invalid or
+// signature_invalid otherwise. It does not check the response's signature, the log head or the times: those need
+// the log and a clock (the state machines check them).
+struct EnrollmentTranscript {
+  LogHash transcript_hash{};
+  std::string sas;
+};
+Result<EnrollmentTranscript> enrollment_transcript(std::span<const std::uint8_t> request,
+                                                   std::span<const std::uint8_t> response,
+                                                   std::span<const std::uint8_t> reveal);
+
 // What E uploads once the user confirmed the SAS: the add-device entry (appended after log.head) and the root key
 // of log.root_epoch wrapped to N.
 struct EnrollmentApproval {

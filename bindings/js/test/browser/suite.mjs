@@ -1,5 +1,6 @@
 // Runs the shared checks and the vector replay in a browser context (page or Web Worker); returns plain data.
-import { checks, parseVectors, replayVectors, toHex } from '/test/shared/checks.mjs';
+import { ACCOUNT_VECTOR_FILES, checks, parseVectors, replayAccountVectors, replayVectors, toHex }
+  from '/test/shared/checks.mjs';
 import { sharingFlowCheck } from '/test/shared/sharing_checks.mjs';
 
 async function sha256(bytes) {
@@ -36,6 +37,9 @@ export async function runAll(lib, internals, seed) {
     const files = {};
     for (const [name, text] of Object.entries(await response.json())) files[name] = parseVectors(text);
     out.vectors = await replayVectors(lib, files, sha256, { chunked: true, seed });
+    const missing = ACCOUNT_VECTOR_FILES.filter((f) => files[f] === undefined);
+    if (missing.length > 0) throw new Error(`/vectors.json lacks ${missing.join(', ')}`);
+    out.vectors.push(...await replayAccountVectors(lib, files, sha256));
   } catch (e) {
     out.fatal = String(e?.stack ?? e);
   }

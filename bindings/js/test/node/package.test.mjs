@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 import * as lib from '../../dist/index.js';
 import * as internals from '../../dist/wasm.js';
-import { checks, parseVectors, replayVectors, summarize } from '../shared/checks.mjs';
+import { ACCOUNT_VECTOR_FILES, checks, parseVectors, replayAccountVectors, replayVectors, summarize }
+  from '../shared/checks.mjs';
 import { sharingChecks } from '../shared/sharing_checks.mjs';
 
 const seed = Number(process.env.COFFRE_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -41,49 +42,13 @@ test('vectors: every vector of /vectors replays as expected (whole ciphertext in
     console.log(`node vectors: ${summarize(results)}`);
   });
 
-test('devices: tests/device_log_vectors.json replays through VerifiedLog.verify (SPEC section 10.4)', async (t) => {
-  const file = fileURLToPath(new URL('../../../../tests/device_log_vectors.json', import.meta.url));
-  const doc = JSON.parse(readFileSync(file, 'utf8'));
-  const hexOf = (b) => Buffer.from(b).toString('hex');
-  let n = 0;
-  for (const v of doc.vectors) {
-    await t.test(v.name, () => {
-      const entries = v.entries.map((name) => Buffer.from(doc.entries[name], 'hex'));
-      const pins = {};
-      if (v.pinned) pins.head = { seq: BigInt(v.pinned.seq), hash: Buffer.from(v.pinned.hash, 'hex') };
-      if (v.genesis_hash) pins.genesisHash = Buffer.from(v.genesis_hash, 'hex');
-      let log;
-      try {
-        log = lib.VerifiedLog.verify(entries, pins);
-      } catch (e) {
-        assert.ok(e instanceof lib.CoffreError, String(e));
-        assert.equal(e.code, v.expect);
-        return;
-      }
-      try {
-        assert.equal('success', v.expect);
-        assert.equal(log.head.seq, BigInt(v.head.seq));
-        assert.equal(hexOf(log.head.hash), v.head.hash);
-        assert.equal(hexOf(log.userId), v.user_id);
-        assert.equal(hexOf(log.identityPublicKey), v.identity_pk);
-        assert.equal(log.identityGeneration, v.identity_generation);
-        assert.equal(log.suiteVersion, v.suite_version);
-        assert.equal(log.rootEpoch, v.root_epoch);
-        assert.equal(sha256(log.suitePublicKey), v.suite_pk_sha256);
-        assert.equal(sha256(log.recoveryPublicKey), v.recovery_pk_sha256);
-        assert.deepEqual(log.devices.map((d) => ({
-          id: hexOf(d.id), name: hexOf(new TextEncoder().encode(d.name)), sign_pk: hexOf(d.signPublicKey),
-          kem_pk_sha256: sha256(d.kemPublicKey), transcript_hash: hexOf(d.transcriptHash),
-        })), v.devices);
-        assert.deepEqual(log.revoked.map(hexOf), v.revoked);
-      } finally {
-        log.dispose();
-      }
-    });
-    n++;
-  }
-  assert.ok(n > 0);
-  console.log(`node device-log vectors: ${n} cases`);
+test('account vectors: X-Wing, recovery, device list, enrollment, account state (vectors/README.md)', async (t) => {
+  const files = loadVectorFiles(vectorsDir);
+  for (const f of ACCOUNT_VECTOR_FILES) assert.ok(files[f], `missing ${f} in ${vectorsDir}`);
+  const results = await replayAccountVectors(lib, files, sha256);
+  for (const r of results) await t.test(`${r.file}: ${r.name}`, () => assert.ok(r.ok, r.detail));
+  assert.ok(results.length >= 160, `only ${results.length} account vectors`);
+  console.log(`node account vectors: ${summarize(results)}`);
 });
 
 // Loading, in fresh processes: what a page cannot show.

@@ -517,10 +517,11 @@ export function checks(lib, { internals, seed = 1 } = {}) {
     const entries = [created.genesis];
     const log = lib.VerifiedLog.verify(entries);
     const used = new lib.UsedEnrollmentRequests();
-    const dispose = () => {
-      for (const h of [a, phrase, created.secrets, created.root, log, used]) h.dispose();
+    const acc = { a, phrase, created, entries, log, used };
+    acc.dispose = () => {
+      for (const h of [a, phrase, created.secrets, created.root, acc.log, used]) h.dispose();
     };
-    return { a, phrase, created, entries, log, used, dispose };
+    return acc;
   };
 
   check('devices: full enrollment: equal SAS on both devices, the new device opens the account', async () => {
@@ -564,6 +565,89 @@ export function checks(lib, { internals, seed = 1 } = {}) {
       await throwsCode(lib, () => app.response, 'invalid_argument', 'use after dispose');
     } finally {
       n.dispose();
+      acc.dispose();
+    }
+  });
+
+  // Enrolls `n` into acc (the honest exchange); returns the new log (acc.log is replaced) and the wrap to `n`.
+  const enroll = (acc, n, name) => {
+    const req = lib.EnrollmentRequester.start(n, name, { now: T0 });
+    const app = lib.EnrollmentApprover.onRequest(req.request, acc.a, acc.log, acc.used, T0);
+    const { reveal, sas } = req.onResponse(app.response, acc.log, T0);
+    const fromMessages = lib.enrollmentTranscript(req.request, app.response, reveal);
+    assert(app.onReveal(reveal, T0) === sas && fromMessages.sas === sas, 'SAS: both sides and the transcript');
+    const { entry, wrap } = app.approve(acc.log, acc.created.secrets, acc.created.root);
+    const next = acc.log.verifyAppended([entry]);
+    acc.log.dispose();
+    acc.log = next;
+    acc.entries.push(entry);
+    req.dispose();
+    app.dispose();
+    return wrap;
+  };
+
+  check('devices: revocation: the remaining devices open the new epoch, the revoked one does not', async () => {
+    const acc = newAccount();
+    const laptop = lib.DeviceKeys.generate();
+    const tablet = lib.DeviceKeys.generate();
+    const handles = [];
+    try {
+      enroll(acc, laptop, 'laptop');
+      enroll(acc, tablet, 'tablet');
+      const fingerprint = acc.log.identityFingerprint;
+      assert(/^[0-9a-f]{4}( [0-9a-f]{4}){9}$/.test(fingerprint), `fingerprint format: ${fingerprint}`);
+
+      const plan = lib.planRevocation(acc.log, acc.created.secrets, laptop.id);
+      handles.push(plan.log, plan.root, plan.secrets);
+      assert(plan.entries.length === 2 && plan.wraps.length === 3, 'two entries, three wraps');
+      const after = acc.log.verifyAppended(plan.entries);
+      handles.push(after);
+      const fetched = lib.VerifiedLog.verify([...acc.entries, ...plan.entries]);
+      handles.push(fetched);
+      assert(toHex(after.head.hash) === toHex(plan.log.head.hash) && after.head.seq === 4n, 'planned head');
+      assert(toHex(fetched.head.hash) === toHex(after.head.hash), 'whole log: same head');
+      assert(after.rootEpoch === 2 && after.suiteVersion === 2 && !after.contains(laptop.id) &&
+        after.contains(tablet.id) && after.revoked.length === 1 && equalBytes(after.revoked[0], laptop.id),
+      'new epoch, laptop revoked');
+      assert(after.identityFingerprint === fingerprint, 'the identity (and its fingerprint) did not change');
+      assert(equalBytes(plan.wraps[0].recipientId, acc.a.id) && equalBytes(plan.wraps[1].recipientId, tablet.id) &&
+        plan.wraps[2].recipientId.every((b) => b === 0xff), 'wraps: desktop, tablet, recovery key');
+
+      // Every wrap a device opens, with the sealed state of the new epoch.
+      const opened = (device, log) => plan.wraps.filter(({ wrap }) => {
+        let root;
+        try {
+          root = lib.RootKey.unwrap(device, log, wrap);
+        } catch (e) {
+          if (!(e instanceof lib.CoffreError) || e.code !== 'wrap_invalid') throw e;
+          return false;
+        }
+        try {
+          lib.AccountSecrets.open(root, log, plan.sealedState).dispose();
+          return root.epoch === 2;
+        } finally {
+          root.dispose();
+        }
+      }).length;
+      assert(opened(acc.a, after) === 1 && opened(tablet, after) === 1, 'desktop and tablet open their wrap');
+      assert(opened(laptop, after) === 0 && opened(laptop, acc.log) === 0, 'the laptop opens no wrap');
+      const recovered = lib.RootKey.unwrapRecovery(acc.phrase, after, plan.wraps[2].wrap);
+      recovered.dispose();
+      await throwsCode(lib, () => lib.AccountSecrets.open(acc.created.root, after, plan.sealedState), 'wrap_invalid',
+        'the epoch-1 root key does not open the new state');
+
+      await throwsCode(lib, () => lib.planRevocation(after, plan.secrets, laptop.id), 'device_not_enrolled',
+        'revoking a revoked device');
+      await throwsCode(lib, () => lib.planRevocation(after, acc.created.secrets, tablet.id), 'wrap_invalid',
+        'secrets of the old epoch');
+      await throwsCode(lib, () => lib.planRevocation(after, plan.secrets, new Uint8Array(15)), 'invalid_argument',
+        'a 15-byte id');
+      await throwsCode(lib, () => lib.planRevocation(after, 'secrets', tablet.id), 'invalid_argument', 'not a handle');
+      const again = lib.planRevocation(after, plan.secrets, tablet.id);
+      handles.push(again.log, again.root, again.secrets);
+      assert(again.log.rootEpoch === 3 && again.wraps.length === 2, 'revoking the tablet next: epoch 3');
+    } finally {
+      for (const h of [laptop, tablet, ...handles]) h.dispose();
       acc.dispose();
     }
   });
@@ -736,6 +820,7 @@ export async function replayVectors(lib, files, sha256, { chunked = false, seed 
   const results = [];
   const rng = prng(seed);
   for (const [file, doc] of Object.entries(files)) {
+    if (doc.format !== 'coffre-vectors') continue;  // the account files: replayAccountVectors
     for (const v of doc.vectors) {
       // Sections 16-18 (sharing_checks.mjs): drive-file vectors replay as file vectors, their key and context there.
       const sharingProblems = await replaySharingVector(lib, v, sha256);
@@ -782,6 +867,171 @@ export async function replayVectors(lib, files, sha256, { chunked = false, seed 
   }
   return results;
 }
+
+// Account vectors (vectors/README.md): X-Wing keys from seeds, recovery phrases, device lists, enrollment messages,
+// root wraps and sealed states, through the package's public API. Each replay throws on a mismatch.
+
+function codeOf(lib, fn) {
+  try {
+    fn();
+    return 'success';
+  } catch (e) {
+    if (!(e instanceof lib.CoffreError)) throw e;
+    return e.code;
+  }
+}
+
+function expectEqual(what, got, want) {
+  if (got !== want) throw new Error(`${what}: got ${got}, expected ${want}`);
+}
+
+// Calls fn(...handles) and disposes the handles afterwards.
+function using(handles, fn) {
+  try {
+    return fn(...handles);
+  } finally {
+    for (const h of handles) h?.dispose();
+  }
+}
+
+function frameEntries(doc, names) {
+  return names.map((n) => hex(doc.entries[n]));
+}
+
+function deviceOf(lib, doc, name) {
+  const d = doc.devices[name];
+  return lib.DeviceKeys.fromSeeds({ id: hex(d.id), signSeed: hex(d.sign_seed), kemSeed: hex(d.kem_seed) });
+}
+
+const accountReplays = {
+  'coffre-kem-vectors': async (lib, doc, v) => {
+    const keys = lib.DeviceKeys.fromSeeds({ id: new Uint8Array(16), signSeed: new Uint8Array(32), kemSeed: hex(v.seed) });
+    using([keys], (k) => expectEqual('public key', toHex(k.kemPublicKey), v.public_key));
+  },
+  'coffre-recovery-vectors': async (lib, doc, v) => {
+    expectEqual('isValid', lib.RecoveryPhrase.isValid(v.phrase), v.expect === 'success');
+    let phrase;
+    expectEqual('outcome', codeOf(lib, () => { phrase = lib.RecoveryPhrase.fromWords(v.phrase); }), v.expect);
+    if (phrase === undefined) return;
+    using([phrase], (p) => {
+      if (v.kem_public_key === undefined) return;
+      expectEqual('canonical phrase', p.words(), v.phrase);
+      expectEqual('kem public key', toHex(p.kemPublicKey), v.kem_public_key);
+    });
+  },
+  'coffre-device-log-vectors': async (lib, doc, v, sha256) => {
+    const pins = {};
+    if (v.pinned) pins.head = { seq: BigInt(v.pinned.seq), hash: hex(v.pinned.hash) };
+    if (v.genesis_hash) pins.genesisHash = hex(v.genesis_hash);
+    let log;
+    expectEqual('outcome', codeOf(lib, () => { log = lib.VerifiedLog.verify(frameEntries(doc, v.entries), pins); }),
+      v.expect);
+    if (log === undefined) return;
+    try {
+      expectEqual('head seq', log.head.seq, BigInt(v.head.seq));
+      expectEqual('head hash', toHex(log.head.hash), v.head.hash);
+      expectEqual('user id', toHex(log.userId), v.user_id);
+      expectEqual('identity key', toHex(log.identityPublicKey), v.identity_pk);
+      expectEqual('identity generation', log.identityGeneration, v.identity_generation);
+      expectEqual('suite version', log.suiteVersion, v.suite_version);
+      expectEqual('root epoch', log.rootEpoch, v.root_epoch);
+      expectEqual('suite key', await sha256(log.suitePublicKey), v.suite_pk_sha256);
+      expectEqual('recovery key', await sha256(log.recoveryPublicKey), v.recovery_pk_sha256);
+      const devices = [];
+      for (const d of log.devices) {
+        devices.push({ id: toHex(d.id), name: toHex(new TextEncoder().encode(d.name)), sign_pk: toHex(d.signPublicKey),
+          kem_pk_sha256: await sha256(d.kemPublicKey), transcript_hash: toHex(d.transcriptHash) });
+      }
+      expectEqual('devices', JSON.stringify(devices), JSON.stringify(v.devices));
+      expectEqual('revoked', JSON.stringify(log.revoked.map(toHex)), JSON.stringify(v.revoked));
+    } finally {
+      log.dispose();
+    }
+  },
+  'coffre-enrollment-vectors': async (lib, doc, v) => {
+    const transcript = () => {
+      let t;
+      const code = codeOf(lib, () => { t = lib.enrollmentTranscript(hex(v.request), hex(v.response), hex(v.reveal)); });
+      return { code, t };
+    };
+    const approve = (now, used) => using([deviceOf(lib, doc, v.approver),
+      lib.VerifiedLog.verify(frameEntries(doc, v.log)), usedOf(lib, used)], (e, log, u) => {
+      let a;
+      const code = codeOf(lib, () => { a = lib.EnrollmentApprover.onRequest(hex(v.request), e, log, u, now); });
+      a?.dispose();
+      return code;
+    });
+    if (v.kind === 'transcript') {
+      expectEqual('outcome', transcript().code, v.expect);
+    } else if (v.kind === 'exchange') {
+      const { code, t } = transcript();
+      expectEqual('outcome', code, 'success');
+      expectEqual('transcript hash', toHex(t.transcriptHash), v.transcript_hash);
+      expectEqual('SAS', t.sas, v.sas);
+      expectEqual('approver', approve(v.approver_now, []), 'success');
+    } else if (v.kind === 'request') {
+      expectEqual('outcome', approve(v.now, v.used), v.expect);
+    } else {
+      throw new Error(`unknown kind ${v.kind}`);
+    }
+  },
+  'coffre-account-state-vectors': async (lib, doc, v) => {
+    using([lib.VerifiedLog.verify(frameEntries(doc, v.log))], (log) => {
+      let root;
+      let code = codeOf(lib, () => {
+        if (v.recipient === 'recovery') {
+          using([lib.RecoveryPhrase.fromWords(doc.recovery_phrase)], (p) => {
+            root = lib.RootKey.unwrapRecovery(p, log, hex(v.wrap));
+          });
+        } else {
+          using([deviceOf(lib, doc, v.recipient)], (d) => { root = lib.RootKey.unwrap(d, log, hex(v.wrap)); });
+        }
+      });
+      using([root], (r) => {
+        if (code === 'success') code = codeOf(lib, () => lib.AccountSecrets.open(r, log, hex(v.sealed_state)).dispose());
+        expectEqual('outcome', code, v.expect);
+        if (code !== 'success') return;
+        expectEqual('identity fingerprint', log.identityFingerprint, v.identity_fingerprint);
+        expectEqual('root epoch', r.epoch, v.root_epoch);
+      });
+    });
+  },
+};
+
+function usedOf(lib, records) {
+  const bytes = new Uint8Array(24 * records.length);
+  const view = new DataView(bytes.buffer);
+  records.forEach((u, i) => {
+    bytes.set(hex(u.request_id), 24 * i);
+    view.setBigUint64(24 * i + 16, BigInt(u.expires));
+  });
+  return lib.UsedEnrollmentRequests.import(bytes);
+}
+
+/**
+ * Replays every vector of the account files among `files` ({ 'file.json': parsed }; other formats are skipped).
+ * `sha256(bytes)` returns hex (async allowed). Returns one result per vector: { file, name, ok, detail }.
+ */
+export async function replayAccountVectors(lib, files, sha256) {
+  const results = [];
+  for (const [file, doc] of Object.entries(files)) {
+    const replay = accountReplays[doc.format];
+    if (replay === undefined) continue;
+    for (const v of doc.vectors) {
+      try {
+        await replay(lib, doc, v, sha256);
+        results.push({ file, name: v.name, ok: true, detail: '' });
+      } catch (e) {
+        results.push({ file, name: v.name, ok: false, detail: String(e?.stack ?? e) });
+      }
+    }
+  }
+  return results;
+}
+
+/** The account files every replay must find (vectors/README.md). */
+export const ACCOUNT_VECTOR_FILES = ['account-state.json', 'device-log.json', 'enrollment.json', 'recovery.json',
+  'xwing.json'];
 
 /** "document.json 23/23, file.json 45/45" */
 export function summarize(results) {

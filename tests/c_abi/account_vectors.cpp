@@ -1,0 +1,231 @@
+// Replays the account vectors (vectors/xwing.json, recovery.json, enrollment.json, account-state.json; README there)
+// through the C ABI only (coffre.h), as a native client would. vectors/device-log.json: device_log_vectors.cpp.
+// What the ABI cannot reach is left to the C++ replay (vectors/src/replay_accounts.cpp): X-Wing encapsulation with a
+// chosen eseed, and the byte-exact re-run of an exchange from its RNG seeds (the ABI draws from the system RNG).
+#include <coffre.h>
+#include <nlohmann/json.hpp>
+
+#include <sodium.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using json = nlohmann::json;
+using Bytes = std::vector<std::uint8_t>;
+
+namespace {
+
+struct Mismatch : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+Bytes unhex(const std::string& h) {
+  Bytes out(h.size() / 2);
+  std::size_t n = 0;
+  if (sodium_hex2bin(out.data(), out.size(), h.data(), h.size(), nullptr, &n, nullptr) != 0 || n != out.size()) {
+    throw std::runtime_error("not hex");
+  }
+  return out;
+}
+Bytes hex(const json& v, const char* field) { return unhex(v.at(field).get<std::string>()); }
+
+std::string tohex(const std::uint8_t* p, std::size_t n) {
+  std::string out(2 * n + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), p, n);
+  out.pop_back();
+  return out;
+}
+
+std::string outcome(int status) { return status == COFFRE_OK ? "success" : coffre_error_code(status); }
+
+void expect_eq(const std::string& what, const std::string& got, const std::string& want) {
+  if (got != want) throw Mismatch(what + ": got " + got + ", expected " + want);
+}
+void must(int status, const std::string& what) {
+  if (status != COFFRE_OK) throw Mismatch(what + ": " + outcome(status));
+}
+
+// Owners of the ABI's handles, so that a failed check frees them too.
+template <class T, void (*Free)(T*)>
+struct Owned {
+  T* p = nullptr;
+  Owned() = default;
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  ~Owned() { Free(p); }
+};
+using Keys = Owned<coffre_device_keys, coffre_device_keys_free>;
+using Log = Owned<coffre_log, coffre_log_free>;
+using Phrase = Owned<coffre_recovery_phrase, coffre_recovery_phrase_free>;
+using Root = Owned<coffre_root_key, coffre_root_key_free>;
+using Secrets = Owned<coffre_account_secrets, coffre_account_secrets_free>;
+using Used = Owned<coffre_used_requests, coffre_used_requests_free>;
+using Approver = Owned<coffre_enrollment_approver, coffre_enrollment_approver_free>;
+
+void device_from_seeds(const Bytes& id, const Bytes& sign, const Bytes& kem, Keys& out) {
+  must(coffre_device_keys_from_seeds(id.data(), id.size(), sign.data(), sign.size(), kem.data(), kem.size(), &out.p),
+       "device keys");
+}
+
+void device_of(const json& doc, const std::string& name, Keys& out) {
+  const json& d = doc.at("devices").at(name);
+  device_from_seeds(hex(d, "id"), hex(d, "sign_seed"), hex(d, "kem_seed"), out);
+}
+
+// The vector's log, framed and verified (nothing pinned).
+void log_of(const json& doc, const json& v, Log& out) {
+  Bytes frames;
+  for (const json& name : v.at("log")) {
+    Bytes e = unhex(doc.at("entries").at(name.get<std::string>()).get<std::string>());
+    for (int shift = 24; shift >= 0; shift -= 8) frames.push_back(static_cast<std::uint8_t>(e.size() >> shift));
+    frames.insert(frames.end(), e.begin(), e.end());
+  }
+  must(coffre_log_verify(frames.data(), frames.size(), 0, nullptr, 0, nullptr, 0, &out.p), "the vector's log");
+}
+
+// X-Wing key generation from the seed (the KEM key of a device).
+void replay_kem(const json&, const json& v) {
+  Keys keys;
+  device_from_seeds(Bytes(16, 1), Bytes(32, 2), hex(v, "seed"), keys);
+  std::uint8_t pk[COFFRE_KEM_PUBLIC_KEY_BYTES];
+  must(coffre_device_keys_kem_public_key(keys.p, pk, sizeof pk), "public key");
+  expect_eq("public key", tohex(pk, sizeof pk), v.at("public_key"));
+}
+
+void replay_recovery(const json&, const json& v) {
+  const std::string phrase = v.at("phrase");
+  expect_eq("check", outcome(coffre_recovery_phrase_check(phrase.data(), phrase.size())), v.at("expect"));
+  Phrase p;
+  int st = coffre_recovery_phrase_from_words(phrase.data(), phrase.size(), &p.p);
+  expect_eq("outcome", outcome(st), v.at("expect"));
+  if (st != COFFRE_OK || !v.contains("kem_public_key")) return;
+  std::uint8_t* words = nullptr;
+  std::size_t words_len = 0;
+  must(coffre_recovery_phrase_words(p.p, &words, &words_len), "words");
+  std::string canonical(reinterpret_cast<const char*>(words), words_len);
+  coffre_buffer_free(words, words_len);
+  expect_eq("canonical phrase", canonical, phrase);
+  std::uint8_t pk[COFFRE_KEM_PUBLIC_KEY_BYTES];
+  must(coffre_recovery_phrase_kem_public_key(p.p, pk, sizeof pk), "kem public key");
+  expect_eq("kem public key", tohex(pk, sizeof pk), v.at("kem_public_key"));
+}
+
+std::string transcript_outcome(const json& v, std::string* hash, std::string* sas) {
+  Bytes q = hex(v, "request"), r = hex(v, "response"), rv = hex(v, "reveal");
+  std::uint8_t h[COFFRE_LOG_HASH_BYTES];
+  char s[COFFRE_SAS_BYTES];
+  int st = coffre_enrollment_transcript(q.data(), q.size(), r.data(), r.size(), rv.data(), rv.size(), h, sizeof h, s,
+                                        sizeof s);
+  if (st == COFFRE_OK) {
+    *hash = tohex(h, sizeof h);
+    *sas = s;
+  }
+  return outcome(st);
+}
+
+std::string approver_outcome(const json& doc, const json& v, std::uint64_t now, const json& used_records) {
+  Keys e;
+  device_of(doc, v.at("approver"), e);
+  Log log;
+  log_of(doc, v, log);
+  Bytes records;
+  for (const json& u : used_records) {
+    Bytes id = hex(u, "request_id");
+    records.insert(records.end(), id.begin(), id.end());
+    const std::uint64_t expires = u.at("expires");
+    for (int shift = 56; shift >= 0; shift -= 8) records.push_back(static_cast<std::uint8_t>(expires >> shift));
+  }
+  Used used;
+  must(coffre_used_requests_import(records.data(), records.size(), &used.p), "used request ids");
+  Bytes q = hex(v, "request");
+  Approver a;
+  return outcome(coffre_enrollment_approver_on_request(q.data(), q.size(), e.p, log.p, now, used.p, &a.p));
+}
+
+void replay_enrollment(const json& doc, const json& v) {
+  const std::string kind = v.at("kind");
+  std::string hash, sas;
+  if (kind == "transcript") {
+    expect_eq("outcome", transcript_outcome(v, &hash, &sas), v.at("expect"));
+  } else if (kind == "exchange") {
+    expect_eq("outcome", transcript_outcome(v, &hash, &sas), "success");
+    expect_eq("transcript hash", hash, v.at("transcript_hash"));
+    expect_eq("SAS", sas, v.at("sas"));
+    expect_eq("approver", approver_outcome(doc, v, v.at("approver_now"), json::array()), "success");
+  } else if (kind == "request") {
+    expect_eq("outcome", approver_outcome(doc, v, v.at("now"), v.at("used")), v.at("expect"));
+  } else {
+    throw std::runtime_error("unknown kind " + kind);
+  }
+}
+
+void replay_account_state(const json& doc, const json& v) {
+  Log log;
+  log_of(doc, v, log);
+  Bytes wrap = hex(v, "wrap"), sealed = hex(v, "sealed_state");
+  const std::string recipient = v.at("recipient");
+  Root root;
+  int st;
+  if (recipient == "recovery") {
+    const std::string words = doc.at("recovery_phrase");
+    Phrase p;
+    must(coffre_recovery_phrase_from_words(words.data(), words.size(), &p.p), "recovery phrase");
+    st = coffre_root_key_unwrap_recovery(p.p, log.p, wrap.data(), wrap.size(), &root.p);
+  } else {
+    Keys d;
+    device_of(doc, recipient, d);
+    st = coffre_root_key_unwrap(d.p, log.p, wrap.data(), wrap.size(), &root.p);
+  }
+  Secrets secrets;
+  if (st == COFFRE_OK) st = coffre_account_state_open(root.p, log.p, sealed.data(), sealed.size(), &secrets.p);
+  expect_eq("outcome", outcome(st), v.at("expect"));
+  if (st != COFFRE_OK) return;
+  char fingerprint[COFFRE_IDENTITY_FINGERPRINT_BYTES];
+  must(coffre_log_identity_fingerprint(log.p, fingerprint, sizeof fingerprint), "fingerprint");
+  expect_eq("identity fingerprint", fingerprint, v.at("identity_fingerprint"));
+  expect_eq("root epoch", std::to_string(coffre_root_key_epoch(root.p)), std::to_string(v.at("root_epoch").get<int>()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2 || coffre_init() != COFFRE_OK) return 2;
+  using Replay = std::function<void(const json&, const json&)>;
+  const std::map<std::string, std::pair<std::string, Replay>> files = {
+      {"coffre-kem-vectors", {"xwing.json", replay_kem}},
+      {"coffre-recovery-vectors", {"recovery.json", replay_recovery}},
+      {"coffre-enrollment-vectors", {"enrollment.json", replay_enrollment}},
+      {"coffre-account-state-vectors", {"account-state.json", replay_account_state}},
+  };
+  int pass = 0, fail = 0;
+  for (const auto& [format, file] : files) {
+    std::ifstream in(std::filesystem::path(argv[1]) / file.first);
+    json doc = json::parse(in, nullptr, false);
+    if (doc.is_discarded() || doc.value("format", "") != format) {
+      std::cerr << "FAIL " << file.first << ": missing, unreadable or not " << format << "\n";
+      ++fail;
+      continue;
+    }
+    int here = 0;
+    for (const json& v : doc.at("vectors")) {
+      try {
+        file.second(doc, v);
+        ++pass;
+        ++here;
+      } catch (const std::exception& e) {
+        std::cerr << "FAIL " << file.first << ": " << v.value("name", "?") << ": " << e.what() << "\n";
+        ++fail;
+      }
+    }
+    std::cout << file.first << ": " << here << " passed\n";
+  }
+  std::cout << "c_abi account vectors: " << pass << " passed, " << fail << " failed\n";
+  return fail == 0 && pass > 0 ? 0 : 1;
+}
