@@ -565,7 +565,7 @@ function accountsBench() {
   };
   const phrase = pkg.RecoveryPhrase.generate();
   const first = pkg.DeviceKeys.generate();
-  const created = pkg.createAccount(first, 'first', phrase.kemPublicKey);
+  const created = pkg.createAccount(first, 'first', phrase);
   const entries = [created.genesis];
   let log = pkg.VerifiedLog.verify(entries);
   const used = new pkg.UsedEnrollmentRequests();

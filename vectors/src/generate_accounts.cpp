@@ -56,6 +56,7 @@ struct History {
   std::optional<AccountCreation> account;
   Json entries = Json::object();  // name -> hex
   std::vector<std::string> log1, log2, log3, log4;  // genesis; + laptop; + phone; + revoke laptop, rotate
+  std::vector<std::string> forged_genesis;          // a genesis whose recovery MAC is not the phrase's
   std::optional<VerifiedLog> v1, v2, v3, v4;
   Bytes laptop_wrap, phone_wrap;  // epoch 1
   std::optional<RevocationPlan> revocation;
@@ -116,10 +117,17 @@ struct History {
     auto entropy = named_seed("recovery/entropy");
     recovery_entropy.assign(entropy.begin(), entropy.end());
     phrase.emplace(must(RecoveryPhrase::from_entropy(entropy), "recovery"));
-    auto recovery_pk = must(xwing_public_key(must(phrase->recovery_kem_key(), "recovery key")), "recovery pk");
+    auto recovery = must(RecoveryKey::from_phrase(*phrase), "recovery key");
     DeterministicRng account_rng(named_seed("account"));
-    account.emplace(must(create_account(desktop.keys, "desktop", recovery_pk, account_rng), "create_account"));
+    account.emplace(must(create_account(desktop.keys, "desktop", recovery, account_rng), "create_account"));
     add_entry(log1, "0 genesis (desktop)", account->genesis_entry);
+    // The same genesis with another recovery MAC, signed again by the identity key: the log verifies, but the
+    // phrase's holder did not make this genesis (recovery refuses it with log_fork).
+    auto forged = must(LogEntry::parse(account->genesis_entry), "parse genesis");
+    std::get<GenesisBody>(forged.body).recovery_mac[0] ^= 0x01;
+    forged.identity_signature = account->secrets.identity().sign("coffre/v1/log/entry", forged.signed_part());
+    forged_genesis.push_back("0 genesis, recovery MAC forged");
+    entries[forged_genesis.back()] = to_hex(forged.encode());
     v1.emplace(verify(log1));
 
     auto laptop_approval = enroll(laptop, desktop, "laptop", log1, *v1);
@@ -357,6 +365,9 @@ void account_state_file(const History& h, const std::string& dir) {
   bad("other-device-wrap", "the laptop opens the desktop's wrap", h.log2, "laptop", wrap1_desktop, sealed1);
   bad("device-wrap-as-recovery", "the recovery key opens the desktop's wrap", h.log1, "recovery", wrap1_desktop,
       sealed1);
+  add("log_fork", "recovery-forged-genesis",
+      "the recovery key's wrap, with a genesis whose recovery MAC the phrase did not make (section 13)",
+      h.forged_genesis, "recovery", wrap1_recovery, sealed1, nullptr, nullptr);
   bad("old-epoch-wrap", "the desktop's epoch-1 wrap with the epoch-2 log", h.log4, "desktop", wrap1_desktop, sealed4);
   {
     const auto other_seed = named_seed("other-user");

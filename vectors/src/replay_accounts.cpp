@@ -226,8 +226,8 @@ void replay_account_state(const json& doc, const json& v) {
     auto phrase = must(RecoveryPhrase::from_entropy(hex_of(doc, "recovery_entropy")), "recovery phrase");
     auto words = must(phrase.words(), "words");
     expect_eq("recovery phrase", std::string(words.reveal().begin(), words.reveal().end()), doc.at("recovery_phrase"));
-    auto sk = must(phrase.recovery_kem_key(), "recovery key");
-    root = unwrap_root_key(sk, log.user, recovery_recipient_id(), log.root_epoch, hex_of(v, "wrap"));
+    auto key = must(RecoveryKey::from_phrase(phrase), "recovery key");
+    root = key.unwrap_root(log, hex_of(v, "wrap"));
   } else {
     auto d = device_of(doc, recipient);
     root = unwrap_root_key(d.kem_key, log.user, d.id, log.root_epoch, hex_of(v, "wrap"));
