@@ -24,14 +24,8 @@ void expect_eq(const std::string& what, const std::string& got, const std::strin
   if (got != want) throw Mismatch(what + ": got " + got + ", expected " + want);
 }
 
-Bytes hex_of(const json& v, const char* field) {
-  auto b = from_hex(v.at(field).get<std::string>());
-  if (!b) throw std::runtime_error(std::string("field ") + field + " is not hex");
-  return *b;
-}
-
 std::string text_of(const json& v, const char* field) {
-  Bytes b = hex_of(v, field);
+  Bytes b = hex_field(v, field);
   return std::string(b.begin(), b.end());
 }
 
@@ -64,10 +58,10 @@ std::vector<VectorOutcome> each(const json& doc, const std::function<void(const 
 // ---- X-Wing (SPEC 8.5) and the recovery phrase (section 13) ----
 
 void replay_kem(const json& v) {
-  auto sk = must(XWingSecretKey::from_bytes(hex_of(v, "seed")), "secret key");
+  auto sk = must(XWingSecretKey::from_bytes(hex_field(v, "seed")), "secret key");
   auto pk = must(xwing_public_key(sk), "public key");
   expect_eq("public key", to_hex(pk.bytes()), v.at("public_key"));
-  auto enc = must(xwing_encapsulate_deterministic(pk, hex_of(v, "eseed")), "encapsulation");
+  auto enc = must(xwing_encapsulate_deterministic(pk, hex_field(v, "eseed")), "encapsulation");
   expect_eq("ciphertext", to_hex(enc.ciphertext.bytes()), v.at("ciphertext"));
   expect_eq("shared secret", to_hex(enc.shared_secret.reveal()), v.at("shared_secret"));
   auto ss = must(xwing_decapsulate(sk, enc.ciphertext), "decapsulation");
@@ -81,7 +75,7 @@ void replay_recovery(const json& v) {
   if (!decoded) return;
   expect_eq("entropy", to_hex(decoded.value().entropy().reveal()), v.at("entropy"));
   if (!v.contains("kem_public_key")) return;
-  auto p = must(RecoveryPhrase::from_entropy(hex_of(v, "entropy")), "from_entropy");
+  auto p = must(RecoveryPhrase::from_entropy(hex_field(v, "entropy")), "from_entropy");
   auto words = must(p.words(), "words");
   expect_eq("canonical phrase", std::string(words.reveal().begin(), words.reveal().end()), phrase);
   auto sk = must(p.recovery_kem_key(), "recovery key");
@@ -151,8 +145,8 @@ void replay_device_log(const json& doc, const json& v) {
 
 DeviceKeys device_of(const json& doc, const std::string& name) {
   const json& d = doc.at("devices").at(name);
-  auto id = must(DeviceId::from_bytes(hex_of(d, "id")), "device id");
-  return must(DeviceKeys::from_seeds(id, hex_of(d, "sign_seed"), hex_of(d, "kem_seed")), "device " + name);
+  auto id = must(DeviceId::from_bytes(hex_field(d, "id")), "device id");
+  return must(DeviceKeys::from_seeds(id, hex_field(d, "sign_seed"), hex_field(d, "kem_seed")), "device " + name);
 }
 
 VerifiedLog log_of(const json& doc, const json& v) {
@@ -160,7 +154,7 @@ VerifiedLog log_of(const json& doc, const json& v) {
 }
 
 DeterministicRng rng_of(const json& v, const char* field) {
-  Bytes seed = hex_of(v, field);
+  Bytes seed = hex_field(v, field);
   if (seed.size() != 32) throw std::runtime_error(std::string(field) + " is not 32 bytes");
   return DeterministicRng(std::span<const std::uint8_t, 32>(seed.data(), 32));
 }
@@ -184,14 +178,14 @@ void replay_exchange(const json& doc, const json& v) {
   expect_eq("transcript hash", to_hex(req.transcript_hash()), v.at("transcript_hash"));
   auto appc = must(app.on_reveal(conf.reveal, v.at("reveal_now")), "on_reveal");
   expect_eq("approver SAS", appc.sas, v.at("sas"));
-  auto t = must(enrollment_transcript(hex_of(v, "request"), hex_of(v, "response"), hex_of(v, "reveal")),
+  auto t = must(enrollment_transcript(hex_field(v, "request"), hex_field(v, "response"), hex_field(v, "reveal")),
                 "enrollment_transcript");
   expect_eq("transcript of the messages", to_hex(t.transcript_hash), v.at("transcript_hash"));
   expect_eq("SAS of the messages", t.sas, v.at("sas"));
 }
 
 void replay_transcript(const json& v) {
-  auto t = enrollment_transcript(hex_of(v, "request"), hex_of(v, "response"), hex_of(v, "reveal"));
+  auto t = enrollment_transcript(hex_field(v, "request"), hex_field(v, "response"), hex_field(v, "reveal"));
   expect_eq("outcome", t ? "success" : outcome(t.error()), v.at("expect"));
 }
 
@@ -200,13 +194,13 @@ void replay_request(const json& doc, const json& v) {
   auto log = log_of(doc, v);
   UsedEnrollmentRequests used;
   for (const json& u : v.at("used")) {
-    Bytes id = hex_of(u, "request_id");
+    Bytes id = hex_field(u, "request_id");
     if (id.size() != EnrollmentRequestId::kSize) throw std::runtime_error("request_id is not 16 bytes");
     EnrollmentRequestId rid;
     std::copy(id.begin(), id.end(), rid.bytes.begin());
     used.record(rid, u.at("expires").get<std::uint64_t>());
   }
-  auto a = EnrollmentApprover::on_request(hex_of(v, "request"), e, log, v.at("now"), used, system_rng());
+  auto a = EnrollmentApprover::on_request(hex_field(v, "request"), e, log, v.at("now"), used, system_rng());
   expect_eq("outcome", a ? "success" : outcome(a.error()), v.at("expect"));
 }
 
@@ -223,16 +217,16 @@ void replay_account_state(const json& doc, const json& v) {
   const std::string recipient = v.at("recipient");
   Result<RootKey> root = Error::invalid_argument;
   if (recipient == "recovery") {
-    auto phrase = must(RecoveryPhrase::from_entropy(hex_of(doc, "recovery_entropy")), "recovery phrase");
+    auto phrase = must(RecoveryPhrase::from_entropy(hex_field(doc, "recovery_entropy")), "recovery phrase");
     auto words = must(phrase.words(), "words");
     expect_eq("recovery phrase", std::string(words.reveal().begin(), words.reveal().end()), doc.at("recovery_phrase"));
     auto key = must(RecoveryKey::from_phrase(phrase), "recovery key");
-    root = key.unwrap_root(log, hex_of(v, "wrap"));
+    root = key.unwrap_root(log, hex_field(v, "wrap"));
   } else {
     auto d = device_of(doc, recipient);
-    root = unwrap_root_key(d.kem_key, log.user, d.id, log.root_epoch, hex_of(v, "wrap"));
+    root = unwrap_root_key(d.kem_key, log.user, d.id, log.root_epoch, hex_field(v, "wrap"));
   }
-  Result<AccountSecrets> secrets = root ? open_account_state(root.value(), log.user, hex_of(v, "sealed_state"))
+  Result<AccountSecrets> secrets = root ? open_account_state(root.value(), log.user, hex_field(v, "sealed_state"))
                                         : Result<AccountSecrets>(root.error());
   Error e = secrets ? check_account_secrets(secrets.value(), log) : secrets.error();
   expect_eq("outcome", outcome(e), v.at("expect"));
