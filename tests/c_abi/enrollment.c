@@ -3,27 +3,11 @@
  * (section 14) and the identity fingerprint (section 9). */
 #include <coffre.h>
 
+#include "expect.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures = 0;
-#define EXPECT(cond)                                                     \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                        \
-    }                                                                    \
-  } while (0)
-#define EXPECT_STATUS(expr, want)                                                                    \
-  do {                                                                                               \
-    int got_ = (expr);                                                                               \
-    if (got_ != (want)) {                                                                            \
-      fprintf(stderr, "%s:%d: %s: got %s, want %s\n", __FILE__, __LINE__, #expr, coffre_error_code(got_), \
-              coffre_error_code(want));                                                              \
-      failures++;                                                                                    \
-    }                                                                                                \
-  } while (0)
 
 /* A growing buffer of concatenated frames (u32 big-endian length || bytes): the log as the store serves it. */
 typedef struct {

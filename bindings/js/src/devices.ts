@@ -2,10 +2,8 @@
 // device (both sides), the recovery phrase, and the account pieces a front-end needs to finish an enrollment.
 // An idiomatic layer over the C ABI's "Accounts and devices" section; nothing here does I/O: the caller moves the
 // bytes to and from the store. Times are seconds since the Unix epoch (default: the local clock).
-import { Status } from './errors.js';
-import { check, errorFor, type Exports, type Frame, invalidArgument, wasm, withFrame } from './wasm.js';
-
-type Ptr = number;
+import { bytesArg, fixed, frames as framesOf, Handle, handleOf, newHandle, owned, type Ptr, takeOwned } from './handle.js';
+import { check, type Exports, type Frame, invalidArgument, wasm, withFrame } from './wasm.js';
 
 /** The C functions of the "Accounts and devices" section of coffre.h. */
 interface DeviceExports extends Exports {
@@ -82,10 +80,6 @@ interface DeviceExports extends Exports {
   _coffre_revocation_free(plan: Ptr): void;
 }
 
-type FreeFn = '_coffre_device_keys_free' | '_coffre_log_free' | '_coffre_used_requests_free' |
-  '_coffre_enrollment_requester_free' | '_coffre_enrollment_approver_free' | '_coffre_root_key_free' |
-  '_coffre_account_secrets_free' | '_coffre_recovery_phrase_free';
-
 const ID_BYTES = 16;
 const HASH_BYTES = 32;
 const SIGN_PK_BYTES = 32;
@@ -99,57 +93,6 @@ function dm(f: Frame): DeviceExports {
   return f.m as DeviceExports;
 }
 
-// Handles not disposed are freed (and wiped) when collected; dispose() does it now.
-const registry = new FinalizationRegistry<{ p: Ptr; free: FreeFn }>(({ p, free }) => {
-  (wasm() as unknown as Record<FreeFn, (p: Ptr) => void>)[free](p);
-});
-
-/** A handle in the WebAssembly module, freed (and its secrets wiped) by dispose(). */
-abstract class Handle {
-  #p: Ptr | undefined;
-  readonly #free: FreeFn;
-
-  protected constructor(p: Ptr, free: FreeFn) {
-    this.#p = p;
-    this.#free = free;
-    registry.register(this, { p, free }, this);
-  }
-
-  /** @internal */
-  ptr(): Ptr {
-    if (this.#p === undefined) {
-      throw errorFor(Status.invalid_argument, undefined, `This ${this.constructor.name} was disposed.`);
-    }
-    return this.#p;
-  }
-
-  /** Frees the handle, wiping any secret it holds. Idempotent. */
-  dispose(): void {
-    if (this.#p === undefined) return;
-    const p = this.#p;
-    this.#p = undefined;
-    registry.unregister(this);
-    (wasm() as unknown as Record<FreeFn, (p: Ptr) => void>)[this.#free](p);
-  }
-
-  get disposed(): boolean {
-    return this.#p === undefined;
-  }
-}
-
-// `cls` as a prototype holder: the classes' constructors are private.
-function handleOf<T extends Handle>(cls: { prototype: T; name: string }, v: unknown, name: string): Ptr {
-  if (!(v instanceof Handle) || !Object.prototype.isPrototypeOf.call(cls.prototype, v)) {
-    throw invalidArgument(`${name} must be a ${cls.name}.`);
-  }
-  return v.ptr();
-}
-
-function bytesArg(name: string, v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) throw invalidArgument(`${name} must be a Uint8Array.`);
-  return v;
-}
-
 /** Seconds since the Unix epoch: the given time, or the local clock. */
 function seconds(now: number | bigint | Date | undefined): bigint {
   if (now === undefined) return BigInt(Math.floor(Date.now() / 1000));
@@ -160,35 +103,6 @@ function seconds(now: number | bigint | Date | undefined): bigint {
   }
   if (!Number.isSafeInteger(now) || now < 0) throw invalidArgument('now must be a non-negative integer of seconds.');
   return BigInt(now);
-}
-
-/** A fixed-size output: `size` bytes filled by `fill(out, size)`. */
-function fixed(f: Frame, size: number, fill: (out: Ptr, size: number) => number): Uint8Array {
-  const out = f.alloc(size);
-  check(fill(out, size));
-  return f.read(out, size);
-}
-
-/** A library-owned output buffer: call `fill(out, outLen)`, copy it out and free (wipe) it. */
-function owned(f: Frame, fill: (out: Ptr, outLen: Ptr) => number): Uint8Array {
-  const out = f.alloc(4);
-  const outLen = f.alloc(4);
-  check(fill(out, outLen));
-  return takeOwned(f, out, outLen);
-}
-
-function takeOwned(f: Frame, out: Ptr, outLen: Ptr): Uint8Array {
-  const p = f.u32(out);
-  const len = f.u32(outLen);
-  const bytes = f.read(p, len);
-  f.m._coffre_buffer_free(p, len);
-  return bytes;
-}
-
-function newHandle(f: Frame, make: (out: Ptr) => number): Ptr {
-  const out = f.alloc(4);
-  check(make(out));
-  return f.u32(out);
 }
 
 function readSas(f: Frame, p: Ptr): string {
@@ -267,21 +181,6 @@ export interface LogHead {
   hash: Uint8Array;
 }
 
-function framesOf(entries: readonly Uint8Array[]): Uint8Array {
-  if (!Array.isArray(entries)) throw invalidArgument('entries must be an array of Uint8Array.');
-  let total = 0;
-  for (const e of entries) total += 4 + bytesArg('entry', e).length;
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  let at = 0;
-  for (const e of entries) {
-    view.setUint32(at, e.length);
-    out.set(e, at + 4);
-    at += 4 + e.length;
-  }
-  return out;
-}
-
 /**
  * The account's device list, verified (docs/SPEC.md section 10). Only `verify` and `verifyAppended` make one: holding
  * a VerifiedLog means every check passed. Errors: log_rollback, log_fork, log_broken_chain, log_invalid,
@@ -303,7 +202,7 @@ export class VerifiedLog extends Handle {
    */
   static verify(entries: readonly Uint8Array[], pins: { head?: LogHead; genesisHash?: Uint8Array } = {}):
     VerifiedLog {
-    const frames = framesOf(entries);
+    const frames = framesOf('entries', entries);
     const head = pins.head;
     const headHash = head === undefined ? undefined : bytesArg('head.hash', head.hash);
     const genesis = pins.genesisHash === undefined ? undefined : bytesArg('genesisHash', pins.genesisHash);
@@ -316,7 +215,7 @@ export class VerifiedLog extends Handle {
   /** The entries after this log's head, verified incrementally: a new VerifiedLog (this one is unchanged). */
   verifyAppended(entries: readonly Uint8Array[]): VerifiedLog {
     const log = this.ptr();
-    const frames = framesOf(entries);
+    const frames = framesOf('entries', entries);
     return withFrame((f) => new VerifiedLog(newHandle(f, (out) =>
       dm(f)._coffre_log_verify_appended(log, f.bytes(frames), frames.length, out))));
   }

@@ -1,5 +1,5 @@
-// Handles of the C ABI and the argument and output helpers of sharing.ts and drive.ts. Internal: not exported from
-// index.ts. (devices.ts has its own copy of the same pattern, predating this file.)
+// Handles of the C ABI and the argument and output helpers of devices.ts, sharing.ts and drive.ts. Internal: not
+// exported from index.ts.
 import { Status } from './errors.js';
 import { check, errorFor, type Frame, invalidArgument, wasm } from './wasm.js';
 
@@ -95,6 +95,11 @@ export function owned(f: Frame, fill: (out: Ptr, outLen: Ptr) => number): Uint8A
   const out = f.alloc(4);
   const outLen = f.alloc(4);
   check(fill(out, outLen));
+  return takeOwned(f, out, outLen);
+}
+
+/** The library buffer whose pointer and length are at `out` and `outLen`: copied out, then freed (wiped). */
+export function takeOwned(f: Frame, out: Ptr, outLen: Ptr): Uint8Array {
   const p = f.u32(out);
   const len = f.u32(outLen);
   const bytes = f.read(p, len);
