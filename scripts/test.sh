@@ -30,8 +30,8 @@ ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j"$
 step "fuzzers (libFuzzer, ${FUZZ_SECONDS:-30} s each)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOFFRE_FUZZ=ON \
   -DCOFFRE_BUILD_TESTS=OFF -DCOFFRE_BUILD_CLI=OFF -DCOFFRE_BUILD_BENCH=OFF >/dev/null
-ninja -C build-fuzz fuzz_file_header fuzz_file_stream fuzz_document fuzz_device_log
-for f in fuzz_file_header fuzz_file_stream fuzz_document fuzz_device_log; do
+ninja -C build-fuzz fuzz_file_header fuzz_file_stream fuzz_document fuzz_device_log fuzz_sharing
+for f in fuzz_file_header fuzz_file_stream fuzz_document fuzz_device_log fuzz_sharing; do
   mkdir -p "build-fuzz/corpus/$f"
   if ! "build-fuzz/tests/fuzz/$f" -max_total_time="${FUZZ_SECONDS:-30}" -rss_limit_mb=1024 \
       "build-fuzz/corpus/$f" >"build-fuzz/$f.log" 2>&1; then
