@@ -2,6 +2,8 @@
 // through the C ABI only (coffre.h), as a native client would. vectors/device-log.json: device_log_vectors.cpp.
 // What the ABI cannot reach is left to the C++ replay (vectors/src/replay_accounts.cpp): X-Wing encapsulation with a
 // chosen eseed, and the byte-exact re-run of an exchange from its RNG seeds (the ABI draws from the system RNG).
+#include "hex.hpp"
+
 #include <coffre.h>
 #include <nlohmann/json.hpp>
 
@@ -22,26 +24,13 @@ using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
+using replay::from_hex;
+using replay::hex_field;
+using replay::to_hex;
+
 struct Mismatch : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-Bytes unhex(const std::string& h) {
-  Bytes out(h.size() / 2);
-  std::size_t n = 0;
-  if (sodium_hex2bin(out.data(), out.size(), h.data(), h.size(), nullptr, &n, nullptr) != 0 || n != out.size()) {
-    throw std::runtime_error("not hex");
-  }
-  return out;
-}
-Bytes hex(const json& v, const char* field) { return unhex(v.at(field).get<std::string>()); }
-
-std::string tohex(const std::uint8_t* p, std::size_t n) {
-  std::string out(2 * n + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), p, n);
-  out.pop_back();
-  return out;
-}
 
 std::string outcome(int status) { return status == COFFRE_OK ? "success" : coffre_error_code(status); }
 
@@ -76,14 +65,14 @@ void device_from_seeds(const Bytes& id, const Bytes& sign, const Bytes& kem, Key
 
 void device_of(const json& doc, const std::string& name, Keys& out) {
   const json& d = doc.at("devices").at(name);
-  device_from_seeds(hex(d, "id"), hex(d, "sign_seed"), hex(d, "kem_seed"), out);
+  device_from_seeds(hex_field(d, "id"), hex_field(d, "sign_seed"), hex_field(d, "kem_seed"), out);
 }
 
 // The vector's log, framed and verified (nothing pinned).
 void log_of(const json& doc, const json& v, Log& out) {
   Bytes frames;
   for (const json& name : v.at("log")) {
-    Bytes e = unhex(doc.at("entries").at(name.get<std::string>()).get<std::string>());
+    Bytes e = from_hex(doc.at("entries").at(name.get<std::string>()).get<std::string>());
     for (int shift = 24; shift >= 0; shift -= 8) frames.push_back(static_cast<std::uint8_t>(e.size() >> shift));
     frames.insert(frames.end(), e.begin(), e.end());
   }
@@ -93,10 +82,10 @@ void log_of(const json& doc, const json& v, Log& out) {
 // X-Wing key generation from the seed (the KEM key of a device).
 void replay_kem(const json&, const json& v) {
   Keys keys;
-  device_from_seeds(Bytes(16, 1), Bytes(32, 2), hex(v, "seed"), keys);
+  device_from_seeds(Bytes(16, 1), Bytes(32, 2), hex_field(v, "seed"), keys);
   std::uint8_t pk[COFFRE_KEM_PUBLIC_KEY_BYTES];
   must(coffre_device_keys_kem_public_key(keys.p, pk, sizeof pk), "public key");
-  expect_eq("public key", tohex(pk, sizeof pk), v.at("public_key"));
+  expect_eq("public key", to_hex(pk, sizeof pk), v.at("public_key"));
 }
 
 void replay_recovery(const json&, const json& v) {
@@ -114,17 +103,17 @@ void replay_recovery(const json&, const json& v) {
   expect_eq("canonical phrase", canonical, phrase);
   std::uint8_t pk[COFFRE_KEM_PUBLIC_KEY_BYTES];
   must(coffre_recovery_phrase_kem_public_key(p.p, pk, sizeof pk), "kem public key");
-  expect_eq("kem public key", tohex(pk, sizeof pk), v.at("kem_public_key"));
+  expect_eq("kem public key", to_hex(pk, sizeof pk), v.at("kem_public_key"));
 }
 
 std::string transcript_outcome(const json& v, std::string* hash, std::string* sas) {
-  Bytes q = hex(v, "request"), r = hex(v, "response"), rv = hex(v, "reveal");
+  Bytes q = hex_field(v, "request"), r = hex_field(v, "response"), rv = hex_field(v, "reveal");
   std::uint8_t h[COFFRE_LOG_HASH_BYTES];
   char s[COFFRE_SAS_BYTES];
   int st = coffre_enrollment_transcript(q.data(), q.size(), r.data(), r.size(), rv.data(), rv.size(), h, sizeof h, s,
                                         sizeof s);
   if (st == COFFRE_OK) {
-    *hash = tohex(h, sizeof h);
+    *hash = to_hex(h, sizeof h);
     *sas = s;
   }
   return outcome(st);
@@ -137,14 +126,14 @@ std::string approver_outcome(const json& doc, const json& v, std::uint64_t now, 
   log_of(doc, v, log);
   Bytes records;
   for (const json& u : used_records) {
-    Bytes id = hex(u, "request_id");
+    Bytes id = hex_field(u, "request_id");
     records.insert(records.end(), id.begin(), id.end());
     const std::uint64_t expires = u.at("expires");
     for (int shift = 56; shift >= 0; shift -= 8) records.push_back(static_cast<std::uint8_t>(expires >> shift));
   }
   Used used;
   must(coffre_used_requests_import(records.data(), records.size(), &used.p), "used request ids");
-  Bytes q = hex(v, "request");
+  Bytes q = hex_field(v, "request");
   Approver a;
   return outcome(coffre_enrollment_approver_on_request(q.data(), q.size(), e.p, log.p, now, used.p, &a.p));
 }
@@ -169,7 +158,7 @@ void replay_enrollment(const json& doc, const json& v) {
 void replay_account_state(const json& doc, const json& v) {
   Log log;
   log_of(doc, v, log);
-  Bytes wrap = hex(v, "wrap"), sealed = hex(v, "sealed_state");
+  Bytes wrap = hex_field(v, "wrap"), sealed = hex_field(v, "sealed_state");
   const std::string recipient = v.at("recipient");
   Root root;
   int st;

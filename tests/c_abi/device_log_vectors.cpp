@@ -1,6 +1,8 @@
 // Replays vectors/device-log.json (docs/SPEC.md section 10.4) through the C ABI only (coffre.h): the entries
 // served in order go to coffre_log_verify as concatenated frames, with the pins; success cases are compared field by
 // field through the log accessors.
+#include "hex.hpp"
+
 #include <coffre.h>
 #include <nlohmann/json.hpp>
 
@@ -16,27 +18,15 @@ using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
+using replay::from_hex;
+using replay::to_hex;
+
 int failures = 0;
-
-Bytes unhex(const std::string& h) {
-  Bytes out(h.size() / 2);
-  std::size_t n = 0;
-  sodium_hex2bin(out.data(), out.size(), h.data(), h.size(), nullptr, &n, nullptr);
-  out.resize(n);
-  return out;
-}
-
-std::string hex(const std::uint8_t* p, std::size_t len) {
-  std::string out(len * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), p, len);
-  out.pop_back();
-  return out;
-}
 
 std::string sha256(const std::uint8_t* p, std::size_t len) {
   std::uint8_t h[32];
   crypto_hash_sha256(h, p, len);
-  return hex(h, 32);
+  return to_hex(h, 32);
 }
 
 void expect_eq(const std::string& name, const char* what, const std::string& got, const std::string& want) {
@@ -51,11 +41,11 @@ void check_success(const std::string& name, const json& v, const coffre_log* log
   std::uint64_t seq = 0;
   coffre_log_head(log, &seq, b32, 32);
   expect_eq(name, "head.seq", std::to_string(seq), std::to_string(v.at("head").at("seq").get<std::uint64_t>()));
-  expect_eq(name, "head.hash", hex(b32, 32), v.at("head").at("hash").get<std::string>());
+  expect_eq(name, "head.hash", to_hex(b32, 32), v.at("head").at("hash").get<std::string>());
   coffre_log_user_id(log, b16, 16);
-  expect_eq(name, "user_id", hex(b16, 16), v.at("user_id").get<std::string>());
+  expect_eq(name, "user_id", to_hex(b16, 16), v.at("user_id").get<std::string>());
   coffre_log_identity_public_key(log, b32, 32);
-  expect_eq(name, "identity_pk", hex(b32, 32), v.at("identity_pk").get<std::string>());
+  expect_eq(name, "identity_pk", to_hex(b32, 32), v.at("identity_pk").get<std::string>());
   expect_eq(name, "identity_generation", std::to_string(coffre_log_identity_generation(log)),
             std::to_string(v.at("identity_generation").get<std::uint32_t>()));
   expect_eq(name, "suite_version", std::to_string(coffre_log_suite_version(log)),
@@ -72,28 +62,28 @@ void check_success(const std::string& name, const json& v, const coffre_log* log
   for (std::size_t i = 0; i < devices.size() && i < coffre_log_device_count(log); ++i) {
     const json& d = devices[i];
     coffre_log_device_id(log, i, b16, 16);
-    expect_eq(name, "device id", hex(b16, 16), d.at("id").get<std::string>());
+    expect_eq(name, "device id", to_hex(b16, 16), d.at("id").get<std::string>());
     if (coffre_log_contains(log, b16, 16) != 1) {
       std::cerr << name << ": contains() is false for an enrolled device\n";
       ++failures;
     }
     coffre_log_device_sign_public_key(log, i, b32, 32);
-    expect_eq(name, "device sign_pk", hex(b32, 32), d.at("sign_pk").get<std::string>());
+    expect_eq(name, "device sign_pk", to_hex(b32, 32), d.at("sign_pk").get<std::string>());
     coffre_log_device_kem_public_key(log, i, kem, sizeof kem);
     expect_eq(name, "device kem_pk_sha256", sha256(kem, sizeof kem), d.at("kem_pk_sha256").get<std::string>());
     coffre_log_device_transcript_hash(log, i, b32, 32);
-    expect_eq(name, "device transcript_hash", hex(b32, 32), d.at("transcript_hash").get<std::string>());
+    expect_eq(name, "device transcript_hash", to_hex(b32, 32), d.at("transcript_hash").get<std::string>());
     std::uint8_t* dname = nullptr;
     std::size_t dname_len = 0;
     coffre_log_device_name(log, i, &dname, &dname_len);
-    expect_eq(name, "device name", hex(dname, dname_len), d.at("name").get<std::string>());
+    expect_eq(name, "device name", to_hex(dname, dname_len), d.at("name").get<std::string>());
     coffre_buffer_free(dname, dname_len);
   }
   const json& revoked = v.at("revoked");
   expect_eq(name, "revoked count", std::to_string(coffre_log_revoked_count(log)), std::to_string(revoked.size()));
   for (std::size_t i = 0; i < revoked.size() && i < coffre_log_revoked_count(log); ++i) {
     coffre_log_revoked_id(log, i, b16, 16);
-    expect_eq(name, "revoked id", hex(b16, 16), revoked[i].get<std::string>());
+    expect_eq(name, "revoked id", to_hex(b16, 16), revoked[i].get<std::string>());
     if (coffre_log_contains(log, b16, 16) != 0) {
       std::cerr << name << ": contains() is true for a revoked device\n";
       ++failures;
@@ -116,7 +106,7 @@ int main(int argc, char** argv) {
     const std::string name = v.at("name").get<std::string>();
     Bytes frames;
     for (const json& e : v.at("entries")) {
-      const Bytes entry = unhex(entries.at(e.get<std::string>()).get<std::string>());
+      const Bytes entry = from_hex(entries.at(e.get<std::string>()).get<std::string>());
       const std::size_t n = entry.size();
       frames.insert(frames.end(), {std::uint8_t(n >> 24), std::uint8_t(n >> 16), std::uint8_t(n >> 8), std::uint8_t(n)});
       frames.insert(frames.end(), entry.begin(), entry.end());
@@ -125,9 +115,9 @@ int main(int argc, char** argv) {
     Bytes pinned_hash, genesis_hash;
     if (!v.at("pinned").is_null()) {
       pinned_seq = v.at("pinned").at("seq").get<std::uint64_t>();
-      pinned_hash = unhex(v.at("pinned").at("hash").get<std::string>());
+      pinned_hash = from_hex(v.at("pinned").at("hash").get<std::string>());
     }
-    if (!v.at("genesis_hash").is_null()) genesis_hash = unhex(v.at("genesis_hash").get<std::string>());
+    if (!v.at("genesis_hash").is_null()) genesis_hash = from_hex(v.at("genesis_hash").get<std::string>());
     coffre_log* log = nullptr;
     const int s = coffre_log_verify(frames.data(), frames.size(), pinned_seq,
                                     pinned_hash.empty() ? nullptr : pinned_hash.data(), pinned_hash.size(),

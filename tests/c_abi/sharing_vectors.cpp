@@ -1,6 +1,8 @@
 // Replays the vectors of docs/SPEC.md sections 16 to 18 through the C ABI only (coffre.h): vectors/drive.json (node
 // records, name hashes, Drive file keys and contexts; the drive-file ciphertexts are replayed by vectors.cpp),
 // vectors/sharing.json and vectors/directory.json. Formats: vectors/README.md. A kind without a replayer fails.
+#include "hex.hpp"
+
 #include <coffre.h>
 #include <nlohmann/json.hpp>
 
@@ -19,22 +21,8 @@ using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-Bytes unhex(const std::string& h) {
-  Bytes out(h.size() / 2);
-  std::size_t n = 0;
-  sodium_hex2bin(out.data(), out.size(), h.data(), h.size(), nullptr, &n, nullptr);
-  out.resize(n);
-  return out;
-}
-
-Bytes field(const json& v, const char* name) { return unhex(v.at(name).get<std::string>()); }
-
-std::string hex(const std::uint8_t* p, std::size_t len) {
-  std::string out(len * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), p, len);
-  out.pop_back();
-  return out;
-}
+using replay::to_hex;
+Bytes field(const json& v, const char* name) { return replay::hex_field(v, name); }
 
 std::string outcome(int s) { return s == COFFRE_OK ? "success" : coffre_error_code(s); }
 
@@ -50,7 +38,7 @@ std::string owned_text(int (*get)(const coffre_node*, std::uint8_t**, std::size_
   std::uint8_t* p = nullptr;
   std::size_t len = 0;
   if (get(n, &p, &len) != COFFRE_OK) return "<error>";
-  std::string out = hex(p, len);
+  std::string out = to_hex(p, len);
   coffre_buffer_free(p, len);
   return out;
 }
@@ -67,13 +55,13 @@ void drive_node(const json& v, Problems& p) {
   if (s == COFFRE_OK && v.at("expect") == "success") {
     std::uint8_t id[16], h[32], k[32];
     coffre_node_id(node, id, sizeof id);
-    p.eq("node_id", hex(id, sizeof id), v.at("node_id").get<std::string>());
+    p.eq("node_id", to_hex(id, sizeof id), v.at("node_id").get<std::string>());
     p.eq("kind", coffre_node_kind(node) == COFFRE_NODE_FOLDER ? "folder" : "file", v.at("kind").get<std::string>());
     coffre_node_name_hash(node, h, sizeof h);
-    p.eq("name_hash", hex(h, sizeof h), v.at("name_hash").get<std::string>());
+    p.eq("name_hash", to_hex(h, sizeof h), v.at("name_hash").get<std::string>());
     p.eq("node_name", owned_text(coffre_node_name, node), v.at("node_name").get<std::string>());
     const std::string media = v.at("media_type").get<std::string>();
-    p.eq("media_type", owned_text(coffre_node_media_type, node), hex(reinterpret_cast<const std::uint8_t*>(media.data()), media.size()));
+    p.eq("media_type", owned_text(coffre_node_media_type, node), to_hex(reinterpret_cast<const std::uint8_t*>(media.data()), media.size()));
     p.eq("size", std::to_string(coffre_node_size(node)), std::to_string(v.at("size").get<std::uint64_t>()));
     p.eq("revision", std::to_string(coffre_node_revision(node)), std::to_string(v.at("revision").get<std::uint64_t>()));
     p.eq("created", std::to_string(coffre_node_created(node)), std::to_string(v.at("created").get<std::uint64_t>()));
@@ -83,7 +71,7 @@ void drive_node(const json& v, Problems& p) {
     coffre_key* ck = nullptr;
     if (coffre_node_key_of(node, &nk) == COFFRE_OK && coffre_node_key_to_content_key(nk, &ck) == COFFRE_OK &&
         coffre_key_export(ck, k, sizeof k) == COFFRE_OK) {
-      p.eq("node_key", hex(k, sizeof k), v.at("node_key").get<std::string>());
+      p.eq("node_key", to_hex(k, sizeof k), v.at("node_key").get<std::string>());
     } else {
       p.list.push_back("node key not exported");
     }
@@ -115,7 +103,7 @@ void drive_name_hash(const json& v, Problems& p) {
     s = coffre_drive_name_hash(parent_key, reinterpret_cast<const char*>(name.data()), name.size(), h, sizeof h);
   }
   p.eq("outcome", outcome(s), v.at("expect").get<std::string>());
-  if (s == COFFRE_OK && v.contains("name_hash")) p.eq("name_hash", hex(h, sizeof h), v.at("name_hash").get<std::string>());
+  if (s == COFFRE_OK && v.contains("name_hash")) p.eq("name_hash", to_hex(h, sizeof h), v.at("name_hash").get<std::string>());
   coffre_node_key_free(parent_key);
 }
 
@@ -129,7 +117,7 @@ void drive_file(const json& v, Problems& p) {
       coffre_drive_file_key(nk, &ck) != COFFRE_OK || coffre_key_export(ck, k, sizeof k) != COFFRE_OK) {
     p.list.push_back("file key not derived");
   } else {
-    p.eq("key", hex(k, sizeof k), v.at("key").get<std::string>());
+    p.eq("key", to_hex(k, sizeof k), v.at("key").get<std::string>());
   }
   char object_id[COFFRE_DRIVE_OBJECT_ID_BYTES];
   std::uint32_t key_version = 0;
@@ -201,7 +189,7 @@ void access_list(const json& v, Problems& p) {
     for (std::size_t i = 0; i < coffre_access_list_member_count(list); ++i) {
       std::uint8_t m[16];
       coffre_access_list_member(list, i, m, sizeof m);
-      members += hex(m, sizeof m) + " ";
+      members += to_hex(m, sizeof m) + " ";
     }
     std::string want;
     for (const json& m : v.at("members")) want += m.get<std::string>() + " ";
@@ -226,7 +214,7 @@ void content_wrap(const json& v, Problems& p) {
   if (s == COFFRE_OK && v.at("expect") == "success") {
     std::uint8_t k[32];
     coffre_key_export(key, k, sizeof k);
-    p.eq("content_key", hex(k, sizeof k), v.at("content_key").get<std::string>());
+    p.eq("content_key", to_hex(k, sizeof k), v.at("content_key").get<std::string>());
     p.eq("key_version", std::to_string(version), std::to_string(v.at("key_version").get<std::uint32_t>()));
     sodium_memzero(k, sizeof k);
   }
@@ -245,8 +233,8 @@ void directory_record(const json& v, Problems& p) {
     std::uint8_t user[16], pk[32];
     coffre_directory_record_user_id(r, user, sizeof user);
     coffre_directory_record_identity_public_key(r, pk, sizeof pk);
-    p.eq("user_id", hex(user, sizeof user), v.at("user_id").get<std::string>());
-    p.eq("identity_pk", hex(pk, sizeof pk), v.at("identity_pk").get<std::string>());
+    p.eq("user_id", to_hex(user, sizeof user), v.at("user_id").get<std::string>());
+    p.eq("identity_pk", to_hex(pk, sizeof pk), v.at("identity_pk").get<std::string>());
     p.eq("identity_generation", std::to_string(coffre_directory_record_identity_generation(r)),
          std::to_string(v.at("identity_generation").get<std::uint32_t>()));
     p.eq("suite_version", std::to_string(coffre_directory_record_suite_version(r)),
@@ -297,8 +285,8 @@ int trust_step(coffre_trust_store* store, const coffre_trusted_contact* me, cons
       coffre_trusted_contact_user_id(c, id, sizeof id);
       coffre_trusted_contact_identity_public_key(c, pk, sizeof pk);
       const json& want = step.at("identity");
-      p.eq("identity.user_id", hex(id, sizeof id), want.at("user_id").get<std::string>());
-      p.eq("identity.identity_pk", hex(pk, sizeof pk), want.at("identity_pk").get<std::string>());
+      p.eq("identity.user_id", to_hex(id, sizeof id), want.at("user_id").get<std::string>());
+      p.eq("identity.identity_pk", to_hex(pk, sizeof pk), want.at("identity_pk").get<std::string>());
       p.eq("identity.generation", std::to_string(coffre_trusted_contact_identity_generation(c)),
            std::to_string(want.at("generation").get<std::uint32_t>()));
     }
@@ -310,7 +298,7 @@ int trust_step(coffre_trust_store* store, const coffre_trusted_contact* me, cons
       std::uint8_t pk[COFFRE_KEM_PUBLIC_KEY_BYTES], h[32];
       coffre_trusted_contact_suite_public_key(c, pk, sizeof pk);
       crypto_hash_sha256(h, pk, sizeof pk);
-      p.eq("suite_pk_sha256", hex(h, sizeof h), step.at("suite_pk_sha256").get<std::string>());
+      p.eq("suite_pk_sha256", to_hex(h, sizeof h), step.at("suite_pk_sha256").get<std::string>());
     }
     coffre_trusted_contact_free(c);
     return s;

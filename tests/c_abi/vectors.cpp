@@ -1,5 +1,7 @@
 // Replays the envelope vectors of vectors/*.json (format "coffre-vectors") through the C ABI only (coffre.h), as a
 // native client would. The account files have their own replays (account_vectors.cpp, device_log_vectors.cpp).
+#include "hex.hpp"
+
 #include <coffre.h>
 #include <nlohmann/json.hpp>
 
@@ -16,14 +18,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-Bytes hex(const json& v, const char* field) {
-  std::string h = v.at(field).get<std::string>();
-  Bytes out(h.size() / 2);
-  std::size_t n = 0;
-  sodium_hex2bin(out.data(), out.size(), h.data(), h.size(), nullptr, &n, nullptr);
-  out.resize(n);
-  return out;
-}
+using replay::hex_field;
 
 std::string sha256(const Bytes& b) {
   std::uint8_t h[32];
@@ -43,11 +38,11 @@ Outcome run(const json& v) {
   std::string id = c.at("object_id").get<std::string>();
   std::uint64_t rev = c.at("revision").get<std::uint64_t>();
   std::uint32_t kv = c.at("key_version").get<std::uint32_t>();
-  Bytes ct = hex(v, "ciphertext");
+  Bytes ct = hex_field(v, "ciphertext");
   Outcome o;
   coffre_key* key = nullptr;
   if (v.contains("key")) {
-    Bytes k = hex(v, "key");
+    Bytes k = hex_field(v, "key");
     if ((o.status = coffre_key_from_bytes(k.data(), k.size(), &key)) != COFFRE_OK) return o;
   }
   if (v.at("envelope") == "document") {
@@ -61,7 +56,7 @@ Outcome run(const json& v) {
     if (key) {
       o.status = coffre_decryptor_new(key, id.data(), id.size(), rev, kv, 1, &dec);
     } else {
-      Bytes p = hex(v, "passphrase");
+      Bytes p = hex_field(v, "passphrase");
       o.status = coffre_decryptor_new_passphrase(p.data(), p.size(), id.data(), id.size(), rev, kv, 1, &dec);
     }
     if (o.status == COFFRE_OK) {
