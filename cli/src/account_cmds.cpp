@@ -19,7 +19,6 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <thread>
@@ -900,14 +899,10 @@ int cmd_recover(const AccountArgs& a) {
   return kExitOk;
 }
 
+#ifdef COFFRE_CLI_TEST_HOOKS
 int cmd_test_export_secrets(const AccountArgs& a) {
-  const char* gate = std::getenv("COFFRE_TEST_EXPORT_SECRETS");
-  if (gate == nullptr || std::strcmp(gate, "1") != 0) {
-    return report(Status::fail(kExitUsage, "this command exists for the test suite only"));
-  }
   Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
   if (Status s = load_and_verify(a, l); !s.ok()) return report(s);
-  VerifiedLog& lg = *l.vlog;
   std::optional<DeviceKeys> keys;
   std::optional<RootKey> root;
   std::optional<AccountSecrets> secrets;
@@ -923,6 +918,7 @@ int cmd_test_export_secrets(const AccountArgs& a) {
       suites.c_str());
   return kExitOk;
 }
+#endif
 
 // ---------------------------------------------------------------------------------------------------------------
 

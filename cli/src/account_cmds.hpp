@@ -51,8 +51,10 @@ int cmd_device_request(const AccountArgs& a);
 int cmd_device_approve(const AccountArgs& a);
 int cmd_device_revoke(const AccountArgs& a);
 int cmd_recover(const AccountArgs& a);
-// Hidden, for the transcript tests only (refused unless COFFRE_TEST_EXPORT_SECRETS=1): prints this device's seeds,
-// the current root key and the account secrets as JSON, so that a test can search the store for them.
+#ifdef COFFRE_CLI_TEST_HOOKS
+// Test build only (never in the shipped binary): prints this device's seeds, the current root key and the account
+// secrets as JSON, so that a test can search the store for them.
 int cmd_test_export_secrets(const AccountArgs& a);
+#endif
 
 }  // namespace coffre::cli

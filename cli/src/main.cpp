@@ -319,11 +319,13 @@ int main(int argc, char** argv) {
   unshare->add_option("--threads", sh.threads, "Threads for the crypto (default 0: all cores)")
       ->check(kNotNegative & CLI::Range(0u, 1024u));
 
-  // For the transcript tests (tests/cli/account_test.py) only: hidden, and refused without its environment variable.
+#ifdef COFFRE_CLI_TEST_HOOKS
+  // Only in the test build (target coffre_cli_test_hooks), for tests/cli/account_test.py; never in the shipped binary.
   auto* test_export = app.add_subcommand("test-export-secrets", "");
   test_export->group("");
   add_home_options(test_export, acc);
   add_unlock_option(test_export, acc);
+#endif
 
   DriveArgs drv;
   DriveCommands drive_cmds = add_drive_commands(app, drv);
@@ -347,7 +349,9 @@ int main(int argc, char** argv) {
   if (*dev_approve) return cmd_device_approve(acc);
   if (*dev_revoke) return cmd_device_revoke(acc);
   if (*recover) return cmd_recover(acc);
+#ifdef COFFRE_CLI_TEST_HOOKS
   if (*test_export) return cmd_test_export_secrets(acc);
+#endif
   if (*publish) return cmd_publish(sh);
   if (*contacts) return cmd_contacts(sh);
   if (*fingerprint) return cmd_fingerprint(sh);

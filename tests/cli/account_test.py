@@ -4,11 +4,12 @@
 Several homes (--home, one per device) share one store (--store), as devices share a server. The store is treated as
 malicious: tests edit it between commands and check that each attack fails with its own error code, exit code 1, and
 leaves every home byte for byte as it was. After every flow the whole store is searched for the secrets of every
-device (device seeds, root keys, identity and suite seeds, exported by the hidden `test-export-secrets` command) and
-for the recovery phrase (any two consecutive words).
+device (device seeds, root keys, identity and suite seeds, exported by `test-export-secrets`, a command only the test
+build coffre-test-hooks has) and for the recovery phrase (any two consecutive words).
 
 Each test_* function is one CTest test (tests/cli/CMakeLists.txt lists them with --list). Run one by hand:
-    python3 tests/cli/account_test.py --coffre build/cli/coffre enroll_revoke_recover
+    python3 tests/cli/account_test.py --coffre build/cli/coffre --coffre-hooks build/cli/coffre-test-hooks \
+        enroll_revoke_recover
 """
 
 import argparse
@@ -28,6 +29,9 @@ import tempfile
 import time
 
 COFFRE = None
+# The test build of coffre (target coffre_cli_test_hooks): the same commands plus the hidden `test-export-secrets`,
+# which the shipped binary does not contain.
+COFFRE_HOOKS = None
 
 EXIT_OK, EXIT_AUTH, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
 
@@ -41,11 +45,11 @@ def check(cond, what):
         raise Failure(what)
 
 
-def run(args, env=None, timeout=120):
+def run(args, env=None, timeout=120, binary=None):
     e = dict(os.environ)
     if env:
         e.update(env)
-    p = subprocess.run([COFFRE] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e,
+    p = subprocess.run([binary or COFFRE] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e,
                        start_new_session=True, timeout=timeout)
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
@@ -178,8 +182,7 @@ class World:
 
     def secrets(self, home, extra=()):
         """The home's device seeds, current root key and account secrets (hex), from the hidden test command."""
-        out, _ = expect(["test-export-secrets", *self.at(home), *extra], EXIT_OK,
-                        env={"COFFRE_TEST_EXPORT_SECRETS": "1"})
+        out, _ = expect(["test-export-secrets", *self.at(home), *extra], EXIT_OK, binary=COFFRE_HOOKS)
         j = json.loads(out)
         return [j["device_sign_seed"], j["device_kem_seed"], j["root_key"], j["identity_seed"]] + j["suite_seeds"]
 
@@ -337,8 +340,7 @@ def test_enroll_revoke_recover(d):
     expect(["whoami", *w.at("B")], EXIT_AUTH, "device_not_enrolled")
     out, _ = expect(["device", "list", *w.at("B")], EXIT_AUTH, "device_not_enrolled")
     check(("*", b, "b-device") in list_devices(out), out)
-    expect(["test-export-secrets", *w.at("B")], EXIT_AUTH, "device_not_enrolled",
-           env={"COFFRE_TEST_EXPORT_SECRETS": "1"})
+    expect(["test-export-secrets", *w.at("B")], EXIT_AUTH, "device_not_enrolled", binary=COFFRE_HOOKS)
     check(snapshot(w.home("B")) == home_b, "the revoked device's home changed")
     expect(["device", "revoke", b, "--yes", *w.at("A")], EXIT_USAGE, "already revoked")
     expect(["device", "approve", "--yes", *w.at("B")], EXIT_AUTH, "device_not_enrolled")
@@ -737,6 +739,7 @@ def test_usage_errors(d):
     expect(["device", "frobnicate", *w.at("A")], EXIT_USAGE)
     expect(["init", "--name", "x" * 65, "--no-passphrase", *w.at("Y")], EXIT_USAGE, "64 bytes")
     expect(["init", "--no-passphrase", "--passphrase-file", "f", *w.at("Y")], EXIT_USAGE)
+    # The shipped binary has no secret-export command at all.
     expect(["test-export-secrets", *w.at("A")], EXIT_USAGE)
     out, _ = expect(["--help"], EXIT_OK)
     check("test-export-secrets" not in out and "device" in out, out)
@@ -769,10 +772,12 @@ def test_usage_errors(d):
 TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
 
 
-def main():
-    global COFFRE
+def main(prefix="coffre-account-"):
+    """The runner of every transcript script: --coffre, --coffre-hooks, --list, a temporary directory per case."""
+    global COFFRE, COFFRE_HOOKS
     ap = argparse.ArgumentParser()
     ap.add_argument("--coffre")
+    ap.add_argument("--coffre-hooks")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("cases", nargs="*")
     a = ap.parse_args()
@@ -780,9 +785,10 @@ def main():
         print("\n".join(TESTS))
         return 0
     COFFRE = os.path.abspath(a.coffre)
+    COFFRE_HOOKS = os.path.abspath(a.coffre_hooks) if a.coffre_hooks else None
     failed = 0
     for case in a.cases or list(TESTS):
-        with tempfile.TemporaryDirectory(prefix="coffre-account-") as d:
+        with tempfile.TemporaryDirectory(prefix=prefix) as d:
             t = time.time()
             try:
                 TESTS[case](d)

@@ -517,5 +517,5 @@ TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name
 
 
 if __name__ == "__main__":
-    at.TESTS = TESTS  # account_test.py's runner: --coffre, --list, a temporary directory per case
-    sys.exit(at.main())
+    at.TESTS = TESTS  # account_test.py's runner
+    sys.exit(at.main(prefix="coffre-drive-"))

@@ -12,17 +12,14 @@ Helpers come from account_test.py (same directory). Each test_* function is one 
     python3 tests/cli/sharing_test.py --coffre build/cli/coffre share_decrypt
 """
 
-import argparse
 import os
 import re
 import shutil
 import sys
-import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import account_test as at  # noqa: E402
-from account_test import EXIT_AUTH, EXIT_IO, EXIT_OK, EXIT_USAGE, Failure, check, expect, read, snapshot, write  # noqa
+from account_test import EXIT_AUTH, EXIT_IO, EXIT_OK, EXIT_USAGE, check, expect, read, snapshot, write  # noqa
 
 RECORD_SIZE, RECORD_SIGNED = 1445, 1317
 WRAP_SENDER = slice(42, 58)  # "CFRK" 01 purpose owner[16] document[16] key_version[4] sender[16] (SPEC 16.2)
@@ -455,28 +452,6 @@ def test_revoke_publishes(d):
 TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--coffre")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("cases", nargs="*")
-    a = ap.parse_args()
-    if a.list:
-        print("\n".join(TESTS))
-        return 0
-    at.COFFRE = os.path.abspath(a.coffre)
-    failed = 0
-    for case in a.cases or list(TESTS):
-        with tempfile.TemporaryDirectory(prefix="coffre-sharing-") as d:
-            t = time.time()
-            try:
-                TESTS[case](d)
-                print(f"ok    {case} ({time.time() - t:.1f} s)")
-            except Failure as e:
-                failed += 1
-                print(f"FAIL  {case}: {e}")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    at.TESTS = TESTS  # account_test.py's runner
+    sys.exit(at.main(prefix="coffre-sharing-"))
