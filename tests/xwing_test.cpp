@@ -109,6 +109,11 @@ TEST_CASE("X-Wing round trip: decapsulation gives the encapsulated secret") {
     auto ss = xwing_decapsulate(sk, enc.value().ciphertext);
     REQUIRE(ss.ok());
     CHECK(ss.value().equals(enc.value().shared_secret));
+    // The variant that also returns the public key agrees with both functions it replaces.
+    auto both = xwing_decapsulate_with_public_key(sk, enc.value().ciphertext);
+    REQUIRE(both.ok());
+    CHECK(both.value().shared_secret.equals(enc.value().shared_secret));
+    CHECK(both.value().public_key == pk);
   }
 }
 

@@ -232,12 +232,10 @@ Result<VersionedContentKey> unseal_wrap(ByteView wrap, const WrapHeader& h, cons
   ByteView sealed = wrap.subspan(kWrapHeader + XWingCiphertext::kSize, kSealedKey);
   auto ct = XWingCiphertext::from_bytes(ct_bytes);
   if (!ct) return Error::wrap_invalid;
-  auto ss = xwing_decapsulate(*sk, ct.value());
-  if (!ss) return ss.error() == Error::out_of_memory ? Error::out_of_memory : Error::wrap_invalid;
-  auto pk = xwing_public_key(*sk);
-  if (!pk) return pk.error();
+  auto kem = xwing_decapsulate_with_public_key(*sk, ct.value());  // the KDF binds our public key
+  if (!kem) return kem.error() == Error::out_of_memory ? Error::out_of_memory : Error::wrap_invalid;
   std::uint8_t aead_key[32];
-  wrap_key(aead_key, ss.value(), header, ct_bytes, pk.value());
+  wrap_key(aead_key, kem.value().shared_secret, header, ct_bytes, kem.value().public_key);
   SecretBytes content(ContentKey::kSize);
   if (!content.valid()) return Error::out_of_memory;
   const std::uint8_t zero_nonce[kNonce] = {};

@@ -200,22 +200,32 @@ Result<XWingEncapsulation> xwing_encapsulate(const XWingPublicKey& public_key, R
   return xwing_encapsulate_deterministic(public_key, eseed.b);
 }
 
-Result<SecretBytes> xwing_decapsulate(const XWingSecretKey& secret_key, const XWingCiphertext& ciphertext) {
+Result<XWingDecapsulation> xwing_decapsulate_with_public_key(const XWingSecretKey& secret_key,
+                                                             const XWingCiphertext& ciphertext) {
   COFFRE_TRY(init());
   const std::uint8_t* ct_m = ciphertext.bytes().data();
   const std::uint8_t* ct_x = ct_m + kCtM;
   Expanded e;
   COFFRE_TRY(expand(e, secret_key));
 
-  SecretBytes ss(kSs);
-  if (!ss.valid()) return Error::out_of_memory;
+  XWingDecapsulation d{SecretBytes(kSs), XWingAccess::public_key()};
+  if (!d.shared_secret.valid()) return Error::out_of_memory;
   Wiped<kSs> ss_m;
   Wiped<kX> ss_x;
   coffre_mlkem768_dec(ss_m.b, ct_m, e.sk_m);
   // As libsodium 1.0.22 (the draft's Decapsulate would hash the all-zero ss_X instead): see SPEC section 8.4.
   if (crypto_scalarmult_curve25519(ss_x.b, e.sk_x, ct_x) != 0) return Error::kem_ciphertext_invalid;
-  combine(ss.reveal_mut().data(), ss_m.b, ss_x.b, ct_x, e.pk_x);
-  return ss;
+  combine(d.shared_secret.reveal_mut().data(), ss_m.b, ss_x.b, ct_x, e.pk_x);
+  auto& pk = XWingAccess::bytes(d.public_key);
+  std::memcpy(pk.data(), e.pk_m, kPkM);
+  std::memcpy(pk.data() + kPkM, e.pk_x, kX);
+  return d;
+}
+
+Result<SecretBytes> xwing_decapsulate(const XWingSecretKey& secret_key, const XWingCiphertext& ciphertext) {
+  auto d = xwing_decapsulate_with_public_key(secret_key, ciphertext);
+  if (!d) return d.error();
+  return std::move(d.value().shared_secret);
 }
 
 }  // namespace coffre

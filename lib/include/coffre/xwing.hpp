@@ -94,4 +94,14 @@ Result<XWingEncapsulation> xwing_encapsulate_deterministic(const XWingPublicKey&
 // kem_ciphertext_invalid: the X25519 part is a point of small order (only a forged ciphertext has one).
 Result<SecretBytes> xwing_decapsulate(const XWingSecretKey& secret_key, const XWingCiphertext& ciphertext);
 
+struct XWingDecapsulation {
+  SecretBytes shared_secret;  // 32 bytes
+  XWingPublicKey public_key;  // of the secret key
+};
+
+// xwing_decapsulate, also returning the secret key's public key from the seed expansion decapsulation does anyway:
+// for a KDF that binds the recipient's public key, at the cost of one expansion instead of two.
+Result<XWingDecapsulation> xwing_decapsulate_with_public_key(const XWingSecretKey& secret_key,
+                                                             const XWingCiphertext& ciphertext);
+
 }  // namespace coffre
