@@ -219,8 +219,30 @@ Status claim_name(const Store& store, const Folder& parent, const NameHash& h, c
                   const std::string& shown) {
   bool existed = false;
   if (Status s = store.put_new(Store::drive_name(parent.owner, parent.id, h), id.bytes, existed); !s.ok()) return s;
-  if (existed) return already_exists(printable(shown), " (or is being created by another device)");
+  if (existed) {
+    return already_exists(printable(shown), ", or is being created by another device, or was left claimed by an "
+                                            "interrupted upload: if no device is uploading it, 'coffre drive put "
+                                            "--force' takes the name over");
+  }
   return Status::success();
+}
+
+// A claim whose node has no record is left by an interrupted upload, or belongs to one still running on another
+// device: nothing tells them apart, so only the user's --force takes the name over. The leftover's blob goes too.
+Status take_over_claim(const Store& store, const Folder& parent, const NameHash& h, const NodeId& id,
+                       const std::string& shown) {
+  const std::string claim = Store::drive_name(parent.owner, parent.id, h);
+  std::optional<Bytes> held;
+  if (Status s = store.get(claim, held); !s.ok()) return s;
+  NodeId claimed;
+  if (!held || held->size() != claimed.bytes.size()) return already_exists(printable(shown));
+  std::copy(held->begin(), held->end(), claimed.bytes.begin());
+  std::optional<Bytes> record;
+  if (Status s = store.get(Store::drive_node(parent.owner, parent.id, claimed), record); !s.ok()) return s;
+  if (record) return already_exists(printable(shown));
+  if (Status s = store.remove(Store::drive_blob(parent.owner, claimed, 1)); !s.ok()) return s;
+  if (Status s = store.remove(claim); !s.ok()) return s;
+  return claim_name(store, parent, h, id, shown);
 }
 
 Status make_folder(Session& s, const Folder& parent, const std::string& name, std::optional<Folder>* made) {
@@ -600,7 +622,9 @@ int cmd_drive_put(const DriveArgs& a) {
   if (!h) return report(lib_failure(h.error(), printable(shown)));
   const std::string claim = Store::drive_name(parent->owner, parent->id, h.value());
   if (!old) {
-    if (Status st = claim_name(s.store(), *parent, h.value(), id, shown); !st.ok()) return report(st);
+    Status st = claim_name(s.store(), *parent, h.value(), id, shown);
+    if (!st.ok() && a.force) st = take_over_claim(s.store(), *parent, h.value(), id, shown);
+    if (!st.ok()) return report(st);
   }
   // On failure: nothing of this command stays in the store (a blob Output never committed is already gone).
   auto undo = [&](Status st) {

@@ -150,7 +150,9 @@ DriveCommands add_drive_commands(CLI::App& app, DriveArgs& d) {
   c.mkdir->add_flag("-p,--parents", d.parents, "Create missing parent folders; an existing folder is no error");
   c.put = sub("put", "Upload a local file (streamed, constant memory)", "LOCAL REMOTE",
               "The local file, and its drive path (or a folder to put it in)");
-  c.put->add_flag("-f,--force", d.force, "Replace the content of an existing file (a new revision)");
+  c.put->add_flag("-f,--force", d.force,
+                  "Replace the content of an existing file (a new revision), or take over a name an interrupted "
+                  "upload left claimed");
   c.put->add_option("--type", d.media_type, "Media type to record (default: guessed from the name)");
   c.get = sub("get", "Download a file (atomic output, as decrypt)", "REMOTE LOCAL",
               "The drive path, and the local file (- for standard output)");

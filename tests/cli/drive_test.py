@@ -13,8 +13,10 @@ import glob
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import account_test as at  # noqa: E402
@@ -476,6 +478,35 @@ def test_share_malicious_store(d):
 
 def w_inbox(owner, recipient):
     return os.path.join(owner.store, "shared", recipient.user)
+
+
+def test_interrupted_put(d):
+    """Ctrl-C during an upload leaves its name claimed (no record, nothing readable); retrying says why and how, and
+    --force takes the name over once the user says no device is uploading it."""
+    w, a = account(d)
+    a.ok("mkdir", "/up")
+    names = os.path.join(owner_dir(w), "names")
+    before = set(glob.glob(os.path.join(names, "*", "*")))
+    p = subprocess.Popen([at.COFFRE, *a.args("put", "-", "/up/f.bin")], stdin=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    p.stdin.write(os.urandom(3 * CHUNK))
+    p.stdin.flush()
+    deadline = time.time() + 30
+    while set(glob.glob(os.path.join(names, "*", "*"))) == before:
+        check(time.time() < deadline and p.poll() is None, "the upload never claimed its name")
+        time.sleep(0.05)
+    os.killpg(p.pid, signal.SIGINT)
+    p.communicate()
+    check(p.returncode == -signal.SIGINT, f"put ended with {p.returncode}")
+    check(a.ls("/up") == [], "an interrupted upload is not in the listing")
+    content = os.urandom(CHUNK + 7)
+    src = os.path.join(d, "f.bin")
+    write(src, content)
+    a.fails(EXIT_USAGE, "interrupted upload", "put", src, "/up/f.bin")
+    a.fails(EXIT_USAGE, "interrupted upload", "mkdir", "/up/f.bin")
+    a.ok("put", "--force", src, "/up/f.bin")
+    check(a.get("/up/f.bin", os.path.join(d, "back")) == content, "the retried upload came back different")
+    check(len(blob_files(w)) == 1, f"the interrupted upload's blob was not removed: {blob_files(w)}")
 
 
 def peak_rss_kib(args):
