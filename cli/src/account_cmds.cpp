@@ -235,6 +235,16 @@ Status put_all_new(const Store& store, std::vector<NewObject>& objects) {
   return Status::success();
 }
 
+// The sealed state and every wrap of `epoch`: only for an epoch that no log entry names yet (SPEC section 15).
+Status remove_epoch_objects(const Store& store, const UserId& user, std::uint32_t epoch) {
+  std::vector<std::string> names;
+  if (Status s = store.list(Store::wraps(user, epoch), names); !s.ok()) return s;
+  for (const auto& n : names) {
+    if (Status s = store.remove(Store::wraps(user, epoch) + "/" + n); !s.ok()) return s;
+  }
+  return store.remove(Store::sealed_state(user, epoch));
+}
+
 // Repair (SPEC section 15): the root wraps of the log's current epoch that the store lacks, for an enrolled device
 // or the recovery key, written (exclusively) by a device that holds the root key. A command that appended an entry
 // and crashed before its wrap leaves such a gap; the wrap goes to the keys the verified log holds.
@@ -751,10 +761,20 @@ int cmd_device_revoke(const AccountArgs& a) {
   // revocation that loses the append race removes its own epoch objects.
   std::vector<NewObject> objects{{Store::sealed_state(l.st.user, epoch), &p.sealed_state}};
   for (const auto& w : p.wraps) objects.push_back({Store::wrap(l.st.user, epoch, w.recipient), &w.bytes});
-  if (Status s = put_all_new(l.store, objects); !s.ok()) {
-    s.message += " (another revocation of epoch " + std::to_string(epoch) + " is running, or crashed before its "
-                 "log entries: its objects are left as they are)";
-    return report(unchanged(s));
+  Status put = put_all_new(l.store, objects);
+  if (!put.ok() && a.force) {
+    // The leftovers are only ours to remove while no entry follows the head this revocation builds on.
+    std::optional<Bytes> next;
+    if (Status s = l.store.get(Store::log_entry(l.st.user, lg.head.seq + 1), next); !s.ok()) return report(s);
+    if (next) return report(unchanged(conflict("log entry " + std::to_string(lg.head.seq + 1))));
+    if (Status s = remove_epoch_objects(l.store, l.st.user, epoch); !s.ok()) return report(s);
+    put = put_all_new(l.store, objects);
+  }
+  if (!put.ok()) {
+    put.message += " (another revocation of epoch " + std::to_string(epoch) + " is running, or crashed before its "
+                   "log entries: its objects are left as they are; if no other device is revoking, --force removes "
+                   "them)";
+    return report(unchanged(put));
   }
   for (std::size_t i = 0; i < p.entries.size(); ++i) {
     const std::uint64_t seq = lg.head.seq + 1 + i;

@@ -25,6 +25,7 @@ struct AccountArgs {
   std::string user;             // the account's user id (device request, recover)
   std::string request_id;       // device approve
   std::string device;           // device revoke
+  bool force = false;           // device revoke: take over the epoch objects a crashed revocation left
   std::string phrase_file;      // recover
 };
 

@@ -277,6 +277,9 @@ int main(int argc, char** argv) {
   add_unlock_option(dev_revoke, acc);
   dev_revoke->add_option("DEVICE-ID", acc.device, "The device's id, or at least its first 4 hex digits")->required();
   dev_revoke->add_flag("--yes", acc.yes, "Do not ask for confirmation");
+  dev_revoke->add_flag("--force", acc.force,
+                       "Remove the next epoch's objects that a revocation which crashed before its log entries left "
+                       "in the store (only when no other device is revoking at the same time)");
 
   auto* recover = app.add_subcommand("recover", "Enroll this new device with the account's 24-word recovery phrase");
   add_home_options(recover, acc);

@@ -158,9 +158,12 @@ std::string Store::sealed_state(const UserId& user, std::uint32_t epoch) {
   return "accounts/" + to_hex(user.bytes) + "/state/" + std::to_string(epoch) + ".sealed";
 }
 
+std::string Store::wraps(const UserId& user, std::uint32_t epoch) {
+  return "accounts/" + to_hex(user.bytes) + "/wraps/" + std::to_string(epoch);
+}
+
 std::string Store::wrap(const UserId& user, std::uint32_t epoch, const DeviceId& recipient) {
-  return "accounts/" + to_hex(user.bytes) + "/wraps/" + std::to_string(epoch) + "/" + to_hex(recipient.bytes) +
-         ".wrap";
+  return wraps(user, epoch) + "/" + to_hex(recipient.bytes) + ".wrap";
 }
 
 std::string Store::mailbox(const std::string& request_hex, const char* what) {

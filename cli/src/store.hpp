@@ -55,6 +55,7 @@ class Store {
   static std::string log_dir(const UserId& user);
   static std::string log_entry(const UserId& user, std::uint64_t seq);
   static std::string sealed_state(const UserId& user, std::uint32_t epoch);
+  static std::string wraps(const UserId& user, std::uint32_t epoch);  // the folder of that epoch's wraps
   static std::string wrap(const UserId& user, std::uint32_t epoch, const DeviceId& recipient);
   static std::string mailbox(const std::string& request_hex, const char* what);  // request, response, reveal
   static std::string directory_record(const UserId& user);

@@ -688,6 +688,35 @@ def test_concurrent_revocations(d):
     expect(["whoami", *w.at("C")], EXIT_AUTH, "device_not_enrolled")
 
 
+def test_crashed_revocation_taken_over(d):
+    """A revocation that crashed between its epoch objects and its log entries blocks the next revocation of that
+    epoch (already_exists, nothing changed) until the user passes --force: the leftovers go, the new revocation
+    lands, and every remaining device opens the new epoch."""
+    w = World(d)
+    w.init("A")
+    w.enroll("B", "A")
+    w.enroll("C", "A")
+    home_a = os.path.join(d, "A.before")
+    shutil.copytree(w.home("A"), home_a)
+    expect(["device", "revoke", w.device_id("C"), "--yes", *w.at("A")], EXIT_OK)
+    # The crash: A's entries never reached the store and A pinned nothing.
+    for seq in (3, 4):
+        os.unlink(w.log_path(seq))
+    shutil.rmtree(w.home("A"))
+    shutil.copytree(home_a, w.home("A"))
+    leftovers = sorted(os.listdir(os.path.join(w.acct(), "wraps", "2")))
+    expect_unchanged(w, "ABC", ["device", "revoke", w.device_id("C"), "--yes", *w.at("B")], EXIT_USAGE,
+                     "--force removes them")
+    check(sorted(os.listdir(os.path.join(w.acct(), "wraps", "2"))) == leftovers, "leftovers changed without --force")
+    expect(["device", "revoke", w.device_id("C"), "--yes", "--force", *w.at("B")], EXIT_OK)
+    for h in "AB":
+        out, _ = expect(["whoami", *w.at(h)], EXIT_OK)
+        check("root epoch 2" in out and "1 revoked" in out, out)
+    expect(["whoami", *w.at("C")], EXIT_AUTH, "device_not_enrolled")
+    check(w.device_id("C") + ".wrap" not in os.listdir(os.path.join(w.acct(), "wraps", "2")), "C kept a wrap")
+    w.scan_store(w.secrets("A") + w.secrets("B"))
+
+
 def test_repair_missing_wrap(d):
     """SPEC section 15: an add-device entry whose root wrap never reached the store (a crash between the two, as an
     older client or another implementation may leave it): the new device cannot open the account, and the next
