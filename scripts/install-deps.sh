@@ -8,7 +8,8 @@ packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   clang libclang-rt-14-dev                                    # libFuzzer
   dpkg-dev emscripten                                         # apt-get source libsodium; WebAssembly
   chromium                                                    # browser tests (driven by playwright-core)
-  age time)                                                   # benchmark peer; /usr/bin/time for peak RSS
+  age time                                                    # benchmark peer; /usr/bin/time for peak RSS
+  python3)                                                    # CLI transcript tests (not registered without it)
 # npm: Debian's npm conflicts with a NodeSource nodejs that bundles its own npm, so only install it when missing.
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
