@@ -2,6 +2,10 @@
 //
 // Every entry point is noexcept: the C++ API returns errors as values, and the only exceptions left (std::bad_alloc
 // from a std::string or a handle allocation) are caught here and become COFFRE_E_OUT_OF_MEMORY.
+// Entry points that make, derive or unwrap keys burn the stack afterwards (guarded_secret, abi.hpp). The per-call
+// hot paths (document seal/open, encryptor/decryptor update and finish, range reads) do not: 64 KiB wiped per call
+// would cost more than a small document's envelope, and what they leave is an envelope's subkey and keystream of
+// data the caller already holds in the same memory.
 // Pointer rules: handles and out-parameters must not be NULL; a data pointer may be NULL only with a length of 0.
 #include <coffre.h>
 
@@ -130,13 +134,13 @@ void coffre_buffer_free(uint8_t* data, size_t len) {
 int coffre_key_generate(coffre_key** out) {
   clear_out(out);
   if (out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::ContentKey::generate(coffre::system_rng()), out); });
+  return guarded_secret([&] { return give_handle(coffre::ContentKey::generate(coffre::system_rng()), out); });
 }
 
 int coffre_key_from_bytes(const uint8_t* b, size_t len, coffre_key** out) {
   clear_out(out);
   if (out == nullptr || b == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::ContentKey::from_bytes(bytes(b, len)), out); });
+  return guarded_secret([&] { return give_handle(coffre::ContentKey::from_bytes(bytes(b, len)), out); });
 }
 
 int coffre_key_export(const coffre_key* key, uint8_t* out, size_t out_len) {
@@ -220,7 +224,7 @@ int coffre_encryptor_new(const coffre_key* key, const char* object_id, size_t ob
                          uint32_t key_version, uint32_t chunk_size, uint32_t threads, coffre_encryptor** out) {
   clear_out(out);
   if (key == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     coffre::Context ctx;
     if (int s = make_context(object_id, object_id_len, revision, key_version, ctx)) return s;
     return give_handle(coffre::FileEncryptor::create(key->key, ctx, file_options(chunk_size, threads)), out);
@@ -233,7 +237,7 @@ int coffre_encryptor_new_passphrase(const uint8_t* passphrase, size_t passphrase
                                     coffre_encryptor** out) {
   clear_out(out);
   if (out == nullptr || !data_ok(passphrase, passphrase_len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     coffre::Context ctx;
     if (int s = make_context(object_id, object_id_len, revision, key_version, ctx)) return s;
     coffre::PassphraseParams params{opslimit, memlimit_kib};
@@ -285,7 +289,7 @@ int coffre_decryptor_new(const coffre_key* key, const char* object_id, size_t ob
                          uint32_t key_version, uint32_t threads, coffre_decryptor** out) {
   clear_out(out);
   if (key == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     coffre::Context ctx;
     if (int s = make_context(object_id, object_id_len, revision, key_version, ctx)) return s;
     return give_handle(coffre::FileDecryptor::create(key->key, ctx, threads), out);
@@ -297,7 +301,7 @@ int coffre_decryptor_new_passphrase(const uint8_t* passphrase, size_t passphrase
                                     coffre_decryptor** out) {
   clear_out(out);
   if (out == nullptr || !data_ok(passphrase, passphrase_len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     coffre::Context ctx;
     if (int s = make_context(object_id, object_id_len, revision, key_version, ctx)) return s;
     return give_handle(
@@ -352,7 +356,7 @@ int coffre_range_reader_new(const uint8_t* header, size_t header_len, uint64_t c
                             coffre_range_reader** out) {
   clear_out(out);
   if (key == nullptr || out == nullptr || !data_ok(header, header_len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     coffre::Context ctx;
     if (int s = make_context(object_id, object_id_len, revision, key_version, ctx)) return s;
     return give_handle(coffre::FileRangeReader::open(bytes(header, header_len), ciphertext_size, key->key, ctx), out);
@@ -367,7 +371,7 @@ int coffre_range_reader_new_passphrase(const uint8_t* header, size_t header_len,
   if (out == nullptr || !data_ok(header, header_len) || !data_ok(passphrase, passphrase_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     coffre::Context ctx;
     if (int s = make_context(object_id, object_id_len, revision, key_version, ctx)) return s;
     return give_handle(coffre::FileRangeReader::open(bytes(header, header_len), ciphertext_size,
@@ -446,7 +450,7 @@ size_t coffre_identity_fingerprint_bytes(void) { return COFFRE_IDENTITY_FINGERPR
 int coffre_device_keys_generate(coffre_device_keys** out) {
   clear_out(out);
   if (out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::DeviceKeys::generate(coffre::system_rng()), out); });
+  return guarded_secret([&] { return give_handle(coffre::DeviceKeys::generate(coffre::system_rng()), out); });
 }
 
 int coffre_device_keys_from_seeds(const uint8_t* id, size_t id_len, const uint8_t* sign_seed, size_t sign_seed_len,
@@ -456,7 +460,7 @@ int coffre_device_keys_from_seeds(const uint8_t* id, size_t id_len, const uint8_
       !data_ok(kem_seed, kem_seed_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto device = coffre::DeviceId::from_bytes(bytes(id, id_len));
     if (!device) return status(device.error());
     if (device.value() == coffre::recovery_recipient_id()) return COFFRE_E_INVALID_ARGUMENT;
@@ -682,7 +686,7 @@ int coffre_enrollment_requester_start(const coffre_device_keys* device, const ch
   clear_out(out);
   if (device == nullptr || out == nullptr || !data_ok(name, name_len)) return COFFRE_E_INVALID_ARGUMENT;
   if (name_len > coffre::kDeviceNameMaxSize) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     return give_handle(coffre::EnrollmentRequester::start(device->keys, name_of(name, name_len), now,
                                                           coffre::system_rng(),
                                                           lifetime == 0 ? coffre::kEnrollmentMaxLifetime : lifetime),
@@ -703,7 +707,7 @@ int coffre_enrollment_requester_on_response(coffre_enrollment_requester* r, cons
       sas_cap < COFFRE_SAS_BYTES || !data_ok(response, response_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto c = r->r.on_response(bytes(response, response_len), log->log, now);
     if (!c) return status(c.error());
     if (int s = put_text(c.value().sas, sas, sas_cap)) return s;
@@ -727,7 +731,7 @@ int coffre_enrollment_approver_on_request(const uint8_t* request, size_t request
   if (out == nullptr || own == nullptr || log == nullptr || used == nullptr || !data_ok(request, request_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     return give_handle(coffre::EnrollmentApprover::on_request(bytes(request, request_len), own->keys, log->log, now,
                                                               used->used, coffre::system_rng()),
                        out);
@@ -751,7 +755,7 @@ int coffre_enrollment_approver_on_reveal(coffre_enrollment_approver* a, const ui
   if (a == nullptr || sas == nullptr || sas_cap < COFFRE_SAS_BYTES || !data_ok(reveal, reveal_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto c = a->a.on_reveal(bytes(reveal, reveal_len), now);
     if (!c) return status(c.error());
     return put_text(c.value().sas, sas, sas_cap);
@@ -786,7 +790,7 @@ int coffre_root_key_unwrap(const coffre_device_keys* device, const coffre_log* l
   if (device == nullptr || log == nullptr || out == nullptr || !data_ok(wrap, wrap_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     return give_handle(coffre::unwrap_root_key(device->keys.kem_key, log->log.user, device->keys.id,
                                                log->log.root_epoch, bytes(wrap, wrap_len)),
                        out);
@@ -803,7 +807,7 @@ int coffre_account_state_open(const coffre_root_key* root, const coffre_log* log
   if (root == nullptr || log == nullptr || out == nullptr || !data_ok(sealed, sealed_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto secrets = coffre::open_account_state(root->root, log->log.user, bytes(sealed, sealed_len));
     if (!secrets) return status(secrets.error());
     if (Error e = coffre::check_account_secrets(secrets.value(), log->log); e != Error::ok) return status(e);
@@ -826,7 +830,7 @@ int coffre_account_create(const coffre_device_keys* device, const char* name, si
       phrase == nullptr || name_len > coffre::kDeviceNameMaxSize) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto recovery = coffre::RecoveryKey::from_phrase(phrase->phrase);
     if (!recovery) return status(recovery.error());
     auto created = coffre::create_account(device->keys, name_of(name, name_len), recovery.value(), coffre::system_rng());
@@ -864,7 +868,7 @@ int coffre_revocation_plan(const coffre_log* log, const coffre_account_secrets* 
   if (log == nullptr || secrets == nullptr || out == nullptr || !data_ok(device_id, device_id_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto id = coffre::DeviceId::from_bytes(bytes(device_id, device_id_len));
     if (!id) return status(id.error());
     return give_handle(coffre::plan_revocation(log->log, secrets->secrets, id.value(), coffre::system_rng()), out);
@@ -914,7 +918,7 @@ int coffre_revocation_log(const coffre_revocation* plan, coffre_log** out) {
 int coffre_revocation_root_key(const coffre_revocation* plan, coffre_root_key** out) {
   clear_out(out);
   if (plan == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     const coffre::RootKey& root = plan->plan.root;
     return give_handle(coffre::RootKey::from_bytes(root.secret().reveal(), root.epoch()), out);
   });
@@ -923,7 +927,7 @@ int coffre_revocation_root_key(const coffre_revocation* plan, coffre_root_key** 
 int coffre_revocation_secrets(const coffre_revocation* plan, coffre_account_secrets** out) {
   clear_out(out);
   if (plan == nullptr || out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(plan->plan.secrets.clone(), out); });
+  return guarded_secret([&] { return give_handle(plan->plan.secrets.clone(), out); });
 }
 
 void coffre_revocation_free(coffre_revocation* plan) { delete plan; }
@@ -935,7 +939,7 @@ int coffre_enrollment_approve(const coffre_enrollment_approver* a, const coffre_
   if (!outs_ok || a == nullptr || log == nullptr || secrets == nullptr || root == nullptr) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto approval = coffre::approve(a->a, log->log, secrets->secrets, root->root, coffre::system_rng());
     if (!approval) return status(approval.error());
     int st = give_buffer(approval.value().entry, entry, entry_len);
@@ -954,13 +958,13 @@ int coffre_enrollment_approve(const coffre_enrollment_approver* a, const coffre_
 int coffre_recovery_phrase_generate(coffre_recovery_phrase** out) {
   clear_out(out);
   if (out == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] { return give_handle(coffre::RecoveryPhrase::generate(coffre::system_rng()), out); });
+  return guarded_secret([&] { return give_handle(coffre::RecoveryPhrase::generate(coffre::system_rng()), out); });
 }
 
 int coffre_recovery_phrase_from_words(const char* words, size_t len, coffre_recovery_phrase** out) {
   clear_out(out);
   if (out == nullptr || !data_ok(words, len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     return give_handle(
         coffre::RecoveryPhrase::from_words(len == 0 ? std::string_view{} : std::string_view{words, len}), out);
   });
@@ -968,7 +972,7 @@ int coffre_recovery_phrase_from_words(const char* words, size_t len, coffre_reco
 
 int coffre_recovery_phrase_words(const coffre_recovery_phrase* phrase, uint8_t** out, size_t* out_len) {
   if (!buffer_out_ok(out, out_len) || phrase == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto words = phrase->phrase.words();
     if (!words) return status(words.error());
     return give_buffer(words.value().reveal(), out, out_len);
@@ -977,7 +981,7 @@ int coffre_recovery_phrase_words(const coffre_recovery_phrase* phrase, uint8_t**
 
 int coffre_recovery_phrase_kem_public_key(const coffre_recovery_phrase* phrase, uint8_t* out, size_t out_len) {
   if (phrase == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
+  return guarded_secret([&] {
     auto sk = phrase->phrase.recovery_kem_key();
     if (!sk) return status(sk.error());
     auto pk = coffre::xwing_public_key(sk.value());
@@ -992,7 +996,7 @@ int coffre_root_key_unwrap_recovery(const coffre_recovery_phrase* phrase, const 
   if (phrase == nullptr || log == nullptr || out == nullptr || !data_ok(wrap, wrap_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
-  return guarded([&] {
+  return guarded_secret([&] {
     auto recovery = coffre::RecoveryKey::from_phrase(phrase->phrase);
     if (!recovery) return status(recovery.error());
     return give_handle(recovery.value().unwrap_root(log->log, bytes(wrap, wrap_len)), out);
