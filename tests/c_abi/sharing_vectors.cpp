@@ -22,7 +22,7 @@ using Bytes = std::vector<std::uint8_t>;
 namespace {
 
 using replay::to_hex;
-Bytes field(const json& v, const char* name) { return replay::hex_field(v, name); }
+using replay::hex_field;
 
 std::string outcome(int s) { return s == COFFRE_OK ? "success" : coffre_error_code(s); }
 
@@ -44,7 +44,7 @@ std::string owned_text(int (*get)(const coffre_node*, std::uint8_t**, std::size_
 }
 
 void drive_node(const json& v, Problems& p) {
-  const Bytes parent = field(v, "parent_id"), key = field(v, "parent_key"), record = field(v, "record");
+  const Bytes parent = hex_field(v, "parent_id"), key = hex_field(v, "parent_key"), record = hex_field(v, "record");
   coffre_node_key* parent_key = nullptr;
   coffre_node* node = nullptr;
   int s = coffre_node_key_from_bytes(key.data(), key.size(), &parent_key);
@@ -95,7 +95,7 @@ void drive_node(const json& v, Problems& p) {
 }
 
 void drive_name_hash(const json& v, Problems& p) {
-  const Bytes key = field(v, "parent_key"), name = field(v, "node_name");
+  const Bytes key = hex_field(v, "parent_key"), name = hex_field(v, "node_name");
   coffre_node_key* parent_key = nullptr;
   std::uint8_t h[32];
   int s = coffre_node_key_from_bytes(key.data(), key.size(), &parent_key);
@@ -109,7 +109,7 @@ void drive_name_hash(const json& v, Problems& p) {
 
 // The key and context derivation only (the ciphertext replays as a file vector in vectors.cpp).
 void drive_file(const json& v, Problems& p) {
-  const Bytes node_key = field(v, "node_key"), node_id = field(v, "node_id");
+  const Bytes node_key = hex_field(v, "node_key"), node_id = hex_field(v, "node_id");
   coffre_node_key* nk = nullptr;
   coffre_key* ck = nullptr;
   std::uint8_t k[32];
@@ -139,7 +139,7 @@ void drive_file(const json& v, Problems& p) {
 
 // A contact from a vector's identity { user_id, identity_pk, generation }: signatures only.
 coffre_trusted_contact* contact_of(const json& identity) {
-  const Bytes user = field(identity, "user_id"), pk = field(identity, "identity_pk");
+  const Bytes user = hex_field(identity, "user_id"), pk = hex_field(identity, "identity_pk");
   coffre_trusted_contact* c = nullptr;
   coffre_trusted_contact_from_keys(user.data(), user.size(), pk.data(), pk.size(),
                                    identity.at("generation").get<std::uint32_t>(), 0, nullptr, 0, &c);
@@ -148,10 +148,10 @@ coffre_trusted_contact* contact_of(const json& identity) {
 
 // The account secrets of a vector's { user_id, identity_seed, identity_generation, suite_keys: [{version, seed}] }.
 coffre_account_secrets* secrets_of(const json& me) {
-  const Bytes identity = field(me, "identity_seed");
+  const Bytes identity = hex_field(me, "identity_seed");
   Bytes suites;
   for (const json& k : me.at("suite_keys")) {
-    const Bytes seed = field(k, "seed");
+    const Bytes seed = hex_field(k, "seed");
     suites.insert(suites.end(), seed.begin(), seed.end());
   }
   coffre_account_secrets* s = nullptr;
@@ -163,9 +163,9 @@ coffre_account_secrets* secrets_of(const json& me) {
 
 // Opens the vector's access list for its document with the owner's identity and the pin (none: null or absent).
 int open_list(const json& v, const json& pin, coffre_access_list** out) {
-  const Bytes bytes = field(v, "access-list");
+  const Bytes bytes = hex_field(v, "access-list");
   const json& doc = v.at("document");
-  const Bytes doc_id = field(doc, "id");
+  const Bytes doc_id = hex_field(doc, "id");
   coffre_trusted_contact* owner = contact_of(v.at("owner"));
   const bool has_pin = !pin.is_null();
   const int s = coffre_access_list_open(bytes.data(), bytes.size(), owner, doc_id.data(), doc_id.size(),
@@ -204,7 +204,7 @@ void content_wrap(const json& v, Problems& p) {
     p.list.push_back("the access list does not open");
     return;
   }
-  const Bytes wrap = field(v, "wrap"), me = field(v.at("me"), "user_id");
+  const Bytes wrap = hex_field(v, "wrap"), me = hex_field(v.at("me"), "user_id");
   coffre_account_secrets* secrets = secrets_of(v.at("me"));
   coffre_trusted_contact* sender = contact_of(v.at("sender"));
   coffre_key* key = nullptr;
@@ -225,7 +225,7 @@ void content_wrap(const json& v, Problems& p) {
 }
 
 void directory_record(const json& v, Problems& p) {
-  const Bytes bytes = field(v, "record");
+  const Bytes bytes = hex_field(v, "record");
   coffre_directory_record* r = nullptr;
   const int s = coffre_directory_record_verify(bytes.data(), bytes.size(), &r);
   p.eq("outcome", outcome(s), v.at("expect").get<std::string>());
@@ -264,7 +264,7 @@ void safety_number(const json& v, Problems& p) {
 int trust_step(coffre_trust_store* store, const coffre_trusted_contact* me, const json& step, Problems& p) {
   const std::string op = step.at("op").get<std::string>();
   if (op == "observe") {
-    const Bytes bytes = field(step, "record");
+    const Bytes bytes = hex_field(step, "record");
     coffre_directory_record* r = nullptr;
     std::uint32_t observation = 0;
     int s = coffre_directory_record_verify(bytes.data(), bytes.size(), &r);
@@ -276,7 +276,7 @@ int trust_step(coffre_trust_store* store, const coffre_trusted_contact* me, cons
     }
     return s;
   }
-  const Bytes user = field(step, "user_id");
+  const Bytes user = hex_field(step, "user_id");
   if (op == "check_sharable") {
     coffre_trusted_contact* c = nullptr;
     const int s = coffre_trust_store_check_sharable(store, user.data(), user.size(), &c);
