@@ -174,13 +174,16 @@ Result<AccountSecrets> AccountSecrets::clone() const {
   return AccountSecrets(std::move(identity).take(), identity_generation_, std::move(keys));
 }
 
-Result<AccountSecrets> AccountSecrets::with_new_suite_key(XWingSecretKey key) const {
+Result<AccountSecrets> AccountSecrets::rotated(SigningKey new_identity, XWingSecretKey new_suite_key) const {
+  constexpr auto kMax = std::numeric_limits<std::uint32_t>::max();
   if (suite_keys_.empty()) return Error::invalid_argument;  // moved from
-  if (current_suite_key().version == std::numeric_limits<std::uint32_t>::max()) return Error::invalid_argument;
+  if (current_suite_key().version == kMax || identity_generation_ == kMax) return Error::invalid_argument;
   auto copy = clone();
   if (!copy) return copy.error();
   AccountSecrets out = std::move(copy).take();
-  out.suite_keys_.push_back(SuiteSecretKey{current_suite_key().version + 1, std::move(key)});
+  out.identity_ = std::move(new_identity);
+  out.identity_generation_ = identity_generation_ + 1;
+  out.suite_keys_.push_back(SuiteSecretKey{current_suite_key().version + 1, std::move(new_suite_key)});
   return out;
 }
 
@@ -286,11 +289,7 @@ Result<AccountSecrets> open_account_state(const RootKey& root, const UserId& use
 
 // --------------------------------------------------------------------------------------------------- root wrap
 
-DeviceId recovery_recipient_id() noexcept {
-  DeviceId id;
-  id.bytes.fill(0xff);
-  return id;
-}
+DeviceId recovery_recipient_id() noexcept { return recovery_author_id(); }
 
 Result<std::vector<std::uint8_t>> wrap_root_key(const RootKey& root, const UserId& user, const DeviceId& recipient,
                                                 const XWingPublicKey& recipient_pk, Rng& rng) {
@@ -376,33 +375,30 @@ Result<AccountCreation> create_account(const DeviceKeys& first_device, std::stri
                          std::move(wraps)};
 }
 
-Result<RevocationPlan> plan_revocation(const VerifiedLog& log, const AccountSecrets& secrets, const DeviceId& revoked,
-                                       Rng& rng) {
+Result<RevocationPlan> plan_revocation(const VerifiedLog& log, const AccountSecrets& secrets, const DeviceKeys& own,
+                                       const DeviceId& revoked, Rng& rng) {
   COFFRE_TRY(init());
   if (!log.contains(revoked)) return Error::device_not_enrolled;
+  if (own.id == revoked) return Error::invalid_argument;
   COFFRE_TRY(check_account_secrets(secrets, log));
-  if (log.suite_version == std::numeric_limits<std::uint32_t>::max() ||
-      log.root_epoch == std::numeric_limits<std::uint32_t>::max()) {
-    return Error::invalid_argument;
-  }
 
-  // 1. Revoke D, then rotate the suite key (version + 1, epoch + 1); each entry follows the state after the last.
-  auto revoke = make_revoke(log, secrets.identity(), revoked);
-  if (!revoke) return revoke.error();
-  auto after_revoke = verify_appended(log, std::span(&revoke.value(), 1), 1);
-  if (!after_revoke) return after_revoke.error();
+  // 1. New identity and suite keys; the revoke entry introduces them, signed by the old identity, the new one and
+  //    this device.
+  auto identity = SigningKey::generate(rng);
+  if (!identity) return identity.error();
   auto suite = xwing_generate(rng);
   if (!suite) return suite.error();
   auto suite_pk = xwing_public_key(suite.value());
   if (!suite_pk) return suite_pk.error();
-  auto rotate = make_rotate_suite(after_revoke.value(), secrets.identity(), suite_pk.value());
-  if (!rotate) return rotate.error();
-  auto after = verify_appended(after_revoke.value(), std::span(&rotate.value(), 1), 1);
+  auto entry = make_revoke(log, secrets.identity(), EntryAuthor{own.id, own.sign_key}, revoked, identity.value(),
+                           suite_pk.value());
+  if (!entry) return entry.error();
+  auto after = verify_appended(log, std::span(&entry.value(), 1), 1);
   if (!after) return after.error();
 
-  // 2. A new root key for the new epoch, sealing every suite key (old and new), wrapped to the remaining devices
-  //    (D is no longer among them) and to the recovery key.
-  auto new_secrets = secrets.with_new_suite_key(std::move(suite).take());
+  // 2. A new root key for the new epoch, sealing the new identity and every suite key (old and new), wrapped to the
+  //    remaining devices (the revoked one is no longer among them) and to the recovery key.
+  auto new_secrets = secrets.rotated(std::move(identity).take(), std::move(suite).take());
   if (!new_secrets) return new_secrets.error();
   auto root = RootKey::generate(after.value().root_epoch, rng);
   if (!root) return root.error();
@@ -411,10 +407,7 @@ Result<RevocationPlan> plan_revocation(const VerifiedLog& log, const AccountSecr
   auto wraps = wrap_to_all(root.value(), after.value(), rng);
   if (!wraps) return wraps.error();
 
-  std::vector<std::vector<std::uint8_t>> entries;
-  entries.push_back(std::move(revoke).take());
-  entries.push_back(std::move(rotate).take());
-  return RevocationPlan{std::move(entries),
+  return RevocationPlan{std::move(entry).take(),
                         std::move(after).take(),
                         std::move(root).take(),
                         std::move(new_secrets).take(),

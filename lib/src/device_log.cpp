@@ -21,10 +21,13 @@ namespace {
 
 
 constexpr std::uint8_t kMagic[4] = {'C', 'F', 'R', 'L'};
-constexpr std::uint8_t kVersion = 0x02;  // 0x02: the genesis carries recovery_mac (SPEC change log)
+// 0x03: every entry has an author and its signature; revocation rotates the identity key (SPEC change log).
+constexpr std::uint8_t kVersion = 0x03;
 // magic, version, u64 seq, prev, kind
 constexpr std::size_t kHeaderSize = 4 + 1 + 8 + 32 + 1;
 constexpr std::size_t kSig = SigningKey::kSignatureSize;
+// identity signature, author signature, tail (pop or new identity signature)
+constexpr std::size_t kSignaturesSize = 3 * kSig;
 
 
 
@@ -63,13 +66,17 @@ std::optional<LogEntryBody> read_body(std::uint8_t kind, ByteView body) {
       auto suite_pk = read_xwing(r);
       if (!suite_pk || !r.u32(suite_version)) break;
       auto recovery_pk = read_xwing(r);
-      ByteView mac;
-      if (!recovery_pk || !r.fixed_frame(mac, std::tuple_size_v<RecoveryMac>) || !r.u32(root_epoch)) break;
+      ByteView mac, recovery_sign_pk;
+      if (!recovery_pk || !r.fixed_frame(mac, std::tuple_size_v<RecoveryMac>) ||
+          !r.fixed_frame(recovery_sign_pk, VerifyKey::kSize) || !r.u32(root_epoch)) {
+        break;
+      }
       auto device = read_device(r);
       if (!device) break;
       out.emplace(GenesisBody{UserId::from_bytes(user).take(), VerifyKey::from_bytes(identity_pk).take(), generation,
                               std::move(*suite_pk), suite_version, std::move(*recovery_pk),
-                              copy_array<std::tuple_size_v<RecoveryMac>>(mac), root_epoch, std::move(*device)});
+                              copy_array<std::tuple_size_v<RecoveryMac>>(mac),
+                              VerifyKey::from_bytes(recovery_sign_pk).take(), root_epoch, std::move(*device)});
       break;
     }
     case 2: {
@@ -78,15 +85,15 @@ std::optional<LogEntryBody> read_body(std::uint8_t kind, ByteView body) {
       break;
     }
     case 3: {
-      ByteView id;
-      if (r.fixed_frame(id, DeviceId::kSize)) out.emplace(RevokeDeviceBody{DeviceId::from_bytes(id).take()});
-      break;
-    }
-    case 4: {
-      std::uint32_t suite_version = 0, root_epoch = 0;
+      ByteView id, identity_pk;
+      std::uint32_t generation = 0, suite_version = 0, root_epoch = 0;
+      if (!r.fixed_frame(id, DeviceId::kSize) || !r.fixed_frame(identity_pk, VerifyKey::kSize) || !r.u32(generation)) {
+        break;
+      }
       auto suite_pk = read_xwing(r);
       if (suite_pk && r.u32(suite_version) && r.u32(root_epoch)) {
-        out.emplace(RotateSuiteKeyBody{std::move(*suite_pk), suite_version, root_epoch});
+        out.emplace(RevokeDeviceBody{DeviceId::from_bytes(id).take(), VerifyKey::from_bytes(identity_pk).take(),
+                                     generation, std::move(*suite_pk), suite_version, root_epoch});
       }
       break;
     }
@@ -115,16 +122,18 @@ Bytes encode_body(const LogEntryBody& body) {
     append_u32(out, g->suite_version);
     append_frame(out, g->recovery_pk.bytes());
     append_frame(out, g->recovery_mac);
+    append_frame(out, g->recovery_sign_pk.bytes());
     append_u32(out, g->root_epoch);
     append_device(out, g->device);
   } else if (const auto* a = std::get_if<AddDeviceBody>(&body)) {
     append_device(out, a->device);
   } else if (const auto* r = std::get_if<RevokeDeviceBody>(&body)) {
     append_frame(out, r->device.bytes);
-  } else if (const auto* s = std::get_if<RotateSuiteKeyBody>(&body)) {
-    append_frame(out, s->suite_pk.bytes());
-    append_u32(out, s->suite_version);
-    append_u32(out, s->root_epoch);
+    append_frame(out, r->identity_pk.bytes());
+    append_u32(out, r->identity_generation);
+    append_frame(out, r->suite_pk.bytes());
+    append_u32(out, r->suite_version);
+    append_u32(out, r->root_epoch);
   }
   return out;
 }
@@ -137,15 +146,84 @@ const DeviceRecord* added_device(const LogEntry& e) noexcept {
   return nullptr;
 }
 
-std::vector<std::uint8_t> sign_and_encode(LogEntry entry, const SigningKey& identity) {
-  entry.identity_signature = identity.sign(label::log_entry, entry.signed_part());
-  return entry.encode();
-}
-
 bool ever_added(const VerifiedLog& log, const DeviceId& id) noexcept {
   auto same = [&](const DeviceRecord& d) { return d.id == id; };
   return std::any_of(log.devices.begin(), log.devices.end(), same) ||
          std::any_of(log.revoked.begin(), log.revoked.end(), same);
+}
+
+bool successor(std::uint32_t next, std::uint32_t current) noexcept {
+  return std::uint64_t{next} == std::uint64_t{current} + 1;
+}
+
+bool identity_used(const VerifiedLog& log, const VerifyKey& pk) noexcept {
+  return pk == log.identity_pk ||
+         std::find(log.superseded_identities.begin(), log.superseded_identities.end(), pk) !=
+             log.superseded_identities.end();
+}
+
+// The signing key of an entry's author in `state` (SPEC 10.3 step 3): an enrolled device, or the recovery key for an
+// add-device entry. device_revoked for a revoked device; log_invalid for anyone else.
+Result<VerifyKey> author_key(const VerifiedLog& state, const DeviceId& author, LogEntryKind kind) {
+  if (author == recovery_author_id()) {
+    if (kind != LogEntryKind::add_device) return Error::log_invalid;
+    return state.recovery_sign_pk;
+  }
+  if (const DeviceRecord* d = state.find(author)) return d->sign_pk;
+  if (state.was_revoked(author)) return Error::device_revoked;
+  return Error::log_invalid;
+}
+
+// Applies one non-genesis entry to `state` (rules of SPEC 10.3 step 3, after the author check).
+Error apply_entry(VerifiedLog& state, std::set<DeviceId>& added, const LogEntry& e) {
+  if (const auto* a = std::get_if<AddDeviceBody>(&e.body)) {
+    if (!added.insert(a->device.id).second) return Error::log_invalid;  // device id added twice
+    state.devices.push_back(a->device);
+    return Error::ok;
+  }
+  const auto& r = std::get<RevokeDeviceBody>(e.body);
+  auto it = std::find_if(state.devices.begin(), state.devices.end(),
+                         [&](const DeviceRecord& d) { return d.id == r.device; });
+  if (it == state.devices.end() || r.device == e.author) return Error::log_invalid;  // not enrolled, or itself
+  if (!successor(r.identity_generation, state.identity_generation) ||
+      !successor(r.suite_version, state.suite_version) || !successor(r.root_epoch, state.root_epoch) ||
+      identity_used(state, r.identity_pk)) {
+    return Error::log_invalid;
+  }
+  state.revoked.push_back(std::move(*it));
+  state.devices.erase(it);
+  state.superseded_identities.push_back(state.identity_pk);
+  state.identity_pk = r.identity_pk;
+  state.identity_generation = r.identity_generation;
+  state.suite_pk = r.suite_pk;
+  state.suite_version = r.suite_version;
+  state.root_epoch = r.root_epoch;
+  return Error::ok;
+}
+
+// The keys an entry's signatures must verify under, fixed by the rules pass (SPEC 10.3 step 4).
+struct EntryKeys {
+  VerifyKey identity;        // in force before the entry (the genesis's own for the genesis)
+  std::size_t superseded;    // how many superseded identity keys existed before the entry
+  VerifyKey author;
+  VerifyKey tail;            // the added device's key (pop) or the new identity key
+};
+
+// Step 4 for one entry, in the order identity, author, tail.
+Error check_signatures(const LogEntry& e, ByteView bytes, const EntryKeys& k, const UserId& user,
+                       std::span<const VerifyKey> superseded) {
+  ByteView signed_part = bytes.first(bytes.size() - kSignaturesSize);
+  if (k.identity.verify(label::log_entry, signed_part, e.identity_signature) != Error::ok) {
+    for (std::size_t j = 0; j < k.superseded; ++j) {
+      if (superseded[j].verify(label::log_entry, signed_part, e.identity_signature) == Error::ok) {
+        return Error::identity_superseded;
+      }
+    }
+    return Error::signature_invalid;
+  }
+  COFFRE_TRY(k.author.verify(label::log_author, signed_part, e.author_signature));
+  if (const DeviceRecord* d = added_device(e)) return d->sign_pk.verify(label::log_device_pop, device_pop_message(user, *d), e.tail);
+  return k.tail.verify(label::log_new_identity, signed_part, e.tail);
 }
 
 // Steps 3 and 4 of SPEC section 10 over `entries`, starting from `base` (a verified state whose head the first
@@ -168,9 +246,11 @@ Result<VerifiedLog> verify_entries(const VerifiedLog* base, std::span<const std:
     hashes[i] = entry_hash(entries[i]);
   });
 
-  // Step 3: chain and rules, entry by entry.
+  // Step 3: chain and rules, entry by entry; each entry's signing keys are fixed by the state before it.
   std::optional<VerifiedLog> state;
   std::set<DeviceId> added;  // every device id ever added, revoked or not
+  std::vector<EntryKeys> keys;
+  keys.reserve(n);
   std::uint64_t seq = 0;
   LogHash prev{};
   if (base != nullptr) {
@@ -188,56 +268,35 @@ Result<VerifiedLog> verify_entries(const VerifiedLog* base, std::span<const std:
     if (const auto* g = std::get_if<GenesisBody>(&e.body)) {
       if (state) return Error::log_invalid;  // a genesis after seq 0
       if (g->identity_generation == 0 || g->suite_version != 1 || g->root_epoch != 1 ||
-          !is_zero(g->device.transcript_hash)) {
+          !is_zero(g->device.transcript_hash) || e.author != g->device.id) {
         return Error::log_invalid;
       }
       state.emplace(VerifiedLog{g->user, g->identity_pk, g->identity_generation, g->suite_pk, g->suite_version,
-                                g->root_epoch, g->recovery_pk, g->recovery_mac, {g->device}, {}, hashes[i],
-                                LogHead{}});
+                                g->root_epoch, g->recovery_pk, g->recovery_mac, g->recovery_sign_pk, {g->device},
+                                {}, {}, hashes[i], LogHead{}});
       added.insert(g->device.id);
+      keys.push_back(EntryKeys{g->identity_pk, 0, g->device.sign_pk, g->device.sign_pk});
     } else if (!state) {
       return Error::log_invalid;  // the first entry is not a genesis
-    } else if (const auto* a = std::get_if<AddDeviceBody>(&e.body)) {
-      if (!added.insert(a->device.id).second) return Error::log_invalid;  // device id added twice
-      state->devices.push_back(a->device);
-    } else if (const auto* r = std::get_if<RevokeDeviceBody>(&e.body)) {
-      auto it = std::find_if(state->devices.begin(), state->devices.end(),
-                             [&](const DeviceRecord& d) { return d.id == r->device; });
-      if (it == state->devices.end()) return Error::log_invalid;  // unknown or already revoked
-      state->revoked.push_back(std::move(*it));
-      state->devices.erase(it);
-    } else if (const auto* s = std::get_if<RotateSuiteKeyBody>(&e.body)) {
-      if (std::uint64_t{s->suite_version} != std::uint64_t{state->suite_version} + 1 ||
-          std::uint64_t{s->root_epoch} != std::uint64_t{state->root_epoch} + 1) {
-        return Error::log_invalid;
-      }
-      state->suite_pk = s->suite_pk;
-      state->suite_version = s->suite_version;
-      state->root_epoch = s->root_epoch;
+    } else {
+      auto author = author_key(*state, e.author, e.kind());
+      if (!author) return author.error();
+      EntryKeys k{state->identity_pk, state->superseded_identities.size(), author.value(), author.value()};
+      COFFRE_TRY(apply_entry(*state, added, e));
+      if (const auto* r = std::get_if<RevokeDeviceBody>(&e.body)) k.tail = r->identity_pk;
+      keys.push_back(k);
     }
     prev = hashes[i];
   }
 
-  // Step 4: signatures, each independent of the others.
-  const VerifyKey identity_pk = state->identity_pk;
+  // Step 4: signatures, each entry independent of the others; the first failing entry gives the error.
+  std::vector<Error> outcome(n, Error::ok);
   const UserId user = state->user;
-  std::atomic<bool> bad{false};
+  const std::span<const VerifyKey> superseded = state->superseded_identities;
   parallel_for(n, threads, [&](std::size_t i) {
-    if (bad.load(std::memory_order_relaxed)) return;
-    const LogEntry& e = *parsed[i];
-    ByteView bytes = entries[i];
-    std::size_t pop_size = e.pop ? kSig : 0;
-    ByteView signed_part = bytes.first(bytes.size() - kSig - 4 - pop_size);
-    ByteView sig = bytes.subspan(signed_part.size(), kSig);
-    bool ok = identity_pk.verify(label::log_entry, signed_part, sig) == Error::ok;
-    if (ok) {
-      if (const DeviceRecord* d = added_device(e)) {
-        ok = d->sign_pk.verify(label::log_device_pop, device_pop_message(user, *d), *e.pop) == Error::ok;
-      }
-    }
-    if (!ok) bad.store(true, std::memory_order_relaxed);
+    outcome[i] = check_signatures(*parsed[i], entries[i], keys[i], user, superseded);
   });
-  if (bad.load()) return Error::signature_invalid;
+  for (Error e : outcome) COFFRE_TRY(e);
 
   state->head = LogHead{seq - 1, hashes[n - 1]};
   return std::move(*state);
@@ -247,9 +306,26 @@ Error check_identity(const VerifiedLog& current, const SigningKey& identity) noe
   return identity.verify_key() == current.identity_pk ? Error::ok : Error::invalid_argument;
 }
 
-Result<LogEntry> next_entry(const VerifiedLog& current, LogEntryBody body) {
+// The author must be able to sign in `current` (the same rule verification applies), with the key it claims.
+Error check_author(const VerifiedLog& current, const EntryAuthor& author, LogEntryKind kind) {
+  auto key = author_key(current, author.id, kind);
+  if (!key) return key.error() == Error::log_invalid ? Error::device_not_enrolled : key.error();
+  return key.value() == author.key.verify_key() ? Error::ok : Error::invalid_argument;
+}
+
+Result<LogEntry> next_entry(const VerifiedLog& current, LogEntryBody body, const DeviceId& author) {
   if (current.head.seq == std::numeric_limits<std::uint64_t>::max()) return Error::invalid_argument;
-  return LogEntry{current.head.seq + 1, current.head.hash, std::move(body), {}, std::nullopt};
+  return LogEntry{current.head.seq + 1, current.head.hash, std::move(body), author, {}, {}, {}};
+}
+
+// Signs with the identity key and the author's key; the tail is the pop already set, or the new identity's signature.
+std::vector<std::uint8_t> sign_and_encode(LogEntry entry, const SigningKey& identity, const SigningKey& author,
+                                          const SigningKey* new_identity = nullptr) {
+  const Bytes signed_part = entry.signed_part();
+  entry.identity_signature = identity.sign(label::log_entry, signed_part);
+  entry.author_signature = author.sign(label::log_author, signed_part);
+  if (new_identity != nullptr) entry.tail = new_identity->sign(label::log_new_identity, signed_part);
+  return entry.encode();
 }
 
 }  // namespace
@@ -280,6 +356,12 @@ std::string identity_fingerprint(const UserId& user, const VerifyKey& identity_p
 
 std::string identity_fingerprint(const VerifiedLog& log) {
   return identity_fingerprint(log.user, log.identity_pk, log.identity_generation);
+}
+
+DeviceId recovery_author_id() noexcept {
+  DeviceId id;
+  id.bytes.fill(0xff);
+  return id;
 }
 
 DeviceId DeviceId::generate(Rng& rng) {
@@ -329,45 +411,47 @@ Result<UserId> UserId::from_bytes(std::span<const std::uint8_t> b) {
 std::vector<std::uint8_t> LogEntry::signed_part() const {
   Bytes body_bytes = encode_body(body);
   Bytes out;
-  out.reserve(kHeaderSize + 4 + body_bytes.size() + kSig + 4 + kSig);
+  out.reserve(kHeaderSize + 4 + body_bytes.size() + DeviceId::kSize + kSignaturesSize);
   append(out, kMagic);
   out.push_back(kVersion);
   append_u64(out, seq);
   append(out, prev);
   out.push_back(static_cast<std::uint8_t>(kind()));
   append_frame(out, body_bytes);
+  append(out, author.bytes);
   return out;
 }
 
 std::vector<std::uint8_t> LogEntry::encode() const {
   Bytes out = signed_part();
   append(out, identity_signature);
-  if (pop) {
-    append_frame(out, *pop);
-  } else {
-    append_u32(out, 0);
-  }
+  append(out, author_signature);
+  append(out, tail);
   return out;
 }
 
 Result<LogEntry> LogEntry::parse(std::span<const std::uint8_t> bytes) {
   ByteReader r(bytes);
-  ByteView magic, prev, body_bytes, sig, pop;
+  ByteView magic, prev, body_bytes, author, identity_sig, author_sig, tail;
   std::uint8_t version = 0, kind = 0;
   std::uint64_t seq = 0;
   if (!r.bytes(4, magic) || !std::equal(magic.begin(), magic.end(), kMagic) || !r.u8(version) ||
-      version != kVersion || !r.u64(seq) || !r.bytes(32, prev) || !r.u8(kind) || kind < 1 || kind > 4 ||
+      version != kVersion || !r.u64(seq) || !r.bytes(32, prev) || !r.u8(kind) || kind < 1 || kind > 3 ||
       !r.frame(body_bytes, 0, bytes.size())) {
     return Error::log_invalid;
   }
   auto parsed_body = read_body(kind, body_bytes);
-  // A pop exactly for the kinds that add a device key (genesis, add device).
-  const std::size_t pop_size = (kind == 1 || kind == 2) ? kSig : 0;
-  if (!parsed_body || !r.bytes(kSig, sig) || !r.fixed_frame(pop, pop_size) || !r.done()) return Error::log_invalid;
-
-  std::optional<SigningKey::Signature> pop_sig;
-  if (pop_size != 0) pop_sig = copy_array<kSig>(pop);
-  return LogEntry{seq, copy_array<32>(prev), std::move(*parsed_body), copy_array<kSig>(sig), pop_sig};
+  if (!parsed_body || !r.bytes(DeviceId::kSize, author) || !r.bytes(kSig, identity_sig) || !r.bytes(kSig, author_sig) ||
+      !r.bytes(kSig, tail) || !r.done()) {
+    return Error::log_invalid;
+  }
+  return LogEntry{seq,
+                  copy_array<32>(prev),
+                  std::move(*parsed_body),
+                  DeviceId::from_bytes(author).take(),
+                  copy_array<kSig>(identity_sig),
+                  copy_array<kSig>(author_sig),
+                  copy_array<kSig>(tail)};
 }
 
 LogHash entry_hash(std::span<const std::uint8_t> entry_bytes) noexcept {
@@ -379,6 +463,10 @@ LogHash entry_hash(std::span<const std::uint8_t> entry_bytes) noexcept {
 const DeviceRecord* VerifiedLog::find(const DeviceId& id) const noexcept {
   auto it = std::find_if(devices.begin(), devices.end(), [&](const DeviceRecord& d) { return d.id == id; });
   return it == devices.end() ? nullptr : &*it;
+}
+
+bool VerifiedLog::was_revoked(const DeviceId& id) const noexcept {
+  return std::any_of(revoked.begin(), revoked.end(), [&](const DeviceRecord& d) { return d.id == id; });
 }
 
 Result<VerifiedLog> verify_log(std::span<const std::vector<std::uint8_t>> entries, std::optional<LogHead> pinned,
@@ -412,7 +500,7 @@ Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::
                                                std::uint32_t root_epoch, const DeviceRecord& first_device,
                                                const SigningKey& first_device_key) {
   if (identity_generation == 0 || suite_version != 1 || root_epoch != 1 || !device_name_valid(first_device.name) ||
-      !is_zero(first_device.transcript_hash)) {
+      !is_zero(first_device.transcript_hash) || first_device.id == recovery_author_id()) {
     return Error::invalid_argument;
   }
   auto pop = device_pop(first_device_key, user, first_device);
@@ -421,42 +509,48 @@ Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::
   LogEntry e{0,
              LogHash{},
              GenesisBody{user, identity.verify_key(), identity_generation, suite_pk, suite_version,
-                         recovery.public_key(), mac, root_epoch, first_device},
+                         recovery.public_key(), mac, recovery.signing_key().verify_key(), root_epoch, first_device},
+             first_device.id,
+             {},
              {},
              pop.value()};
-  return sign_and_encode(std::move(e), identity);
+  return sign_and_encode(std::move(e), identity, first_device_key);
 }
 
 Result<std::vector<std::uint8_t>> make_add_device(const VerifiedLog& current, const SigningKey& identity,
-                                                  const DeviceRecord& device, std::span<const std::uint8_t> pop) {
+                                                  const EntryAuthor& author, const DeviceRecord& device,
+                                                  std::span<const std::uint8_t> pop) {
   COFFRE_TRY(check_identity(current, identity));
-  if (!device_name_valid(device.name)) return Error::invalid_argument;
+  if (!device_name_valid(device.name) || device.id == author.id || device.id == recovery_author_id()) {
+    return Error::invalid_argument;
+  }
+  COFFRE_TRY(check_author(current, author, LogEntryKind::add_device));
   if (ever_added(current, device.id)) return Error::already_exists;
   if (pop.size() != kSig) return Error::signature_invalid;
   COFFRE_TRY(device.sign_pk.verify(label::log_device_pop, device_pop_message(current.user, device), pop));
-  auto e = next_entry(current, AddDeviceBody{device});
+  auto e = next_entry(current, AddDeviceBody{device}, author.id);
   if (!e) return e.error();
-  e.value().pop = copy_array<kSig>(pop);
-  return sign_and_encode(std::move(e).take(), identity);
+  e.value().tail = copy_array<kSig>(pop);
+  return sign_and_encode(std::move(e).take(), identity, author.key);
 }
 
 Result<std::vector<std::uint8_t>> make_revoke(const VerifiedLog& current, const SigningKey& identity,
-                                              const DeviceId& device) {
+                                              const EntryAuthor& author, const DeviceId& device,
+                                              const SigningKey& new_identity, const XWingPublicKey& new_suite_pk) {
   COFFRE_TRY(check_identity(current, identity));
+  if (author.id == device || author.id == recovery_author_id()) return Error::invalid_argument;
+  COFFRE_TRY(check_author(current, author, LogEntryKind::revoke_device));
   if (!current.contains(device)) return Error::device_not_enrolled;
-  auto e = next_entry(current, RevokeDeviceBody{device});
-  if (!e) return e.error();
-  return sign_and_encode(std::move(e).take(), identity);
-}
-
-Result<std::vector<std::uint8_t>> make_rotate_suite(const VerifiedLog& current, const SigningKey& identity,
-                                                    const XWingPublicKey& new_suite_pk) {
-  COFFRE_TRY(check_identity(current, identity));
   constexpr auto kMax = std::numeric_limits<std::uint32_t>::max();
-  if (current.suite_version == kMax || current.root_epoch == kMax) return Error::invalid_argument;
-  auto e = next_entry(current, RotateSuiteKeyBody{new_suite_pk, current.suite_version + 1, current.root_epoch + 1});
+  if (current.identity_generation == kMax || current.suite_version == kMax || current.root_epoch == kMax ||
+      identity_used(current, new_identity.verify_key())) {
+    return Error::invalid_argument;
+  }
+  RevokeDeviceBody body{device,       new_identity.verify_key(), current.identity_generation + 1,
+                        new_suite_pk, current.suite_version + 1, current.root_epoch + 1};
+  auto e = next_entry(current, std::move(body), author.id);
   if (!e) return e.error();
-  return sign_and_encode(std::move(e).take(), identity);
+  return sign_and_encode(std::move(e).take(), identity, author.key, &new_identity);
 }
 
 }  // namespace coffre

@@ -236,6 +236,7 @@ Result<EnrollmentApprover> EnrollmentApprover::on_request(std::span<const std::u
   e.commitment_ = q->commitment;
   e.request_.assign(request.begin(), request.end());
   e.user_ = log.user;
+  e.answered_by_ = own.id;
 
   Bytes& s = e.response_;
   auto p = prefix(kTypeResponse);
@@ -282,12 +283,14 @@ Result<EnrollmentTranscript> enrollment_transcript(std::span<const std::uint8_t>
 }
 
 Result<EnrollmentApproval> approve(const EnrollmentApprover& approver, const VerifiedLog& log,
-                                   const AccountSecrets& secrets, const RootKey& root, Rng& rng) {
+                                   const AccountSecrets& secrets, const RootKey& root, const DeviceKeys& own, Rng& rng) {
   COFFRE_TRY(init());
   const auto& c = approver.confirmation();
   if (!c) return Error::bad_state;
-  if (log.user != approver.user() || root.epoch() != log.root_epoch) return Error::invalid_argument;
-  auto entry = make_add_device(log, secrets.identity(), c->device, c->pop);
+  if (log.user != approver.user() || root.epoch() != log.root_epoch || own.id != approver.answered_by()) {
+    return Error::invalid_argument;
+  }
+  auto entry = make_add_device(log, secrets.identity(), EntryAuthor{own.id, own.sign_key}, c->device, c->pop);
   if (!entry) return entry.error();
   auto wrap = wrap_root_key(root, log.user, c->device.id, c->device.kem_pk, rng);
   if (!wrap) return wrap.error();

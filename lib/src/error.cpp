@@ -54,6 +54,12 @@ constexpr std::array<ErrorText, kErrorCount> kErrors = {{
     {"key_version_rollback", "The store served an older key, access list or record than one this device already saw."},
     {"node_binding_invalid", "A Drive item does not open as this child of this folder: moved, swapped, renamed or modified."},
     {"record_invalid", "A directory record, access list or Drive item is malformed."},
+    {"device_revoked", "A device-list entry is signed by a device that was revoked: it counts for nothing."},
+    {"identity_superseded",
+     "A device-list entry is signed by an identity key that a revocation replaced (a revoked device may hold it)."},
+    {"device_unexpected",
+     "A device you did not see approved appeared in your device list; accept it or revoke it before going on."},
+    {"operation_incomplete", "An earlier operation was interrupted; run the command again to finish it first."},
 }};
 
 const ErrorText* lookup(Error e) noexcept {

@@ -258,9 +258,13 @@ Result<RecoveryKey> RecoveryKey::from_phrase(const RecoveryPhrase& phrase) {
   if (!kem) return kem.error();
   auto pk = xwing_public_key(kem.value());
   if (!pk) return pk.error();
+  auto sign_seed = kdf_key(phrase.entropy(), label::recovery_sign_seed, {}, SigningKey::kSeedSize);
+  if (!sign_seed) return sign_seed.error();
+  auto sign = SigningKey::from_seed(sign_seed.value().reveal());
+  if (!sign) return sign.error();
   auto mac_key = kdf_key(phrase.entropy(), label::recovery_mac_key, {});
   if (!mac_key) return mac_key.error();
-  return RecoveryKey(std::move(kem).take(), std::move(pk).take(), std::move(mac_key).take());
+  return RecoveryKey(std::move(kem).take(), std::move(pk).take(), std::move(sign).take(), std::move(mac_key).take());
 }
 
 RecoveryMac RecoveryKey::genesis_mac(const UserId& user, const VerifyKey& identity_pk,
@@ -268,13 +272,14 @@ RecoveryMac RecoveryKey::genesis_mac(const UserId& user, const VerifyKey& identi
   std::uint8_t generation[4];
   put_u32(generation, identity_generation);
   RecoveryMac mac{};
-  kdf(mac, mac_key_, label::recovery_genesis_mac, {user.bytes, identity_pk.bytes(), generation, pk_.bytes()});
+  kdf(mac, mac_key_, label::recovery_genesis_mac,
+      {user.bytes, identity_pk.bytes(), generation, pk_.bytes(), sign_.verify_key().bytes()});
   return mac;
 }
 
 Error RecoveryKey::check_genesis(const VerifiedLog& log) const noexcept {
-  if (!(log.recovery_pk == pk_)) return Error::wrap_invalid;
-  const RecoveryMac expected = genesis_mac(log.user, log.identity_pk, log.identity_generation);
+  if (!(log.recovery_pk == pk_) || !(log.recovery_sign_pk == sign_.verify_key())) return Error::wrap_invalid;
+  const RecoveryMac expected = genesis_mac(log.user, log.genesis_identity_pk(), log.genesis_identity_generation());
   return sodium_memcmp(expected.data(), log.recovery_mac.data(), expected.size()) == 0 ? Error::ok : Error::log_fork;
 }
 

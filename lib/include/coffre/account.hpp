@@ -82,8 +82,9 @@ class AccountSecrets {
 
   // A copy (secure memory is not copied implicitly).
   Result<AccountSecrets> clone() const;
-  // A copy with one more suite key (version n + 1). invalid_argument if the version would overflow.
-  Result<AccountSecrets> with_new_suite_key(XWingSecretKey key) const;
+  // The secrets after a revocation (section 14): `new_identity` with generation + 1, and one more suite key
+  // (version n + 1). invalid_argument if the generation or version would overflow.
+  Result<AccountSecrets> rotated(SigningKey new_identity, XWingSecretKey new_suite_key) const;
 
  private:
   AccountSecrets(SigningKey identity, std::uint32_t generation, std::vector<SuiteSecretKey> suite_keys)
@@ -142,23 +143,25 @@ Result<AccountCreation> create_account(const DeviceKeys& first_device, std::stri
                                        const RecoveryKey& recovery, Rng& rng);
 
 // Revoking a device (section 14), everything the revoking device uploads, computed without I/O:
-//   entries       the revoke entry, then the rotate-suite-key entry: append both, in this order;
-//   log           the verified state after them (pin its head once the store accepted them);
+//   entry         the revoke entry (it also rotates the identity key, the suite key and the root epoch);
+//   log           the verified state after it (pin its head once the store accepted it);
 //   root          the new epoch's root key (epoch + 1);
-//   secrets       every suite key so far plus the new one (version + 1);
+//   secrets       the new identity key (generation + 1), every suite key so far plus the new one (version + 1);
 //   sealed_state  `secrets` sealed under `root`;
 //   wraps         `root` wrapped to every remaining device (in log order), then to the recovery key.
 struct RevocationPlan {
-  std::vector<std::vector<std::uint8_t>> entries;
+  std::vector<std::uint8_t> entry;
   VerifiedLog log;
   RootKey root;
   AccountSecrets secrets;
   std::vector<std::uint8_t> sealed_state;
   std::vector<RootWrap> wraps;
 };
-// device_not_enrolled: `revoked` is not an enrolled device of `log`; wrap_invalid: `secrets` are not this log's
-// (check_account_secrets); invalid_argument: the suite version or epoch would overflow.
-Result<RevocationPlan> plan_revocation(const VerifiedLog& log, const AccountSecrets& secrets, const DeviceId& revoked,
-                                       Rng& rng);
+// `own`: the revoking device, which authors the entry. device_not_enrolled: `revoked` or `own` is not an enrolled
+// device of `log` (device_revoked: `own` was revoked); invalid_argument: `own` is `revoked`, or the generation,
+// suite version or epoch would overflow; wrap_invalid: `secrets` are not this log's (check_account_secrets).
+// Every remaining device gets a wrap: the caller must have accepted each of them (none unexpected) beforehand.
+Result<RevocationPlan> plan_revocation(const VerifiedLog& log, const AccountSecrets& secrets, const DeviceKeys& own,
+                                       const DeviceId& revoked, Rng& rng);
 
 }  // namespace coffre

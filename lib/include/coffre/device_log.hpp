@@ -1,9 +1,11 @@
-// The device list (docs/SPEC.md section 10): an append-only, hash-chained log of entries signed by the account's
-// identity key, served by a store that is assumed malicious. A client verifies what it is served against the head
-// it pinned last time and keeps the new head only if everything verifies.
+// The device list (docs/SPEC.md section 10): an append-only, hash-chained log of entries, each signed by the
+// account's identity key in force AND by its author (an enrolled device, or the recovery key for a recovery
+// enrollment), served by a store that is assumed malicious. A revocation rotates the identity key: the entry is
+// signed by the old and the new key, and from then on only the new one counts, so a revoked device that kept every
+// old secret can no longer append anything an honest device accepts.
 //
-// Writing:  make_genesis once, then make_add_device / make_revoke / make_rotate_suite on top of a VerifiedLog; each
-//           returns the entry's bytes, to upload. device_pop runs on the device being added (it holds that key).
+// Writing:  make_genesis once, then make_add_device / make_revoke on top of a VerifiedLog; each returns the entry's
+//           bytes, to upload. device_pop runs on the device being added (it holds that key).
 // Reading:  verify_log(all entries, pinned head) on a fetch of the whole log, or verify_appended(state, new entries)
 //           for the entries after a state already verified. Both are pure: they change nothing; persist the
 //           returned head (and device set) yourself, only on success.
@@ -53,6 +55,10 @@ struct UserId {
 
 inline constexpr std::size_t kDeviceNameMaxSize = 64;  // bytes of well-formed UTF-8
 
+// The author id of an entry made with the recovery key (16 bytes 0xff; no device may have it). It is also the
+// recipient id of the recovery key's root wraps (account.hpp).
+DeviceId recovery_author_id() noexcept;
+
 // A device as the log records it. transcript_hash: the enrollment transcript (section 12), or 32 zero bytes for the
 // genesis device and for a device enrolled with the recovery phrase (section 13).
 struct DeviceRecord {
@@ -64,7 +70,7 @@ struct DeviceRecord {
   bool operator==(const DeviceRecord&) const = default;
 };
 
-enum class LogEntryKind : std::uint8_t { genesis = 1, add_device = 2, revoke_device = 3, rotate_suite_key = 4 };
+enum class LogEntryKind : std::uint8_t { genesis = 1, add_device = 2, revoke_device = 3 };
 
 struct GenesisBody {
   UserId user;
@@ -74,6 +80,7 @@ struct GenesisBody {
   std::uint32_t suite_version;
   XWingPublicKey recovery_pk;
   RecoveryMac recovery_mac;
+  VerifyKey recovery_sign_pk;  // signs the add-device entries of recovery enrollments
   std::uint32_t root_epoch;
   DeviceRecord device;
   bool operator==(const GenesisBody&) const = default;
@@ -82,32 +89,36 @@ struct AddDeviceBody {
   DeviceRecord device;
   bool operator==(const AddDeviceBody&) const = default;
 };
+// Revoking a device also rotates every account key (SPEC section 14): a new identity key (generation + 1), a new
+// suite key (version + 1) and a new root epoch (+ 1), all sealed only to the devices that remain.
 struct RevokeDeviceBody {
   DeviceId device;
-  bool operator==(const RevokeDeviceBody&) const = default;
-};
-struct RotateSuiteKeyBody {
+  VerifyKey identity_pk;
+  std::uint32_t identity_generation;
   XWingPublicKey suite_pk;
   std::uint32_t suite_version;
   std::uint32_t root_epoch;
-  bool operator==(const RotateSuiteKeyBody&) const = default;
+  bool operator==(const RevokeDeviceBody&) const = default;
 };
 // The alternative's index + 1 is the kind byte.
-using LogEntryBody = std::variant<GenesisBody, AddDeviceBody, RevokeDeviceBody, RotateSuiteKeyBody>;
+using LogEntryBody = std::variant<GenesisBody, AddDeviceBody, RevokeDeviceBody>;
 
 // One entry, parsed. encode() and parse() are the exact byte layout of the spec; parse() checks structure only
-// (magic, version, kind, field lengths, keys, name, pop present exactly for genesis and add-device, no trailing
-// bytes), never signatures or the chain: that is verify_log's job.
+// (magic, version, kind, field lengths, keys, name, no trailing bytes), never signatures or the chain: that is
+// verify_log's job.
 struct LogEntry {
   std::uint64_t seq = 0;
   LogHash prev{};  // zero for seq 0, else entry_hash of entry seq - 1
   LogEntryBody body;
-  SigningKey::Signature identity_signature{};
-  std::optional<SigningKey::Signature> pop;  // genesis and add-device only
+  DeviceId author;                           // an enrolled device, or recovery_author_id()
+  SigningKey::Signature identity_signature{};  // by the identity key in force before this entry
+  SigningKey::Signature author_signature{};    // by the author's signing key (or the recovery signing key)
+  // Kinds 1 and 2: the added device's proof of possession. Kind 3: the new identity key's signature.
+  SigningKey::Signature tail{};
 
   LogEntryKind kind() const noexcept { return static_cast<LogEntryKind>(body.index() + 1); }
   std::vector<std::uint8_t> encode() const;
-  // The bytes the identity key signs (under the label "coffre/v1/log/entry"): every byte before the signature.
+  // The bytes every signature of the entry covers (each under its own label): every byte before them.
   std::vector<std::uint8_t> signed_part() const;
   // log_invalid if the bytes are not exactly one well-formed entry.
   static Result<LogEntry> parse(std::span<const std::uint8_t> bytes);
@@ -133,14 +144,25 @@ struct VerifiedLog {
   std::uint32_t root_epoch;
   XWingPublicKey recovery_pk;
   RecoveryMac recovery_mac{};         // the genesis's (RecoveryKey::check_genesis checks it)
+  VerifyKey recovery_sign_pk;         // the genesis's
   std::vector<DeviceRecord> devices;  // enrolled and not revoked, in the order they were added
   std::vector<DeviceRecord> revoked;  // in the order they were revoked
+  std::vector<VerifyKey> superseded_identities;  // identity keys of generations before the current one, in order
   LogHash genesis_hash{};             // entry_hash of entry 0 (to pin with verify_log's expected_genesis_hash)
   LogHead head;
 
   bool operator==(const VerifiedLog&) const = default;
   bool contains(const DeviceId& id) const noexcept { return find(id) != nullptr; }
   const DeviceRecord* find(const DeviceId& id) const noexcept;  // enrolled devices only; nullptr if none
+  bool was_revoked(const DeviceId& id) const noexcept;
+  // The genesis's identity key and generation (what recovery_mac covers): each revocation supersedes exactly one
+  // identity key and adds 1 to the generation.
+  const VerifyKey& genesis_identity_pk() const noexcept {
+    return superseded_identities.empty() ? identity_pk : superseded_identities.front();
+  }
+  std::uint32_t genesis_identity_generation() const noexcept {
+    return identity_generation - static_cast<std::uint32_t>(superseded_identities.size());
+  }
 };
 
 // The identity fingerprint the user confirms on a first fetch (SPEC section 9): the first 20 bytes of
@@ -156,12 +178,15 @@ std::string identity_fingerprint(const UserId& user, const VerifyKey& identity_p
 std::string identity_fingerprint(const VerifiedLog& log);
 
 // Verifies a whole served log, entries 0..n-1, in the order of SPEC section 10:
-//   log_rollback       fewer entries than the pinned head (or none while a genesis hash is pinned);
-//   log_fork           the entry at the pinned seq (or the genesis) is not the pinned one;
-//   log_broken_chain   an entry's seq is not its position, or its prev is not the previous entry's hash;
-//   log_invalid        a malformed entry or a broken rule (no genesis, genesis after seq 0, device id added twice,
-//                      revoking a device that is not enrolled, suite version or root epoch not previous + 1...);
-//   signature_invalid  an identity signature or a device proof of possession does not verify.
+//   log_rollback         fewer entries than the pinned head (or none while a genesis hash is pinned);
+//   log_fork             the entry at the pinned seq (or the genesis) is not the pinned one;
+//   log_broken_chain     an entry's seq is not its position, or its prev is not the previous entry's hash;
+//   log_invalid          a malformed entry or a broken rule (no genesis, genesis after seq 0, device id added twice,
+//                        revoking a device that is not enrolled, an author that was never added, versions or
+//                        epochs not previous + 1, a reused identity key...);
+//   device_revoked       an entry's author is a revoked device;
+//   identity_superseded  an entry's identity signature is by an identity key a revocation replaced;
+//   signature_invalid    any other signature (identity, author, new identity, proof of possession) that fails.
 // `pinned`: none on a first fetch (trust on first use: confirm the identity fingerprint with the user).
 // threads: 0 = all cores (1 in WebAssembly); the result does not depend on it.
 Result<VerifiedLog> verify_log(std::span<const std::vector<std::uint8_t>> entries, std::optional<LogHead> pinned,
@@ -178,29 +203,39 @@ Result<VerifiedLog> verify_appended(const VerifiedLog& current, std::span<const 
 // invalid_argument if device_key is not the key of device.sign_pk.
 Result<SigningKey::Signature> device_pop(const SigningKey& device_key, const UserId& user, const DeviceRecord& device);
 
+// Who co-signs an entry besides the identity key: an enrolled device (its id and signing key), or the recovery key
+// (id recovery_author_id(), key RecoveryKey::signing_key()) for the add-device entry of a recovery enrollment.
+struct EntryAuthor {
+  DeviceId id;
+  const SigningKey& key;
+};
+
 // Builders: each returns the bytes of one signed entry, which verify_log accepts after the entries it follows.
 // invalid_argument: a name longer than 64 bytes or not UTF-8, the wrong identity key, a genesis transcript hash
-// that is not zero, a version or epoch of 0 (genesis: suite version and root epoch must be 1);
-// signature_invalid: a pop that does not verify.
-// The genesis records the recovery key's public key and its recovery_mac over the genesis keys: only the holder
-// of the phrase can make a genesis that recovery (RecoveryKey::check_genesis) accepts.
+// that is not zero, a version or epoch of 0 (genesis: suite version and root epoch must be 1), an author key that
+// is not the author's (or the recovery key's) in `current`; device_revoked / device_not_enrolled: an author that is
+// revoked / not enrolled; signature_invalid: a pop that does not verify.
+// The genesis records the recovery key's public keys and its recovery_mac over the genesis keys: only the holder
+// of the phrase can make a genesis that recovery (RecoveryKey::check_genesis) accepts. Its author is the first
+// device.
 Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::uint32_t identity_generation,
                                                const UserId& user, const XWingPublicKey& suite_pk,
                                                std::uint32_t suite_version, const RecoveryKey& recovery,
                                                std::uint32_t root_epoch, const DeviceRecord& first_device,
                                                const SigningKey& first_device_key);
 
-// Appends after current.head. already_exists: this device id was added before (even if revoked since).
+// Appends after current.head, authored by the approving device (or the recovery key). already_exists: this device
+// id was added before (even if revoked since); invalid_argument: the author is the device being added.
 Result<std::vector<std::uint8_t>> make_add_device(const VerifiedLog& current, const SigningKey& identity,
-                                                  const DeviceRecord& device, std::span<const std::uint8_t> pop);
+                                                  const EntryAuthor& author, const DeviceRecord& device,
+                                                  std::span<const std::uint8_t> pop);
 
-// device_not_enrolled: the device is not in current.devices.
+// Revokes `device` and rotates the account keys: the new identity key (generation + 1, signs the entry too), the
+// new suite key (version + 1) and root epoch + 1. device_not_enrolled: `device` is not in current.devices;
+// invalid_argument: the author is the revoked device or the recovery key, the new identity key is the current one
+// or a superseded one, or a generation, version or epoch would overflow.
 Result<std::vector<std::uint8_t>> make_revoke(const VerifiedLog& current, const SigningKey& identity,
-                                              const DeviceId& device);
-
-// New suite key with version current.suite_version + 1 and root epoch current.root_epoch + 1.
-// invalid_argument if either would overflow.
-Result<std::vector<std::uint8_t>> make_rotate_suite(const VerifiedLog& current, const SigningKey& identity,
-                                                    const XWingPublicKey& new_suite_pk);
+                                              const EntryAuthor& author, const DeviceId& device,
+                                              const SigningKey& new_identity, const XWingPublicKey& new_suite_pk);
 
 }  // namespace coffre

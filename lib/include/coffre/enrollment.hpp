@@ -133,6 +133,8 @@ class EnrollmentApprover {
   const std::vector<std::uint8_t>& response() const noexcept { return response_; }
   const EnrollmentRequestId& request_id() const noexcept { return request_id_; }
   const UserId& user() const noexcept { return user_; }
+  // The enrolled device that answered the request (and must author the add-device entry).
+  const DeviceId& answered_by() const noexcept { return answered_by_; }
   // N as its request describes it (transcript hash zero until on_reveal succeeds).
   const DeviceRecord& requester() const noexcept { return device_; }
 
@@ -153,6 +155,7 @@ class EnrollmentApprover {
   std::vector<std::uint8_t> request_;
   std::vector<std::uint8_t> response_;  // with its signature (the transcript uses the part before it)
   UserId user_;
+  DeviceId answered_by_;
   std::optional<ApproverConfirmation> confirmation_;
   State state_ = State::waiting;
 };
@@ -176,9 +179,11 @@ struct EnrollmentApproval {
   std::vector<std::uint8_t> entry;
   RootWrap wrap;
 };
-// bad_state: `approver` has no successful on_reveal. invalid_argument: `log` is another account's, `root` is not of
-// log.root_epoch, or `secrets` do not hold the log's identity key. already_exists: N was added in the meantime.
+// The entry is authored by `own`, the approving device (the one that answered the request). bad_state: `approver`
+// has no successful on_reveal. invalid_argument: `log` is another account's, `root` is not of log.root_epoch,
+// `secrets` do not hold the log's identity key, or `own` is not the device that answered. device_not_enrolled /
+// device_revoked: `own` is no longer enrolled. already_exists: N was added in the meantime.
 Result<EnrollmentApproval> approve(const EnrollmentApprover& approver, const VerifiedLog& log,
-                                   const AccountSecrets& secrets, const RootKey& root, Rng& rng);
+                                   const AccountSecrets& secrets, const RootKey& root, const DeviceKeys& own, Rng& rng);
 
 }  // namespace coffre

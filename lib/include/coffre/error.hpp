@@ -50,8 +50,12 @@ enum class [[nodiscard]] Error : int {
   key_version_rollback = 39,
   node_binding_invalid = 40,
   record_invalid = 41,
+  device_revoked = 42,
+  identity_superseded = 43,
+  device_unexpected = 44,
+  operation_incomplete = 45,
 };
-inline constexpr int kErrorCount = 42;
+inline constexpr int kErrorCount = 46;
 
 // Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
 std::string_view error_code(Error e) noexcept;

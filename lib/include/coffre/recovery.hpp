@@ -68,12 +68,15 @@ class RecoveryKey {
 
   const XWingPublicKey& public_key() const noexcept { return pk_; }
   const XWingSecretKey& kem_key() const noexcept { return kem_; }
+  // The recovery signing key (seed KDF(entropy, "coffre/v1/recovery/sign-seed")): it authors the add-device entry
+  // of a recovery enrollment (author recovery_author_id()), as an enrolled device authors the others.
+  const SigningKey& signing_key() const noexcept { return sign_; }
 
   // recovery_mac = KDF(KDF(entropy, "coffre/v1/recovery/mac-key"), "coffre/v1/recovery/genesis-mac", user_id,
-  // identity_pk, u32(identity_generation), recovery_pk), recovery_pk being this key's public key.
+  // identity_pk, u32(identity_generation), recovery_pk, recovery_sign_pk), the last two being this key's.
   RecoveryMac genesis_mac(const UserId& user, const VerifyKey& identity_pk,
                           std::uint32_t identity_generation) const noexcept;
-  // Whether `log` is the account this phrase created: wrap_invalid if its recovery public key is not this key's (a
+  // Whether `log` is the account this phrase created: wrap_invalid if its recovery public keys are not this key's (a
   // phrase of another account); log_fork if its genesis's recovery_mac is not this key's MAC of the genesis's user
   // id, identity key and generation (compared in constant time): a genesis the phrase holder did not make.
   Error check_genesis(const VerifiedLog& log) const noexcept;
@@ -82,10 +85,11 @@ class RecoveryKey {
   Result<RootKey> unwrap_root(const VerifiedLog& log, std::span<const std::uint8_t> wrap) const;
 
  private:
-  RecoveryKey(XWingSecretKey kem, XWingPublicKey pk, SecretBytes mac_key)
-      : kem_(std::move(kem)), pk_(std::move(pk)), mac_key_(std::move(mac_key)) {}
+  RecoveryKey(XWingSecretKey kem, XWingPublicKey pk, SigningKey sign, SecretBytes mac_key)
+      : kem_(std::move(kem)), pk_(std::move(pk)), sign_(std::move(sign)), mac_key_(std::move(mac_key)) {}
   XWingSecretKey kem_;
   XWingPublicKey pk_;
+  SigningKey sign_;
   SecretBytes mac_key_;  // KDF(entropy, "coffre/v1/recovery/mac-key")
 };
 
