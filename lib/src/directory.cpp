@@ -82,10 +82,8 @@ Result<Observation> observe_known(ContactTrust& c, const DirectoryRecord& r) {
     c.pending = r;
     return Error::trust_mismatch;
   }
-  if (r.identity_generation() == p.identity_generation() + 1 && r.previous_identity_pk() == p.identity_pk()) {
-    c.pinned = r;
-    return Observation::followed;
-  }
+  // Any other identity key waits for the user, even one the pinned key signed (continuity): a revoked device holds
+  // the old key and could sign a successor of its own (SPEC 17.1).
   if (r.identity_generation() < p.identity_generation()) return Error::key_version_rollback;
   c.pending = r;
   return Error::trust_mismatch;
@@ -297,6 +295,19 @@ Result<TrustStore> TrustStore::parse(std::span<const std::uint8_t> bytes) {
   }
   if (!r.done()) return Error::record_invalid;
   return store;
+}
+
+Error check_record_against_log(const DirectoryRecord& record, const VerifiedLog& log) {
+  if (record.user() != log.user) return Error::record_invalid;
+  if (record.identity_generation() < log.identity_generation ||
+      (record.identity_generation() == log.identity_generation && record.suite_version() < log.suite_version)) {
+    return Error::key_version_rollback;
+  }
+  if (record.identity_generation() != log.identity_generation || !(record.identity_pk() == log.identity_pk) ||
+      record.suite_version() != log.suite_version || !(record.suite_pk() == log.suite_pk)) {
+    return Error::record_invalid;
+  }
+  return Error::ok;
 }
 
 }  // namespace coffre

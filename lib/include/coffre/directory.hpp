@@ -4,9 +4,10 @@
 // its version), signed by the identity key and, after an identity change, by the previous identity key too. A store
 // serves the records and is assumed malicious: it may substitute a key, replay an old record or show different
 // records to different users. A client therefore keeps a TrustStore: it pins the first record it sees of each contact
-// (trust on first use), follows only changes the pinned key authorized (a newer suite version, or the next identity
-// generation signed by the pinned identity key), holds anything else as pending, and lets the user compare a safety
-// number out of band to verify a contact or accept a changed key.
+// (trust on first use), checks every record against the contact's verified device list (check_record_against_log),
+// follows only a newer suite version under the pinned identity key, holds any identity change as pending (even one
+// the previous key signed: a revoked device holds that key), and lets the user compare a safety number out of band to
+// verify a contact or accept a changed key.
 //
 //   publish:  make_directory_record(user, secrets, created, ...) -> bytes for the store
 //   read:     verify_record(bytes) -> DirectoryRecord (alone, without trust), then store.observe(record)
@@ -132,7 +133,7 @@ enum class TrustState : std::uint8_t {
 // What observe did with a record.
 enum class Observation : std::uint8_t {
   pinned_first = 1,  // the user was unknown: pinned as unknown
-  followed = 2,      // a newer suite version or the next identity generation: pinned, state kept
+  followed = 2,      // a newer suite version under the same identity key: pinned, state kept
   unchanged = 3,     // the pinned record's key and version again
 };
 
@@ -149,14 +150,20 @@ struct ContactTrust {
   std::optional<DirectoryRecord> pending;
 };
 
+// ok if `record` states exactly the user id, identity key and generation, suite key and version of `log`, the
+// user's verified device list (section 17): key_version_rollback if the record is older than the log (a lower
+// generation or suite version), record_invalid for any other difference (a record no device of the account made
+// after the log's last revocation).
+Error check_record_against_log(const DirectoryRecord& record, const VerifiedLog& log);
+
 // The client's trust in its contacts' directory records (section 17.1). Local state: encode() to persist it, and
 // persist after every change (observe, verify, refuse). Not thread-safe.
 class TrustStore {
  public:
   // Observes a record the store served, in the spec's order:
   //   user_refused          the user is refused (nothing changes);
-  //   trust_mismatch        the same suite version with another suite key, or another identity key without
-  //                         continuity: the record becomes pending, the pinned one stays;
+  //   trust_mismatch        the same suite version with another suite key, or another identity key or generation
+  //                         (with or without continuity): the record becomes pending, the pinned one stays;
   //   key_version_rollback  a lower suite version or identity generation than pinned (nothing changes).
   Result<Observation> observe(const DirectoryRecord& record);
 
