@@ -316,11 +316,12 @@ int main(int argc, char** argv) {
   share->add_option("FILE", sh.file, "A shared file you own")->required();
   share->add_option("USER", sh.user, kUserHelp)->required();
   auto* unshare = app.add_subcommand("unshare", "Remove USER from a shared file you own: a new content key for the "
-                                                "others, and FILE re-encrypted under it (atomically)");
+                                                "others, and FILE re-encrypted under it (atomically). Without USER: "
+                                                "finish an interrupted unshare (FILE under an older key version)");
   add_home_options(unshare, sh.account);
   add_unlock_option(unshare, sh.account);
   unshare->add_option("FILE", sh.file, "A shared file you own (replaced by its re-encryption)")->required();
-  unshare->add_option("USER", sh.user, kUserHelp)->required();
+  unshare->add_option("USER", sh.user, kUserHelp);
   unshare->add_option("--threads", sh.threads, "Threads for the crypto (default 0: all cores)")
       ->check(kNotNegative & CLI::Range(0u, 1024u));
 
