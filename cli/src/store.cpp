@@ -136,6 +136,12 @@ Status Store::remove(const std::string& rel) const {
   return Status::success();
 }
 
+void Store::remove_empty_dirs_of(const std::string& rel) const noexcept {
+  for (auto slash = rel.rfind('/'); slash != std::string::npos && slash > 0; slash = rel.rfind('/', slash - 1)) {
+    if (rmdir(path(rel.substr(0, slash)).c_str()) != 0) return;
+  }
+}
+
 Status Store::list(const std::string& rel_dir, std::vector<std::string>& names) const {
   names.clear();
   const std::string p = path(rel_dir);
