@@ -346,6 +346,12 @@ Status remove_init_leftovers(const std::string& home, const Store& store) {
   return Status::success();
 }
 
+// The random user id names an existing account: init.pending must not lead a later init to remove it.
+Status user_id_taken(const std::string& home) {
+  unlink(init_pending_path(home).c_str());
+  return Status::fail(kExitIo, "a random user id collided with an existing account");
+}
+
 }  // namespace
 
 int cmd_init(const AccountArgs& a) {
@@ -393,17 +399,16 @@ int cmd_init(const AccountArgs& a) {
   if (Status s = mark_init_pending(home, c.user); !s.ok()) return report(s);
   // Upload the sealed state and the wraps, then the genesis, which makes the account exist.
   bool existed = false;
-  const std::string taken = "a random user id collided with an existing account";
   if (Status s = store.put_new(Store::sealed_state(c.user, 1), c.sealed_state, existed); !s.ok() || existed) {
-    return report(existed ? Status::fail(kExitIo, taken) : s);
+    return report(existed ? user_id_taken(home) : s);
   }
   for (const auto& w : c.wraps) {
     if (Status s = store.put_new(Store::wrap(c.user, 1, w.recipient), w.bytes, existed); !s.ok() || existed) {
-      return report(existed ? Status::fail(kExitIo, taken) : s);
+      return report(existed ? user_id_taken(home) : s);
     }
   }
   if (Status s = store.put_new(Store::log_entry(c.user, 0), c.genesis_entry, existed); !s.ok() || existed) {
-    return report(existed ? Status::fail(kExitIo, taken) : s);
+    return report(existed ? user_id_taken(home) : s);
   }
   if (Status s = save_state(home, st, /*create=*/true); !s.ok()) {
     s.message += ". The account " + to_hex(c.user.bytes) + " was created in the store but this device could not "
