@@ -638,6 +638,13 @@ def test_move_out_rekeys(d):
                                                                                       ids["h"], "1"))
     b.fails(EXIT_AUTH, "wrong_key", "get", f"@{ids['team']}/sub/h.bin", os.path.join(d, "bob-out"))
     no_local(d, "bob-out")
+    # A single file moved out: re-keyed too (the next revision under a new key), readable where it went.
+    solo = created(alice, lambda: a.ok("put", os.path.join(d, "new"), "/team/solo.bin"))
+    reads(b, d, f"@{ids['team']}/solo.bin", new)
+    out = a.ok("mv", "/team/solo.bin", "/other/")
+    check("1 node(s)" in out, out)
+    check(os.listdir(os.path.join(owner_dir(alice), "blobs", solo)) == ["2"], "solo.bin is not at revision 2")
+    reads(c, d, f"@{ids['other']}/solo.bin", new)
 
 
 def test_unshare(d):
@@ -733,6 +740,26 @@ def test_move_out_crash(d):
         old_or_new(a, b, c, d, ids, files, where)
         if where == "new":
             a.ok("mv", "/other/sub", "/team/")
+
+
+def test_rekey_other_device(d):
+    """An unfinished re-keying of one device (phase prepared) may still be running: the account's other devices
+    leave it alone and say so; a committed one, any device finishes."""
+    alice, a, bob, b, carol, c, ids, files = three_users(d)
+    alice.enroll("A2", "A")
+    a2 = Drive(alice, "A2")
+    hooked(a, "rekey-node:1", "mv", "/team/sub", "/other/")
+    _, err = expect(a2.args("ls"), EXIT_OK)
+    check("is not finished" in err and alice.device_id("A") in err, err)
+    check(os.listdir(os.path.join(owner_dir(alice), "rekey")), "another device removed a prepared journal")
+    old_or_new(a2, b, c, d, ids, files, "old")
+    a.ok("ls")  # the device that started it undoes it
+    tidy(alice)
+    hooked(a, "rekey-committed", "mv", "/team/sub", "/other/")
+    _, err = expect(a2.args("ls"), EXIT_OK)
+    check("finished" in err, err)
+    tidy(alice)
+    old_or_new(a2, b, c, d, ids, files, "new")
 
 
 def test_unshare_crash(d):
