@@ -344,6 +344,23 @@ TEST_CASE("drive: name hashes are keyed by the parent and differ per name") {
   CHECK_FALSE(name_hash(t.docs_key, "\xc3\xa9").value() == name_hash(t.docs_key, "e\xcc\x81").value());
 }
 
+TEST_CASE("drive: a listing tag is KDF16 of the folder key, and changes with the key") {
+  Tree t;
+  auto tag = listing_tag(t.docs_key).value();
+  Bytes msg;
+  frame(msg, bytes_of("coffre/v1/drive/listing-tag"));
+  std::array<std::uint8_t, 16> expect{};
+  crypto_generichash(expect.data(), 16, msg.data(), msg.size(), t.docs_key.reveal().data(), 32);
+  CHECK(tag.bytes == expect);
+  CHECK(listing_tag(t.docs_key).value() == tag);
+  CHECK_FALSE(listing_tag(t.other_key).value() == tag);
+  // Not a truncation of another derivation of the same key (KDF16 is BLAKE2b with a 16-byte output).
+  auto kdf32 = spec_kdf(t.docs_key, "coffre/v1/drive/listing-tag");
+  CHECK_FALSE(std::equal(expect.begin(), expect.end(), kdf32.begin()));
+  NodeKey moved = std::move(t.docs_key);
+  CHECK(listing_tag(t.docs_key).error() == Error::invalid_argument);
+}
+
 TEST_CASE("drive: a listing opens every record, in order, on any number of threads") {
   Tree t;
   std::vector<Bytes> records;

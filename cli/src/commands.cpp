@@ -70,19 +70,21 @@ Status check_secret_kind(const SecretArgs& a, const FileHeaderInfo& info, const 
 
 }  // namespace
 
-Status library_failure(Error e, int code) {
+Status library_failure(Error e, int code, Hints hints) {
   std::string m(error_message(e));
   if (!m.empty() && m.back() == '.') m.pop_back();
   m += " (" + std::string(error_code(e)) + ")";
-  if (e == Error::wrong_key) m += ". Check --key-file, or the passphrase";
-  if (e == Error::wrong_context) m += ". Pass the --id, --revision and --key-version used to encrypt it";
-  if (e == Error::bad_magic) m += ". Is this the encrypted file?";
+  if (hints == Hints::command_line) {
+    if (e == Error::wrong_key) m += ". Check --key-file, or the passphrase";
+    if (e == Error::wrong_context) m += ". Pass the --id, --revision and --key-version used to encrypt it";
+    if (e == Error::bad_magic) m += ". Is this the encrypted file?";
+  }
   return Status::fail(code, std::move(m));
 }
 
 // Decryption's first step, before any secret is asked for: the header, read synchronously (it tells the key source,
 // so that a passphrase is not asked for a key-encrypted file).
-Status read_file_head(Input& in, FileHead& h) {
+Status read_file_head(Input& in, FileHead& h, Hints hints) {
   if (h.size < kFileHeaderPrefixSize) {
     std::size_t got = 0;
     Status s = read_full(in.fd(), h.bytes.data() + h.size, kFileHeaderPrefixSize - h.size, got, in.name());
@@ -93,7 +95,7 @@ Status read_file_head(Input& in, FileHead& h) {
   if (h.size == kFileHeaderPrefixSize) {
     // docs/SPEC.md 5.1: the key source (byte 9) tells the header size; inspect checks the bytes before it.
     auto r = inspect_file_header({h.bytes.data(), h.size});
-    if (!r && r.error() != Error::truncated) return library_failure(r.error(), kExitAuth);
+    if (!r && r.error() != Error::truncated) return library_failure(r.error(), kExitAuth, hints);
     if (h.bytes[9] == static_cast<std::uint8_t>(KeySource::passphrase)) want = kFileHeaderSizePassphrase;
     std::size_t got = 0;
     if (Status s = read_full(in.fd(), h.bytes.data() + h.size, want - h.size, got, in.name()); !s.ok()) return s;
@@ -104,7 +106,7 @@ Status read_file_head(Input& in, FileHead& h) {
     if (r.error() == Error::truncated && h.size == 0) {
       return Status::fail(kExitAuth, in.name() + " is empty: it is not a coffre file (truncated)");
     }
-    return library_failure(r.error(), kExitAuth);
+    return library_failure(r.error(), kExitAuth, hints);
   }
   h.info = r.value();
   return Status::success();
@@ -143,16 +145,16 @@ Status encrypt_stream(FileEncryptor& e, std::uint32_t chunk_size, Input& in, Out
                     });
 }
 
-Status authenticate_head(FileDecryptor& d, const FileHead& head) {
+Status authenticate_head(FileDecryptor& d, const FileHead& head, Hints hints) {
   std::array<std::uint8_t, kFileHeaderMaxSize> none{};
   std::size_t n = 0;
   if (Error err = d.update({head.bytes.data(), head.size}, none, n); err != Error::ok) {
-    return library_failure(err, kExitAuth);
+    return library_failure(err, kExitAuth, hints);
   }
   return Status::success();
 }
 
-Status decrypt_stream(FileDecryptor& d, const FileHead& head, Input& in, Output& out) {
+Status decrypt_stream(FileDecryptor& d, const FileHead& head, Input& in, Output& out, Hints hints) {
   const std::size_t cc = head.info.chunk_size + kChunkOverhead;
   StreamPlan plan;
   plan.block = round_down(target_block(), cc);
@@ -174,7 +176,7 @@ Status decrypt_stream(FileDecryptor& d, const FileHead& head, Input& in, Output&
                             if (err == Error::ok && !d.ended_properly()) err = Error::truncated;
                           }
                           released += written;
-                          return err == Error::ok ? Status::success() : library_failure(err, kExitAuth);
+                          return err == Error::ok ? Status::success() : library_failure(err, kExitAuth, hints);
                         });
   if (!s.ok() && s.code == kExitAuth) {
     s.message = "decryption failed: " + s.message;
@@ -189,7 +191,7 @@ Status decrypt_stream(FileDecryptor& d, const FileHead& head, Input& in, Output&
 }
 
 Status reencrypt_stream(FileDecryptor& d, const FileHead& head, FileEncryptor& e, std::uint32_t chunk_size,
-                        Input& in, Output& out, std::span<const std::uint8_t> prefix) {
+                        Input& in, Output& out, std::span<const std::uint8_t> prefix, Hints hints) {
   if (!prefix.empty()) {
     if (Status s = out.write(prefix.data(), prefix.size()); !s.ok()) return s;
   }
@@ -211,7 +213,7 @@ Status reencrypt_stream(FileDecryptor& d, const FileHead& head, FileEncryptor& e
                         n += last;
                         if (err == Error::ok && !d.ended_properly()) err = Error::truncated;
                       }
-                      if (err != Error::ok) return library_failure(err, kExitAuth);
+                      if (err != Error::ok) return library_failure(err, kExitAuth, hints);
                       std::size_t m = 0;
                       if (n > 0) {
                         if (Error e2 = e.update(std::span(plain).first(n), dst, m); e2 != Error::ok) {

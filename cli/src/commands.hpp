@@ -49,8 +49,12 @@ int cmd_vectors_verify(const std::string& dir);
 
 // Building blocks of encrypt/decrypt, for the shared-file commands (shared_files.cpp).
 
-// "<message> (<code>)", plus what to check where the command line is the likely cause.
-Status library_failure(Error e, int code);
+// Where a failure's likely cause is: the command line of encrypt/decrypt (a key file, a passphrase, the context
+// options), or nothing the user typed (Drive: the store served the content, the client chose keys and contexts).
+enum class Hints { command_line, none };
+
+// "<message> (<code>)", plus, for Hints::command_line, what to check on the command line.
+Status library_failure(Error e, int code, Hints hints = Hints::command_line);
 
 // A file envelope's header (SPEC 5.1), read before any secret is needed, checked for everything that needs no key.
 struct FileHead {
@@ -59,7 +63,7 @@ struct FileHead {
   FileHeaderInfo info;
 };
 // Reads the header at the current position of `in`; the first h.size bytes may already be in h.bytes.
-Status read_file_head(Input& in, FileHead& h);
+Status read_file_head(Input& in, FileHead& h, Hints hints = Hints::command_line);
 
 // Writes `prefix`, then streams the rest of `in` through `enc` (chunks of `chunk_size`) to `out`. Does not commit.
 Status encrypt_stream(FileEncryptor& enc, std::uint32_t chunk_size, Input& in, Output& out,
@@ -67,15 +71,17 @@ Status encrypt_stream(FileEncryptor& enc, std::uint32_t chunk_size, Input& in, O
 
 // Feeds `head` to `dec`, which authenticates it: call it before opening the output, so that a wrong key or context
 // creates no file.
-Status authenticate_head(FileDecryptor& dec, const FileHead& head);
+Status authenticate_head(FileDecryptor& dec, const FileHead& head, Hints hints = Hints::command_line);
 // Streams the rest of `in` through `dec` (after authenticate_head) to `out`. Does not commit. Failure messages as
 // cmd_decrypt's (what was released to standard output).
-Status decrypt_stream(FileDecryptor& dec, const FileHead& head, Input& in, Output& out);
+Status decrypt_stream(FileDecryptor& dec, const FileHead& head, Input& in, Output& out,
+                      Hints hints = Hints::command_line);
 
 // Writes `prefix`, then streams the rest of `in` through `dec` (after authenticate_head) and `enc` to `out`: the
 // plaintext is never whole in memory nor on disk. Does not commit.
 Status reencrypt_stream(FileDecryptor& dec, const FileHead& head, FileEncryptor& enc, std::uint32_t chunk_size,
-                        Input& in, Output& out, std::span<const std::uint8_t> prefix);
+                        Input& in, Output& out, std::span<const std::uint8_t> prefix,
+                        Hints hints = Hints::command_line);
 
 // kExitUsage if `output` is standard output on a terminal (ciphertext).
 Status refuse_terminal_output(const std::string& output);

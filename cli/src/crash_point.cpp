@@ -4,19 +4,34 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #endif
 
 namespace coffre::cli {
 
 #ifdef COFFRE_CLI_TEST_HOOKS
-void crash_point(const char* after) noexcept {
-  static const long at = [] {
-    const char* v = std::getenv("COFFRE_TEST_CRASH_AT");
-    return v ? std::atol(v) : 0L;
-  }();
-  static long passed = 0;
-  if (at <= 0 || ++passed != at) return;
-  std::fprintf(stderr, "coffre-test-hooks: killed at crash point %ld, after %s\n", passed, after);
+namespace {
+struct CrashSpec {
+  std::string name;     // empty: count every point
+  unsigned long n = 0;  // 0: never
+};
+
+CrashSpec read_spec() {
+  const char* v = std::getenv("COFFRE_TEST_CRASH_AT");
+  if (v == nullptr || *v == '\0') return {};
+  const std::string s(v);
+  if (s.find_first_not_of("0123456789") == std::string::npos) return {"", std::strtoul(v, nullptr, 10)};
+  const auto colon = s.find(':');
+  return {s.substr(0, colon), colon == std::string::npos ? 1 : std::strtoul(s.c_str() + colon + 1, nullptr, 10)};
+}
+}  // namespace
+
+void crash_point(const char* name) noexcept {
+  static const CrashSpec spec = read_spec();
+  static unsigned long passed = 0;
+  if (spec.n == 0 || (!spec.name.empty() && spec.name != name)) return;
+  if (++passed != spec.n) return;
+  std::fprintf(stderr, "coffre-test-hooks: killed at crash point %s (%lu)\n", name, passed);
   std::raise(SIGKILL);
 }
 #else

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "contacts.hpp"
+#include "drive_tree.hpp"
 #include "io.hpp"
 #include "store.hpp"
 
@@ -26,35 +27,12 @@
 
 namespace coffre::cli {
 
-namespace {
-
-using Bytes = std::vector<std::uint8_t>;
-
-constexpr std::size_t kReadBlock = 4u << 20;  // plaintext bytes per step of get --range: constant memory
-
-std::uint64_t now_s() { return static_cast<std::uint64_t>(std::time(nullptr)); }
-
-// A folder whose key this client holds, in `owner`'s drive.
-struct Folder {
-  UserId owner;
-  NodeId id;
-  NodeKey key;
-  std::string shown;  // its path, for messages ("/" for the root)
-};
-
-// A path: in this account's drive (`shared` empty), or under a shared folder ("@<hex prefix>").
-struct DrivePath {
-  std::string shared;
-  std::vector<std::string> names;
-  bool trailing_slash = false;
-};
+// --- shared by the drive commands (drive_tree.hpp) ---------------------------------------------------------------
 
 std::string join(const std::string& folder, const std::string& name) {
   return folder == "/" || folder.back() == '/' ? folder + name : folder + "/" + name;
 }
 
-// Names come from the store (decrypted, but written by whoever holds the folder key): control characters are shown
-// escaped so that a name cannot drive the terminal.
 std::string printable(std::string_view name) {
   std::string out;
   for (unsigned char c : name) {
@@ -68,6 +46,134 @@ std::string printable(std::string_view name) {
   }
   return out;
 }
+
+DocumentRef node_document(const UserId& owner, const NodeId& node) {
+  DocumentRef d;
+  d.owner = owner;
+  d.id.bytes = node.bytes;
+  d.purpose = Purpose::drive_node;
+  return d;
+}
+
+const OpenedNode* find_child(const std::vector<OpenedNode>& children, std::string_view name) {
+  for (const auto& c : children) {
+    if (c.meta.name == name) return &c;
+  }
+  return nullptr;
+}
+
+Status make_folder_handle(const UserId& owner, const NodeId& id, NodeKey key, std::string shown,
+                          std::optional<Folder>& out) {
+  auto tag = listing_tag(key);
+  if (!tag) return lib_failure(tag.error(), "the key of " + printable(shown));
+  out.emplace(Folder{owner, id, std::move(key), tag.value(), std::move(shown)});
+  return Status::success();
+}
+
+Status folder_of(const OpenedNode& n, const Folder& parent, std::optional<Folder>& out) {
+  auto key = n.key.copy();
+  if (!key) return lib_failure(key.error(), "a node key");
+  return make_folder_handle(parent.owner, n.id, std::move(key).take(), join(parent.shown, n.meta.name), out);
+}
+
+std::string record_path(const Folder& f, const NodeId& child) { return Store::drive_node(f.owner, f.id, f.tag, child); }
+
+std::string claim_path(const Folder& f, const NameHash& h) { return Store::drive_name(f.owner, f.id, f.tag, h); }
+
+Status Session::root(std::optional<Folder>& out) {
+  std::optional<DriveBytes> id;
+  if (Status s = store().get(Store::drive_root(me()), id); !s.ok()) return s;
+  if (!id) {
+    if (Status s = create_root(); !s.ok()) return s;
+    if (Status s = store().get(Store::drive_root(me()), id); !s.ok()) return s;
+    if (!id) return lib_failure(Error::not_found, "the drive root the store was just given");
+  }
+  auto node = NodeId::from_bytes(*id);
+  if (!node) return lib_failure(Error::record_invalid, "the drive root id the store serves");
+  if (Status s = open_wrapped(me(), node.value(), "/", out); !s.ok()) return s;
+  if (!recovered_) {
+    recovered_ = true;
+    return recover_rekeys(*this, *out);
+  }
+  return Status::success();
+}
+
+// The owner never wraps another node's key to itself, so a store that serves another node as the root has no wrap
+// to serve for it.
+Status Session::open_wrapped(const UserId& owner, const NodeId& node, const std::string& shown,
+                             std::optional<Folder>& out) {
+  OpenedContentKey opened;
+  if (Status s = open_my_content_key(sh_, node_document(owner, node), std::nullopt, opened); !s.ok()) return s;
+  auto key = NodeKey::from_content_key(opened.key->key);
+  if (!key) return lib_failure(key.error(), "the key of " + shown);
+  return make_folder_handle(owner, node, std::move(key).take(), shown, out);
+}
+
+Status Session::list(const Folder& f, std::vector<OpenedNode>& out) const {
+  std::vector<std::string> names;
+  const std::string dir = Store::drive_nodes(f.owner, f.id, f.tag);
+  if (Status s = store().list(dir, names); !s.ok()) return s;
+  std::vector<DriveBytes> records;
+  std::vector<std::string> record_names;
+  for (const std::string& n : names) {
+    std::optional<DriveBytes> b;
+    if (Status s = store().get(dir + "/" + n, b); !s.ok()) return s;
+    if (!b) continue;  // removed since the listing
+    records.emplace_back(b->begin(), b->end());  // exact size: Store::get reserves its maximum
+    record_names.push_back(n);
+  }
+  const std::string what = "the folder " + printable(f.shown) + " as the store serves it";
+  auto r = list_folder(f.id, f.key, std::span<const DriveBytes>(records), args_.threads);
+  if (!r) return lib_failure(r.error(), what);
+  out = std::move(r).take();
+  // The store files a record under its node id: one filed under another name was moved there by the store.
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (record_names[i] != to_hex(out[i].id.bytes) + ".node") return lib_failure(Error::node_binding_invalid, what);
+  }
+  return Status::success();
+}
+
+Status Session::owner_identity(const UserId& owner, TrustedIdentity& out) {
+  if (owner == me()) {
+    out = sh_.self().identity;
+    return Status::success();
+  }
+  std::optional<TrustedContact> c;
+  if (Status s = trusted_contact(sh_, owner, c); !s.ok()) return s;
+  out = c->identity;
+  return Status::success();
+}
+
+// The root: a fresh node id, its key as a content key (purpose drive node, version 1) under an access list of the
+// owner alone (revision 1), wrapped to the owner; the root id is claimed last, without replacing one that another
+// device created meanwhile (which then wins).
+Status Session::create_root() {
+  Rng& rng = system_rng();
+  NodeId id = NodeId::generate(rng);
+  auto key = VersionedContentKey::generate(1, rng);
+  if (!key) return lib_failure(key.error(), "a new drive root key");
+  auto access = make_access_list(sh_.secrets(), node_document(me(), id), 1, 1, {me()});
+  if (!access) return lib_failure(access.error(), "the drive root's access list");
+  const UserId self[] = {me()};
+  if (Status s = share_content_key(sh_, access.value(), key.value(), self); !s.ok()) return s;
+  bool existed = false;
+  return store().put_new(Store::drive_root(me()), id.bytes, existed);
+}
+
+namespace {
+
+using Bytes = DriveBytes;
+
+constexpr std::size_t kReadBlock = 4u << 20;  // plaintext bytes per step of get --range: constant memory
+
+std::uint64_t now_s() { return static_cast<std::uint64_t>(std::time(nullptr)); }
+
+// A path: in this account's drive (`shared` empty), or under a shared folder ("@<hex prefix>").
+struct DrivePath {
+  std::string shared;
+  std::vector<std::string> names;
+  bool trailing_slash = false;
+};
 
 Status parse_path(const std::string& text, DrivePath& p) {
   std::size_t pos = 0;
@@ -99,113 +205,6 @@ Status parse_path(const std::string& text, DrivePath& p) {
   return Status::success();
 }
 
-DocumentRef node_document(const UserId& owner, const NodeId& node) {
-  DocumentRef d;
-  d.owner = owner;
-  d.id.bytes = node.bytes;
-  d.purpose = Purpose::drive_node;
-  return d;
-}
-
-// One command's view of the drive: the unlocked account, its trust store and access pins (contacts.hpp), the store.
-class Session {
- public:
-  explicit Session(const DriveArgs& a) : args_(a) {}
-
-  Status open() { return open_session(args_.account, /*unlock=*/true, sh_); }
-  // Saves what the command learnt (contacts seen for the first time, raised access pins): only on success.
-  int finish() { return report(save_session(sh_)); }
-  SharingSession& sharing() { return sh_; }
-  const Store& store() const { return sh_.store(); }
-  const UserId& me() const { return sh_.me(); }
-  unsigned threads() const { return args_.threads; }
-
-  // This account's root folder; created on first use.
-  Status root(std::optional<Folder>& out) {
-    std::optional<Bytes> id;
-    if (Status s = store().get(Store::drive_root(me()), id); !s.ok()) return s;
-    if (!id) {
-      if (Status s = create_root(); !s.ok()) return s;
-      if (Status s = store().get(Store::drive_root(me()), id); !s.ok()) return s;
-      if (!id) return lib_failure(Error::not_found, "the drive root the store was just given");
-    }
-    auto node = NodeId::from_bytes(*id);
-    if (!node) return lib_failure(Error::record_invalid, "the drive root id the store serves");
-    return open_wrapped(me(), node.value(), "/", out);
-  }
-
-  // A node of `owner` whose key is wrapped to this account (section 16): this account's root, or a folder shared
-  // with it. The owner never wraps another node's key to itself, so a store that serves another node as the root
-  // has no wrap to serve for it.
-  Status open_wrapped(const UserId& owner, const NodeId& node, const std::string& shown, std::optional<Folder>& out) {
-    OpenedContentKey opened;
-    if (Status s = open_my_content_key(sh_, node_document(owner, node), std::nullopt, opened); !s.ok()) return s;
-    auto key = NodeKey::from_content_key(opened.key->key);
-    if (!key) return lib_failure(key.error(), "the key of " + shown);
-    out.emplace(Folder{owner, node, std::move(key).take(), shown});
-    return Status::success();
-  }
-
-  // The children of `f`, every record opened and bound to `f`.
-  Status list(const Folder& f, std::vector<OpenedNode>& out) const {
-    std::vector<std::string> names;
-    const std::string dir = Store::drive_nodes(f.owner, f.id);
-    if (Status s = store().list(dir, names); !s.ok()) return s;
-    std::vector<Bytes> records;
-    std::vector<std::string> record_names;
-    for (const std::string& n : names) {
-      std::optional<Bytes> b;
-      if (Status s = store().get(dir + "/" + n, b); !s.ok()) return s;
-      if (!b) continue;  // removed since the listing
-      records.emplace_back(b->begin(), b->end());  // exact size: Store::get reserves its maximum
-      record_names.push_back(n);
-    }
-    const std::string what = "the folder " + printable(f.shown) + " as the store serves it";
-    auto r = list_folder(f.id, f.key, std::span<const Bytes>(records), args_.threads);
-    if (!r) return lib_failure(r.error(), what);
-    out = std::move(r).take();
-    // The store files a record under its node id: one filed under another name was moved there by the store.
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (record_names[i] != to_hex(out[i].id.bytes) + ".node") return lib_failure(Error::node_binding_invalid, what);
-    }
-    return Status::success();
-  }
-
- private:
-  // The root: a fresh node id, its key as a content key (purpose drive node, version 1) under an access list of the
-  // owner alone (revision 1), wrapped to the owner; the root id is claimed last, without replacing one that another
-  // device created meanwhile (which then wins).
-  Status create_root() {
-    Rng& rng = system_rng();
-    NodeId id = NodeId::generate(rng);
-    auto key = VersionedContentKey::generate(1, rng);
-    if (!key) return lib_failure(key.error(), "a new drive root key");
-    auto access = make_access_list(sh_.secrets(), node_document(me(), id), 1, 1, {me()});
-    if (!access) return lib_failure(access.error(), "the drive root's access list");
-    const UserId self[] = {me()};
-    if (Status s = share_content_key(sh_, access.value(), key.value(), self); !s.ok()) return s;
-    bool existed = false;
-    return store().put_new(Store::drive_root(me()), id.bytes, existed);
-  }
-
-  const DriveArgs& args_;
-  SharingSession sh_;
-};
-
-const OpenedNode* find_child(const std::vector<OpenedNode>& children, std::string_view name) {
-  for (const auto& c : children) {
-    if (c.meta.name == name) return &c;
-  }
-  return nullptr;
-}
-
-Status folder_of(const OpenedNode& n, const Folder& parent, std::optional<Folder>& out) {
-  auto key = n.key.copy();
-  if (!key) return lib_failure(key.error(), "a node key");
-  out.emplace(Folder{parent.owner, n.id, std::move(key).take(), join(parent.shown, n.meta.name)});
-  return Status::success();
-}
-
 Status already_exists(const std::string& shown, const std::string& hint = "") {
   return Status::fail(kExitUsage, shown + " already exists in the drive (already_exists)" + hint);
 }
@@ -218,7 +217,7 @@ Status no_such(const std::string& shown) {
 Status claim_name(const Store& store, const Folder& parent, const NameHash& h, const NodeId& id,
                   const std::string& shown) {
   bool existed = false;
-  if (Status s = store.put_new(Store::drive_name(parent.owner, parent.id, h), id.bytes, existed); !s.ok()) return s;
+  if (Status s = store.put_new(claim_path(parent, h), id.bytes, existed); !s.ok()) return s;
   if (existed) {
     return already_exists(printable(shown), ", or is being created by another device, or was left claimed by an "
                                             "interrupted upload: if no device is uploading it, 'coffre drive put "
@@ -228,20 +227,28 @@ Status claim_name(const Store& store, const Folder& parent, const NameHash& h, c
 }
 
 // A claim whose node has no record is left by an interrupted upload, or belongs to one still running on another
-// device: nothing tells them apart, so only the user's --force takes the name over. The leftover's blob goes too.
-Status take_over_claim(const Store& store, const Folder& parent, const NameHash& h, const NodeId& id,
+// device: nothing tells them apart, so only the user's --force takes the name over. The leftover's content goes too.
+// Not while a re-keying is in progress: its claims name nodes that exist elsewhere, whose content must stay.
+Status take_over_claim(Session& s, const Folder& parent, const NameHash& h, const NodeId& id,
                        const std::string& shown) {
-  const std::string claim = Store::drive_name(parent.owner, parent.id, h);
+  const Store& store = s.store();
+  const std::string claim = claim_path(parent, h);
   std::optional<Bytes> held;
-  if (Status s = store.get(claim, held); !s.ok()) return s;
+  if (Status st = store.get(claim, held); !st.ok()) return st;
   NodeId claimed;
   if (!held || held->size() != claimed.bytes.size()) return already_exists(printable(shown));
   std::copy(held->begin(), held->end(), claimed.bytes.begin());
   std::optional<Bytes> record;
-  if (Status s = store.get(Store::drive_node(parent.owner, parent.id, claimed), record); !s.ok()) return s;
+  if (Status st = store.get(record_path(parent, claimed), record); !st.ok()) return st;
   if (record) return already_exists(printable(shown));
-  if (Status s = store.remove(Store::drive_blob(parent.owner, claimed, 1)); !s.ok()) return s;
-  if (Status s = store.remove(claim); !s.ok()) return s;
+  bool rekeying = false;
+  if (Status st = rekey_pending(store, parent.owner, rekeying); !st.ok()) return st;
+  if (rekeying) {
+    return already_exists(printable(shown), ", claimed by a re-keying (a move or unshare) still in progress on "
+                                            "another device of this account: run a drive command there to finish it");
+  }
+  if (Status st = prune_blobs(store, parent.owner, claimed, 0); !st.ok()) return st;
+  if (Status st = store.remove(claim); !st.ok()) return st;
   return claim_name(store, parent, h, id, shown);
 }
 
@@ -258,8 +265,8 @@ Status make_folder(Session& s, const Folder& parent, const std::string& name, st
   auto h = name_hash(parent.key, name);
   if (!h) return lib_failure(h.error(), printable(shown));
   if (Status st = claim_name(s.store(), parent, h.value(), id, shown); !st.ok()) return st;
-  if (Status st = s.store().put(Store::drive_node(parent.owner, parent.id, id), record.value()); !st.ok()) return st;
-  if (made) made->emplace(Folder{parent.owner, id, std::move(key).take(), shown});
+  if (Status st = s.store().put(record_path(parent, id), record.value()); !st.ok()) return st;
+  if (made) return make_folder_handle(parent.owner, id, std::move(key).take(), shown, *made);
   return Status::success();
 }
 
@@ -403,7 +410,7 @@ Status upload(const Store& store, const UserId& owner, const NodeId& id, const N
 
 // A blob's header, read and checked for what needs no key (a Drive file is always under a raw key).
 Status read_header(Input& in, FileHead& head, const std::string& shown) {
-  if (Status s = read_file_head(in, head); !s.ok()) {
+  if (Status s = read_file_head(in, head, Hints::none); !s.ok()) {
     s.message = "the content of " + printable(shown) + ": " + s.message;
     return s;
   }
@@ -482,10 +489,12 @@ Status remove_node(Session& s, const Folder& parent, const OpenedNode& node) {
       if (Status r = remove_node(s, *f, c); !r.ok()) return r;
     }
   }
-  if (Status r = st.remove(Store::drive_node(parent.owner, parent.id, node.id)); !r.ok()) return r;
-  if (Status r = st.remove(Store::drive_name(parent.owner, parent.id, node.name_hash)); !r.ok()) return r;
-  if (node.kind == NodeKind::file) return st.remove(Store::drive_blob(parent.owner, node.id, node.meta.revision));
-  return Status::success();
+  if (Status r = st.remove(record_path(parent, node.id)); !r.ok()) return r;
+  if (Status r = st.remove(claim_path(parent, node.name_hash)); !r.ok()) return r;
+  // Every revision, with what killed uploads left; a folder's (now empty) listing directories.
+  if (node.kind == NodeKind::file) return prune_blobs(st, parent.owner, node.id, 0);
+  if (Status r = st.remove_tree(Store::drive_folder_nodes(parent.owner, node.id)); !r.ok()) return r;
+  return st.remove_tree(Store::drive_folder_names(parent.owner, node.id));
 }
 
 std::string show_time(std::uint64_t t) {
@@ -620,16 +629,22 @@ int cmd_drive_put(const DriveArgs& a) {
                 old ? old->meta.created : now, now};
   auto h = name_hash(parent->key, name);
   if (!h) return report(lib_failure(h.error(), printable(shown)));
-  const std::string claim = Store::drive_name(parent->owner, parent->id, h.value());
+  const std::string claim = claim_path(*parent, h.value());
   if (!old) {
     Status st = claim_name(s.store(), *parent, h.value(), id, shown);
-    if (!st.ok() && a.force) st = take_over_claim(s.store(), *parent, h.value(), id, shown);
+    if (!st.ok() && a.force) st = take_over_claim(s, *parent, h.value(), id, shown);
     if (!st.ok()) return report(st);
+  } else if (Status st = prune_blobs(s.store(), parent->owner, id, old->meta.revision); !st.ok()) {
+    return report(st);  // what killed uploads of this file left, among them maybe this very revision
   }
   // On failure: nothing of this command stays in the store (a blob Output never committed is already gone).
   auto undo = [&](Status st) {
-    s.store().remove(Store::drive_blob(parent->owner, id, revision));
-    if (!old) s.store().remove(claim);
+    if (old) {
+      prune_blobs(s.store(), parent->owner, id, old->meta.revision);
+    } else {
+      prune_blobs(s.store(), parent->owner, id, 0);
+      s.store().remove(claim);
+    }
     return report(st);
   };
   if (Status st = upload(s.store(), parent->owner, id, key.value(), revision, in, a.threads, meta.size); !st.ok()) {
@@ -637,10 +652,11 @@ int cmd_drive_put(const DriveArgs& a) {
   }
   auto record = make_node_record(parent->id, parent->key, NodeKind::file, id, key.value(), meta, rng);
   if (!record) return undo(lib_failure(record.error(), "the record of " + printable(shown)));
-  if (Status st = s.store().put(Store::drive_node(parent->owner, parent->id, id), record.value()); !st.ok()) {
-    return undo(st);
+  crash_point("put-uploaded");
+  if (Status st = s.store().put(record_path(*parent, id), record.value()); !st.ok()) return undo(st);
+  if (old) {
+    if (Status st = prune_blobs(s.store(), parent->owner, id, revision); !st.ok()) return report(st);
   }
-  if (old) s.store().remove(Store::drive_blob(parent->owner, id, old->meta.revision));
   return s.finish();
 }
 
@@ -690,12 +706,12 @@ int cmd_drive_get(const DriveArgs& a) {
   } else {
     auto dec = FileDecryptor::create(key.value(), ctx, a.threads);
     if (!dec) return report(lib_failure(dec.error(), "the content of " + printable(shown)));
-    if (st = authenticate_head(dec.value(), head); !st.ok()) {
+    if (st = authenticate_head(dec.value(), head, Hints::none); !st.ok()) {
       st.message = "the content of " + printable(shown) + ": " + st.message;
       return report(st);
     }
     if (st = out.open(a.paths[1], a.force); !st.ok()) return report(st);
-    st = decrypt_stream(dec.value(), head, in, out);
+    st = decrypt_stream(dec.value(), head, in, out, Hints::none);
   }
   if (st.ok()) st = out.commit();
   if (!st.ok()) {
@@ -784,21 +800,33 @@ int cmd_drive_mv(const DriveArgs& a) {
   const std::string shown = join(to->shown, name);
   if (find_child(siblings, name)) return report(already_exists(printable(shown)));
 
+  // Someone who reads the old place but not the new one (a member of a shared folder it leaves) must not read what
+  // is written there later: new keys for the node and its subtree. Within one sharing scope, a new record suffices.
+  std::set<UserId> before, after;
+  if (Status st = readers_of(s, from.parent->owner, from.chain, before); !st.ok()) return report(st);
+  if (Status st = readers_of(s, to->owner, chain, after); !st.ok()) return report(st);
+  const bool leaves_readers = std::any_of(before.begin(), before.end(), [&](const UserId& u) { return !after.count(u); });
+  if (leaves_readers) {
+    if (from.parent->owner != s.me()) {
+      return report(Status::fail(kExitUsage, "moving " + printable(a.paths[0]) + " there would take it away from "
+                                             "members of a shared folder, which needs new keys for it: only the "
+                                             "drive's owner can do that"));
+    }
+    if (Status st = rekey_move(s, *from.parent, node, *to, name); !st.ok()) return report(st);
+    return s.finish();
+  }
+
   auto record = move_node_record(node, to->id, to->key, name);
   if (!record) return report(lib_failure(record.error(), "the record of " + printable(shown)));
   auto h = name_hash(to->key, name);
   if (!h) return report(lib_failure(h.error(), printable(shown)));
   const Store& st = s.store();
   if (Status r = claim_name(st, *to, h.value(), node.id, shown); !r.ok()) return report(r);
-  if (Status r = st.put(Store::drive_node(to->owner, to->id, node.id), record.value()); !r.ok()) return report(r);
+  if (Status r = st.put(record_path(*to, node.id), record.value()); !r.ok()) return report(r);
   if (!(to->id == from.parent->id)) {
-    if (Status r = st.remove(Store::drive_node(from.parent->owner, from.parent->id, node.id)); !r.ok()) {
-      return report(r);
-    }
+    if (Status r = st.remove(record_path(*from.parent, node.id)); !r.ok()) return report(r);
   }
-  if (Status r = st.remove(Store::drive_name(from.parent->owner, from.parent->id, node.name_hash)); !r.ok()) {
-    return report(r);
-  }
+  if (Status r = st.remove(claim_path(*from.parent, node.name_hash)); !r.ok()) return report(r);
   return s.finish();
 }
 
@@ -856,10 +884,9 @@ int cmd_drive_share(const DriveArgs& a) {
   const DocumentRef doc = node_document(s.me(), t.node->id);
   auto ck = t.node->key.to_content_key();
   if (!ck) return report(lib_failure(ck.error(), "the folder key"));
-  auto key = VersionedContentKey::from_bytes(1, ck.value().secret().reveal());
-  if (!key) return report(lib_failure(key.error(), "the folder key"));
 
-  // The folder's access list: the next revision with USER added, or the first one (the owner and USER).
+  // The folder's access list: the next revision with USER added, or the first one (the owner and USER). The folder
+  // key is the content key of the list's version (above 1 once a member was removed, SPEC 15.3).
   SharingSession& sh = s.sharing();
   std::optional<Bytes> current;
   if (Status st = s.store().get(Store::current_access_list(doc), current); !st.ok()) return report(st);
@@ -873,12 +900,49 @@ int cmd_drive_share(const DriveArgs& a) {
     access = make_access_list(sh.secrets(), doc, 1, 1, {s.me(), user});
   }
   if (!access) return report(lib_failure(access.error(), "the access list of " + printable(shown)));
+  auto key = VersionedContentKey::from_bytes(access.value().key_version(), ck.value().secret().reveal());
+  if (!key) return report(lib_failure(key.error(), "the folder key"));
   // Wrapped to USER only (trust-checked), never to this account: see Session::open_wrapped.
   const UserId to[] = {user};
   if (Status st = share_content_key(sh, access.value(), key.value(), to); !st.ok()) return report(st);
   if (Status st = s.store().put(Store::drive_share(user, s.me(), t.node->id), {}); !st.ok()) return report(st);
   std::printf("Shared %s with %s: it is @%s in their 'coffre drive ls --shared'\n", printable(shown).c_str(),
               to_hex(user.bytes).c_str(), to_hex(t.node->id.bytes).c_str());
+  return s.finish();
+}
+
+int cmd_drive_unshare(const DriveArgs& a) {
+  if (Status s = need_paths(a, 2, "unshare PATH USER"); !s.ok()) return report(s);
+  DrivePath p;
+  if (Status s = parse_path(a.paths[0], p); !s.ok()) return report(s);
+  if (!p.shared.empty()) {
+    return report(Status::fail(kExitUsage, "only the owner of a folder removes its members: give a path of your own "
+                                           "drive"));
+  }
+  Session s(a);
+  if (Status st = s.open(); !st.ok()) return report(st);
+  UserId user;
+  if (Status st = resolve_user(s.sharing(), a.paths[1], user); !st.ok()) return report(st);
+  if (user == s.me()) return report(Status::fail(kExitUsage, "the owner cannot be removed from its own drive"));
+  Target t;
+  if (Status st = locate(s, p, false, t); !st.ok()) return report(st);
+  const std::string shown = join(t.parent->shown, p.names.back());
+  if (!t.node) return report(no_such(shown));
+  std::set<UserId> members;
+  if (t.node->kind == NodeKind::folder) {
+    if (Status st = readers_of(s, s.me(), {t.node->id}, members); !st.ok()) return report(st);
+  }
+  if (!members.count(user)) {
+    return report(Status::fail(kExitUsage, printable(shown) + " is not shared with " + to_hex(user.bytes) +
+                                               " (not_a_member)"));
+  }
+  std::set<UserId> above;
+  if (Status st = readers_of(s, s.me(), t.chain, above); !st.ok()) return report(st);
+  if (Status st = rekey_unshare(s, *t.parent, *t.node, user); !st.ok()) return report(st);
+  if (above.count(user)) {
+    std::fprintf(stderr, "coffre: note: %s still reads %s through a shared folder above it\n",
+                 to_hex(user.bytes).c_str(), printable(shown).c_str());
+  }
   return s.finish();
 }
 

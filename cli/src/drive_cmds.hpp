@@ -3,6 +3,7 @@
 //
 //   mkdir [-p] PATH...      put LOCAL REMOTE      get REMOTE LOCAL [--range OFFSET:LENGTH]
 //   ls [-l] [PATH]          ls --shared           mv SRC DST            rm [-r] PATH...       share PATH USER
+//   unshare PATH USER
 //
 // Paths: "/a/b" in this account's drive; "@ID/a/b" inside a folder another user shared with this account (ID: the
 // shared folder's node id, or a unique prefix of at least 8 hex digits, as `drive ls --shared` prints it).
@@ -37,5 +38,6 @@ int cmd_drive_ls(const DriveArgs& a);
 int cmd_drive_mv(const DriveArgs& a);
 int cmd_drive_rm(const DriveArgs& a);
 int cmd_drive_share(const DriveArgs& a);
+int cmd_drive_unshare(const DriveArgs& a);
 
 }  // namespace coffre::cli

@@ -132,11 +132,12 @@ constexpr const char* kDriveFooter = R"(Paths: /a/b in this account's drive; @ID
 encrypted in the store (--store); the listing is decrypted here, every record checked against its folder.)";
 
 struct DriveCommands {
-  CLI::App *mkdir, *put, *get, *ls, *mv, *rm, *share;
+  CLI::App *mkdir, *put, *get, *ls, *mv, *rm, *share, *unshare;
 };
 
 DriveCommands add_drive_commands(CLI::App& app, DriveArgs& d) {
-  auto* drive = app.add_subcommand("drive", "An encrypted drive in the store: mkdir, put, get, ls, mv, rm, share");
+  auto* drive = app.add_subcommand("drive", "An encrypted drive in the store: mkdir, put, get, ls, mv, rm, share, "
+                                            "unshare");
   drive->require_subcommand(1);
   auto sub = [&](const char* name, const char* what, const char* positional, const char* positional_what) {
     auto* c = drive->add_subcommand(name, what);
@@ -162,12 +163,15 @@ DriveCommands add_drive_commands(CLI::App& app, DriveArgs& d) {
   c.ls = sub("ls", "List a folder (default /)", "PATH", "A folder or file");
   c.ls->add_flag("-l", d.long_format, "Kind, size, modification time (UTC), media type");
   c.ls->add_flag("--shared", d.shared, "The folders other users shared with this account, as @ID");
-  c.mv = sub("mv", "Move or rename a file or folder", "SRC DST", "What to move, and where (or a folder to move into)");
+  c.mv = sub("mv", "Move or rename a file or folder; moved away from members of a shared folder, it gets new keys "
+                  "(its subtree re-encrypted)", "SRC DST", "What to move, and where (or a folder to move into)");
   c.rm = sub("rm", "Remove files, or empty folders", "PATH", "What to remove");
   c.rm->add_flag("-r,--recursive", d.recursive, "Remove folders with everything in them");
   c.share = sub("share", "Share a folder with another user (their key checked against your trust store)",
                 "PATH USER", "The folder, and the user id (or a unique prefix of a known contact's)");
-  for (CLI::App* x : {c.mkdir, c.put, c.get, c.ls, c.mv, c.rm, c.share}) {
+  c.unshare = sub("unshare", "Remove a user from a folder you shared: its next content key for the others, new keys "
+                            "for everything in it (re-encrypted)", "PATH USER", "The folder, and the user to remove");
+  for (CLI::App* x : {c.mkdir, c.put, c.get, c.ls, c.mv, c.rm, c.share, c.unshare}) {
     x->add_option("--threads", d.threads, "Threads for the crypto (default 0: all cores)")
         ->check(kNotNegative & CLI::Range(0u, 1024u));
   }
@@ -183,6 +187,7 @@ int run_drive_command(const DriveCommands& c, const DriveArgs& d) {
   if (*c.mv) return cmd_drive_mv(d);
   if (*c.rm) return cmd_drive_rm(d);
   if (*c.share) return cmd_drive_share(d);
+  if (*c.unshare) return cmd_drive_unshare(d);
   return -1;
 }
 

@@ -142,7 +142,24 @@ void Store::remove_empty_dirs_of(const std::string& rel) const noexcept {
   }
 }
 
-Status Store::list(const std::string& rel_dir, std::vector<std::string>& names) const {
+Status Store::remove_tree(const std::string& rel) const {
+  const std::string p = path(rel);
+  struct stat sb {};
+  if (lstat(p.c_str(), &sb) != 0) {
+    if (errno == ENOENT) return Status::success();
+    return io_failure("cannot remove " + p + " from the store", errno);
+  }
+  if (!S_ISDIR(sb.st_mode)) return remove(rel);
+  std::vector<std::string> names;
+  if (Status s = list(rel, names, /*hidden=*/true); !s.ok()) return s;
+  for (const std::string& n : names) {
+    if (Status s = remove_tree(rel + "/" + n); !s.ok()) return s;
+  }
+  if (rmdir(p.c_str()) != 0 && errno != ENOENT) return io_failure("cannot remove " + p + " from the store", errno);
+  return Status::success();
+}
+
+Status Store::list(const std::string& rel_dir, std::vector<std::string>& names, bool hidden) const {
   names.clear();
   const std::string p = path(rel_dir);
   DIR* d = opendir(p.c_str());
@@ -151,8 +168,9 @@ Status Store::list(const std::string& rel_dir, std::vector<std::string>& names) 
     return io_failure("cannot list " + p + " in the store", errno);
   }
   while (dirent* e = readdir(d)) {
-    if (e->d_name[0] == '.') continue;
-    names.emplace_back(e->d_name);
+    const std::string_view n(e->d_name);
+    if (n == "." || n == ".." || (n[0] == '.' && !hidden)) continue;
+    names.emplace_back(n);
   }
   closedir(d);
   std::sort(names.begin(), names.end());
@@ -202,24 +220,39 @@ std::string Store::content_wrap(const DocumentRef& doc, std::uint32_t key_versio
 
 std::string Store::drive_root(const UserId& owner) { return "drive/" + to_hex(owner.bytes) + "/root"; }
 
-std::string Store::drive_nodes(const UserId& owner, const NodeId& parent) {
-  return "drive/" + to_hex(owner.bytes) + "/nodes/" + to_hex(parent.bytes);
+std::string Store::drive_folder_nodes(const UserId& owner, const NodeId& folder) {
+  return "drive/" + to_hex(owner.bytes) + "/nodes/" + to_hex(folder.bytes);
 }
 
-std::string Store::drive_node(const UserId& owner, const NodeId& parent, const NodeId& node) {
-  return drive_nodes(owner, parent) + "/" + to_hex(node.bytes) + ".node";
+std::string Store::drive_nodes(const UserId& owner, const NodeId& folder, const ListingTag& tag) {
+  return drive_folder_nodes(owner, folder) + "/" + to_hex(tag.bytes);
 }
 
-std::string Store::drive_names(const UserId& owner, const NodeId& parent) {
-  return "drive/" + to_hex(owner.bytes) + "/names/" + to_hex(parent.bytes);
+std::string Store::drive_node(const UserId& owner, const NodeId& folder, const ListingTag& tag, const NodeId& node) {
+  return drive_nodes(owner, folder, tag) + "/" + to_hex(node.bytes) + ".node";
 }
 
-std::string Store::drive_name(const UserId& owner, const NodeId& parent, const NameHash& name) {
-  return drive_names(owner, parent) + "/" + to_hex(name.bytes);
+std::string Store::drive_folder_names(const UserId& owner, const NodeId& folder) {
+  return "drive/" + to_hex(owner.bytes) + "/names/" + to_hex(folder.bytes);
+}
+
+std::string Store::drive_name(const UserId& owner, const NodeId& folder, const ListingTag& tag,
+                              const NameHash& name) {
+  return drive_folder_names(owner, folder) + "/" + to_hex(tag.bytes) + "/" + to_hex(name.bytes);
+}
+
+std::string Store::drive_blobs(const UserId& owner, const NodeId& node) {
+  return "drive/" + to_hex(owner.bytes) + "/blobs/" + to_hex(node.bytes);
 }
 
 std::string Store::drive_blob(const UserId& owner, const NodeId& node, std::uint64_t revision) {
-  return "drive/" + to_hex(owner.bytes) + "/blobs/" + to_hex(node.bytes) + "." + std::to_string(revision);
+  return drive_blobs(owner, node) + "/" + std::to_string(revision);
+}
+
+std::string Store::drive_rekeys(const UserId& owner) { return "drive/" + to_hex(owner.bytes) + "/rekey"; }
+
+std::string Store::drive_rekey(const UserId& owner, const std::string& op_hex) {
+  return drive_rekeys(owner) + "/" + op_hex;
 }
 
 std::string Store::drive_inbox(const UserId& recipient) { return "shared/" + to_hex(recipient.bytes); }

@@ -11,7 +11,7 @@
 //   docs/<owner-hex>/<doc-hex>/<purpose>/access/current    the latest access list of the document (SPEC 16.1)
 //   docs/<owner-hex>/<doc-hex>/<purpose>/wraps/<v>/<user-hex>.wrap   the content key of version v wrapped to a
 //                                                          member (SPEC 16.2)
-//   drive/<owner-hex>/...                                  an account's drive (SPEC sections 15 and 18; the drive_*
+//   drive/<owner-hex>/...                                  an account's drive (SPEC sections 15.3 and 18; the drive_*
 //                                                          helpers below)
 //
 // <purpose> is the purpose byte in decimal (1 document, 2 file, 3 drive node).
@@ -50,8 +50,11 @@ class Store {
   Status remove(const std::string& rel) const;
   // After the object `rel` was removed: removes its folder if empty, then each parent while empty (never the root).
   void remove_empty_dirs_of(const std::string& rel) const noexcept;
-  // The names in a directory (hidden names, such as temporary files, left out), sorted; empty if it does not exist.
-  Status list(const std::string& rel_dir, std::vector<std::string>& names) const;
+  // Removes an object or a directory with everything in it; none there is no error.
+  Status remove_tree(const std::string& rel) const;
+  // The names in a directory (hidden names, such as temporary files, left out unless `hidden`), sorted; empty if it
+  // does not exist.
+  Status list(const std::string& rel_dir, std::vector<std::string>& names, bool hidden = false) const;
 
   // Paths of the layout above.
   static std::string log_dir(const UserId& user);
@@ -65,17 +68,21 @@ class Store {
   static std::string current_access_list(const DocumentRef& doc);
   static std::string content_wrap(const DocumentRef& doc, std::uint32_t key_version, const UserId& recipient);
 
-  // The drive of `owner` (SPEC section 15). The root's node id, the latest access list and the wraps of a node whose
-  // key is a section-16 content key (the root, a shared folder), a folder's node records, the exclusive claim of a
-  // child's name (its lookup hash), a file's content of one revision; and a user's inbox of shares.
+  // The drive of `owner` (SPEC section 15.3): the root's node id; a folder's node records and the exclusive claims
+  // of its children's names (their lookup hashes), both filed under the folder's listing tag (which changes with the
+  // folder's key); a file's content, one object per revision in the node's own directory; the re-keyings in
+  // progress; and a user's inbox of shares.
   static std::string drive_root(const UserId& owner);
-  static std::string drive_access(const UserId& owner, const NodeId& node);
-  static std::string drive_wrap(const UserId& owner, const NodeId& node, const UserId& recipient);
-  static std::string drive_nodes(const UserId& owner, const NodeId& parent);
-  static std::string drive_node(const UserId& owner, const NodeId& parent, const NodeId& node);
-  static std::string drive_names(const UserId& owner, const NodeId& parent);
-  static std::string drive_name(const UserId& owner, const NodeId& parent, const NameHash& name);
+  static std::string drive_folder_nodes(const UserId& owner, const NodeId& folder);  // every tag of the folder
+  static std::string drive_nodes(const UserId& owner, const NodeId& folder, const ListingTag& tag);
+  static std::string drive_node(const UserId& owner, const NodeId& folder, const ListingTag& tag, const NodeId& node);
+  static std::string drive_folder_names(const UserId& owner, const NodeId& folder);  // every tag of the folder
+  static std::string drive_name(const UserId& owner, const NodeId& folder, const ListingTag& tag,
+                                const NameHash& name);
+  static std::string drive_blobs(const UserId& owner, const NodeId& node);
   static std::string drive_blob(const UserId& owner, const NodeId& node, std::uint64_t revision);
+  static std::string drive_rekeys(const UserId& owner);
+  static std::string drive_rekey(const UserId& owner, const std::string& op_hex);
   static std::string drive_inbox(const UserId& recipient);
   static std::string drive_share(const UserId& recipient, const UserId& owner, const NodeId& node);
 

@@ -344,6 +344,14 @@ Result<std::vector<OpenedNode>> list_folder(const NodeId& parent_id, const NodeK
   return list_folder(parent_id, parent_key, std::span<const std::span<const std::uint8_t>>(views), threads);
 }
 
+Result<ListingTag> listing_tag(const NodeKey& folder_key) {
+  COFFRE_TRY(init());
+  if (!key_usable(folder_key)) return Error::invalid_argument;
+  ListingTag tag;
+  kdf(tag.bytes, folder_key.reveal(), label::drive_listing_tag, {});
+  return tag;
+}
+
 Result<ContentKey> drive_file_key(const NodeKey& node_key) {
   COFFRE_TRY(init());
   if (!key_usable(node_key)) return Error::invalid_argument;

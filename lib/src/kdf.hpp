@@ -17,6 +17,7 @@ inline constexpr std::string_view doc_commit = "coffre/v1/doc/commit";
 inline constexpr std::string_view doc_context = "coffre/v1/doc/context";
 inline constexpr std::string_view doc_key = "coffre/v1/doc/key";
 inline constexpr std::string_view drive_file_key = "coffre/v1/drive/file-key";
+inline constexpr std::string_view drive_listing_tag = "coffre/v1/drive/listing-tag";
 inline constexpr std::string_view drive_metadata = "coffre/v1/drive/metadata";
 inline constexpr std::string_view drive_name_hash = "coffre/v1/drive/name-hash";
 inline constexpr std::string_view drive_node_key = "coffre/v1/drive/node-key";

@@ -63,8 +63,13 @@ def owner_dir(w):
 
 
 def records(w, parent_hex=None):
-    """Every node record file of the drive (under one parent if given)."""
-    return sorted(glob.glob(os.path.join(owner_dir(w), "nodes", parent_hex or "*", "*.node")))
+    """Every node record file of the drive (under one parent if given): nodes/<parent>/<listing tag>/<node>.node."""
+    return sorted(glob.glob(os.path.join(owner_dir(w), "nodes", parent_hex or "*", "*", "*.node")))
+
+
+def claims(w):
+    """Every name claim of the drive: names/<parent>/<listing tag>/<name hash>."""
+    return sorted(glob.glob(os.path.join(owner_dir(w), "names", "*", "*", "*")))
 
 
 def new_record(w, before):
@@ -74,7 +79,9 @@ def new_record(w, before):
 
 
 def blob_files(w):
-    return sorted(glob.glob(os.path.join(owner_dir(w), "blobs", "*")))
+    """Every content object (blobs/<node>/<revision>), hidden ones (an upload's temporary file) included."""
+    return sorted(glob.glob(os.path.join(owner_dir(w), "blobs", "*", "*")) +
+                  glob.glob(os.path.join(owner_dir(w), "blobs", "*", ".*")))
 
 
 def no_local(d, name):
@@ -181,7 +188,7 @@ def test_round_trips(d):
     # What was removed left nothing behind: one record, claim and blob per remaining node.
     check(len(records(w)) == 4, records(w))
     check(len(blob_files(w)) == 2, blob_files(w))
-    check(len(glob.glob(os.path.join(owner_dir(w), "names", "*", "*"))) == 4, "name claims")
+    check(len(claims(w)) == 4, "name claims")
 
     a.fails(EXIT_USAGE, "not a drive path", "ls", "docs")
     a.fails(EXIT_USAGE, "is a file", "ls", "/docs/big.bin/x")
@@ -200,14 +207,14 @@ def test_collisions(d):
     a.fails(EXIT_USAGE, "as a folder", "put", os.path.join(d, "docs"), "/")
     # The name claim is the store's exclusive create of (folder, lookup hash): a claim without a record (another
     # device creating the same name, or an interrupted write) makes the store refuse a second child of that name.
-    claims = glob.glob(os.path.join(owner_dir(w), "names", "*", "*"))
+    held = claims(w)
     before = set(records(w))
     a.ok("mkdir", "/docs/new")
     rec = new_record(w, before)
     os.remove(rec)
     check(a.ls("/docs") == ["f"], a.ls("/docs"))
     a.fails(EXIT_USAGE, "already_exists", "mkdir", "/docs/new")
-    check(len(glob.glob(os.path.join(owner_dir(w), "names", "*", "*"))) == len(claims) + 1, "claims")
+    check(len(claims(w)) == len(held) + 1, "claims")
     # Two records with one lookup hash in a folder (a store that ignores claims): the listing refuses them.
     before = set(records(w))
     a.ok("put", os.path.join(d, "f"), "/docs/g")
@@ -260,7 +267,7 @@ def node_hex(rec):
 
 
 def blob_of(w, rec, revision=1):
-    return os.path.join(owner_dir(w), "blobs", f"{node_hex(rec)}.{revision}")
+    return os.path.join(owner_dir(w), "blobs", node_hex(rec), str(revision))
 
 
 def refused(a, d, code, err, remote):
@@ -312,6 +319,9 @@ def test_malicious_swapped_blob(d):
     w, a, contents, recs = prepare(d)
     shutil.copy(blob_of(w, recs["b.bin"]), blob_of(w, recs["a.bin"]))
     refused(a, d, EXIT_AUTH, "wrong_key", "/docs/a.bin")
+    # No hint about encrypt/decrypt options, which drive commands do not take.
+    _, err = a.fails(EXIT_AUTH, "wrong_key", "get", "/docs/a.bin", os.path.join(d, "out"))
+    check("--key-file" not in err and "--id" not in err, f"a drive error suggests decrypt's options: {err}")
     a.fails(EXIT_AUTH, "wrong_key", "get", "/docs/a.bin", os.path.join(d, "out"), "--range", "0:10")
     no_local(d, "out")
 
@@ -325,6 +335,8 @@ def test_malicious_old_revision(d):
     check(not os.path.exists(blob_of(w, recs["a.bin"], 1)), "the old revision's blob is removed")
     write(blob_of(w, recs["a.bin"], 2), old)  # the store replays revision 1 as revision 2
     refused(a, d, EXIT_AUTH, "wrong_context", "/docs/a.bin")
+    _, err = a.fails(EXIT_AUTH, "wrong_context", "get", "/docs/a.bin", os.path.join(d, "out"))
+    check("--revision" not in err and "--id" not in err, f"a drive error suggests decrypt's options: {err}")
     a.fails(EXIT_AUTH, "wrong_context", "get", "/docs/a.bin", os.path.join(d, "out"), "--range", "0:1")
     no_local(d, "out")
 
@@ -485,14 +497,13 @@ def test_interrupted_put(d):
     --force takes the name over once the user says no device is uploading it."""
     w, a = account(d)
     a.ok("mkdir", "/up")
-    names = os.path.join(owner_dir(w), "names")
-    before = set(glob.glob(os.path.join(names, "*", "*")))
+    before = set(claims(w))
     p = subprocess.Popen([at.COFFRE, *a.args("put", "-", "/up/f.bin")], stdin=subprocess.PIPE,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     p.stdin.write(os.urandom(3 * CHUNK))
     p.stdin.flush()
     deadline = time.time() + 30
-    while set(glob.glob(os.path.join(names, "*", "*"))) == before:
+    while set(claims(w)) == before:
         check(time.time() < deadline and p.poll() is None, "the upload never claimed its name")
         time.sleep(0.05)
     os.killpg(p.pid, signal.SIGINT)
@@ -507,6 +518,297 @@ def test_interrupted_put(d):
     a.ok("put", "--force", src, "/up/f.bin")
     check(a.get("/up/f.bin", os.path.join(d, "back")) == content, "the retried upload came back different")
     check(len(blob_files(w)) == 1, f"the interrupted upload's blob was not removed: {blob_files(w)}")
+
+
+def hooked(a, crash_at, sub, *rest):
+    """Runs a drive command with the test build, killed (SIGKILL) at the crash point `crash_at` ("step" or "step:N")."""
+    rc, out, err = at.run(a.args(sub, *rest), env={"COFFRE_TEST_CRASH_AT": crash_at}, binary=at.COFFRE_HOOKS)
+    check(rc == -signal.SIGKILL, f"drive {sub} with a crash at {crash_at}: exit {rc}; {out!r} {err!r}")
+
+
+def tidy(w):
+    """What a finished command leaves: no re-keying journal, one listing directory per folder, exactly the current
+    revision of each file's content (no temporary file), a record for every file with content."""
+    rekey = os.path.join(owner_dir(w), "rekey")
+    journals = os.listdir(rekey) if os.path.isdir(rekey) else []
+    check(not journals, f"journals left: {journals}")
+    for kind in ["nodes", "names"]:
+        for folder in glob.glob(os.path.join(owner_dir(w), kind, "*")):
+            check(len(os.listdir(folder)) <= 1, f"{kind} of {folder} under several listing tags: {os.listdir(folder)}")
+    recorded = {node_hex(r) for r in records(w)}
+    for blobs in glob.glob(os.path.join(owner_dir(w), "blobs", "*")):
+        check(len(os.listdir(blobs)) == 1, f"content objects left in {blobs}: {os.listdir(blobs)}")
+        check(os.path.basename(blobs) in recorded, f"content without a record: {blobs}")
+
+
+def created(w, run):
+    """The node id of the one record that `run` creates."""
+    before = set(records(w))
+    run()
+    return node_hex(new_record(w, before))
+
+
+def tags(w, node):
+    """The listing directories of a folder (normally one)."""
+    path = os.path.join(owner_dir(w), "nodes", node)
+    return sorted(os.listdir(path)) if os.path.isdir(path) else []
+
+
+def record_of(w, parent, node):
+    found = glob.glob(os.path.join(owner_dir(w), "nodes", parent, "*", node + ".node"))
+    check(len(found) == 1, f"records of {node} under {parent}: {found}")
+    return found[0]
+
+
+def access_version(w, node):
+    """The key version of a shared folder's current access list (SPEC 16.1: u32 at byte 42)."""
+    return int.from_bytes(read(os.path.join(doc_dir(w, node), "access", "current"))[42:46], "big")
+
+
+def three_users(d):
+    """Alice (A) shares /team with Bob (B) and Carol (C), /other with Carol only. /team/sub holds h.bin and
+    deep/x.bin. Returns the drives, users, ids and contents."""
+    alice, a = account(d, "A")
+    bob, carol = World(d), World(d)
+    bob.init("B")
+    carol.init("C")
+    b, c = Drive(bob, "B"), Drive(carol, "C")
+    a.ok("mkdir", "/team", "/other")
+    ids = {"team": share(a, "/team", bob.user)}
+    share(a, "/team", carol.user)
+    ids["other"] = share(a, "/other", carol.user)
+    ids["sub"] = created(alice, lambda: a.ok("mkdir", "/team/sub"))
+    files = {"h": os.urandom(2 * CHUNK + 5), "x": os.urandom(300)}
+    for n, c_ in files.items():
+        write(os.path.join(d, n), c_)
+    ids["h"] = created(alice, lambda: a.ok("put", os.path.join(d, "h"), "/team/sub/h.bin"))
+    a.ok("mkdir", "/team/sub/deep")
+    a.ok("put", os.path.join(d, "x"), "/team/sub/deep/x.bin")
+    return alice, a, bob, b, carol, c, ids, files
+
+
+def reads(drive, d, remote, expected):
+    check(drive.get(remote, os.path.join(d, "r"), "--force") == expected, f"{remote} came back different")
+
+
+def test_move_out_rekeys(d):
+    """A node moved out of a shared folder gets new keys: the folder's members who lose it cannot read its later
+    revisions, names or children, even with the old keys they held and a store that serves them everything."""
+    alice, a, bob, b, carol, c, ids, files = three_users(d)
+    reads(b, d, f"@{ids['team']}/sub/h.bin", files["h"])
+    sub_record = read(record_of(alice, ids["team"], ids["sub"]))
+    h_record = read(record_of(alice, ids["sub"], ids["h"]))
+    old_tag = tags(alice, ids["sub"])
+    # Within one sharing scope a move is a new record only; out of /team (Bob loses it), new keys.
+    out = a.ok("mv", "/team/sub", "/team/sub2")
+    check("new keys" not in out and tags(alice, ids["sub"]) == old_tag, "a rename re-keyed")
+    a.ok("mv", "/team/sub2", "/team/sub")
+    out = a.ok("mv", "/team/sub", "/other/")
+    check("new keys" in out and "4 node(s)" in out, out)
+    check(tags(alice, ids["sub"]) != old_tag, "the folder's listing tag did not change")
+    tidy(alice)
+    check(os.listdir(os.path.join(owner_dir(alice), "blobs", ids["h"])) == ["2"], "h.bin is not at revision 2")
+    # The owner and Carol (a member of /other) read everything; Bob sees nothing of it in /team.
+    reads(a, d, "/other/sub/h.bin", files["h"])
+    reads(a, d, "/other/sub/deep/x.bin", files["x"])
+    reads(c, d, f"@{ids['other']}/sub/deep/x.bin", files["x"])
+    check(b.ls(f"@{ids['team']}") == [], b.ls(f"@{ids['team']}"))
+    # Later: a new revision and a new child.
+    new = os.urandom(CHUNK + 9)
+    write(os.path.join(d, "new"), new)
+    a.ok("put", "--force", os.path.join(d, "new"), "/other/sub/h.bin")
+    a.ok("put", os.path.join(d, "new"), "/other/sub/later.txt")
+    reads(c, d, f"@{ids['other']}/sub/h.bin", new)
+    reads(c, d, f"@{ids['other']}/sub/later.txt", new)
+    tidy(alice)
+    # Bob with the store on his side: sub's old record back in /team, the new records where his old key of sub
+    # lists, the new content where his old record of h.bin points. Nothing opens.
+    write(os.path.join(owner_dir(alice), "nodes", ids["team"], tags(alice, ids["team"])[0], ids["sub"] + ".node"),
+          sub_record)
+    stale = os.path.join(owner_dir(alice), "nodes", ids["sub"], old_tag[0])
+    os.makedirs(stale)
+    for r in records(alice, ids["sub"]):
+        shutil.copy(r, stale)
+    b.fails(EXIT_AUTH, "node_binding_invalid", "ls", f"@{ids['team']}/sub")
+    for n in os.listdir(stale):
+        os.remove(os.path.join(stale, n))
+    write(os.path.join(stale, ids["h"] + ".node"), h_record)
+    check(b.ls(f"@{ids['team']}/sub") == ["h.bin"], "the old record still opens with the old key")
+    shutil.copy(os.path.join(owner_dir(alice), "blobs", ids["h"], "3"), os.path.join(owner_dir(alice), "blobs",
+                                                                                      ids["h"], "1"))
+    b.fails(EXIT_AUTH, "wrong_key", "get", f"@{ids['team']}/sub/h.bin", os.path.join(d, "bob-out"))
+    no_local(d, "bob-out")
+    # A single file moved out: re-keyed too (the next revision under a new key), readable where it went.
+    solo = created(alice, lambda: a.ok("put", os.path.join(d, "new"), "/team/solo.bin"))
+    reads(b, d, f"@{ids['team']}/solo.bin", new)
+    out = a.ok("mv", "/team/solo.bin", "/other/")
+    check("1 node(s)" in out, out)
+    check(os.listdir(os.path.join(owner_dir(alice), "blobs", solo)) == ["2"], "solo.bin is not at revision 2")
+    reads(c, d, f"@{ids['other']}/solo.bin", new)
+
+
+def test_unshare(d):
+    """drive unshare: the folder's next content-key version without the user, new keys below it; the user reads
+    nothing new, the other members everything, a nested share keeps its members."""
+    alice, a, bob, b, carol, c, ids, files = three_users(d)
+    ids["inner"] = share(a, "/team/sub/deep", carol.user)  # a share inside the share
+    team = f"@{ids['team']}"
+    old_tag = tags(alice, ids["team"])
+    old_list = read(os.path.join(doc_dir(alice, ids["team"]), "access", "current"))
+    a.fails(EXIT_USAGE, "not_a_member", "unshare", "/other", bob.user)
+    a.fails(EXIT_USAGE, "not_a_member", "unshare", "/team/sub/h.bin", bob.user)
+    a.fails(EXIT_USAGE, "owner", "unshare", "/team", alice.user)
+    b.fails(EXIT_USAGE, "owner", "unshare", f"{team}/sub", carol.user)
+    out = a.ok("unshare", "/team", bob.user)
+    check("content-key version 2 for 2 member(s)" in out and "5 node(s)" in out, out)
+    tidy(alice)
+    check(access_version(alice, ids["team"]) == 2 and access_version(alice, ids["inner"]) == 2, "key versions")
+    wraps2 = os.path.join(doc_dir(alice, ids["team"]), "wraps", "2")
+    check(sorted(os.listdir(wraps2)) == [carol.user + ".wrap"], os.listdir(wraps2))
+    check(b.ok("ls", "--shared") == "", "Bob still has the share in his inbox")
+    b.fails(EXIT_IO, "not_found", "ls", team)
+    reads(a, d, "/team/sub/h.bin", files["h"])
+    reads(c, d, f"{team}/sub/deep/x.bin", files["x"])
+    reads(c, d, f"@{ids['inner']}/x.bin", files["x"])
+    new = os.urandom(CHUNK)
+    write(os.path.join(d, "new"), new)
+    a.ok("put", "--force", os.path.join(d, "new"), "/team/sub/h.bin")
+    a.ok("put", os.path.join(d, "new"), "/team/later.txt")
+    reads(c, d, f"{team}/later.txt", new)
+    reads(c, d, f"{team}/sub/h.bin", new)
+    # Bob with the store on his side: the old list (his pin allows it) and his old wrap, the inbox entry, the new
+    # records where his old key lists. He opens the old key, and nothing it lists.
+    current = os.path.join(doc_dir(alice, ids["team"]), "access", "current")
+    new_list = read(current)
+    write(current, old_list)
+    write(os.path.join(w_inbox(alice, bob), f"{alice.user}.{ids['team']}"), b"")
+    stale = os.path.join(owner_dir(alice), "nodes", ids["team"], old_tag[0])
+    os.makedirs(stale, exist_ok=True)
+    for r in records(alice, ids["team"]):
+        shutil.copy(r, stale)
+    b.fails(EXIT_AUTH, "node_binding_invalid", "ls", team)
+    shutil.rmtree(stale)
+    write(current, new_list)
+    # Sharing again: the key of version 2 wrapped to Bob.
+    share(a, "/team", bob.user)
+    check(b.ls(team) == ["later.txt", "sub/"], b.ls(team))
+    reads(b, d, f"{team}/sub/h.bin", new)
+    tidy(alice)
+
+
+def old_or_new(a, b, c, d, ids, files, where):
+    """After a crash and the recovery: everything readable in one place or the other, never half."""
+    if where == "old":
+        reads(a, d, "/team/sub/h.bin", files["h"])
+        reads(a, d, "/team/sub/deep/x.bin", files["x"])
+        reads(b, d, f"@{ids['team']}/sub/deep/x.bin", files["x"])
+        check(a.ls("/other") == [], a.ls("/other"))
+    else:
+        reads(a, d, "/other/sub/h.bin", files["h"])
+        reads(a, d, "/other/sub/deep/x.bin", files["x"])
+        reads(c, d, f"@{ids['other']}/sub/h.bin", files["h"])
+        check(b.ls(f"@{ids['team']}") == [], "Bob still sees the moved folder")
+
+
+# Crash points of a re-keying (drive_rekey.cpp), in order, and the state a crash there leaves once recovered.
+REKEY_STEPS = [("rekey-prepared", "old"), ("rekey-node:1", "old"), ("rekey-node:3", "old"),
+               ("rekey-committed", "new"), ("rekey-switch:1", "new"), ("rekey-obsolete", "new"),
+               ("rekey-collected", "new")]
+
+
+def test_move_out_crash(d):
+    """kill -9 at every step of a re-keying move: the next drive command finishes it or undoes it, and leaves one
+    readable state with nothing left over."""
+    alice, a, bob, b, carol, c, ids, files = three_users(d)
+    for step, where in REKEY_STEPS:
+        hooked(a, step, "mv", "/team/sub", "/other/")
+        _, err = expect(a.args("ls"), EXIT_OK)
+        check(("finished" if where == "new" else "undid") in err, f"{step}: recovery said {err!r}")
+        tidy(alice)
+        old_or_new(a, b, c, d, ids, files, where)
+        if where == "old":
+            a.ok("mv", "/team/sub", "/other/")
+            old_or_new(a, b, c, d, ids, files, "new")
+        a.ok("mv", "/other/sub", "/team/")  # back in: nobody loses it, no re-keying
+        old_or_new(a, b, c, d, ids, files, "old")
+    # A crash while undoing or finishing one: the next command goes on.
+    for step, again, where in [("rekey-node:2", "rekey-undo", "old"), ("rekey-switch:1", "rekey-obsolete", "new")]:
+        hooked(a, step, "mv", "/team/sub", "/other/")
+        hooked(a, again, "ls")
+        a.ok("ls")
+        tidy(alice)
+        old_or_new(a, b, c, d, ids, files, where)
+        if where == "new":
+            a.ok("mv", "/other/sub", "/team/")
+
+
+def test_rekey_other_device(d):
+    """An unfinished re-keying of one device (phase prepared) may still be running: the account's other devices
+    leave it alone and say so; a committed one, any device finishes."""
+    alice, a, bob, b, carol, c, ids, files = three_users(d)
+    alice.enroll("A2", "A")
+    a2 = Drive(alice, "A2")
+    hooked(a, "rekey-node:1", "mv", "/team/sub", "/other/")
+    _, err = expect(a2.args("ls"), EXIT_OK)
+    check("is not finished" in err and alice.device_id("A") in err, err)
+    check(os.listdir(os.path.join(owner_dir(alice), "rekey")), "another device removed a prepared journal")
+    old_or_new(a2, b, c, d, ids, files, "old")
+    a.ok("ls")  # the device that started it undoes it
+    tidy(alice)
+    hooked(a, "rekey-committed", "mv", "/team/sub", "/other/")
+    _, err = expect(a2.args("ls"), EXIT_OK)
+    check("finished" in err, err)
+    tidy(alice)
+    old_or_new(a2, b, c, d, ids, files, "new")
+
+
+def test_unshare_crash(d):
+    alice, a, bob, b, carol, c, ids, files = three_users(d)
+    team = f"@{ids['team']}"
+    for step, where in REKEY_STEPS:
+        hooked(a, step, "unshare", "/team", bob.user)
+        a.ok("ls")
+        tidy(alice)
+        reads(a, d, "/team/sub/h.bin", files["h"])
+        reads(c, d, f"{team}/sub/deep/x.bin", files["x"])
+        if where == "old":
+            reads(b, d, f"{team}/sub/h.bin", files["h"])
+            a.ok("unshare", "/team", bob.user)
+        b.fails(EXIT_IO, "not_found", "ls", team)
+        reads(c, d, f"{team}/sub/h.bin", files["h"])
+        share(a, "/team", bob.user)
+        reads(b, d, f"{team}/sub/deep/x.bin", files["x"])
+
+
+def test_orphan_blobs(d):
+    """What killed uploads leave (a content object without its record, a temporary file) goes with the next
+    put --force or rm of that file; before, a killed put --force made every later one fail."""
+    w, a = account(d)
+    a.ok("mkdir", "/up")
+    first, second = os.urandom(CHUNK + 1), os.urandom(CHUNK + 2)
+    write(os.path.join(d, "1"), first)
+    write(os.path.join(d, "2"), second)
+    f = created(w, lambda: a.ok("put", os.path.join(d, "1"), "/up/f.bin"))
+    blobs = os.path.join(owner_dir(w), "blobs", f)
+    hooked(a, "put-uploaded", "put", "--force", os.path.join(d, "2"), "/up/f.bin")
+    check(sorted(os.listdir(blobs)) == ["1", "2"], os.listdir(blobs))
+    write(os.path.join(blobs, ".2.0123456789abcdef.coffre-tmp"), b"partial")  # what a kill mid-upload leaves
+    reads(a, d, "/up/f.bin", first)
+    a.ok("put", "--force", os.path.join(d, "2"), "/up/f.bin")
+    check(os.listdir(blobs) == ["2"], os.listdir(blobs))
+    reads(a, d, "/up/f.bin", second)
+    # A killed new upload: taken over by put --force, its content object gone.
+    before = set(glob.glob(os.path.join(owner_dir(w), "blobs", "*")))
+    hooked(a, "put-uploaded", "put", os.path.join(d, "1"), "/up/g.bin")
+    left = set(glob.glob(os.path.join(owner_dir(w), "blobs", "*"))) - before
+    check(len(left) == 1, left)
+    a.ok("put", "--force", os.path.join(d, "2"), "/up/g.bin")
+    check(not os.path.exists(left.pop()), "the killed upload's content is still there")
+    # rm: every revision and leftover of the file.
+    hooked(a, "put-uploaded", "put", "--force", os.path.join(d, "1"), "/up/f.bin")
+    a.ok("rm", "/up/f.bin")
+    check(not os.path.exists(blobs), "rm left the content directory of the file")
+    tidy(w)
 
 
 def peak_rss_kib(args):

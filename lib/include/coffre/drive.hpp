@@ -7,6 +7,7 @@
 // Reading:  list_folder(parent, parent key, records) opens a whole folder (in parallel), or open_node_record one
 //           record; each opened folder's key opens the next level. The root's key (and a shared folder's) is a
 //           section-16 content key of purpose drive node: NodeKey::from_content_key.
+// Store:    a folder's records are filed under listing_tag(folder key), which changes with the key.
 // Files:    the content is a file envelope (file.hpp) under drive_file_key(node key) and drive_file_context(id,
 //           meta.revision).
 #pragma once
@@ -149,6 +150,17 @@ Result<std::vector<OpenedNode>> list_folder(const NodeId& parent_id, const NodeK
 Result<std::vector<OpenedNode>> list_folder(const NodeId& parent_id, const NodeKey& parent_key,
                                             std::span<const std::vector<std::uint8_t>> records,
                                             unsigned threads = 0);
+
+// A folder's listing tag: KDF16(folder key, "coffre/v1/drive/listing-tag"). A store files a folder's records (and
+// name claims) under (folder id, tag), so that the records written under a folder's new key (re-keying, SPEC 15.3)
+// never mix with the ones under its old key: a client with one key lists exactly the records that key wrote.
+struct ListingTag {
+  static constexpr std::size_t kSize = 16;
+  std::array<std::uint8_t, kSize> bytes{};
+  bool operator==(const ListingTag& o) const noexcept { return bytes == o.bytes; }
+};
+// invalid_argument for a moved-from key.
+Result<ListingTag> listing_tag(const NodeKey& folder_key);
 
 // A Drive file's content key: KDF(node key, "coffre/v1/drive/file-key").
 Result<ContentKey> drive_file_key(const NodeKey& node_key);
