@@ -8,7 +8,7 @@
 //   "vectors": [ {
 //   "name": "<expect>/<case>", "comment": "...",
 //   "entries": ["<entry name>", ...],                // the log as served by the store, in order
-//   "pinned": null | { "seq": n, "hash": "<hex>" },  // the head the client pinned before this fetch
+//   "pinned": null | { "seq": "<decimal>", "hash": "<hex>" },  // the head the client pinned before this fetch
 //   "genesis_hash": null | "<hex>",                  // the genesis hash the client pinned
 //   "expect": "success" | "<error code of SPEC section 7>",
 //   success only: "head": { "seq", "hash" }, "user_id", "identity_pk", "identity_generation", "suite_version",
@@ -38,7 +38,7 @@ const std::filesystem::path kFile = std::filesystem::path(COFFRE_VECTORS_DIR) / 
 
 std::string hex(std::span<const std::uint8_t> b) { return vectors::to_hex(b); }
 
-Json head_json(const LogHead& h) { return Json{{"seq", h.seq}, {"hash", hex(h.hash)}}; }
+Json head_json(const LogHead& h) { return Json{{"seq", vectors::u64_text(h.seq)}, {"hash", hex(h.hash)}}; }
 
 Json state_json(const VerifiedLog& s) {
   Json devices = Json::array();
@@ -402,7 +402,7 @@ TEST_CASE("device log vectors: replay") {
     Entries entries;
     for (const auto& e : v.at("entries")) entries.push_back(unhex(doc.at("entries").at(e.get<std::string>())));
     std::optional<LogHead> pinned;
-    if (!v.at("pinned").is_null()) pinned = LogHead{v["pinned"].at("seq").get<std::uint64_t>(), hash_of(v["pinned"].at("hash"))};
+    if (!v.at("pinned").is_null()) pinned = LogHead{vectors::u64_field(v["pinned"], "seq"), hash_of(v["pinned"].at("hash"))};
     std::optional<LogHash> genesis;
     if (!v.at("genesis_hash").is_null()) genesis = hash_of(v["genesis_hash"]);
     const std::string expect = v.at("expect");

@@ -61,8 +61,22 @@ TEST_CASE("document envelope: short inputs and the other envelope type") {
   CHECK(open_error(file) == Error::wrong_envelope_type);
 }
 
-TEST_CASE("document envelope: object ids longer than the spec allows are refused") {
-  Context c = test::ctx(std::string(Context::kMaxObjectId + 1, 'x'));
+TEST_CASE("object ids longer than 1024 bytes are refused by the call that takes the context, before any input") {
+  const Context at_limit = test::ctx(std::string(Context::kMaxObjectId, 'x'));
+  const Context over = test::ctx(std::string(Context::kMaxObjectId + 1, 'x'));
+  const Bytes not_an_envelope = {'X'};  // bad_magic if it were looked at
   DeterministicRng rng(test::seed(2));
-  CHECK(seal_document(test::key(1), c, Bytes{}, rng).error() == Error::invalid_argument);
+  CHECK(seal_document(test::key(1), over, Bytes{}, rng).error() == Error::invalid_argument);
+  CHECK(open_document(test::key(1), over, not_an_envelope).error() == Error::invalid_argument);
+  CHECK(FileEncryptor::create(test::key(1), over, {}, rng).error() == Error::invalid_argument);
+  CHECK(FileEncryptor::create(Passphrase{not_an_envelope}, over, {}, {}, rng).error() == Error::invalid_argument);
+  CHECK(FileDecryptor::create(test::key(1), over).error() == Error::invalid_argument);  // before any ciphertext
+  CHECK(FileDecryptor::create(Passphrase{not_an_envelope}, over).error() == Error::invalid_argument);
+  CHECK(FileRangeReader::open(not_an_envelope, 1, test::key(1), over).error() == Error::invalid_argument);
+  CHECK(FileRangeReader::open(not_an_envelope, 1, test::key(1), at_limit).error() == Error::bad_magic);
+
+  const Bytes doc = seal_document(test::key(1), at_limit, test::random_bytes(5), rng).take();
+  CHECK(open_document(test::key(1), at_limit, doc).ok());
+  const Bytes file = test::encrypt(test::key(1), at_limit, test::random_bytes(100));
+  CHECK(test::decrypt(test::key(1), at_limit, file).error == Error::ok);
 }

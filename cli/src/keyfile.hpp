@@ -1,10 +1,5 @@
-// Symmetric key files (`coffre keygen --symmetric`). Text, one key line, comments allowed:
-//
-//   # coffre symmetric key: keep this file secret ...
-//   coffre-key-v1:<standard base64 of the 32 key bytes, with padding>
-//
-// Lines starting with '#' and empty lines are ignored; exactly one key line. Written with mode 0600, atomically,
-// never over an existing file.
+// Symmetric key files (`coffre keygen --symmetric`; format: docs/SPEC.md section 19, parsed by the library's
+// coffre/key_file.hpp). Written with mode 0600, atomically, never over an existing file.
 #pragma once
 
 #include "status.hpp"
@@ -15,8 +10,6 @@
 #include <string>
 
 namespace coffre::cli {
-
-inline constexpr const char* kKeyLinePrefix = "coffre-key-v1:";
 
 // Generates a key and writes it to `path` (which must not exist).
 Status write_new_key_file(const std::string& path);

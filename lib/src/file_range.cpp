@@ -29,6 +29,8 @@ namespace {
 Result<FileRangeReader> open_reader(ByteView header, std::uint64_t ciphertext_size, Result<FileSecret> secret,
                                     const Context& context) {
   if (!secret) return secret.error();
+  // The context first, like every call that takes one (SPEC section 3).
+  if (!context_valid(context)) return Error::invalid_argument;
   auto info = inspect_file_header(header);
   if (!info) return info.error();
   if (header.size() != info.value().header_size) return Error::invalid_argument;

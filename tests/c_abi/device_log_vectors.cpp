@@ -20,6 +20,7 @@ namespace {
 
 using replay::from_hex;
 using replay::to_hex;
+using replay::u64_field;
 
 int failures = 0;
 
@@ -40,7 +41,7 @@ void check_success(const std::string& name, const json& v, const coffre_log* log
   std::uint8_t b16[16], b32[32], kem[1216];
   std::uint64_t seq = 0;
   coffre_log_head(log, &seq, b32, 32);
-  expect_eq(name, "head.seq", std::to_string(seq), std::to_string(v.at("head").at("seq").get<std::uint64_t>()));
+  expect_eq(name, "head.seq", std::to_string(seq), std::to_string(u64_field(v.at("head"), "seq")));
   expect_eq(name, "head.hash", to_hex(b32, 32), v.at("head").at("hash").get<std::string>());
   coffre_log_user_id(log, b16, 16);
   expect_eq(name, "user_id", to_hex(b16, 16), v.at("user_id").get<std::string>());
@@ -114,7 +115,7 @@ int main(int argc, char** argv) {
     std::uint64_t pinned_seq = 0;
     Bytes pinned_hash, genesis_hash;
     if (!v.at("pinned").is_null()) {
-      pinned_seq = v.at("pinned").at("seq").get<std::uint64_t>();
+      pinned_seq = u64_field(v.at("pinned"), "seq");
       pinned_hash = from_hex(v.at("pinned").at("hash").get<std::string>());
     }
     if (!v.at("genesis_hash").is_null()) genesis_hash = from_hex(v.at("genesis_hash").get<std::string>());

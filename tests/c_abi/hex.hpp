@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <charconv>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -34,5 +35,17 @@ inline std::string to_hex(const std::uint8_t* p, std::size_t len) {
 }
 
 inline Bytes hex_field(const nlohmann::json& v, const char* name) { return from_hex(v.at(name).get<std::string>()); }
+
+// 64-bit values (revisions, sizes, seqs, times) are decimal strings in the vector files (vectors/README.md): digits
+// only, no leading zero, at most 2^64 - 1. Anything else is a malformed vector file.
+inline std::uint64_t u64_field(const nlohmann::json& v, const char* name) {
+  const std::string text = v.at(name).get<std::string>();
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || (text.size() > 1 && text[0] == '0') || ec != std::errc{} || end != text.data() + text.size()) {
+    throw std::invalid_argument(std::string("vector field ") + name + " is not a decimal u64: " + text);
+  }
+  return value;
+}
 
 }  // namespace replay

@@ -23,6 +23,7 @@ namespace {
 
 using replay::to_hex;
 using replay::hex_field;
+using replay::u64_field;
 
 std::string outcome(int s) { return s == COFFRE_OK ? "success" : coffre_error_code(s); }
 
@@ -62,10 +63,10 @@ void drive_node(const json& v, Problems& p) {
     p.eq("node_name", owned_text(coffre_node_name, node), v.at("node_name").get<std::string>());
     const std::string media = v.at("media_type").get<std::string>();
     p.eq("media_type", owned_text(coffre_node_media_type, node), to_hex(reinterpret_cast<const std::uint8_t*>(media.data()), media.size()));
-    p.eq("size", std::to_string(coffre_node_size(node)), std::to_string(v.at("size").get<std::uint64_t>()));
-    p.eq("revision", std::to_string(coffre_node_revision(node)), std::to_string(v.at("revision").get<std::uint64_t>()));
-    p.eq("created", std::to_string(coffre_node_created(node)), std::to_string(v.at("created").get<std::uint64_t>()));
-    p.eq("modified", std::to_string(coffre_node_modified(node)), std::to_string(v.at("modified").get<std::uint64_t>()));
+    p.eq("size", std::to_string(coffre_node_size(node)), std::to_string(u64_field(v, "size")));
+    p.eq("revision", std::to_string(coffre_node_revision(node)), std::to_string(u64_field(v, "revision")));
+    p.eq("created", std::to_string(coffre_node_created(node)), std::to_string(u64_field(v, "created")));
+    p.eq("modified", std::to_string(coffre_node_modified(node)), std::to_string(u64_field(v, "modified")));
     // The node key, through the only export path: as a content key.
     coffre_node_key* nk = nullptr;
     coffre_key* ck = nullptr;
@@ -127,8 +128,8 @@ void drive_file(const json& v, Problems& p) {
   } else {
     p.eq("object_id", std::string(object_id, sizeof object_id), c.at("object_id").get<std::string>());
     p.eq("key_version", std::to_string(key_version), std::to_string(c.at("key_version").get<std::uint32_t>()));
-    p.eq("revision", std::to_string(v.at("node_revision").get<std::uint64_t>()),
-         std::to_string(c.at("revision").get<std::uint64_t>()));
+    p.eq("revision", std::to_string(u64_field(v, "node_revision")),
+         std::to_string(u64_field(c, "revision")));
   }
   coffre_key_free(ck);
   coffre_node_key_free(nk);
@@ -170,7 +171,7 @@ int open_list(const json& v, const json& pin, coffre_access_list** out) {
   const bool has_pin = !pin.is_null();
   const int s = coffre_access_list_open(bytes.data(), bytes.size(), owner, doc_id.data(), doc_id.size(),
                                         doc.at("purpose").get<std::uint32_t>(), has_pin ? 1 : 0,
-                                        has_pin ? pin.at("revision").get<std::uint64_t>() : 0,
+                                        has_pin ? u64_field(pin, "revision") : 0,
                                         has_pin ? pin.at("key_version").get<std::uint32_t>() : 0, out);
   coffre_trusted_contact_free(owner);
   return s;
@@ -184,7 +185,7 @@ void access_list(const json& v, Problems& p) {
     p.eq("key_version", std::to_string(coffre_access_list_key_version(list)),
          std::to_string(v.at("key_version").get<std::uint32_t>()));
     p.eq("revision", std::to_string(coffre_access_list_revision(list)),
-         std::to_string(v.at("revision").get<std::uint64_t>()));
+         std::to_string(u64_field(v, "revision")));
     std::string members;
     for (std::size_t i = 0; i < coffre_access_list_member_count(list); ++i) {
       std::uint8_t m[16];
@@ -240,7 +241,7 @@ void directory_record(const json& v, Problems& p) {
     p.eq("suite_version", std::to_string(coffre_directory_record_suite_version(r)),
          std::to_string(v.at("suite_version").get<std::uint32_t>()));
     p.eq("created", std::to_string(coffre_directory_record_created(r)),
-         std::to_string(v.at("created").get<std::uint64_t>()));
+         std::to_string(u64_field(v, "created")));
   }
   coffre_directory_record_free(r);
 }

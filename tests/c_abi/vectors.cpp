@@ -19,6 +19,7 @@ using Bytes = std::vector<std::uint8_t>;
 namespace {
 
 using replay::hex_field;
+using replay::u64_field;
 
 std::string sha256(const Bytes& b) {
   std::uint8_t h[32];
@@ -36,7 +37,7 @@ struct Outcome {
 Outcome run(const json& v) {
   const json& c = v.at("context");
   std::string id = c.at("object_id").get<std::string>();
-  std::uint64_t rev = c.at("revision").get<std::uint64_t>();
+  std::uint64_t rev = u64_field(c, "revision");
   std::uint32_t kv = c.at("key_version").get<std::uint32_t>();
   Bytes ct = hex_field(v, "ciphertext");
   Outcome o;
@@ -94,7 +95,9 @@ int main(int argc, char** argv) {
       Outcome o = run(v);
       std::string got = o.status == COFFRE_OK ? "success" : coffre_error_code(o.status);
       std::string digest = o.status == COFFRE_OK ? v.value("plaintext_sha256", "") : v.value("released_sha256", "");
-      bool ok = got == v.at("expect") && (digest.empty() || digest == sha256(o.released));
+      const char* size_field = o.status == COFFRE_OK ? "plaintext_size" : "released_size";
+      bool ok = got == v.at("expect") && (digest.empty() || digest == sha256(o.released)) &&
+                (!v.contains(size_field) || o.released.size() == u64_field(v, size_field));
       (ok ? pass : fail)++;
       if (!ok) std::cerr << "FAIL " << v.at("name").get<std::string>() << ": got " << got << "\n";
     }

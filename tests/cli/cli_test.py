@@ -103,6 +103,30 @@ def test_keygen_file_mode(d):
     check(leftovers(d) == [], f"leftovers {leftovers(d)}")
 
 
+def test_key_file_vectors(d):
+    """Each file of vectors/keyfile.json (docs/SPEC.md section 19) through --key-file: the refused ones are usage
+    errors, the valid ones encrypt under their key (checked by decrypting with the key written canonically)."""
+    import base64
+    src = os.path.join(d, "p")
+    write(src, b"hello")
+    vectors = json.loads(read(os.path.join(VECTORS, "keyfile.json")))["vectors"]
+    check(len(vectors) >= 30, f"{len(vectors)} key file vectors")
+    for v in vectors:
+        kf, enc, out = os.path.join(d, "v.key"), os.path.join(d, "v.coffre"), os.path.join(d, "v.out")
+        write(kf, bytes.fromhex(v["file"]), 0o600)
+        if v["expect"] != "success":
+            _, err = expect(["encrypt", "-i", src, "-o", enc, "--key-file", kf], EXIT_USAGE)
+            check("not a coffre key file" in err and not os.path.exists(enc), f"{v['name']}: {err}")
+            continue
+        expect(["encrypt", "-i", src, "-o", enc, "--key-file", kf], EXIT_OK)
+        canonical = os.path.join(d, "canonical.key")
+        write(canonical, b"coffre-key-v1:" + base64.b64encode(bytes.fromhex(v["key"])) + b"\n", 0o600)
+        expect(["decrypt", "-i", enc, "-o", out, "--key-file", canonical], EXIT_OK)
+        check(read(out) == b"hello", v["name"])
+        for f in (enc, out):
+            os.remove(f)
+
+
 def test_roundtrip_files(d):
     key = keygen(d)
     # Sizes around chunk and block boundaries; small blocks (COFFRE_BLOCK) make many blocks out of little data.

@@ -6,6 +6,7 @@
 #include "generate_drive.hpp"
 #include "generate_sharing.hpp"
 #include "generate_accounts.hpp"
+#include "generate_key_file.hpp"
 #include "hex.hpp"
 
 #include <coffre/coffre.hpp>
@@ -23,6 +24,7 @@ using json = nlohmann::json;
 using Bytes = std::vector<std::uint8_t>;
 using vectors::sha256_hex;
 using vectors::to_hex;
+using vectors::u64_text;
 
 namespace {
 
@@ -48,7 +50,7 @@ ContentKey key_of(const Bytes& b) { return ContentKey::from_bytes(b).take(); }
 const Context kCtx{"drive:file/4f1c2a", 7, 2};
 
 json context_json(const Context& c) {
-  return {{"object_id", c.object_id}, {"revision", c.revision}, {"key_version", c.key_version}};
+  return {{"object_id", c.object_id}, {"revision", u64_text(c.revision)}, {"key_version", c.key_version}};
 }
 
 Bytes cat(std::initializer_list<Bytes> parts) {
@@ -134,11 +136,11 @@ class Writer {
     v["expect"] = expect;
     if (expect == "success") {
       v["plaintext_sha256"] = sha256_hex(plaintext);
-      v["plaintext_size"] = plaintext.size();
+      v["plaintext_size"] = u64_text(plaintext.size());
       if (plaintext.size() <= 64) v["plaintext"] = to_hex(plaintext);
     } else {
       v["released_sha256"] = sha256_hex(released);
-      v["released_size"] = released.size();
+      v["released_size"] = u64_text(released.size());
     }
     list_.push_back(std::move(v));
   }
@@ -335,6 +337,7 @@ int main(int argc, char** argv) {
   vectors::write_drive_vectors(dir + "/drive.json");
   vectors::write_sharing_vectors(dir);
   vectors::write_directory_vectors(dir);
+  vectors::write_key_file_vectors(dir + "/keyfile.json");
   try {
     vectors::write_account_vectors(dir);
   } catch (const std::exception& e) {

@@ -194,11 +194,11 @@ void enrollment_file(const History& h, const std::string& dir) {
                            {"approver", x.approver},
                            {"device_name", to_hex(std::span(reinterpret_cast<const std::uint8_t*>(x.device_name.data()),
                                                             x.device_name.size()))},
-                           {"created", kT0},
-                           {"lifetime", kLifetime},
-                           {"approver_now", kT0 + 5},
-                           {"requester_now", kT0 + 10},
-                           {"reveal_now", kT0 + 15},
+                           {"created", u64_text(kT0)},
+                           {"lifetime", u64_text(kLifetime)},
+                           {"approver_now", u64_text(kT0 + 5)},
+                           {"requester_now", u64_text(kT0 + 10)},
+                           {"reveal_now", u64_text(kT0 + 15)},
                            {"requester_rng_seed", to_hex(x.requester_rng)},
                            {"approver_rng_seed", to_hex(x.approver_rng)},
                            {"request", to_hex(x.request)},
@@ -255,7 +255,7 @@ void enrollment_file(const History& h, const std::string& dir) {
                            {"approver", approver},
                            {"log", log},
                            {"request", to_hex(bytes)},
-                           {"now", now},
+                           {"now", u64_text(now)},
                            {"used", used},
                            {"expect", expect}});
   };
@@ -263,7 +263,7 @@ void enrollment_file(const History& h, const std::string& dir) {
   const std::string laptop_id = to_hex(std::span(q).subspan(6, 16));
   request("success", "laptop", "the laptop's request, 5 s after it was made", "desktop", h.log1, q, kT0 + 5, none);
   request("success", "other-request-used", "another request id is recorded as used", "desktop", h.log1, q, kT0 + 5,
-          Json::array({Json{{"request_id", to_hex(std::span(phone.request).subspan(6, 16))}, {"expires", kT0 + 600}}}));
+          Json::array({Json{{"request_id", to_hex(std::span(phone.request).subspan(6, 16))}, {"expires", u64_text(kT0 + 600)}}}));
   request("success", "clock-ahead-600", "created 600 s after the approver's clock (the limit)", "desktop", h.log1, q,
           kT0 - 600, none);
   request("device_not_enrolled", "approver-not-in-log", "the laptop answers before it was added", "laptop", h.log1, q,
@@ -291,7 +291,7 @@ void enrollment_file(const History& h, const std::string& dir) {
   request("enrollment_expired", "clock-ahead-601", "created 601 s after the approver's clock", "desktop", h.log1, q,
           kT0 - 601, none);
   request("enrollment_replayed", "used", "the request id was answered before", "desktop", h.log1, q, kT0 + 5,
-          Json::array({Json{{"request_id", laptop_id}, {"expires", kT0 + kLifetime}}}));
+          Json::array({Json{{"request_id", laptop_id}, {"expires", u64_text(kT0 + kLifetime)}}}));
   request("already_exists", "enrolled", "the laptop asks again once enrolled", "desktop", h.log2, q, kT0 + 5, none);
   request("already_exists", "revoked", "the revoked laptop asks again", "desktop", h.log4, q, kT0 + 5, none);
 

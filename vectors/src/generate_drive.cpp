@@ -86,11 +86,11 @@ class Writer {
     v["node_key"] = to_hex(key.reveal());
     v["name_hash"] = to_hex(name_hash(parent_key, meta.name).value().bytes);
     v["node_name"] = to_hex(text(meta.name));
-    v["size"] = meta.size;
-    v["revision"] = meta.revision;
+    v["size"] = u64_text(meta.size);
+    v["revision"] = u64_text(meta.revision);
     v["media_type"] = meta.media_type;
-    v["created"] = meta.created;
-    v["modified"] = meta.modified;
+    v["created"] = u64_text(meta.created);
+    v["modified"] = u64_text(meta.modified);
     list_.push_back(std::move(v));
   }
   void name_hash_vector(const std::string& what, const std::string& comment, const NodeKey& parent_key,
@@ -111,17 +111,17 @@ class Writer {
               {"envelope", "drive-file"},
               {"node_key", to_hex(key.reveal())},
               {"node_id", to_hex(id.bytes)},
-              {"node_revision", revision},
+              {"node_revision", u64_text(revision)},
               {"key", to_hex(drive_file_key(key).value().secret().reveal())},
-              {"context", {{"object_id", c.object_id}, {"revision", c.revision}, {"key_version", c.key_version}}},
+              {"context", {{"object_id", c.object_id}, {"revision", u64_text(c.revision)}, {"key_version", c.key_version}}},
               {"ciphertext", to_hex(ciphertext)},
               {"expect", expect}};
     if (expect == "success") {
       v["plaintext_sha256"] = sha256_hex(plaintext);
-      v["plaintext_size"] = plaintext.size();
+      v["plaintext_size"] = u64_text(plaintext.size());
     } else {
       v["released_sha256"] = sha256_hex({});
-      v["released_size"] = 0;
+      v["released_size"] = u64_text(0);
     }
     list_.push_back(std::move(v));
   }
@@ -170,6 +170,10 @@ void valid_nodes(Writer& w, const Tree& t) {
   longest.media_type = std::string(255, 'm');
   ok("longest", "255-byte name and media type, maximal integers: the largest record (734 bytes)", t.docs, t.docs_key,
      NodeKind::file, t.a, t.a_key, longest);
+  NodeMeta printable = file_meta("a.txt");
+  for (char c = 0x20; c <= 0x7e; ++c) printable.media_type.push_back(c);
+  ok("media-type-printable", "a media type of every printable ASCII byte, 0x20 (space) to 0x7e ('~')", t.docs,
+     t.docs_key, NodeKind::file, t.a, t.a_key, printable);
 }
 
 void misbound_nodes(Writer& w, const Tree& t) {
@@ -258,6 +262,12 @@ void invalid_nodes(Writer& w, const Tree& t) {
   NodeMeta high = file_meta("a.txt");
   high.media_type = "text/\xc3\xa9";
   rule("media-type-non-ascii", "a media type with non-ASCII bytes", 2, high);
+  NodeMeta below = file_meta("a.txt");
+  below.media_type = "text/plain\x1f";
+  rule("media-type-0x1f", "a media type with 0x1f, just below the printable range", 2, below);
+  NodeMeta del = file_meta("a.txt");
+  del.media_type = "text/plain\x7f";
+  rule("media-type-0x7f", "a media type with DEL (0x7f), just above the printable range", 2, del);
 }
 
 void name_hashes(Writer& w, const Tree& t) {

@@ -166,14 +166,14 @@ json access_vector(const std::string& name, const std::string& comment, const By
             {"document", document_json(expected)},
             {"access-list", to_hex(list)},
             {"expect", expect}};
-  v["pin"] = pin ? json{{"revision", pin->revision}, {"key_version", pin->key_version}} : json(nullptr);
+  v["pin"] = pin ? json{{"revision", u64_text(pin->revision)}, {"key_version", pin->key_version}} : json(nullptr);
   if (expect == "success") {
     auto opened = open_access_list(list, owner, expected, pin).take();
     json members = json::array();
     for (const auto& m : opened.members()) members.push_back(to_hex(m.bytes));
     v["members"] = std::move(members);
     v["key_version"] = opened.key_version();
-    v["revision"] = opened.revision();
+    v["revision"] = u64_text(opened.revision());
   }
   return v;
 }
@@ -361,7 +361,7 @@ json record_vector(const std::string& name, const std::string& comment, const By
     v["identity_generation"] = r.identity_generation();
     v["identity_pk"] = to_hex(r.identity_pk().bytes());
     v["suite_version"] = r.suite_version();
-    v["created"] = r.created();
+    v["created"] = u64_text(r.created());
   }
   return v;
 }

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <charconv>
 #include <stdexcept>
 
 namespace coffre::vectors {
@@ -34,6 +35,20 @@ std::vector<std::uint8_t> hex_field(const nlohmann::json& v, const char* field) 
   auto b = from_hex(v.at(field).get<std::string>());
   if (!b) throw std::runtime_error(std::string("field ") + field + " is not hex");
   return *b;
+}
+
+std::string u64_text(std::uint64_t value) { return std::to_string(value); }
+
+std::uint64_t u64_from_text(const nlohmann::json& f, const char* field) {
+  if (!f.is_string()) throw std::runtime_error(std::string("field ") + field + " is not a decimal string");
+  const std::string& text = f.get_ref<const std::string&>();
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || (text.size() > 1 && text[0] == '0') || ec != std::errc{} ||
+      end != text.data() + text.size()) {
+    throw std::runtime_error(std::string("field ") + field + " is not a decimal u64: " + text);
+  }
+  return value;
 }
 
 }  // namespace coffre::vectors

@@ -4,6 +4,7 @@
 #include "replay_drive.hpp"
 #include "replay_sharing.hpp"
 #include "replay_accounts.hpp"
+#include "replay_key_file.hpp"
 
 #include <coffre/coffre.hpp>
 #include <nlohmann/json.hpp>
@@ -25,7 +26,7 @@ struct Observed {
 
 Context context_of(const json& v) {
   const json& c = v.at("context");
-  return Context{c.at("object_id").get<std::string>(), c.at("revision").get<std::uint64_t>(),
+  return Context{c.at("object_id").get<std::string>(), u64_field(c, "revision"),
                  c.at("key_version").get<std::uint32_t>()};
 }
 
@@ -88,6 +89,11 @@ VectorOutcome replay_one(const json& v) {
       out.detail = std::string(digest_field) + " differs";
       return out;
     }
+    const char* size_field = o.error == Error::ok ? "plaintext_size" : "released_size";
+    if (v.contains(size_field) && o.released.size() != u64_field(v, size_field)) {
+      out.detail = std::string(size_field) + " differs";
+      return out;
+    }
     out.pass = true;
   } catch (const std::exception& e) {
     out.detail = std::string("malformed vector: ") + e.what();
@@ -104,6 +110,7 @@ std::vector<VectorOutcome> replay_vector_file(const std::filesystem::path& path)
     return {{path.filename().string(), false, "cannot read or parse this vector file"}};
   }
   if (auto account = replay_account_vectors(doc)) return *account;
+  if (auto key_files = replay_key_file_vectors(doc)) return *key_files;
   std::vector<VectorOutcome> out;
   for (const json& v : doc["vectors"]) out.push_back(replay_one(v));
   return out;

@@ -114,7 +114,7 @@ json log_state(const VerifiedLog& s) {
   }
   json revoked = json::array();
   for (const auto& d : s.revoked) revoked.push_back(to_hex(d.id.bytes));
-  return json{{"head", json{{"seq", s.head.seq}, {"hash", to_hex(s.head.hash)}}},
+  return json{{"head", json{{"seq", u64_text(s.head.seq)}, {"hash", to_hex(s.head.hash)}}},
               {"user_id", to_hex(s.user.bytes)},
               {"identity_pk", to_hex(s.identity_pk.bytes())},
               {"identity_generation", s.identity_generation},
@@ -129,7 +129,7 @@ json log_state(const VerifiedLog& s) {
 void replay_device_log(const json& doc, const json& v) {
   auto entries = entries_of(doc, v.at("entries"));
   std::optional<LogHead> pinned;
-  if (!v.at("pinned").is_null()) pinned = LogHead{v["pinned"].at("seq").get<std::uint64_t>(), hash32(v["pinned"].at("hash"))};
+  if (!v.at("pinned").is_null()) pinned = LogHead{u64_field(v["pinned"], "seq"), hash32(v["pinned"].at("hash"))};
   std::optional<LogHash> genesis;
   if (!v.at("genesis_hash").is_null()) genesis = hash32(v["genesis_hash"]);
   auto r = verify_log(entries, pinned, genesis);
@@ -166,17 +166,17 @@ void replay_exchange(const json& doc, const json& v) {
   auto log = log_of(doc, v);
   DeterministicRng n_rng = rng_of(v, "requester_rng_seed"), e_rng = rng_of(v, "approver_rng_seed");
   UsedEnrollmentRequests used;
-  auto req = must(EnrollmentRequester::start(n, text_of(v, "device_name"), v.at("created"), n_rng, v.at("lifetime")),
+  auto req = must(EnrollmentRequester::start(n, text_of(v, "device_name"), u64_field(v, "created"), n_rng, u64_field(v, "lifetime")),
                   "start");
   expect_eq("request", to_hex(req.request()), v.at("request"));
-  auto app = must(EnrollmentApprover::on_request(req.request(), e, log, v.at("approver_now"), used, e_rng),
+  auto app = must(EnrollmentApprover::on_request(req.request(), e, log, u64_field(v, "approver_now"), used, e_rng),
                   "on_request");
   expect_eq("response", to_hex(app.response()), v.at("response"));
-  auto conf = must(req.on_response(app.response(), log, v.at("requester_now")), "on_response");
+  auto conf = must(req.on_response(app.response(), log, u64_field(v, "requester_now")), "on_response");
   expect_eq("reveal", to_hex(conf.reveal), v.at("reveal"));
   expect_eq("requester SAS", conf.sas, v.at("sas"));
   expect_eq("transcript hash", to_hex(req.transcript_hash()), v.at("transcript_hash"));
-  auto appc = must(app.on_reveal(conf.reveal, v.at("reveal_now")), "on_reveal");
+  auto appc = must(app.on_reveal(conf.reveal, u64_field(v, "reveal_now")), "on_reveal");
   expect_eq("approver SAS", appc.sas, v.at("sas"));
   auto t = must(enrollment_transcript(hex_field(v, "request"), hex_field(v, "response"), hex_field(v, "reveal")),
                 "enrollment_transcript");
@@ -198,9 +198,9 @@ void replay_request(const json& doc, const json& v) {
     if (id.size() != EnrollmentRequestId::kSize) throw std::runtime_error("request_id is not 16 bytes");
     EnrollmentRequestId rid;
     std::copy(id.begin(), id.end(), rid.bytes.begin());
-    used.record(rid, u.at("expires").get<std::uint64_t>());
+    used.record(rid, u64_field(u, "expires"));
   }
-  auto a = EnrollmentApprover::on_request(hex_field(v, "request"), e, log, v.at("now"), used, system_rng());
+  auto a = EnrollmentApprover::on_request(hex_field(v, "request"), e, log, u64_field(v, "now"), used, system_rng());
   expect_eq("outcome", a ? "success" : outcome(a.error()), v.at("expect"));
 }
 

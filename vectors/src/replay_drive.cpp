@@ -35,11 +35,11 @@ std::string node_mismatch(const json& v, const OpenedNode& n) {
   if (to_hex(n.key.reveal()) != v.at("node_key").get<std::string>()) return "node_key differs";
   if (to_hex(n.name_hash.bytes) != v.at("name_hash").get<std::string>()) return "name_hash differs";
   NodeMeta expected{text_of(v, "node_name"),
-                    v.at("size").get<std::uint64_t>(),
-                    v.at("revision").get<std::uint64_t>(),
+                    u64_field(v, "size"),
+                    u64_field(v, "revision"),
                     v.at("media_type").get<std::string>(),
-                    v.at("created").get<std::uint64_t>(),
-                    v.at("modified").get<std::uint64_t>()};
+                    u64_field(v, "created"),
+                    u64_field(v, "modified")};
   return n.meta == expected ? "" : "metadata differs";
 }
 
@@ -68,10 +68,10 @@ VectorOutcome replay_name_hash(const json& v) {
 
 std::optional<VectorOutcome> check_file_derivation(const json& v) {
   auto key = drive_file_key(parse<NodeKey>(v, "node_key"));
-  Context c = drive_file_context(parse<NodeId>(v, "node_id"), v.at("node_revision").get<std::uint64_t>());
+  Context c = drive_file_context(parse<NodeId>(v, "node_id"), u64_field(v, "node_revision"));
   const json& vc = v.at("context");
   bool same_context = c.object_id == vc.at("object_id").get<std::string>() &&
-                      c.revision == vc.at("revision").get<std::uint64_t>() &&
+                      c.revision == u64_field(vc, "revision") &&
                       c.key_version == vc.at("key_version").get<std::uint32_t>();
   if (key && to_hex(key.value().secret().reveal()) == v.at("key").get<std::string>() && same_context) {
     return std::nullopt;

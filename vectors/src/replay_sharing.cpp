@@ -55,14 +55,14 @@ Check expect_outcome(const json& v, Error e) {
 
 Check replay_access_list(const json& v) {
   std::optional<AccessPin> pin;
-  if (!v.at("pin").is_null()) pin = AccessPin{v["pin"].at("revision").get<std::uint64_t>(),
+  if (!v.at("pin").is_null()) pin = AccessPin{u64_field(v["pin"], "revision"),
                                               v["pin"].at("key_version").get<std::uint32_t>()};
   auto r = open_access_list(hex_field(v, "access-list"), identity_of(v.at("owner")), document_of(v.at("document")), pin);
   if (Check c = expect_outcome(v, r.error()); !c.empty() || !r) return c;
   json members = json::array();
   for (const auto& m : r.value().members()) members.push_back(to_hex(m.bytes));
   if (members != v.at("members") || r.value().key_version() != v.at("key_version").get<std::uint32_t>() ||
-      r.value().revision() != v.at("revision").get<std::uint64_t>()) {
+      r.value().revision() != u64_field(v, "revision")) {
     return "opened list differs";
   }
   return "";
@@ -90,7 +90,7 @@ Check replay_directory_record(const json& v) {
       d.identity_generation() != v.at("identity_generation").get<std::uint32_t>() ||
       to_hex(d.identity_pk().bytes()) != v.at("identity_pk").get<std::string>() ||
       d.suite_version() != v.at("suite_version").get<std::uint32_t>() ||
-      d.created() != v.at("created").get<std::uint64_t>()) {
+      d.created() != u64_field(v, "created")) {
     return "record fields differ";
   }
   return "";

@@ -10,6 +10,7 @@
 #include <coffre/enrollment.hpp>
 #include <coffre/error.hpp>
 #include <coffre/file.hpp>
+#include <coffre/key_file.hpp>
 #include <coffre/random.hpp>
 #include <coffre/recovery.hpp>
 #include <coffre/secret.hpp>

@@ -41,6 +41,17 @@ export function hex(s) {
   return out;
 }
 
+/**
+ * A 64-bit value of a vector file (revision, size, seq, time): a decimal string (vectors/README.md), so that
+ * JSON.parse keeps it exact. Anything else (a JSON number, a leading zero, 2^64 or more) is a malformed vector file.
+ */
+export function u64(text) {
+  if (typeof text !== 'string' || !/^(0|[1-9][0-9]*)$/.test(text) || BigInt(text) >= 1n << 64n) {
+    throw new CheckFailure(`not a decimal u64 string: ${JSON.stringify(text)}`);
+  }
+  return BigInt(text);
+}
+
 export function toHex(b) {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
@@ -967,14 +978,14 @@ export function checks(lib, { internals, seed = 1 } = {}) {
 // ---------------------------------------------------------------------------------------------------------------
 // Vectors (vectors/README.md)
 
-/** JSON.parse, keeping revisions exact beyond 2^53 (as decimal strings). */
+/** A vector file: plain JSON (its 64-bit values are decimal strings, read with u64). */
 export function parseVectors(text) {
-  return JSON.parse(text.replace(/"revision"\s*:\s*(\d+)/g, '"revision": "$1"'));
+  return JSON.parse(text);
 }
 
 // Replays one vector; returns { outcome, released, plaintext? }.
 function replay(lib, v, pieces) {
-  const context = { objectId: v.context.object_id, revision: BigInt(v.context.revision),
+  const context = { objectId: v.context.object_id, revision: u64(v.context.revision),
     keyVersion: v.context.key_version };
   const key = v.key !== undefined ? lib.ContentKey.fromBytes(hex(v.key)) : undefined;
   const secret = key ?? { passphrase: hex(v.passphrase) };
@@ -1047,11 +1058,16 @@ export async function replayVectors(lib, files, sha256, { chunked = false, seed 
           problems.push(`${how}: outcome ${r.outcome}, expected ${v.expect}`);
         }
         const want = v.expect === 'success' ? v.plaintext_sha256 : v.released_sha256;
-        const wantSize = v.expect === 'success' ? v.plaintext_size : v.released_size;
+        const sizeField = v.expect === 'success' ? v.plaintext_size : v.released_size;
+        const wantSize = sizeField === undefined ? undefined : u64(sizeField);
         if (want !== undefined && digest !== want) {
           ok = false;
           problems.push(`${how}: released ${r.released.length} bytes with sha256 ${digest}, expected ${want}` +
             (wantSize !== undefined ? ` (${wantSize} bytes)` : ''));
+        }
+        if (wantSize !== undefined && BigInt(r.released.length) !== wantSize) {
+          ok = false;
+          problems.push(`${how}: released ${r.released.length} bytes, expected ${wantSize}`);
         }
         if (v.expect === 'success' && v.plaintext !== undefined && toHex(r.released) !== v.plaintext) {
           ok = false;
@@ -1117,14 +1133,14 @@ const accountReplays = {
   },
   'coffre-device-log-vectors': async (lib, doc, v, sha256) => {
     const pins = {};
-    if (v.pinned) pins.head = { seq: BigInt(v.pinned.seq), hash: hex(v.pinned.hash) };
+    if (v.pinned) pins.head = { seq: u64(v.pinned.seq), hash: hex(v.pinned.hash) };
     if (v.genesis_hash) pins.genesisHash = hex(v.genesis_hash);
     let log;
     expectEqual('outcome', codeOf(lib, () => { log = lib.VerifiedLog.verify(frameEntries(doc, v.entries), pins); }),
       v.expect);
     if (log === undefined) return;
     try {
-      expectEqual('head seq', log.head.seq, BigInt(v.head.seq));
+      expectEqual('head seq', log.head.seq, u64(v.head.seq));
       expectEqual('head hash', toHex(log.head.hash), v.head.hash);
       expectEqual('user id', toHex(log.userId), v.user_id);
       expectEqual('identity key', toHex(log.identityPublicKey), v.identity_pk);
@@ -1164,9 +1180,9 @@ const accountReplays = {
       expectEqual('outcome', code, 'success');
       expectEqual('transcript hash', toHex(t.transcriptHash), v.transcript_hash);
       expectEqual('SAS', t.sas, v.sas);
-      expectEqual('approver', approve(v.approver_now, []), 'success');
+      expectEqual('approver', approve(u64(v.approver_now), []), 'success');
     } else if (v.kind === 'request') {
-      expectEqual('outcome', approve(v.now, v.used), v.expect);
+      expectEqual('outcome', approve(u64(v.now), v.used), v.expect);
     } else {
       throw new Error(`unknown kind ${v.kind}`);
     }
@@ -1199,7 +1215,7 @@ function usedOf(lib, records) {
   const view = new DataView(bytes.buffer);
   records.forEach((u, i) => {
     bytes.set(hex(u.request_id), 24 * i);
-    view.setBigUint64(24 * i + 16, BigInt(u.expires));
+    view.setBigUint64(24 * i + 16, u64(u.expires));
   });
   return lib.UsedEnrollmentRequests.import(bytes);
 }

@@ -1,7 +1,7 @@
 // Checks of sharing, trust and Drive (docs/SPEC.md sections 16-18) through the JS package, with the store played by
 // the test and assumed malicious; and the replay of vectors/drive.json, sharing.json and directory.json entries that
 // are not envelopes. Plain ES module shared by node (test/node) and Chromium (test/browser).
-import { CheckFailure, heapContains, hex, toHex } from './checks.mjs';
+import { CheckFailure, heapContains, hex, toHex, u64 } from './checks.mjs';
 
 function assert(cond, message) {
   if (!cond) throw new CheckFailure(message);
@@ -296,11 +296,12 @@ function replayDriveNode(lib, v, problems) {
     }
     const key = s.keep(s.keep(node.key()).toContentKey()).export();
     const got = { node_id: toHex(node.id), kind: node.kind, node_key: toHex(key), name_hash: toHex(node.nameHash),
-      node_name: toHex(node.nameBytes), size: Number(node.size), revision: String(node.revision),
-      media_type: node.mediaType, created: Number(node.created), modified: Number(node.modified) };
+      node_name: toHex(node.nameBytes), size: node.size, revision: node.revision, media_type: node.mediaType,
+      created: node.created, modified: node.modified };
     key.fill(0);
     for (const [k, want] of Object.entries(got)) {
-      if (String(v[k]) !== String(want)) problems.push(`${k}: got ${want}, expected ${v[k]}`);
+      const expected = typeof want === 'bigint' ? u64(v[k]) : v[k];
+      if (expected !== want) problems.push(`${k}: got ${want}, expected ${v[k]}`);
     }
   } finally {
     s.close();
@@ -328,9 +329,9 @@ function replayDriveFile(lib, v, problems) {
     const key = s.keep(lib.driveFileKey(s.keep(lib.NodeKey.fromBytes(hex(v.node_key))))).export();
     if (toHex(key) !== v.key) problems.push(`file key ${toHex(key)}, expected ${v.key}`);
     key.fill(0);
-    const c = lib.driveFileContext(hex(v.node_id), BigInt(v.node_revision));
+    const c = lib.driveFileContext(hex(v.node_id), u64(v.node_revision));
     if (c.objectId !== v.context.object_id || c.keyVersion !== v.context.key_version ||
-      String(c.revision) !== String(v.context.revision)) {
+      c.revision !== u64(v.context.revision)) {
       problems.push(`context ${c.objectId}/${c.revision}/${c.keyVersion}, expected ${JSON.stringify(v.context)}`);
     }
   } finally {
@@ -345,7 +346,7 @@ function contactOf(lib, s, identity) {
 }
 
 function pinOf(pin) {
-  return pin === null || pin === undefined ? null : { revision: BigInt(pin.revision), keyVersion: pin.key_version };
+  return pin === null || pin === undefined ? null : { revision: u64(pin.revision), keyVersion: pin.key_version };
 }
 
 function openList(lib, s, v, pin) {
@@ -376,7 +377,7 @@ function replayAccessList(lib, v, problems) {
     expectOutcome(outcomeOf(lib, () => { list = openList(lib, s, v, pinOf(v.pin)); }), v, problems);
     if (list === undefined || v.expect !== 'success') return;
     if (list.keyVersion !== v.key_version) problems.push(`key_version ${list.keyVersion}`);
-    if (String(list.revision) !== String(v.revision)) problems.push(`revision ${list.revision}`);
+    if (list.revision !== u64(v.revision)) problems.push(`revision ${list.revision}`);
     if (list.members.map(toHex).join(' ') !== v.members.join(' ')) problems.push('members differ');
   } finally {
     s.close();
@@ -412,9 +413,10 @@ function replayDirectoryRecord(lib, v, problems) {
     expectOutcome(outcomeOf(lib, () => { r = s.keep(lib.DirectoryRecord.verify(hex(v.record))); }), v, problems);
     if (r === undefined || v.expect !== 'success') return;
     const got = { user_id: toHex(r.userId), identity_pk: toHex(r.identityPublicKey),
-      identity_generation: r.identityGeneration, suite_version: r.suiteVersion, created: String(r.created) };
+      identity_generation: r.identityGeneration, suite_version: r.suiteVersion, created: r.created };
     for (const [k, want] of Object.entries(got)) {
-      if (String(v[k]) !== String(want)) problems.push(`${k}: got ${want}, expected ${v[k]}`);
+      const expected = typeof want === 'bigint' ? u64(v[k]) : v[k];
+      if (expected !== want) problems.push(`${k}: got ${want}, expected ${v[k]}`);
     }
   } finally {
     s.close();
