@@ -213,6 +213,30 @@ inline constexpr std::size_t kRevokeIdentityPkOffset = kBodyOffset + 4 + 16 + 4;
 inline constexpr std::size_t kRevokeSuitePkOffset = kRevokeIdentityPkOffset + 32 + 4 + 4;
 inline constexpr std::size_t kRevokeBodySize = 20 + 36 + 4 + 1220 + 4 + 4;
 
+inline void append_be(Bytes& out, std::uint64_t v, int size) {
+  for (int k = size - 1; k >= 0; --k) out.push_back(static_cast<std::uint8_t>(v >> (8 * k)));
+}
+
+// An entry of kind 4 (rotate suite key, removed with version 0x03: frame(suite_pk) | u32 version | u32 epoch) that
+// would follow `log`, by `author_id`, with zero signatures (resign it): it never parses.
+inline Bytes kind4_entry(const Entries& log, const DeviceId& author_id, std::uint8_t suite_key, std::uint32_t version,
+                         std::uint32_t epoch) {
+  Bytes out{'C', 'F', 'R', 'L', 0x03};
+  append_be(out, log.size(), 8);
+  const LogHash prev = entry_hash(log.back());
+  out.insert(out.end(), prev.begin(), prev.end());
+  out.push_back(4);
+  const auto pk = xwing_pk(suite_key);
+  append_be(out, 4 + XWingPublicKey::kSize + 8, 4);
+  append_be(out, XWingPublicKey::kSize, 4);
+  out.insert(out.end(), pk.bytes().begin(), pk.bytes().end());
+  append_be(out, version, 4);
+  append_be(out, epoch, 4);
+  out.insert(out.end(), author_id.bytes.begin(), author_id.bytes.end());
+  out.resize(out.size() + kSignaturesSize);
+  return out;
+}
+
 inline Entries with(Entries e, Bytes extra) {
   e.push_back(std::move(extra));
   return e;

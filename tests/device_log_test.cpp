@@ -217,17 +217,7 @@ TEST_CASE("device log: entries of other versions (0x01, 0x02 before authors) and
   }
   // Kind 4 (rotate suite key, version 0x02) is gone: its body (frame(suite_pk) | u32 version | u32 epoch) under
   // version 0x03 is log_invalid.
-  Bytes kind4(e[4].begin(), e[4].begin() + kKindOffset);
-  kind4[12] = 5;  // seq
-  const LogHash prev = entry_hash(e[4]);
-  std::copy(prev.begin(), prev.end(), kind4.begin() + 13);
-  for (std::uint8_t b : {4, 0, 0, 0x04, 0xcc, 0, 0, 0x04, 0xc0}) kind4.push_back(b);  // kind, body size, frame
-  const auto suite = xwing_pk(61);
-  kind4.insert(kind4.end(), suite.bytes().begin(), suite.bytes().end());
-  for (std::uint8_t b : {0, 0, 0, 3, 0, 0, 0, 3}) kind4.push_back(b);
-  const Bytes by = bytes_of(x.d10.record.id);
-  kind4.insert(kind4.end(), by.begin(), by.end());
-  kind4.resize(kind4.size() + kSignaturesSize);
+  Bytes kind4 = kind4_entry(e, x.d10.record.id, 61, 3, 3);
   CHECK(LogEntry::parse(kind4).error() == Error::log_invalid);
   CHECK(verify(with(e, resign(kind4, x.a.identity, x.d10.key))) == Error::log_invalid);
   kind4[kKindOffset] = 3;  // nor does it parse as a revoke body
