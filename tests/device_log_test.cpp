@@ -1094,9 +1094,8 @@ TEST_CASE("device log: every single-byte change of a small valid log fails") {
   CHECK(checked == e[0].size() + e[1].size() + e[2].size());
 }
 
-// recovery_author_id() is no device's id (device_log.hpp: builders refuse it), yet verification accepts a genesis or
-// an add-device entry for a device with that id (a rule missing in lib/src/device_log.cpp, reported to the lead):
-// such a device would share the recovery key's author id and root-wrap recipient id.
+// recovery_author_id() is no device's id (SPEC 10.3): not the genesis device's, not an added device's; else a device
+// would share the recovery key's author id and root-wrap recipient id.
 TEST_CASE("device log: no device has the recovery author id (log_invalid)") {
   const Sample x;
   Device ff = device(20);

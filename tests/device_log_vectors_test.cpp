@@ -355,6 +355,16 @@ std::string generate() {
     clash.record.id = d10.record.id;
     g.add("log_invalid/genesis-device-id-reused", "another device under the genesis device's id",
           with(short_log, add_by(after_add, clash, d10, id1)));
+    Device ff = device(21);
+    ff.record.id = recovery_author_id();
+    g.add("log_invalid/device-id-recovery", "adding a device whose id is the recovery author id ff..ff",
+          with(base, add_by(s, ff, d10, id41)));
+    LogEntry gen = LogEntry::parse(genesis[0]).take();
+    std::get<GenesisBody>(gen.body).device.id = recovery_author_id();
+    gen.author = recovery_author_id();
+    gen.tail = device_pop(d10.key, a.user, std::get<GenesisBody>(gen.body).device).value();
+    g.add("log_invalid/genesis-device-id-recovery", "a genesis whose device (and author) id is ff..ff",
+          Entries{sign_as(gen, id1, d10.key)});
   }
   // A revocation's counters, each exactly the current value + 1 (all 2 after the base log).
   for (auto [name, gen, version, epoch] :
