@@ -156,12 +156,86 @@ inline Bytes resign(Bytes entry, const SigningKey& identity, const SigningKey& a
   return entry;
 }
 
+// The keys that sign one entry: the identity key in force before it, its author's key, and for a revoke entry the
+// new identity key (nullptr otherwise: the tail, a pop, is kept).
+struct Signers {
+  const SigningKey* identity;
+  const SigningKey* author;
+  const SigningKey* new_identity = nullptr;
+};
+
+inline Bytes resign(Bytes entry, const Signers& k) {
+  return resign(std::move(entry), *k.identity, *k.author, k.new_identity);
+}
+
+inline std::vector<LogEntry> parsed(const Entries& entries) {
+  std::vector<LogEntry> out;
+  for (const auto& e : entries) out.push_back(LogEntry::parse(e).take());
+  return out;
+}
+
+// Links `entries` into a log (seq = position, prev = the hash of the entry before), each signed by its signers.
+// Given an honest log's entries and writers it gives the same bytes (Ed25519 is deterministic); given another key or
+// body at some position, a log faulty exactly there whose later entries still chain.
+inline Entries chain(std::vector<LogEntry> entries, const std::vector<Signers>& signers) {
+  REQUIRE(entries.size() == signers.size());
+  Entries out;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    entries[i].seq = i;
+    entries[i].prev = i == 0 ? LogHash{} : entry_hash(out.back());
+    out.push_back(sign_as(std::move(entries[i]), *signers[i].identity, *signers[i].author, signers[i].new_identity));
+  }
+  return out;
+}
+
+// The body of a revocation of `id` after `s` as an honest device writes it: identity key `next`, suite key
+// xwing_pk(m), the identity generation, suite version and root epoch each + 1.
+inline RevokeDeviceBody revoke_body(const VerifiedLog& s, const DeviceId& id, const SigningKey& next, std::uint8_t m) {
+  return RevokeDeviceBody{id, next.verify_key(), s.identity_generation + 1, xwing_pk(m), s.suite_version + 1,
+                          s.root_epoch + 1};
+}
+
+// The entry adding `d` after `s` (unsigned, with d's pop), authored by `author_id`.
+inline LogEntry add_entry(const VerifiedLog& s, const Device& d, const DeviceId& author_id) {
+  LogEntry e = next_entry(s, AddDeviceBody{d.record}, author_id);
+  e.tail = pop(d, s.user);
+  return e;
+}
+
 // Offsets in an entry (SPEC section 10): magic 4, version 1, seq 8, prev 32, kind 1, u32 body length, body...
 inline constexpr std::size_t kKindOffset = 45;
 inline constexpr std::size_t kBodyOffset = 50;
 // In an add-device body: frame(device_id) frame(sign_pk) frame(kem_pk)...
 inline constexpr std::size_t kAddSignPkOffset = kBodyOffset + 4 + 16 + 4;
 inline constexpr std::size_t kAddKemPkOffset = kAddSignPkOffset + 32 + 4;
+// In a revoke body: frame(device_id) frame(identity_pk) u32 generation frame(suite_pk) u32 version u32 epoch.
+inline constexpr std::size_t kRevokeIdentityPkOffset = kBodyOffset + 4 + 16 + 4;
+inline constexpr std::size_t kRevokeSuitePkOffset = kRevokeIdentityPkOffset + 32 + 4 + 4;
+inline constexpr std::size_t kRevokeBodySize = 20 + 36 + 4 + 1220 + 4 + 4;
+
+inline void append_be(Bytes& out, std::uint64_t v, int size) {
+  for (int k = size - 1; k >= 0; --k) out.push_back(static_cast<std::uint8_t>(v >> (8 * k)));
+}
+
+// An entry of kind 4 (rotate suite key, removed with version 0x03: frame(suite_pk) | u32 version | u32 epoch) that
+// would follow `log`, by `author_id`, with zero signatures (resign it): it never parses.
+inline Bytes kind4_entry(const Entries& log, const DeviceId& author_id, std::uint8_t suite_key, std::uint32_t version,
+                         std::uint32_t epoch) {
+  Bytes out{'C', 'F', 'R', 'L', 0x03};
+  append_be(out, log.size(), 8);
+  const LogHash prev = entry_hash(log.back());
+  out.insert(out.end(), prev.begin(), prev.end());
+  out.push_back(4);
+  const auto pk = xwing_pk(suite_key);
+  append_be(out, 4 + XWingPublicKey::kSize + 8, 4);
+  append_be(out, XWingPublicKey::kSize, 4);
+  out.insert(out.end(), pk.bytes().begin(), pk.bytes().end());
+  append_be(out, version, 4);
+  append_be(out, epoch, 4);
+  out.insert(out.end(), author_id.bytes.begin(), author_id.bytes.end());
+  out.resize(out.size() + kSignaturesSize);
+  return out;
+}
 
 inline Entries with(Entries e, Bytes extra) {
   e.push_back(std::move(extra));

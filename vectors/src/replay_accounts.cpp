@@ -5,6 +5,7 @@
 
 #include <coffre/coffre.hpp>
 
+#include <charconv>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -103,41 +104,39 @@ LogHash hash32(const json& j) {
   return h;
 }
 
-json log_state(const VerifiedLog& s) {
-  json devices = json::array();
-  for (const auto& d : s.devices) {
-    devices.push_back(json{{"id", to_hex(d.id.bytes)},
-                           {"name", to_hex(std::span(reinterpret_cast<const std::uint8_t*>(d.name.data()), d.name.size()))},
-                           {"sign_pk", to_hex(d.sign_pk.bytes())},
-                           {"kem_pk_sha256", sha256_hex(d.kem_pk.bytes())},
-                           {"transcript_hash", to_hex(d.transcript_hash)}});
+// Outcomes of verify_log on one thread and on all cores (they must agree) and, with nothing pinned, of
+// verify_appended after every prefix that verifies (it must give verify_log's outcome and state, SPEC 10.3).
+Result<VerifiedLog> verify_every_way(const std::vector<Bytes>& entries, std::optional<LogHead> pinned,
+                                     std::optional<LogHash> genesis) {
+  auto one = verify_log(entries, pinned, genesis, 1);
+  auto all = verify_log(entries, pinned, genesis, 0);
+  expect_eq("outcome on all cores", outcome(all.error()), outcome(one.error()));
+  if (one && !(one.value() == all.value())) throw Mismatch("the state on all cores differs");
+  if (pinned || genesis) return one;
+  const std::span<const Bytes> e(entries);
+  for (std::size_t k = 1; k < e.size(); ++k) {
+    auto prefix = verify_log(e.first(k), std::nullopt, std::nullopt, 1);
+    if (!prefix) continue;
+    auto rest = verify_appended(prefix.value(), e.subspan(k), 1);
+    const std::string what = "verify_appended after " + std::to_string(k) + " entries";
+    expect_eq(what, outcome(rest.error()), outcome(one.error()));
+    if (one && !(one.value() == rest.value())) throw Mismatch(what + ": another state");
   }
-  json revoked = json::array();
-  for (const auto& d : s.revoked) revoked.push_back(to_hex(d.id.bytes));
-  return json{{"head", json{{"seq", u64_text(s.head.seq)}, {"hash", to_hex(s.head.hash)}}},
-              {"user_id", to_hex(s.user.bytes)},
-              {"identity_pk", to_hex(s.identity_pk.bytes())},
-              {"identity_generation", s.identity_generation},
-              {"suite_version", s.suite_version},
-              {"suite_pk_sha256", sha256_hex(s.suite_pk.bytes())},
-              {"root_epoch", s.root_epoch},
-              {"recovery_pk_sha256", sha256_hex(s.recovery_pk.bytes())},
-              {"devices", devices},
-              {"revoked", revoked}};
+  return one;
 }
 
 void replay_device_log(const json& doc, const json& v) {
   auto entries = entries_of(doc, v.at("entries"));
   std::optional<LogHead> pinned;
-  if (!v.at("pinned").is_null()) pinned = LogHead{u64_field(v["pinned"], "seq"), hash32(v["pinned"].at("hash"))};
+  if (!v.at("pinned").is_null()) pinned = device_log_head_from_json(v["pinned"]);
   std::optional<LogHash> genesis;
   if (!v.at("genesis_hash").is_null()) genesis = hash32(v["genesis_hash"]);
-  auto r = verify_log(entries, pinned, genesis);
+  auto r = verify_every_way(entries, pinned, genesis);
   expect_eq("outcome", r ? "success" : outcome(r.error()), v.at("expect"));
   if (!r) return;
-  const json state = log_state(r.value());
+  const auto state = device_log_state_json(r.value());
   for (const auto& [k, x] : state.items()) {
-    if (v.at(k) != x) throw Mismatch(k + " differs: got " + x.dump() + ", expected " + v.at(k).dump());
+    if (v.at(k) != json(x)) throw Mismatch(k + " differs: got " + x.dump() + ", expected " + v.at(k).dump());
   }
 }
 
@@ -240,6 +239,41 @@ void replay_account_state(const json& doc, const json& v) {
 }
 
 }  // namespace
+
+nlohmann::ordered_json device_log_head_json(const LogHead& head) {
+  return nlohmann::ordered_json{{"seq", std::to_string(head.seq)}, {"hash", to_hex(head.hash)}};
+}
+
+LogHead device_log_head_from_json(const json& j) { return LogHead{u64_field(j, "seq"), hash32(j.at("hash"))}; }
+
+nlohmann::ordered_json device_log_state_json(const VerifiedLog& s) {
+  using ojson = nlohmann::ordered_json;
+  ojson devices = ojson::array();
+  for (const auto& d : s.devices) {
+    devices.push_back(ojson{{"id", to_hex(d.id.bytes)},
+                            {"name", to_hex(std::span(reinterpret_cast<const std::uint8_t*>(d.name.data()), d.name.size()))},
+                            {"sign_pk", to_hex(d.sign_pk.bytes())},
+                            {"kem_pk_sha256", sha256_hex(d.kem_pk.bytes())},
+                            {"transcript_hash", to_hex(d.transcript_hash)}});
+  }
+  ojson revoked = ojson::array();
+  for (const auto& d : s.revoked) revoked.push_back(to_hex(d.id.bytes));
+  ojson superseded = ojson::array();
+  for (const auto& k : s.superseded_identities) superseded.push_back(to_hex(k.bytes()));
+  return ojson{{"head", device_log_head_json(s.head)},
+               {"user_id", to_hex(s.user.bytes)},
+               {"identity_pk", to_hex(s.identity_pk.bytes())},
+               {"identity_generation", s.identity_generation},
+               {"superseded_identities", superseded},
+               {"suite_version", s.suite_version},
+               {"suite_pk_sha256", sha256_hex(s.suite_pk.bytes())},
+               {"root_epoch", s.root_epoch},
+               {"recovery_pk_sha256", sha256_hex(s.recovery_pk.bytes())},
+               {"recovery_sign_pk", to_hex(s.recovery_sign_pk.bytes())},
+               {"recovery_mac", to_hex(s.recovery_mac)},
+               {"devices", devices},
+               {"revoked", revoked}};
+}
 
 std::optional<std::vector<VectorOutcome>> replay_account_vectors(const json& doc) {
   using Replay = std::function<void(const json&, const json&)>;
