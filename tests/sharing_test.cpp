@@ -471,7 +471,9 @@ TEST_CASE("sharing: after a suite-key rotation, new wraps use the new version; t
   // Bob revokes the laptop: suite key version 2, published in a new directory record.
   auto rng = acct::rng_for('V', 1);
   auto plan = plan_revocation(bob.s(), bob.secrets(), bob.first, laptop.id, rng).take();
-  auto record = make_directory_record(bob.user(), plan.secrets, acct::kNow).take();
+  auto record = make_directory_record(bob.user(), plan.secrets, acct::kNow, &bob.secrets().identity()).take();
+  CHECK(record.identity_generation() == 2);
+  CHECK(check_record_against_log(record, plan.log) == Error::ok);
   CHECK(record.suite_version() == 2);
   CHECK(record.suite_pk() == plan.log.suite_pk);
 
