@@ -181,13 +181,15 @@ Status save_trust(const std::string& home, const TrustStore& trust) {
 // ---------------------------------------------------------------------------------------------------------------
 // Directory
 
-Status publish_record(const Store& store, const UserId& user, const AccountSecrets& secrets) {
-  if (secrets.identity_generation() != 1) {
+Status publish_record(const Store& store, const UserId& user, const AccountSecrets& secrets,
+                      const SigningKey* previous_identity) {
+  if (secrets.identity_generation() != 1 && previous_identity == nullptr) {
     return Status::fail(kExitUsage, "cannot publish a directory record for identity generation " +
                                         std::to_string(secrets.identity_generation()) +
-                                        ": it needs the previous identity key (continuity, SPEC section 17)");
+                                        " without the previous identity key (continuity, SPEC section 17)");
   }
-  auto rec = make_directory_record(user, secrets, static_cast<std::uint64_t>(std::time(nullptr)));
+  auto rec = make_directory_record(user, secrets, static_cast<std::uint64_t>(std::time(nullptr)),
+                                   secrets.identity_generation() != 1 ? previous_identity : nullptr);
   if (!rec) return lib_failure(rec.error(), "cannot make this account's directory record");
   return store.put(Store::directory_record(user), rec.value().bytes());
 }

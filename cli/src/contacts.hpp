@@ -59,9 +59,11 @@ Status save_trust(const std::string& home, const TrustStore& trust);
 Status load_pins(const std::string& home, AccessPins& pins);
 Status save_pins(const std::string& home, const AccessPins& pins);
 
-// Makes this account's directory record (identity generation 1: no continuity key is needed) and puts it at
-// directory/<user hex>.record, replacing the previous one.
-Status publish_record(const Store& store, const UserId& user, const AccountSecrets& secrets);
+// Makes this account's directory record and puts it at directory/<user hex>.record, replacing the previous one.
+// `previous_identity`: the identity key of generation - 1, which signs the record's continuity; required above
+// generation 1 (kExitUsage without it).
+Status publish_record(const Store& store, const UserId& user, const AccountSecrets& secrets,
+                      const SigningKey* previous_identity = nullptr);
 
 // A command's local state: this device's verified account (unlocked when asked), the trust store and the pins.
 struct SharingSession {

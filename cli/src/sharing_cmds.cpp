@@ -51,7 +51,7 @@ Status open_for_user(const SharingArgs& a, SharingSession& s, UserId& user) {
 int cmd_publish(const SharingArgs& a) {
   SharingSession s;
   if (Status st = open_session(a.account, /*unlock=*/true, s); !st.ok()) return fail(st);
-  if (Status st = publish_record(s.store(), s.me(), s.secrets()); !st.ok()) return fail(st);
+  if (Status st = publish_account_record(s.store(), s.account); !st.ok()) return fail(st);
   std::printf("Published the directory record of %s: identity generation %u, suite key version %u.\n",
       to_hex(s.me().bytes).c_str(), s.secrets().identity_generation(), s.secrets().current_suite_key().version);
   return kExitOk;
