@@ -94,17 +94,22 @@ void collect_authors(std::span<const Bytes> entries, EntryAuthors& authors) {
 }  // namespace
 
 Status fetch_verified(const Store& store, const UserId& user, std::optional<LogHead> pin,
-                      std::optional<LogHash> genesis, std::optional<VerifiedLog>& out, EntryAuthors* authors) {
+                      std::optional<LogHash> genesis, std::optional<VerifiedLog>& out, EntryAuthors* authors,
+                      Error* error) {
+  Error ignored = Error::ok;
+  Error& e = error != nullptr ? *error : ignored;
+  e = Error::ok;
   std::vector<Bytes> entries;
   if (Status s = store.fetch_log(user, entries); !s.ok()) return s;
   const std::string what = "the device list the store serves for account " + to_hex(user.bytes);
   if (entries.empty() && !pin && !genesis) {
+    e = Error::not_found;
     return Status::fail(kExitIo, "the store " + store.root() + " has no account " + to_hex(user.bytes) +
                                      " (not_found); check --user and --store");
   }
   auto r = verify_log(entries, pin, genesis);
-  if (!r) return lib_failure(r.error(), what);
-  if (r.value().user != user) return lib_failure(Error::log_invalid, what + " is another account's");
+  if (!r) return lib_failure(e = r.error(), what);
+  if (r.value().user != user) return lib_failure(e = Error::log_invalid, what + " is another account's");
   out.emplace(std::move(r).take());
   if (authors != nullptr) collect_authors(entries, *authors);
   return Status::success();
@@ -902,7 +907,7 @@ int cmd_device_accept(const AccountArgs& a) {
   pin(l.st, lg);
   if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
   say("Accepted device %s.\n", who.c_str());
-  if (Status s = check_no_unexpected(l); !s.ok()) return report(s);  // still others to decide on
+  if (Status s = check_no_unexpected(l); !s.ok()) report(s);  // done; but others still wait for a decision
   return kExitOk;
 }
 

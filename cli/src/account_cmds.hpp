@@ -36,9 +36,11 @@ struct AccountArgs {
 using EntryAuthors = std::map<DeviceId, DeviceId>;
 
 // Fetches `user`'s device list from the store and verifies it against the pins (none: trust on first use).
-// `authors`, if given, receives who authored each device's entry. A store without that account: not_found.
+// `authors`, if given, receives who authored each device's entry; `error`, the library error of a failure (not_found:
+// a store without that account).
 Status fetch_verified(const Store& store, const UserId& user, std::optional<LogHead> pin,
-                      std::optional<LogHash> genesis, std::optional<VerifiedLog>& out, EntryAuthors* authors = nullptr);
+                      std::optional<LogHash> genesis, std::optional<VerifiedLog>& out, EntryAuthors* authors = nullptr,
+                      Error* error = nullptr);
 
 // An enrolled device's account, opened for a command of another family (drive, contacts): the home locked for the
 // whole command, the device list verified against the pinned head and free of unexpected devices (device_unexpected:
