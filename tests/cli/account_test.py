@@ -309,11 +309,12 @@ def list_devices(out):
 
 
 def expect_unchanged(w, homes, args, code, err_has):
-    """Runs a command that must fail with `err_has`, and checks that no home changed."""
+    """Runs a command that must fail with `err_has`, and checks that no home changed. Returns (stdout, stderr)."""
     before = {h: snapshot(w.home(h)) for h in homes}
-    expect(args, code, err_has)
+    res = expect(args, code, err_has)
     for h in homes:
         check(snapshot(w.home(h)) == before[h], f"{h} changed after a failed 'coffre {' '.join(args)}'")
+    return res
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -806,6 +807,78 @@ def test_repair_missing_wrap(d):
     w.scan_store(w.secrets("A") + w.secrets("B") + w.secrets("C") + w.secrets("R"))
 
 
+def test_revoked_device_attacks(d):
+    """Issue 8 (revocation did not revoke): M, revoked, kept its home and every secret it ever held (exported before
+    the revocation). Each thing it can write to the store is refused by the honest devices A and B with its own
+    error, and changes neither their homes nor the root wraps."""
+    w = World(d)
+    w.init("A")
+    w.enroll("B", "A")
+    w.enroll("M", "A")
+    a, b, m = w.device_id("A"), w.device_id("B"), w.device_id("M")
+    expect(["device", "accept", m, "--yes", *w.at("B")], EXIT_OK)
+    old = w.secrets("M")  # device sign seed, device KEM seed, root key, identity seed, suite seeds
+    expect(["device", "revoke", m, "--yes", *w.at("A")], EXIT_OK)
+    new = w.secrets("A")
+    check(new[3] != old[3] and new[2] != old[2], "the revocation kept the identity key or the root key")
+    check(len(new) == len(old) + 1 and new[4:-1] == old[4:] and new[-1] not in old, "a new suite key, the old kept")
+    check(w.secrets("B")[2:] == new[2:], "B opens the new epoch's root key and secrets")
+    wraps = os.path.join(w.acct(), "wraps")
+    check(sorted(os.listdir(os.path.join(wraps, "2"))) == sorted([f"{a}.wrap", f"{b}.wrap", "f" * 32 + ".wrap"]),
+          "epoch 2 is wrapped to A, B and the recovery key only")
+
+    # (a) An add-device entry for a device M controls, signed with the old identity key and authored by M itself.
+    wraps_before = snapshot(wraps)
+    log_before = sorted(os.listdir(os.path.join(w.acct(), "log")))
+    w.forge_entry(old[3], m, old[0], "m-again")
+    for h in "AB":
+        expect_unchanged(w, "AB", ["whoami", *w.at(h)], EXIT_AUTH, "device_revoked")
+        expect_unchanged(w, "AB", ["device", "list", *w.at(h)], EXIT_AUTH, "device_revoked")
+    expect_unchanged(w, "AB", ["device", "approve", "--yes", *w.at("A")], EXIT_AUTH, "device_revoked")
+    check(snapshot(wraps) == wraps_before, "a root key was wrapped after a forged entry")
+    os.unlink(w.log_path(len(log_before)))
+
+    # (b) The same entry claiming honest A as its author: M cannot sign for A, and its identity key was superseded
+    # (checked first: the identity signature comes before the author's).
+    w.forge_entry(old[3], a, old[0], "m-as-a")
+    for h in "AB":
+        expect_unchanged(w, "AB", ["whoami", *w.at(h)], EXIT_AUTH, "identity_superseded")
+    check(snapshot(wraps) == wraps_before, "a root key was wrapped after a forged entry")
+    os.unlink(w.log_path(len(log_before)))
+    for h in "AB":
+        expect(["whoami", *w.at(h)], EXIT_OK)
+
+    # (c) M asks to join again and the user, tricked, approves it on B: a legitimate entry, but A never saw that
+    # approval. A stops (device_unexpected) for everything that uses the account, shows it in its list, and
+    # wraps nothing to it, until the user accepts or revokes it there.
+    w.enroll("M2", "B")
+    m2 = w.device_id("M2")
+    _, err = expect_unchanged(w, "AB", ["whoami", *w.at("A")], EXIT_AUTH, "device_unexpected")
+    check(m2 in err and f"added by device {b} \"b-device\"" in err and f"coffre device accept {m2}" in err and
+          f"coffre device revoke {m2}" in err, err)
+    expect_unchanged(w, "AB", ["device", "approve", "--yes", *w.at("A")], EXIT_AUTH, "device_unexpected")
+    # Revoking another device would wrap the new root key to M2: refused too.
+    expect_unchanged(w, "AB", ["device", "revoke", b, "--yes", *w.at("A")], EXIT_AUTH, "device_unexpected")
+    out, _ = expect(["device", "list", *w.at("A")], EXIT_OK, "device_unexpected")
+    check(("!", m2, "m2-device") in list_devices(out), out)
+    expect(["whoami", *w.at("B")], EXIT_OK)  # B approved it
+    # The user does not recognize it: A revokes it (allowed during the alert), and the alert ends.
+    expect(["device", "revoke", m2[:8], "--yes", *w.at("A")], EXIT_OK)
+    check(m2 + ".wrap" not in os.listdir(os.path.join(wraps, "3")), "the new epoch was wrapped to M2")
+    for h in "AB":
+        expect(["whoami", *w.at(h)], EXIT_OK)
+
+    # (e) M reads nothing of the epochs after its revocation: its old home is refused, and no secret of the new
+    # epochs (identity key, root keys, suite keys) is among those it kept or in the store.
+    for h in ("M", "M2"):
+        expect(["whoami", *w.at(h)], EXIT_AUTH, "device_not_enrolled")
+        expect(["test-export-secrets", *w.at(h)], EXIT_AUTH, "device_not_enrolled", binary=COFFRE_HOOKS)
+    latest = w.secrets("A")
+    later = latest[2:4] + [k for k in latest[4:] if k not in old[4:]]  # root, identity, suite keys after M's
+    check(len(later) == 4 and not set(later) & set(old), "M holds a key of an epoch after its revocation")
+    w.scan_store(old + new + latest + w.secrets("B"))
+
+
 def test_usage_errors(d):
     w = World(d)
     w.init("A")
@@ -825,6 +898,9 @@ def test_usage_errors(d):
     expect(["device", "revoke", a, "--yes", *w.at("A")], EXIT_USAGE, "the device you are on")
     expect(["device", "revoke", "0123", "--yes", *w.at("A")], EXIT_USAGE, "no enrolled device")
     expect(["device", "revoke", a, *w.at("A")], EXIT_USAGE, "no terminal")
+    expect(["device", "accept", a, "--yes", *w.at("A")], EXIT_USAGE, "the device you are on")
+    expect(["device", "accept", "0123", "--yes", *w.at("A")], EXIT_USAGE, "no enrolled device")
+    expect(["device", "accept", a, *w.at("A")], EXIT_USAGE, "no terminal")
     expect(["device", "frobnicate", *w.at("A")], EXIT_USAGE)
     expect(["init", "--name", "x" * 65, "--no-passphrase", *w.at("Y")], EXIT_USAGE, "64 bytes")
     expect(["init", "--no-passphrase", "--passphrase-file", "f", *w.at("Y")], EXIT_USAGE)
