@@ -70,7 +70,8 @@ Account make_account(Rng& rng, int devices) {
     auto d = take(DeviceKeys::generate(rng), "device");
     auto rec = d.record("device " + std::to_string(i));
     auto pop = take(device_pop(d.sign_key, created.user, rec), "pop");
-    auto e = take(make_add_device(log, created.secrets.identity(), rec, pop), "add");
+    auto e = take(make_add_device(log, created.secrets.identity(), EntryAuthor{first.id, first.sign_key}, rec, pop),
+                  "add");
     log = take(verify_appended(log, std::vector<Bytes>{e}, 1), "verify_appended");
   }
   return Account{std::move(first), std::move(created), std::move(log)};
@@ -116,7 +117,7 @@ int main(int argc, char** argv) {
     if (ec.sas != nc.sas) die("SAS differ", Error::enrollment_invalid);
 
     t = Clock::now();
-    auto approval = take(approve(appr, a.log, a.created.secrets, a.created.root, rng), "approve");
+    auto approval = take(approve(appr, a.log, a.created.secrets, a.created.root, a.first, rng), "approve");
     e_approve.push_back(ms_since(t));
 
     t = Clock::now();
@@ -148,7 +149,8 @@ int main(int argc, char** argv) {
     auto secrets = take(open_account_state(root, a.created.user, s), "open");
     open.push_back(ms_since(t));
     t = Clock::now();
-    auto plan = take(plan_revocation(big.log, big.created.secrets, big.log.devices.back().id, rng), "revocation");
+    auto plan =
+        take(plan_revocation(big.log, big.created.secrets, big.first, big.log.devices.back().id, rng), "revocation");
     revoke.push_back(ms_since(t));
   }
 

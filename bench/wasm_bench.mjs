@@ -578,7 +578,7 @@ function accountsBench() {
     const response = app.response;
     const [tResponse, { reveal }] = ms(() => req.onResponse(response, log, T));
     const [tReveal] = ms(() => app.onReveal(reveal, T));
-    const [tApprove, { entry, wrap }] = ms(() => app.approve(log, created.secrets, created.root));
+    const [tApprove, { entry, wrap }] = ms(() => app.approve(log, created.secrets, created.root, first));
     const [tFinish, next] = ms(() => {
       const after = log.verifyAppended([entry]);
       req.checkEnrolled(after);

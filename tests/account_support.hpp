@@ -60,12 +60,13 @@ struct Account {
     log = std::move(next).take();
     entries.insert(entries.end(), more.begin(), more.end());
   }
-  // Adds `d` the way a recovery enrollment would (no transcript), for tests that need more devices.
+  // Adds `d` without an enrollment exchange (no transcript), approved by the first device, for tests that need more
+  // devices.
   Bytes add(const DeviceKeys& d, std::string name = "added") {
     auto rec = d.record(std::move(name));
     auto pop = device_pop(d.sign_key, user(), rec);
     REQUIRE(pop.ok());
-    auto e = make_add_device(*log, secrets().identity(), rec, pop.value());
+    auto e = make_add_device(*log, secrets().identity(), EntryAuthor{first.id, first.sign_key}, rec, pop.value());
     REQUIRE(e.ok());
     append({e.value()});
     auto rng = rng_for('W', d.id.bytes[0]);

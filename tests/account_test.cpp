@@ -235,9 +235,11 @@ TEST_CASE("account secrets and keys: argument checks") {
   CHECK(mk({1}, 0) == Error::invalid_argument);
 
   auto s = AccountSecrets::generate(rng).take();
-  auto s2 = s.with_new_suite_key(xwing_generate(rng).take()).take();
+  auto s2 = s.rotated(SigningKey::generate(rng).take(), xwing_generate(rng).take()).take();
   CHECK(s2.suite_keys().size() == 2);
   CHECK(s2.current_suite_key().version == 2);
+  CHECK(s2.identity_generation() == 2);
+  CHECK(!(s2.identity().verify_key() == s.identity().verify_key()));
   CHECK(s2.suite_key(1)->secret().equals(s.suite_key(1)->secret()));
   CHECK(s2.suite_key(0) == nullptr);
   CHECK(s2.suite_key(3) == nullptr);
@@ -261,19 +263,24 @@ TEST_CASE("revocation: the revoked device is locked out of the new epoch, the ot
   auto d_secrets1 = open_account_state(d_root1, user, a.created->sealed_state).take();
 
   auto rng = acct::rng_for('V', 1);
-  auto plan = plan_revocation(a.s(), a.secrets(), d.id, rng);
+  auto plan = plan_revocation(a.s(), a.secrets(), a.first, d.id, rng);
   REQUIRE(plan.error() == Error::ok);
   auto& p = plan.value();
 
-  // The two entries verify on top of the log, and give the plan's state.
-  REQUIRE(p.entries.size() == 2);
-  CHECK(LogEntry::parse(p.entries[0]).value().kind() == LogEntryKind::revoke_device);
-  CHECK(LogEntry::parse(p.entries[1]).value().kind() == LogEntryKind::rotate_suite_key);
-  a.append(p.entries);
+  // The entry verifies on top of the log, and gives the plan's state: a new identity key (generation 2), suite key
+  // (version 2) and epoch; the old identity key is superseded.
+  CHECK(LogEntry::parse(p.entry).value().kind() == LogEntryKind::revoke_device);
+  CHECK(LogEntry::parse(p.entry).value().author == a.first.id);
+  a.append({p.entry});
   CHECK(a.s().head == p.log.head);
   CHECK(a.s().devices == p.log.devices);
   CHECK(a.s().root_epoch == 2);
   CHECK(a.s().suite_version == 2);
+  CHECK(a.s().identity_generation == 2);
+  CHECK(a.s().identity_pk == p.secrets.identity().verify_key());
+  CHECK(!(a.s().identity_pk == a.secrets().identity().verify_key()));
+  REQUIRE(a.s().superseded_identities.size() == 1);
+  CHECK(a.s().superseded_identities[0] == a.secrets().identity().verify_key());
   CHECK(!a.s().contains(d.id));
   CHECK(p.root.epoch() == 2);
 
@@ -292,8 +299,9 @@ TEST_CASE("revocation: the revoked device is locked out of the new epoch, the ot
   CHECK(open_account_state(d_root1, user, p.sealed_state).error() == Error::wrap_invalid);
   auto d_root1_as_2 = RootKey::from_bytes(d_root1.secret().reveal(), 2).take();
   CHECK(open_account_state(d_root1_as_2, user, p.sealed_state).error() == Error::wrap_invalid);
-  // ... and its old secrets do not hold the new suite key.
+  // ... and its old secrets hold neither the new suite key nor the new identity key.
   CHECK(d_secrets1.suite_key(2) == nullptr);
+  CHECK(!(d_secrets1.identity().verify_key() == a.s().identity_pk));
   CHECK(check_account_secrets(d_secrets1, a.s()) == Error::wrap_invalid);
 
   // B opens epoch 2 and holds the old suite key and the new one; the same for A and for the recovery key.
@@ -305,7 +313,8 @@ TEST_CASE("revocation: the revoked device is locked out of the new epoch, the ot
   CHECK(check_account_secrets(b_secrets2.value(), a.s()) == Error::ok);
   REQUIRE(b_secrets2.value().suite_keys().size() == 2);
   CHECK(b_secrets2.value().suite_key(1)->secret().equals(a.secrets().suite_key(1)->secret()));
-  CHECK(b_secrets2.value().identity().seed().equals(a.secrets().identity().seed()));
+  CHECK(b_secrets2.value().identity().seed().equals(p.secrets.identity().seed()));
+  CHECK(b_secrets2.value().identity_generation() == 2);
   CHECK(unwrap_root_key(a.first.kem_key, user, a.first.id, 2, p.wraps[0].bytes).ok());
   CHECK(a.recovery.unwrap_root(a.s(), p.wraps[2].bytes).ok());
   // B's epoch 1 wrap still opens epoch 1 only.
@@ -313,10 +322,12 @@ TEST_CASE("revocation: the revoked device is locked out of the new epoch, the ot
 
   // A second revocation (B) from the new state: suite keys 1, 2, 3, epoch 3, only A and recovery wrapped.
   auto rng2 = acct::rng_for('V', 2);
-  auto p2 = plan_revocation(a.s(), b_secrets2.value(), b.id, rng2);
+  auto p2 = plan_revocation(a.s(), b_secrets2.value(), a.first, b.id, rng2);
   REQUIRE(p2.ok());
-  a.append(p2.value().entries);
+  a.append({p2.value().entry});
   CHECK(a.s().root_epoch == 3);
+  CHECK(a.s().identity_generation == 3);
+  CHECK(a.s().superseded_identities.size() == 2);
   REQUIRE(p2.value().wraps.size() == 2);
   auto a_root3 = unwrap_root_key(a.first.kem_key, user, a.first.id, 3, p2.value().wraps[0].bytes).take();
   auto a_secrets3 = open_account_state(a_root3, user, p2.value().sealed_state).take();
@@ -325,42 +336,60 @@ TEST_CASE("revocation: the revoked device is locked out of the new epoch, the ot
   CHECK(unwrap_root_key(b.kem_key, user, b.id, 3, p2.value().wraps[0].bytes).error() == Error::wrap_invalid);
 }
 
-TEST_CASE("revocation: refused for an unknown device or stale secrets") {
+TEST_CASE("revocation: refused for an unknown device, stale secrets, itself or a revoked author") {
   auto a = acct::account(11);
-  auto b = acct::device(21);
+  auto b = acct::device(21), c = acct::device(23);
   a.add(b);
+  a.add(c);
   auto rng = acct::rng_for('V', 3);
-  CHECK(plan_revocation(a.s(), a.secrets(), acct::device(22).id, rng).error() == Error::device_not_enrolled);
+  CHECK(plan_revocation(a.s(), a.secrets(), a.first, acct::device(22).id, rng).error() == Error::device_not_enrolled);
   auto other = acct::account(12);
-  CHECK(plan_revocation(a.s(), other.secrets(), b.id, rng).error() == Error::wrap_invalid);
+  CHECK(plan_revocation(a.s(), other.secrets(), a.first, b.id, rng).error() == Error::wrap_invalid);
+  // A device cannot revoke itself (it would hold the new keys), nor can a device that is not enrolled revoke.
+  CHECK(plan_revocation(a.s(), a.secrets(), a.first, a.first.id, rng).error() == Error::invalid_argument);
+  CHECK(plan_revocation(a.s(), a.secrets(), acct::device(22), b.id, rng).error() == Error::device_not_enrolled);
 
-  auto p = plan_revocation(a.s(), a.secrets(), b.id, rng).take();
-  a.append(p.entries);
-  // The secrets of epoch 1 no longer match the log (suite version 2): refused.
-  CHECK(plan_revocation(a.s(), a.secrets(), a.first.id, rng).error() == Error::wrap_invalid);
-  // Revoking an already revoked device.
-  CHECK(plan_revocation(a.s(), p.secrets, b.id, rng).error() == Error::device_not_enrolled);
+  auto p = plan_revocation(a.s(), a.secrets(), b, a.first.id, rng).take();
+  a.append({p.entry});
+  // The secrets of epoch 1 no longer match the log (identity generation 2, suite version 2): refused.
+  CHECK(plan_revocation(a.s(), a.secrets(), b, c.id, rng).error() == Error::wrap_invalid);
+  // Revoking an already revoked device; a revoked device authoring a revocation, even with the current keys.
+  CHECK(plan_revocation(a.s(), p.secrets, b, a.first.id, rng).error() == Error::device_not_enrolled);
+  CHECK(plan_revocation(a.s(), p.secrets, a.first, c.id, rng).error() == Error::device_revoked);
+  // What the revoked device holds (the superseded identity key) no longer signs entries.
+  CHECK(make_revoke(a.s(), a.secrets().identity(), EntryAuthor{b.id, b.sign_key}, c.id,
+                    SigningKey::generate(rng).take(), a.s().suite_pk)
+            .error() == Error::invalid_argument);
 }
-
-// ---------------------------------------------------------------------------------------------------- recovery
 
 TEST_CASE("genesis: recovery_mac is the spec's KDF, at its place in the body (independent encoder)") {
   auto a = acct::account(13);
   const Bytes& genesis = a.entries[0];
   const RecoveryPhrase phrase = acct::recovery_phrase(13);
   auto mac_key = acct::spec::blake(phrase.entropy().reveal(), "coffre/v1/recovery/mac-key", {});
+  // The recovery signing key: Ed25519 from the seed KDF(entropy, "coffre/v1/recovery/sign-seed").
+  auto sign_seed = acct::spec::blake(phrase.entropy().reveal(), "coffre/v1/recovery/sign-seed", {});
+  std::array<std::uint8_t, 32> sign_pk{};
+  std::array<std::uint8_t, 64> sign_sk{};
+  crypto_sign_seed_keypair(sign_pk.data(), sign_sk.data(), sign_seed.data());
+  sodium_memzero(sign_sk.data(), sign_sk.size());
   const auto& s = a.s();
+  CHECK(Bytes(s.recovery_sign_pk.bytes().begin(), s.recovery_sign_pk.bytes().end()) ==
+        Bytes(sign_pk.begin(), sign_pk.end()));
   auto mac = acct::spec::blake(mac_key, "coffre/v1/recovery/genesis-mac",
                                {s.user.bytes, s.identity_pk.bytes(), u32(s.identity_generation),
-                                s.recovery_pk.bytes()});
+                                s.recovery_pk.bytes(), sign_pk});
   CHECK(s.recovery_mac == mac);
   CHECK(a.recovery.genesis_mac(s.user, s.identity_pk, s.identity_generation) == mac);
-  // Version 0x02; body: frame(user) frame(identity_pk) u32 gen frame(suite_pk) u32 v frame(recovery_pk) frame(mac).
-  CHECK(genesis[4] == 0x02);
+  // Version 0x03; body: frame(user) frame(identity_pk) u32 gen frame(suite_pk) u32 v frame(recovery_pk) frame(mac)
+  // frame(recovery_sign_pk) u32 root_epoch.
+  CHECK(genesis[4] == 0x03);
   const std::size_t at = 50 + (4 + 16) + (4 + 32) + 4 + (4 + 1216) + 4 + (4 + 1216);
   CHECK(Bytes(genesis.begin() + at, genesis.begin() + at + 4) == u32(32));
   CHECK(Bytes(genesis.begin() + at + 4, genesis.begin() + at + 36) == Bytes(mac.begin(), mac.end()));
-  CHECK(Bytes(genesis.begin() + at + 36, genesis.begin() + at + 40) == u32(1));  // root epoch
+  CHECK(Bytes(genesis.begin() + at + 36, genesis.begin() + at + 40) == u32(32));
+  CHECK(Bytes(genesis.begin() + at + 40, genesis.begin() + at + 72) == Bytes(sign_pk.begin(), sign_pk.end()));
+  CHECK(Bytes(genesis.begin() + at + 72, genesis.begin() + at + 76) == u32(1));  // root epoch
 }
 
 TEST_CASE("recovery: a genesis forged with the real user id and recovery key, but the store's identity, is log_fork") {
@@ -383,11 +412,13 @@ TEST_CASE("recovery: a genesis forged with the real user id and recovery key, bu
                      1,
                      real.recovery_pk,
                      mac,
+                     real.recovery_sign_pk,
                      1,
                      store_device.record("laptop")};
     auto pop = device_pop(store_device.sign_key, real.user, body.device).take();
-    LogEntry e{0, {}, body, {}, pop};
+    LogEntry e{0, {}, body, store_device.id, {}, {}, pop};
     e.identity_signature = store_secrets.identity().sign("coffre/v1/log/entry", e.signed_part());
+    e.author_signature = store_device.sign_key.sign("coffre/v1/log/author", e.signed_part());
     return e.encode();
   };
   auto root = RootKey::generate(1, rng).take();

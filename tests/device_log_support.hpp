@@ -16,7 +16,11 @@ namespace coffre::test::log {
 using Entries = std::vector<Bytes>;
 
 inline constexpr std::string_view kEntryLabel = "coffre/v1/log/entry";  // SPEC section 10
+inline constexpr std::string_view kAuthorLabel = "coffre/v1/log/author";
+inline constexpr std::string_view kNewIdentityLabel = "coffre/v1/log/new-identity";
 inline constexpr std::string_view kPopLabel = "coffre/v1/log/device-pop";
+// identity signature, author signature, tail: the last 192 bytes of every entry
+inline constexpr std::size_t kSignaturesSize = 3 * 64;
 
 // A deterministic RNG per (purpose, n), so that no two keys or ids share a stream.
 inline DeterministicRng rng_for(char purpose, std::uint8_t n) {
@@ -63,13 +67,18 @@ inline Device device(std::uint8_t n, std::string name = {}, LogHash transcript =
 
 inline SigningKey::Signature pop(const Device& d, const UserId& user) { return device_pop(d.key, user, d.record).take(); }
 
-// An account whose log is written by honest builders; `state` is the verified state after `entries`.
+inline EntryAuthor author(const Device& d) { return EntryAuthor{d.record.id, d.key}; }
+
+// An account whose log is written by honest builders; `state` is the verified state after `entries`. `identity` is
+// the identity key in force (a revocation replaces it; `old_identities` keeps the superseded ones, as a revoked
+// device that kept its sealed states would).
 struct Account {
   SigningKey identity;
   UserId user;
   Device first;
   Entries entries;
   std::optional<VerifiedLog> state;
+  std::vector<SigningKey> old_identities;
 
   const VerifiedLog& s() const { return *state; }
 
@@ -79,20 +88,20 @@ struct Account {
     state = std::move(next).take();
     entries.push_back(std::move(entry));
   }
-  void add(const Device& d) {
-    auto e = make_add_device(s(), identity, d.record, pop(d, user));
+  // Adds `d`, approved by `by` (the genesis device unless given).
+  void add(const Device& d, const Device* by = nullptr) {
+    auto e = make_add_device(s(), identity, author(by ? *by : first), d.record, pop(d, user));
     REQUIRE(e.ok());
     append(std::move(e).take());
   }
-  void revoke(const DeviceId& id) {
-    auto e = make_revoke(s(), identity, id);
+  // Revokes `id` from device `by` (the genesis device unless given), rotating to identity key n and suite key m.
+  void revoke(const DeviceId& id, std::uint8_t n, std::uint8_t m, const Device* by = nullptr) {
+    SigningKey next = signing_key(n);
+    auto e = make_revoke(s(), identity, author(by ? *by : first), id, next, xwing_pk(m));
     REQUIRE(e.ok());
     append(std::move(e).take());
-  }
-  void rotate(std::uint8_t n) {
-    auto e = make_rotate_suite(s(), identity, xwing_pk(n));
-    REQUIRE(e.ok());
-    append(std::move(e).take());
+    old_identities.push_back(std::move(identity));
+    identity = std::move(next);
   }
 };
 
@@ -111,23 +120,39 @@ inline Account account(std::uint8_t n, std::uint8_t first_device = 10) {
   return a;
 }
 
-// The entry that would follow `s` with `body` (unsigned).
-inline LogEntry next_entry(const VerifiedLog& s, LogEntryBody body) {
-  return LogEntry{s.head.seq + 1, s.head.hash, std::move(body), {}, std::nullopt};
+// The entry that would follow `s` with `body` (unsigned), authored by `author_id`.
+inline LogEntry next_entry(const VerifiedLog& s, LogEntryBody body, const DeviceId& author_id) {
+  return LogEntry{s.head.seq + 1, s.head.hash, std::move(body), author_id, {}, {}, {}};
 }
 
-// Signs `e` with `key` as the identity key would (the store cannot do this with the real identity key; tests can,
-// to reach the rules that come after the chain checks).
-inline Bytes sign_as(LogEntry e, const SigningKey& key) {
-  e.identity_signature = key.sign(kEntryLabel, e.signed_part());
+// Signs `e` as the identity key `identity` and the author `author_key` would (the store cannot do this with the real
+// keys; tests can, to reach the rules that come after the chain checks, or to play a revoked device that kept old
+// keys). `new_identity`: the new identity key of a revoke entry; otherwise the tail (pop) is kept.
+inline Bytes sign_as(LogEntry e, const SigningKey& identity, const SigningKey& author_key,
+                     const SigningKey* new_identity = nullptr) {
+  const Bytes part = e.signed_part();
+  e.identity_signature = identity.sign(kEntryLabel, part);
+  e.author_signature = author_key.sign(kAuthorLabel, part);
+  if (new_identity != nullptr) e.tail = new_identity->sign(kNewIdentityLabel, part);
   return e.encode();
 }
 
-// Re-signs raw entry bytes (after an edit of the signed part) whose pop is `pop_size` bytes.
-inline Bytes resign(Bytes entry, const SigningKey& key, std::size_t pop_size) {
-  std::size_t signed_size = entry.size() - 64 - 4 - pop_size;
-  auto sig = key.sign(kEntryLabel, std::span(entry).first(signed_size));
-  std::copy(sig.begin(), sig.end(), entry.begin() + static_cast<std::ptrdiff_t>(signed_size));
+// Re-signs raw entry bytes after an edit of the signed part: identity and author signatures, and the new identity's
+// for a revoke entry (`new_identity`); a pop tail is left as it is.
+inline Bytes resign(Bytes entry, const SigningKey& identity, const SigningKey& author_key,
+                    const SigningKey* new_identity = nullptr) {
+  const std::size_t signed_size = entry.size() - kSignaturesSize;
+  auto part = std::span(entry).first(signed_size);
+  auto put = [&](const SigningKey::Signature& sig, std::size_t at) {
+    std::copy(sig.begin(), sig.end(), entry.begin() + static_cast<std::ptrdiff_t>(at));
+  };
+  const auto id_sig = identity.sign(kEntryLabel, part);
+  const auto author_sig = author_key.sign(kAuthorLabel, part);
+  std::optional<SigningKey::Signature> tail;
+  if (new_identity != nullptr) tail = new_identity->sign(kNewIdentityLabel, part);
+  put(id_sig, signed_size);
+  put(author_sig, signed_size + 64);
+  if (tail) put(*tail, signed_size + 128);
   return entry;
 }
 

@@ -43,7 +43,11 @@ AccountSecrets next_identity(const AccountSecrets& s, std::uint8_t n) {
 // The same account with one more suite key.
 AccountSecrets next_suite(const AccountSecrets& s, std::uint8_t n) {
   auto rng = acct::rng_for('S', n);
-  return s.with_new_suite_key(xwing_generate(rng).take()).take();
+  auto keys = copy_suite_keys(s);
+  keys.push_back(SuiteSecretKey{s.current_suite_key().version + 1, xwing_generate(rng).take()});
+  return AccountSecrets::create(SigningKey::from_seed(s.identity().seed().reveal()).take(), s.identity_generation(),
+                                std::move(keys))
+      .take();
 }
 
 DirectoryRecord record(const User& u, std::uint64_t created = acct::kNow) {
@@ -172,7 +176,7 @@ TEST_CASE("directory: malformed, flipped and forged records are refused in the s
   CHECK(verify_record(cont_flipped).error() == Error::signature_invalid);
 }
 
-TEST_CASE("trust store: first use, followed suite rotation and identity continuity, rollbacks") {
+TEST_CASE("trust store: first use, followed suite rotation, identity changes never followed, rollbacks") {
   User bob = make_user(4);
   TrustStore store;
   CHECK(store.check_sharable(bob.id).error() == Error::not_found);
@@ -193,12 +197,28 @@ TEST_CASE("trust store: first use, followed suite rotation and identity continui
   CHECK(store.observe(record(bob)).error() == Error::key_version_rollback);
   CHECK(store.find(bob.id)->pinned == r_suite2);
 
-  // Identity generation 2, signed by generation 1: followed.
+  // Identity generation 2, signed by generation 1 (continuity): NOT followed. A revoked device holds the old key and
+  // could sign such a successor of its own; the user compares the new safety number first (SPEC 17.1).
   auto g2 = next_identity(s2, 1);
   auto r_gen2 = make_directory_record(bob.id, g2, acct::kNow + 20, &s2.identity()).take();
-  CHECK(store.observe(r_gen2).value() == Observation::followed);
+  CHECK(store.observe(r_gen2).error() == Error::trust_mismatch);
+  CHECK(store.find(bob.id)->pinned == r_suite2);
+  CHECK(store.find(bob.id)->pending == r_gen2);
+  CHECK(store.check_sharable(bob.id).error() == Error::trust_mismatch);
+  // The user compares the new number (Bob's generation 2) and verifies: pinned and verified.
+  User me = make_user(40);
+  auto number = store.safety_number(bob.id, me.identity()).take();
+  CHECK(number == safety_number(me.identity(), TrustedIdentity{bob.id, g2.identity().verify_key(), 2}).take());
+  REQUIRE(store.verify(bob.id, number, me.identity()) == Error::ok);
+  CHECK(store.find(bob.id)->state == TrustState::verified);
   CHECK(store.check_sharable(bob.id).value().identity.generation == 2);
   CHECK(store.observe(r_suite2).error() == Error::key_version_rollback);  // generation 1 again
+  // A verified contact's next generation goes back to pending: verified never carries over to a new key.
+  auto g3_direct = next_identity(g2, 4);
+  auto r_gen3 = make_directory_record(bob.id, g3_direct, acct::kNow + 25, &g2.identity()).take();
+  CHECK(store.observe(r_gen3).error() == Error::trust_mismatch);
+  CHECK(store.find(bob.id)->state == TrustState::verified);  // of the pinned generation 2 only
+  CHECK(store.check_sharable(bob.id).error() == Error::trust_mismatch);
   // Generation 4 (skipping 3), signed by generation 3 the client never saw: trust_mismatch, pending.
   auto g3 = next_identity(g2, 2);
   auto g4 = next_identity(g3, 3);

@@ -92,7 +92,7 @@ TEST_CASE("honest enrollment: both devices show the same SAS, N ends up enrolled
 
   // E appends the add-device entry and wraps the root key; N finds itself in the log and opens the account.
   auto rng = acct::rng_for('E', 2);
-  auto approval = approve(appr.value(), a.s(), a.secrets(), a.root(), rng);
+  auto approval = approve(appr.value(), a.s(), a.secrets(), a.root(), a.first, rng);
   REQUIRE(approval.error() == Error::ok);
   CHECK(req.check_enrolled(a.s()) == Error::device_not_enrolled);  // not yet appended
   a.append({approval.value().entry});
@@ -110,7 +110,7 @@ TEST_CASE("honest enrollment: both devices show the same SAS, N ends up enrolled
   CHECK(req.on_response(response, a.s(), kNow + 10).error() == Error::bad_state);
   CHECK(appr.value().on_reveal(reveal, kNow + 12).error() == Error::bad_state);
   // Approving twice: the log refuses the device a second time.
-  CHECK(approve(appr.value(), a.s(), a.secrets(), a.root(), rng).error() == Error::already_exists);
+  CHECK(approve(appr.value(), a.s(), a.secrets(), a.root(), a.first, rng).error() == Error::already_exists);
 }
 
 TEST_CASE("MITM: the relay substitutes its own request; the SAS and transcripts differ, N is not enrolled") {
@@ -148,7 +148,7 @@ TEST_CASE("MITM: the relay substitutes its own request; the SAS and transcripts 
 
   // A user who confirms anyway enrols the relay's device, not N: N notices in the log.
   auto rng = acct::rng_for('E', 3);
-  auto approval = approve(appr.value(), a.s(), a.secrets(), a.root(), rng).take();
+  auto approval = approve(appr.value(), a.s(), a.secrets(), a.root(), a.first, rng).take();
   a.append({approval.entry});
   CHECK(a.s().contains(m.id));
   CHECK(req.check_enrolled(a.s()) == Error::device_not_enrolled);
@@ -317,7 +317,7 @@ TEST_CASE("reveal that does not match the commitment, the request, or N's key") 
   CHECK(e.on_reveal(other_nonce, kNow + 12).error() == Error::enrollment_invalid);
   CHECK(e.on_reveal(reveal, kNow + 12).error() == Error::bad_state);
   auto rng = acct::rng_for('E', 4);
-  CHECK(approve(e, a.s(), a.secrets(), a.root(), rng).error() == Error::bad_state);
+  CHECK(approve(e, a.s(), a.secrets(), a.root(), a.first, rng).error() == Error::bad_state);
 }
 
 TEST_CASE("responses N refuses: not from an enrolled device, not E's signature, another request or user") {
@@ -362,7 +362,7 @@ TEST_CASE("responses N refuses: not from an enrolled device, not E's signature, 
   a.add(x);
   const VerifiedLog before = a.s();
   auto rng = acct::rng_for('V', 4);
-  a.append(plan_revocation(a.s(), a.secrets(), x.id, rng).take().entries);
+  a.append({plan_revocation(a.s(), a.secrets(), a.first, x.id, rng).take().entry});
   Bytes from_x = spec::response(id, a.user(), x.id, before.head, nonce_e, x.sign_key);
   CHECK(respond(from_x, before) == Error::ok);
   CHECK(respond(from_x, a.s()) == Error::device_not_enrolled);
@@ -426,16 +426,18 @@ TEST_CASE("requests E refuses, and approve's preconditions") {
   // approve: after a successful reveal only, for this account's log and epoch.
   auto req = start(n);
   auto e = answer(a, req.request()).take();
-  CHECK(approve(e, a.s(), a.secrets(), a.root(), rng).error() == Error::bad_state);
+  CHECK(approve(e, a.s(), a.secrets(), a.root(), a.first, rng).error() == Error::bad_state);
   auto nc = req.on_response(e.response(), a.s(), kNow + 10).take();
   REQUIRE(e.on_reveal(nc.reveal, kNow + 11).ok());
   auto other = acct::account(39);
-  CHECK(approve(e, other.s(), other.secrets(), other.root(), rng).error() == Error::invalid_argument);
+  CHECK(approve(e, other.s(), other.secrets(), other.root(), a.first, rng).error() == Error::invalid_argument);
   auto root2 = RootKey::from_bytes(a.root().secret().reveal(), 2).take();
-  CHECK(approve(e, a.s(), a.secrets(), root2, rng).error() == Error::invalid_argument);
-  CHECK(approve(e, a.s(), other.secrets(), a.root(), rng).error() == Error::invalid_argument);
+  CHECK(approve(e, a.s(), a.secrets(), root2, a.first, rng).error() == Error::invalid_argument);
+  CHECK(approve(e, a.s(), other.secrets(), a.root(), a.first, rng).error() == Error::invalid_argument);
+  // Only the device that answered the request authors the entry (it saw the SAS).
+  CHECK(approve(e, a.s(), a.secrets(), a.root(), acct::device(60), rng).error() == Error::invalid_argument);
   CHECK(req.check_enrolled(other.s()) == Error::enrollment_invalid);
-  CHECK(approve(e, a.s(), a.secrets(), a.root(), rng).ok());
+  CHECK(approve(e, a.s(), a.secrets(), a.root(), a.first, rng).ok());
 }
 
 TEST_CASE("enrollment crypto time on each side (native; target < 20 ms)") {
@@ -456,7 +458,7 @@ TEST_CASE("enrollment crypto time on each side (native; target < 20 ms)") {
     auto nc = req.on_response(appr.response(), a.s(), kNow + 2).take();
     auto t3 = Clock::now();
     auto ec = appr.on_reveal(nc.reveal, kNow + 3).take();
-    auto approval = approve(appr, a.s(), a.secrets(), a.root(), rng_e).take();
+    auto approval = approve(appr, a.s(), a.secrets(), a.root(), a.first, rng_e).take();
     auto t4 = Clock::now();
     auto log = verify_appended(a.s(), std::vector<Bytes>{approval.entry}, 1).take();
     REQUIRE(req.check_enrolled(log) == Error::ok);

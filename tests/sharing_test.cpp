@@ -470,7 +470,7 @@ TEST_CASE("sharing: after a suite-key rotation, new wraps use the new version; t
 
   // Bob revokes the laptop: suite key version 2, published in a new directory record.
   auto rng = acct::rng_for('V', 1);
-  auto plan = plan_revocation(bob.s(), bob.secrets(), laptop.id, rng).take();
+  auto plan = plan_revocation(bob.s(), bob.secrets(), bob.first, laptop.id, rng).take();
   auto record = make_directory_record(bob.user(), plan.secrets, acct::kNow).take();
   CHECK(record.suite_version() == 2);
   CHECK(record.suite_pk() == plan.log.suite_pk);
@@ -492,4 +492,10 @@ TEST_CASE("sharing: after a suite-key rotation, new wraps use the new version; t
   auto bob_id = TrustedIdentity::of(bob.user(), plan.secrets);
   CHECK(open_content_wrap(self, bob.user(), plan.secrets, access, bob_id).error() == Error::ok);
   CHECK(open_content_wrap(self, bob.user(), laptop_secrets, access, bob_id).error() == Error::wrap_invalid);
+  // The laptop signs a wrap as Bob with the identity key it kept (generation 1): whoever trusts Bob's generation 2
+  // refuses it before any cryptography.
+  Bytes forged = wrap_content_key(bob.user(), laptop_secrets, WrapRecipient::of(bob.user(), plan.secrets).take(),
+                                  access, k_old.value(), rng)
+                     .take();
+  CHECK(open_content_wrap(forged, bob.user(), plan.secrets, access, bob_id).error() == Error::trust_mismatch);
 }

@@ -23,6 +23,12 @@ struct coffre_key {
 struct coffre_account_secrets {
   coffre::AccountSecrets secrets;
 };
+struct coffre_device_keys {
+  coffre::DeviceKeys keys;
+};
+struct coffre_log {
+  coffre::VerifiedLog log;
+};
 
 namespace coffre_abi {
 

@@ -36,12 +36,6 @@ struct coffre_range_reader {
   coffre::FileRangeReader reader;
 };
 
-struct coffre_device_keys {
-  coffre::DeviceKeys keys;
-};
-struct coffre_log {
-  coffre::VerifiedLog log;
-};
 struct coffre_used_requests {
   coffre::UsedEnrollmentRequests used;
 };
@@ -429,6 +423,19 @@ int put_text(const std::string& text, char* out, std::size_t cap) noexcept {
 
 std::string name_of(const char* name, std::size_t len) { return len == 0 ? std::string{} : std::string{name, len}; }
 
+// An entry and a root wrap into two library buffers: both, or neither (the outs cleared).
+int give_entry_and_wrap(std::span<const std::uint8_t> e, std::span<const std::uint8_t> w, std::uint8_t** entry,
+                        std::size_t* entry_len, std::uint8_t** wrap, std::size_t* wrap_len) {
+  int st = give_buffer(e, entry, entry_len);
+  if (st == COFFRE_OK) st = give_buffer(w, wrap, wrap_len);
+  if (st != COFFRE_OK) {
+    coffre_buffer_free(*entry, *entry_len);
+    buffer_out_ok(entry, entry_len);
+    buffer_out_ok(wrap, wrap_len);
+  }
+  return st;
+}
+
 }  // namespace
 
 extern "C" {
@@ -577,6 +584,20 @@ int coffre_log_suite_public_key(const coffre_log* log, uint8_t* out, size_t out_
 int coffre_log_recovery_public_key(const coffre_log* log, uint8_t* out, size_t out_len) {
   if (log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
   return put_fixed(log->log.recovery_pk.bytes(), out, out_len);
+}
+
+int coffre_log_recovery_sign_public_key(const coffre_log* log, uint8_t* out, size_t out_len) {
+  if (log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.recovery_sign_pk.bytes(), out, out_len);
+}
+
+size_t coffre_log_superseded_identity_count(const coffre_log* log) {
+  return log == nullptr ? 0 : log->log.superseded_identities.size();
+}
+
+int coffre_log_superseded_identity(const coffre_log* log, size_t index, uint8_t* out, size_t out_len) {
+  if (log == nullptr || index >= log->log.superseded_identities.size()) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(log->log.superseded_identities[index].bytes(), out, out_len);
 }
 
 size_t coffre_log_device_count(const coffre_log* log) { return log == nullptr ? 0 : log->log.devices.size(); }
@@ -815,6 +836,15 @@ int coffre_account_state_open(const coffre_root_key* root, const coffre_log* log
   });
 }
 
+uint32_t coffre_account_secrets_identity_generation(const coffre_account_secrets* secrets) {
+  return secrets == nullptr ? 0 : secrets->secrets.identity_generation();
+}
+
+int coffre_account_secrets_export_identity_seed(const coffre_account_secrets* secrets, uint8_t* out, size_t out_len) {
+  if (secrets == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return put_fixed(secrets->secrets.identity().seed().reveal(), out, out_len);
+}
+
 void coffre_account_secrets_free(coffre_account_secrets* secrets) { delete secrets; }
 
 int coffre_account_create(const coffre_device_keys* device, const char* name, size_t name_len,
@@ -862,30 +892,23 @@ int coffre_account_create(const coffre_device_keys* device, const char* name, si
 
 // Revocation
 
-int coffre_revocation_plan(const coffre_log* log, const coffre_account_secrets* secrets, const uint8_t* device_id,
-                           size_t device_id_len, coffre_revocation** out) {
+int coffre_revocation_plan(const coffre_log* log, const coffre_account_secrets* secrets, const coffre_device_keys* own,
+                           const uint8_t* device_id, size_t device_id_len, coffre_revocation** out) {
   clear_out(out);
-  if (log == nullptr || secrets == nullptr || out == nullptr || !data_ok(device_id, device_id_len)) {
+  if (log == nullptr || secrets == nullptr || own == nullptr || out == nullptr || !data_ok(device_id, device_id_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
   return guarded_secret([&] {
     auto id = coffre::DeviceId::from_bytes(bytes(device_id, device_id_len));
     if (!id) return status(id.error());
-    return give_handle(coffre::plan_revocation(log->log, secrets->secrets, id.value(), coffre::system_rng()), out);
+    return give_handle(
+        coffre::plan_revocation(log->log, secrets->secrets, own->keys, id.value(), coffre::system_rng()), out);
   });
 }
 
-int coffre_revocation_entries(const coffre_revocation* plan, uint8_t** out, size_t* out_len) {
+int coffre_revocation_entry(const coffre_revocation* plan, uint8_t** out, size_t* out_len) {
   if (!buffer_out_ok(out, out_len) || plan == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded([&] {
-    std::vector<std::uint8_t> frames;
-    for (const auto& e : plan->plan.entries) {
-      const auto n = static_cast<std::uint32_t>(e.size());
-      for (int shift = 24; shift >= 0; shift -= 8) frames.push_back(static_cast<std::uint8_t>(n >> shift));
-      frames.insert(frames.end(), e.begin(), e.end());
-    }
-    return give_buffer(frames, out, out_len);
-  });
+  return give_buffer(plan->plan.entry, out, out_len);
 }
 
 int coffre_revocation_sealed_state(const coffre_revocation* plan, uint8_t** out, size_t* out_len) {
@@ -933,23 +956,17 @@ int coffre_revocation_secrets(const coffre_revocation* plan, coffre_account_secr
 void coffre_revocation_free(coffre_revocation* plan) { delete plan; }
 
 int coffre_enrollment_approve(const coffre_enrollment_approver* a, const coffre_log* log,
-                              const coffre_account_secrets* secrets, const coffre_root_key* root, uint8_t** entry,
-                              size_t* entry_len, uint8_t** wrap, size_t* wrap_len) {
+                              const coffre_account_secrets* secrets, const coffre_root_key* root,
+                              const coffre_device_keys* own, uint8_t** entry, size_t* entry_len, uint8_t** wrap,
+                              size_t* wrap_len) {
   const bool outs_ok = buffer_out_ok(entry, entry_len) & buffer_out_ok(wrap, wrap_len);
-  if (!outs_ok || a == nullptr || log == nullptr || secrets == nullptr || root == nullptr) {
+  if (!outs_ok || a == nullptr || log == nullptr || secrets == nullptr || root == nullptr || own == nullptr) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
   return guarded_secret([&] {
-    auto approval = coffre::approve(a->a, log->log, secrets->secrets, root->root, coffre::system_rng());
+    auto approval = coffre::approve(a->a, log->log, secrets->secrets, root->root, own->keys, coffre::system_rng());
     if (!approval) return status(approval.error());
-    int st = give_buffer(approval.value().entry, entry, entry_len);
-    if (st == COFFRE_OK) st = give_buffer(approval.value().wrap.bytes, wrap, wrap_len);
-    if (st != COFFRE_OK) {
-      coffre_buffer_free(*entry, *entry_len);
-      buffer_out_ok(entry, entry_len);
-      buffer_out_ok(wrap, wrap_len);
-    }
-    return st;
+    return give_entry_and_wrap(approval.value().entry, approval.value().wrap.bytes, entry, entry_len, wrap, wrap_len);
   });
 }
 
@@ -990,6 +1007,15 @@ int coffre_recovery_phrase_kem_public_key(const coffre_recovery_phrase* phrase, 
   });
 }
 
+int coffre_recovery_phrase_sign_public_key(const coffre_recovery_phrase* phrase, uint8_t* out, size_t out_len) {
+  if (phrase == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded_secret([&] {
+    auto recovery = coffre::RecoveryKey::from_phrase(phrase->phrase);
+    if (!recovery) return status(recovery.error());
+    return put_fixed(recovery.value().signing_key().verify_key().bytes(), out, out_len);
+  });
+}
+
 int coffre_root_key_unwrap_recovery(const coffre_recovery_phrase* phrase, const coffre_log* log, const uint8_t* wrap,
                                     size_t wrap_len, coffre_root_key** out) {
   clear_out(out);
@@ -1000,6 +1026,34 @@ int coffre_root_key_unwrap_recovery(const coffre_recovery_phrase* phrase, const 
     auto recovery = coffre::RecoveryKey::from_phrase(phrase->phrase);
     if (!recovery) return status(recovery.error());
     return give_handle(recovery.value().unwrap_root(log->log, bytes(wrap, wrap_len)), out);
+  });
+}
+
+int coffre_recovery_enroll(const coffre_recovery_phrase* phrase, const coffre_log* log,
+                           const coffre_account_secrets* secrets, const coffre_root_key* root,
+                           const coffre_device_keys* device, const char* name, size_t name_len, uint8_t** entry,
+                           size_t* entry_len, uint8_t** wrap, size_t* wrap_len) {
+  const bool outs_ok = buffer_out_ok(entry, entry_len) & buffer_out_ok(wrap, wrap_len);
+  if (!outs_ok || phrase == nullptr || log == nullptr || secrets == nullptr || root == nullptr || device == nullptr ||
+      !data_ok(name, name_len) || name_len > coffre::kDeviceNameMaxSize) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded_secret([&] {
+    const coffre::VerifiedLog& lg = log->log;
+    if (root->root.epoch() != lg.root_epoch) return COFFRE_E_INVALID_ARGUMENT;
+    auto recovery = coffre::RecoveryKey::from_phrase(phrase->phrase);
+    if (!recovery) return status(recovery.error());
+    if (Error e = recovery.value().check_genesis(lg); e != Error::ok) return status(e);
+    // Transcript hash zero: a recovery enrollment has no exchange (SPEC section 10).
+    const coffre::DeviceRecord record = device->keys.record(name_of(name, name_len));
+    auto pop = coffre::device_pop(device->keys.sign_key, lg.user, record);
+    if (!pop) return status(pop.error());
+    const coffre::EntryAuthor author{coffre::recovery_author_id(), recovery.value().signing_key()};
+    auto added = coffre::make_add_device(lg, secrets->secrets.identity(), author, record, pop.value());
+    if (!added) return status(added.error());
+    auto wrapped = coffre::wrap_root_key(root->root, lg.user, device->keys.id, device->keys.kem_pk, coffre::system_rng());
+    if (!wrapped) return status(wrapped.error());
+    return give_entry_and_wrap(added.value(), wrapped.value(), entry, entry_len, wrap, wrap_len);
   });
 }
 

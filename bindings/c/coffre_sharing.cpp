@@ -171,6 +171,11 @@ int coffre_directory_record_verify(const uint8_t* b, size_t len, coffre_director
   return guarded_secret([&] { return give_handle(coffre::verify_record(bytes(b, len)), out); });
 }
 
+int coffre_directory_record_check_log(const coffre_directory_record* r, const coffre_log* log) {
+  if (r == nullptr || log == nullptr) return COFFRE_E_INVALID_ARGUMENT;
+  return guarded([&] { return status(coffre::check_record_against_log(r->record, log->log)); });
+}
+
 int coffre_directory_record_export(const coffre_directory_record* r, uint8_t* out, size_t out_len) {
   if (r == nullptr) return COFFRE_E_INVALID_ARGUMENT;
   return put_fixed(r->record.bytes(), out, out_len);

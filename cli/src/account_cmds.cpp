@@ -23,6 +23,7 @@
 #include <set>
 #include <variant>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -413,11 +414,71 @@ void publish_or_warn(const Store& store, const UserId& user, const AccountSecret
 
 // ---------------------------------------------------------------------------------------------------------------
 
+// A killed `init` (SPEC section 15): from before its first store write until its device state is saved,
+// <home>/init.pending names the account it is creating. Such an account can never be used (its only device's keys
+// died with the process and its recovery phrase was never shown), so the next `init` in that home removes what it
+// left in the store: the genesis entry first (the account then no longer exists), the objects of epoch 1, the file.
+namespace {
+
+constexpr const char* kInitPending = "init.pending";
+constexpr std::string_view kInitPendingMagic = "coffre-init-pending-v1\n";
+
+std::string init_pending_path(const std::string& home) { return home + "/" + kInitPending; }
+
+Status mark_init_pending(const std::string& home, const UserId& user) {
+  const std::string text = std::string(kInitPendingMagic) + "user " + to_hex(user.bytes) + "\n";
+  Output out;
+  if (Status s = out.open(init_pending_path(home), /*force=*/true, Output::NonRegular::replace); !s.ok()) return s;
+  if (Status s = out.write(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()); !s.ok()) return s;
+  return out.commit();
+}
+
+Status remove_init_leftovers(const std::string& home, const Store& store) {
+  const std::string path = init_pending_path(home);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return errno == ENOENT ? Status::success() : io_failure("cannot open " + path, errno);
+  std::string text(128, '\0');
+  std::size_t got = 0;
+  Status s = read_full(fd, reinterpret_cast<std::uint8_t*>(text.data()), text.size(), got, path);
+  close(fd);
+  if (!s.ok()) return s;
+  text.resize(got);
+  const std::string_view rest = std::string_view(text).substr(std::min(got, kInitPendingMagic.size()));
+  UserId user;
+  if (!text.starts_with(kInitPendingMagic) || rest.size() != 5 + 32 + 1 || !rest.starts_with("user ") ||
+      rest.back() != '\n' || !from_hex(rest.substr(5, 32), user.bytes)) {
+    return Status::fail(kExitUsage, path + " is not what an interrupted 'coffre init' leaves; remove it by hand");
+  }
+  std::vector<Bytes> entries;
+  if (Status st = store.fetch_log(user, entries); !st.ok()) return st;
+  // Only the entry init writes: anything more is not this init's to remove (the store is not trusted either).
+  if (entries.size() <= 1) {
+    if (Status st = store.remove(Store::log_entry(user, 0)); !st.ok()) return st;
+    if (Status st = remove_epoch_objects(store, user, 1); !st.ok()) return st;
+    for (const auto& gone : {Store::log_entry(user, 0), Store::sealed_state(user, 1), Store::wrap(user, 1, {})}) {
+      store.remove_empty_dirs_of(gone);
+    }
+    std::fprintf(stderr, "coffre: removed what an interrupted 'coffre init' left in the store (account %s, never "
+                 "usable: its device keys were not saved)\n", to_hex(user.bytes).c_str());
+  }
+  if (unlink(path.c_str()) != 0) return io_failure("cannot remove " + path, errno);
+  return Status::success();
+}
+
+// The random user id names an existing account: init.pending must not lead a later init to remove it.
+Status user_id_taken(const std::string& home) {
+  unlink(init_pending_path(home).c_str());
+  return Status::fail(kExitIo, "a random user id collided with an existing account");
+}
+
+}  // namespace
+
 int cmd_init(const AccountArgs& a) {
   const std::string home = home_of(a);
   Store store = store_of(a);
   HomeLock lock;
   if (Status s = claim_empty_home(home, lock, ". Use another --home for another account"); !s.ok()) return report(s);
+  if (Status s = remove_init_leftovers(home, store); !s.ok()) return report(s);
   const std::string name = a.name.empty() ? host_name() : a.name;
   SecretBytes pass;
   if (Status s = new_keys_passphrase({a.passphrase_file, a.no_passphrase}, pass); !s.ok()) return report(s);
@@ -447,25 +508,33 @@ int cmd_init(const AccountArgs& a) {
   pin(st, log.value());
   if (Status s = seal_keys(st, keys.value(), pass); !s.ok()) return report(s);
 
+  // The home first, naming the account for a run after a crash. A new home gets the lock claim_empty_home could not
+  // take.
+  if (struct stat sb {}; stat(home.c_str(), &sb) != 0) {
+    if (Status s = make_dirs(home); !s.ok()) return report(s);
+    chmod(home.c_str(), 0700);
+    if (Status s = lock.acquire(home); !s.ok()) return report(s);
+  }
+  if (Status s = mark_init_pending(home, c.user); !s.ok()) return report(s);
   // Upload the sealed state and the wraps, then the genesis, which makes the account exist.
   bool existed = false;
-  const std::string taken = "a random user id collided with an existing account";
   if (Status s = store.put_new(Store::sealed_state(c.user, 1), c.sealed_state, existed); !s.ok() || existed) {
-    return report(existed ? Status::fail(kExitIo, taken) : s);
+    return report(existed ? user_id_taken(home) : s);
   }
   for (const auto& w : c.wraps) {
     if (Status s = store.put_new(Store::wrap(c.user, 1, w.recipient), w.bytes, existed); !s.ok() || existed) {
-      return report(existed ? Status::fail(kExitIo, taken) : s);
+      return report(existed ? user_id_taken(home) : s);
     }
   }
   if (Status s = store.put_new(Store::log_entry(c.user, 0), c.genesis_entry, existed); !s.ok() || existed) {
-    return report(existed ? Status::fail(kExitIo, taken) : s);
+    return report(existed ? user_id_taken(home) : s);
   }
   if (Status s = save_state(home, st, /*create=*/true); !s.ok()) {
     s.message += ". The account " + to_hex(c.user.bytes) + " was created in the store but this device could not "
-                 "save its keys: it is unusable; run 'coffre init' again";
+                 "save its keys: it is unusable; run 'coffre init' again (it removes it)";
     return report(s);
   }
+  unlink(init_pending_path(home).c_str());
   publish_or_warn(store, c.user, c.secrets);
 
   auto words = phrase.value().words();

@@ -178,9 +178,9 @@ Status decrypt_stream(FileDecryptor& d, const FileHead& head, Input& in, Output&
                         });
   if (!s.ok() && s.code == kExitAuth) {
     s.message = "decryption failed: " + s.message;
-    if (out.is_stdout()) {
-      s.message += ". The " + std::to_string(released) +
-                   " bytes written to standard output are authentic but INCOMPLETE: discard them";
+    if (out.writes_in_place()) {
+      s.message += ". The " + std::to_string(released) + " bytes written to " + out.name() +
+                   " are authentic but INCOMPLETE: discard them";
     } else {
       s.message += ". Nothing was written to " + out.name();
     }
@@ -230,7 +230,7 @@ Status reencrypt_stream(FileDecryptor& d, const FileHead& head, FileEncryptor& e
 }
 
 Status refuse_terminal_output(const std::string& output) {
-  if (is_std_stream(output) && isatty(STDOUT_FILENO)) {
+  if (names_terminal(output)) {
     return Status::fail(kExitUsage, "refusing to write ciphertext to a terminal; pass -o FILE or redirect standard "
                                     "output");
   }

@@ -1,10 +1,14 @@
 // coffre inspect: the public fields of a header, and the sizes that follow from the file size. No key needed and
-// nothing authenticated: a forged header shows forged fields.
+// nothing authenticated: a forged header shows forged fields. A shared file (SPEC 15.2) shows its prefix (owner and
+// document id), then its file envelope.
 #include "commands.hpp"
 #include "io.hpp"
+#include "sharing_cmds.hpp"
+#include "store.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -27,24 +31,54 @@ Status count_rest(const Input& in, std::uint64_t& total) {
   }
 }
 
+// The shared-file prefix at the start of `head`, if there is one: its fields into `j`, its size into `prefix`.
+Status inspect_shared_prefix(std::span<const std::uint8_t> head, const std::string& name, nlohmann::ordered_json& j,
+                             std::size_t& prefix) {
+  prefix = 0;
+  if (head.size() < kSharedMagic.size() || !std::equal(kSharedMagic.begin(), kSharedMagic.end(), head.begin())) {
+    return Status::success();
+  }
+  if (head.size() < kSharedPrefixSize) {
+    return Status::fail(kExitAuth, name + " ends inside its shared-file prefix (truncated)");
+  }
+  if (head[4] != kSharedVersion) {
+    return Status::fail(kExitAuth, name + " is a shared file of an unknown version " + std::to_string(head[4]) +
+                                       " (bad_version)");
+  }
+  j["format"] = "coffre-shared-file";
+  j["shared_version"] = head[4];
+  j["owner"] = to_hex(head.subspan(5, UserId::kSize));
+  j["document_id"] = to_hex(head.subspan(5 + UserId::kSize, DocumentId::kSize));
+  j["prefix_size"] = kSharedPrefixSize;
+  prefix = kSharedPrefixSize;
+  return Status::success();
+}
+
 }  // namespace
 
 int cmd_inspect(const std::string& path, bool as_json) {
   Input in;
   if (Status s = in.open(path); !s.ok()) return report(s);
-  std::array<std::uint8_t, kFileHeaderMaxSize> head{};
+  std::array<std::uint8_t, kSharedPrefixSize + kFileHeaderMaxSize> buf{};
   std::size_t got = 0;
-  if (Status s = read_full(in.fd(), head.data(), head.size(), got, in.name()); !s.ok()) return report(s);
+  if (Status s = read_full(in.fd(), buf.data(), buf.size(), got, in.name()); !s.ok()) return report(s);
   std::uint64_t total = got;
   if (in.size()) {
     total = *in.size();
-  } else if (got == head.size()) {
+  } else if (got == buf.size()) {
     if (Status s = count_rest(in, total); !s.ok()) return report(s);
   }
 
   nlohmann::ordered_json j;
-  auto r = inspect_file_header({head.data(), got});
-  bool document = r.error() == Error::wrong_envelope_type && got >= 14 && head[6] == 'D';
+  std::size_t prefix = 0;
+  if (Status s = inspect_shared_prefix({buf.data(), got}, in.name(), j, prefix); !s.ok()) return report(s);
+  const bool shared = prefix > 0;
+  const std::uint8_t* head = buf.data() + prefix;
+  got -= prefix;
+  const std::uint64_t envelope_size = total - prefix;
+
+  auto r = inspect_file_header({head, got});
+  bool document = !shared && r.error() == Error::wrong_envelope_type && got >= 14 && head[6] == 'D';
   if (!r && !document) {
     return report(Status::fail(kExitAuth, in.name() + " is not a readable coffre file: " +
                                               std::string(error_message(r.error())) + " (" +
@@ -63,7 +97,7 @@ int cmd_inspect(const std::string& path, bool as_json) {
     if (sizes_fit) j["plaintext_size"] = total - kDocumentOverhead;
   } else {
     const FileHeaderInfo& info = r.value();
-    j["format"] = "coffre-file";
+    if (!shared) j["format"] = "coffre-file";
     j["version"] = head[7];
     j["suite"] = head[8];
     j["key_source"] = info.key_source == KeySource::passphrase ? "passphrase" : "key";
@@ -77,7 +111,7 @@ int cmd_inspect(const std::string& path, bool as_json) {
     }
     j["header_size"] = info.header_size;
     j["file_size"] = total;
-    if (auto layout = file_layout(info, total); layout) {
+    if (auto layout = file_layout(info, envelope_size); layout) {
       sizes_fit = true;
       j["chunks"] = layout.value().chunk_count;
       j["plaintext_size"] = layout.value().plaintext_size;
@@ -90,11 +124,19 @@ int cmd_inspect(const std::string& path, bool as_json) {
   } else {
     auto row = [](const char* k, const std::string& v) { std::printf("%-15s %s\n", k, v.c_str()); };
     auto num = [](const nlohmann::ordered_json& v) { return v.dump(); };
-    row("format:", document ? "coffre document envelope" : "coffre file envelope");
+    row("format:", document ? "coffre document envelope"
+                   : shared ? "coffre shared file (a 37-byte prefix, then a file envelope)"
+                            : "coffre file envelope");
+    if (shared) {
+      row("owner:", j["owner"].get<std::string>());
+      row("document id:", j["document_id"].get<std::string>());
+    }
     row("version:", num(j["version"]));
     row("suite:", num(j["suite"]) + " (XChaCha20-Poly1305, BLAKE2b, Argon2id)");
     if (!document) {
-      row("key source:", j["key_source"] == "passphrase" ? "passphrase (Argon2id)" : "key (32 bytes, key file)");
+      row("key source:", j["key_source"] == "passphrase" ? "passphrase (Argon2id)"
+                         : shared ? "key (the document's content key, in the store)"
+                                  : "key (32 bytes, key file)");
       row("chunk size:", num(j["chunk_size"]) + " bytes");
     }
     row("key version:", num(j["key_version"]));

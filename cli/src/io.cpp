@@ -5,11 +5,16 @@
 #include <sodium.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstdint>
 #include <cstring>
+#include <ctime>
+#include <string_view>
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,16 +34,53 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// ".<name>.<16 hex>.coffre-tmp" next to the final file; hidden, and recognizable if a crash (not a signal) leaves it.
+constexpr std::string_view kTempSuffix = ".coffre-tmp";
+constexpr std::size_t kTempRandomHex = 16;
+
+// ".<name>.<pid>.<16 hex>.coffre-tmp" next to the final file: hidden, recognizable, and telling which process writes
+// it (remove_stale_temps).
 std::string temp_name_for(const std::string& final_path) {
-  std::uint8_t r[8];
+  std::uint8_t r[kTempRandomHex / 2];
   randombytes_buf(r, sizeof r);
-  char hex[2 * sizeof r + 1];
+  char hex[kTempRandomHex + 1];
   sodium_bin2hex(hex, sizeof hex, r, sizeof r);
-  std::string base = base_name(final_path).substr(0, 180);  // stay under NAME_MAX (255)
+  std::string base = base_name(final_path).substr(0, 160);  // stay under NAME_MAX (255)
   std::string dir = parent_dir(final_path);
   std::string prefix = final_path.find('/') == std::string::npos ? "" : dir + "/";
-  return prefix + "." + base + "." + hex + ".coffre-tmp";
+  return prefix + "." + base + "." + std::to_string(getpid()) + "." + hex + std::string(kTempSuffix);
+}
+
+bool all_of_digits(std::string_view s, const char* digits) {
+  return !s.empty() && s.find_first_not_of(digits) == std::string_view::npos;
+}
+
+// The writer's pid if `name` is a temporary file name of temp_name_for; 0 otherwise (other names, and those of older
+// versions, which held no lock: nothing tells whether their writer still runs).
+pid_t temp_writer(std::string_view name) {
+  if (name.size() < 1 + kTempSuffix.size() || name[0] != '.' || !name.ends_with(kTempSuffix)) return 0;
+  std::string_view core = name.substr(1, name.size() - 1 - kTempSuffix.size());  // <name>.<pid>.<hex>
+  auto dot = core.rfind('.');
+  if (dot == std::string_view::npos || core.size() - dot - 1 != kTempRandomHex ||
+      !all_of_digits(core.substr(dot + 1), "0123456789abcdef")) {
+    return 0;
+  }
+  core = core.substr(0, dot);
+  dot = core.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return 0;
+  std::string_view pid = core.substr(dot + 1);
+  if (!all_of_digits(pid, "0123456789") || pid.size() > 9 || pid[0] == '0') return 0;
+  return static_cast<pid_t>(std::stol(std::string(pid)));
+}
+
+// A temporary file nobody writes any more: its lock is free (a writer holds it from just after creating the file to
+// the rename or removal) and, against the instant between creation and locking, its writer's process is gone or the
+// file did not change for a minute (the pid then belongs to another process).
+bool is_stale_temp(int fd, const struct stat& st, pid_t writer) {
+  if (!S_ISREG(st.st_mode) || st.st_uid != geteuid()) return false;
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) return false;
+  bool writer_gone = kill(writer, 0) != 0 && errno == ESRCH;
+  bool quiet = std::time(nullptr) - st.st_ctime >= 60;
+  return writer_gone || quiet;
 }
 
 // Renames without replacing an existing file: renameat2(RENAME_NOREPLACE), or link + unlink where unsupported.
@@ -129,33 +171,109 @@ int Input::release() noexcept {
 
 Output::~Output() { discard(); }
 
-Status Output::check(const std::string& path, bool force) {
-  if (is_std_stream(path)) return Status::success();
-  struct stat st {};
-  if (lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return Status::success();
-    return io_failure("cannot check the output " + path, errno);
-  }
-  if (S_ISDIR(st.st_mode)) return Status::fail(kExitUsage, "the output " + path + " is a directory; name a file");
-  if (!force) {
-    return Status::fail(kExitUsage, "the output " + path +
-                                        " already exists; nothing was written. Choose another name, or pass --force "
-                                        "to replace it");
-  }
-  return Status::success();
+namespace {
+
+enum class Target { standard_output, new_file, replace_file, in_place };
+
+std::string refusal_of_existing(const std::string& path) {
+  return "the output " + path + " already exists; nothing was written. Choose another name, or pass --force to "
+                                "replace it";
 }
 
-Status Output::open(const std::string& path, bool force) {
+// What `path` names, and how it is written (io.hpp: Output), or why not.
+Status target_of(const std::string& path, bool force, Output::NonRegular non_regular, Target& t) {
   if (is_std_stream(path)) {
-    stdout_ = true;
-    fd_ = STDOUT_FILENO;
-    name_ = "standard output";
+    t = Target::standard_output;
     return Status::success();
   }
-  if (Status s = check(path, force); !s.ok()) return s;
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return io_failure("cannot check the output " + path, errno);
+    t = Target::new_file;
+    return Status::success();
+  }
+  if (S_ISDIR(st.st_mode)) return Status::fail(kExitUsage, "the output " + path + " is a directory; name a file");
+  if (S_ISREG(st.st_mode) || non_regular == Output::NonRegular::replace) {
+    if (!force) return Status::fail(kExitUsage, refusal_of_existing(path));
+    t = Target::replace_file;
+    return Status::success();
+  }
+  const bool link = S_ISLNK(st.st_mode);
+  if (link && stat(path.c_str(), &st) != 0) st.st_mode = 0;  // a dangling link
+  if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+    t = Target::in_place;
+    return Status::success();
+  }
+  if (S_ISBLK(st.st_mode)) {
+    if (!force) {
+      return Status::fail(kExitUsage, "the output " + path + " is a block device; nothing was written. Pass --force "
+                                                              "to write over its content");
+    }
+    t = Target::in_place;
+    return Status::success();
+  }
+  if (link) {
+    return Status::fail(kExitUsage, "the output " + path + " is a symbolic link to " +
+                                        (st.st_mode == 0 ? std::string("nothing") : "a file or directory") +
+                                        "; coffre neither replaces a link nor writes through it to a file. Name the "
+                                        "file itself" + (path.starts_with("/dev/std") || path.starts_with("/dev/fd/")
+                                                             ? std::string(", or omit -o for standard output")
+                                                             : std::string()));
+  }
+  return Status::fail(kExitUsage, "the output " + path + " is a socket; name a file, a device or a FIFO");
+}
+
+}  // namespace
+
+Status Output::check(const std::string& path, bool force, NonRegular non_regular) {
+  Target t;
+  return target_of(path, force, non_regular, t);
+}
+
+Status Output::open(const std::string& path, bool force, NonRegular non_regular) {
+  Target t;
+  if (Status s = target_of(path, force, non_regular, t); !s.ok()) return s;
   name_ = path;
   final_ = path;
   force_ = force;
+  switch (t) {
+    case Target::standard_output:
+      stdout_ = true;
+      fd_ = STDOUT_FILENO;
+      name_ = "standard output";
+      return Status::success();
+    case Target::in_place:
+      return open_in_place(path, force);
+    case Target::new_file:
+    case Target::replace_file:
+      break;
+  }
+  return open_temp(path);
+}
+
+// A device or a FIFO: written where it is. Opened without O_CREAT or O_TRUNC, then checked again: what the path names
+// may have changed since target_of, and a regular file must never be written in place.
+Status Output::open_in_place(const std::string& path, bool force) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return io_failure("cannot open the output " + path, errno);
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return io_failure("cannot check the output " + path, err);
+  }
+  if (!(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || (S_ISBLK(st.st_mode) && force))) {
+    close(fd);
+    return Status::fail(kExitUsage, "the output " + path + " changed while coffre was starting; nothing was written. "
+                                                            "Run the command again");
+  }
+  block_device_ = S_ISBLK(st.st_mode);
+  fd_ = fd;
+  return Status::success();
+}
+
+Status Output::open_temp(const std::string& path) {
+  remove_stale_temps(parent_dir(path));
   for (int attempt = 0; attempt < 8; ++attempt) {
     std::string temp = temp_name_for(path);
     // Create and arm with the signals blocked in this thread: a handler here sees either no path or a created file.
@@ -170,6 +288,9 @@ Status Output::open(const std::string& path, bool force) {
       if (errno == EEXIST) continue;
       return io_failure("cannot create a temporary file in " + parent_dir(path), errno);
     }
+    // Held until the rename or removal: another run's remove_stale_temps leaves the file alone. A file system
+    // without locks refuses that run's flock too, so it removes nothing there.
+    flock(fd, LOCK_EX | LOCK_NB);
     if (!signals::arm_cleanup(temp.c_str())) {
       close(fd);
       unlink(temp.c_str());
@@ -205,7 +326,7 @@ Status Output::write(const std::uint8_t* data, std::size_t size) {
     size -= static_cast<std::size_t>(n);
     written_ += static_cast<std::uint64_t>(n);
   }
-  if (!direct_ && !stdout_) start_writeback();
+  if (!direct_ && !writes_in_place()) start_writeback();
   return Status::success();
 }
 
@@ -227,19 +348,20 @@ void Output::start_writeback() noexcept {
 Status Output::commit() {
   if (stdout_) return Status::success();
   if (fd_ < 0) return Status::fail(kExitIo, "internal error: output already closed");
+  if (writes_in_place()) {
+    // A block device holds data: make it durable. Character devices and FIFOs have nothing to sync.
+    int err = block_device_ && fsync(fd_) != 0 ? errno : 0;
+    if (close(fd_) != 0 && err == 0) err = errno;
+    fd_ = -1;
+    return err == 0 ? Status::success() : io_failure("cannot write " + name_, err);
+  }
   if (fsync(fd_) != 0) {
     Status s = io_failure("cannot write " + name_ + " to disk", errno);
     discard();
     return s;
   }
-  if (close(fd_) != 0) {
-    fd_ = -1;
-    Status s = io_failure("cannot write " + name_, errno);
-    discard();
-    return s;
-  }
-  fd_ = -1;
   {
+    // Renamed while the descriptor (and so its lock) is held: until then no other run may take the file for stale.
     signals::Blocker block;
     int rc = force_ ? std::rename(temp_.c_str(), final_.c_str()) : rename_noreplace(temp_.c_str(), final_.c_str());
     if (rc != 0) {
@@ -254,6 +376,9 @@ Status Output::commit() {
     }
     signals::disarm_cleanup();
     temp_.clear();
+    // After fsync, closing cannot lose data.
+    close(fd_);
+    fd_ = -1;
   }
   // Make the rename itself durable.
   int dir = ::open(parent_dir(final_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -267,11 +392,48 @@ Status Output::commit() {
 void Output::discard() noexcept {
   if (stdout_) return;
   signals::Blocker block;
+  // Removed before the descriptor (and its lock) goes.
+  if (!temp_.empty()) unlink(temp_.c_str());
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
-  if (!temp_.empty()) unlink(temp_.c_str());
   signals::disarm_cleanup();
   temp_.clear();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+bool names_terminal(const std::string& path) {
+  if (is_std_stream(path)) return isatty(STDOUT_FILENO) != 0;
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0 || !S_ISCHR(st.st_mode)) return false;
+  int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool tty = isatty(fd) != 0;
+  close(fd);
+  return tty;
+}
+
+void remove_stale_temps(const std::string& dir) noexcept {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  const int dfd = dirfd(d);
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    const pid_t writer = temp_writer(name);
+    if (writer <= 0) continue;
+    int fd = openat(dfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat st {}, now {};
+    // Removed only if the name still is the file that was locked and judged.
+    if (fstat(fd, &st) == 0 && is_stale_temp(fd, st, writer) &&
+        fstatat(dfd, name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_dev == st.st_dev &&
+        now.st_ino == st.st_ino && unlinkat(dfd, name.c_str(), 0) == 0) {
+      std::fprintf(stderr, "coffre: removed %s/%s, a temporary file of %lld bytes left by an interrupted run\n",
+                   dir.c_str(), name.c_str(), static_cast<long long>(st.st_size));
+    }
+    close(fd);
+  }
+  closedir(d);
 }
 
 }  // namespace coffre::cli

@@ -26,9 +26,10 @@ constexpr const char* kExitCodes = R"(Exit codes:
 constexpr const char* kDecryptFooter = R"(Output to a FILE is atomic: plaintext goes to a temporary file next to it (mode 0600), renamed to FILE only
 after the whole input authenticated and ended properly. On any error or interruption nothing appears under FILE.
 
-Output to standard output (no -o, or -o -) is STREAMED: each chunk is written as soon as it authenticated, so an
-error may come after some output. That output is authentic but incomplete: only exit code 0 means the stream ended
-properly and is complete. With exit code 1, discard what was written.)";
+Output to standard output (no -o, or -o -), a device or a FIFO (-o /dev/null, -o my.fifo: written in place, never
+replaced) is STREAMED: each chunk is written as soon as it authenticated, so an error may come after some output.
+That output is authentic but incomplete: only exit code 0 means the stream ended properly and is complete. With exit
+code 1, discard what was written.)";
 
 // CLI11 converts "-1" to a huge unsigned value: refuse a sign before conversion.
 const CLI::Validator kNotNegative(
@@ -215,7 +216,8 @@ int main(int argc, char** argv) {
       ->group("Shared files (the account's keys; --passphrase-file unlocks this device's keys)");
   enc->footer(
       "Passphrases are typed twice on the terminal (/dev/tty), without echo, unless --passphrase-file or --key-file "
-      "is given.\nOutput to a FILE is atomic (temporary file, fsync, rename); refuses to write to a terminal.\n\n" +
+      "is given.\nOutput to a FILE is atomic (temporary file, fsync, rename); a device or a FIFO is written in place; "
+      "refuses to write to a terminal.\n\n" +
       std::string(kExitCodes));
 
   CryptArgs dec_args;
@@ -322,11 +324,12 @@ int main(int argc, char** argv) {
   share->add_option("FILE", sh.file, "A shared file you own")->required();
   share->add_option("USER", sh.user, kUserHelp)->required();
   auto* unshare = app.add_subcommand("unshare", "Remove USER from a shared file you own: a new content key for the "
-                                                "others, and FILE re-encrypted under it (atomically)");
+                                                "others, and FILE re-encrypted under it (atomically). Without USER: "
+                                                "finish an interrupted unshare (FILE under an older key version)");
   add_home_options(unshare, sh.account);
   add_unlock_option(unshare, sh.account);
   unshare->add_option("FILE", sh.file, "A shared file you own (replaced by its re-encryption)")->required();
-  unshare->add_option("USER", sh.user, kUserHelp)->required();
+  unshare->add_option("USER", sh.user, kUserHelp);
   unshare->add_option("--threads", sh.threads, "Threads for the crypto (default 0: all cores)")
       ->check(kNotNegative & CLI::Range(0u, 1024u));
 

@@ -8,9 +8,15 @@
 // Order of effects, so that a failure changes nothing that matters: the output (or FILE's replacement) is written to
 // a temporary file first; then the store gets the wraps, the access list and last `current`; then the output is
 // renamed into place; then the home (trust.state, pins.state) is saved.
+//
+// An unshare killed after `current` moved on but before FILE was replaced leaves FILE "behind": its envelope's key
+// version is below the current one, and the removed member can still read it. The owner's next command on FILE sees
+// it: `unshare FILE [USER]` finishes (re-encrypts FILE under the current key, which the owner opens through its own
+// wrap; and rotates again if USER is still a member), `share` refuses until then, `decrypt` warns.
 #include "sharing_cmds.hpp"
 
 #include "contacts.hpp"
+#include "crash_point.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -91,9 +97,10 @@ AccountArgs account_of(const CryptArgs& a) {
   return acc;
 }
 
-// share and unshare: FILE's prefix and header, the unlocked session, this account as FILE's owner, USER resolved.
+// share and unshare: FILE's prefix and header, the unlocked session, this account as FILE's owner, USER resolved
+// (none if not given: unshare FILE only finishes).
 Status open_owned(const SharingArgs& a, SharingSession& s, Input& in, DocumentRef& doc, FileHead& head,
-                  UserId& user) {
+                  std::optional<UserId>& user) {
   if (Status st = in.open(a.file); !st.ok()) return st;
   if (Status st = read_shared_file(in, doc, head); !st.ok()) return st;
   if (Status st = check_raw_key(head, in.name()); !st.ok()) return st;
@@ -102,7 +109,15 @@ Status open_owned(const SharingArgs& a, SharingSession& s, Input& in, DocumentRe
     return Status::fail(kExitUsage, a.file + " is owned by " + to_hex(doc.owner.bytes) +
                                         "; only its owner can change who has access");
   }
-  return resolve_user(s, a.user, user);
+  if (a.user.empty()) return Status::success();
+  return resolve_user(s, a.user, user.emplace());
+}
+
+// FILE's envelope is of an older content-key version than the document's current access list.
+std::string behind_message(const std::string& file, std::uint32_t file_version, std::uint32_t current_version) {
+  return file + " holds content-key version " + std::to_string(file_version) + " but the document is at version " +
+         std::to_string(current_version) + ": an interrupted 'coffre unshare', or an older copy. Members removed "
+         "since can still read it; 'coffre unshare " + file + "' re-encrypts it under the current version";
 }
 
 // Every non-owner member passes trusted_contact before anything is written (share_content_key checks them again).
@@ -171,6 +186,10 @@ int cmd_decrypt_shared(const CryptArgs& a, Input& in) {
   if (Status st = open_session(account_of(a), /*unlock=*/true, s); !st.ok()) return fail(st);
   OpenedContentKey opened;
   if (Status st = open_my_content_key(s, doc, head.info.key_version, opened); !st.ok()) return fail(st);
+  if (doc.owner == s.me() && head.info.key_version < opened.current->key_version()) {
+    std::fprintf(stderr, "coffre: warning: %s\n",
+                 behind_message(in.name(), head.info.key_version, opened.current->key_version()).c_str());
+  }
   auto dec = FileDecryptor::create(opened.key->key, shared_file_context(doc, head.info.key_version), a.threads);
   if (!dec) return fail(library_failure(dec.error(), kExitIo));
   if (Status st = authenticate_head(dec.value(), head); !st.ok()) {
@@ -195,51 +214,75 @@ int cmd_share(const SharingArgs& a) {
   Input in;
   DocumentRef doc;
   FileHead head;
-  UserId user;
+  std::optional<UserId> user;
+  if (a.user.empty()) return report(Status::fail(kExitUsage, "share needs FILE and USER"));
   if (Status st = open_owned(a, s, in, doc, head, user); !st.ok()) return fail(st);
   OpenedContentKey opened;
-  if (Status st = open_my_content_key(s, doc, std::nullopt, opened); !st.ok()) return fail(st);
-  if (opened.current->is_member(user)) {
-    return fail(Status::fail(kExitUsage, to_hex(user.bytes) + " already has access to " + describe(doc)));
+  if (Status st = open_my_content_key(s, doc, head.info.key_version, opened); !st.ok()) return fail(st);
+  // A new member gets the current key only: FILE under an older one would stay closed to them, and open to members
+  // removed since.
+  if (head.info.key_version != opened.current->key_version()) {
+    return fail(Status::fail(kExitUsage, behind_message(a.file, head.info.key_version,
+                                                        opened.current->key_version())));
   }
-  const UserId added[] = {user};
+  if (opened.current->is_member(*user)) {
+    return fail(Status::fail(kExitUsage, to_hex(user->bytes) + " already has access to " + describe(doc)));
+  }
+  const UserId added[] = {*user};
   auto access = add_members(s.secrets(), *opened.current, added);
   if (!access) return fail(lib_failure(access.error(), "cannot sign the new access list"));
   if (Status st = share_content_key(s, access.value(), *opened.key, added); !st.ok()) return fail(st);
   if (Status st = save_session(s); !st.ok()) return report(st);
   std::printf("Shared %s with %s: content-key version %u, %zu member(s).\n", describe(doc).c_str(),
-              to_hex(user.bytes).c_str(), opened.key->version, access.value().members().size());
-  if (head.info.key_version != opened.key->version) {
-    std::printf("Note: %s holds version %u; they can read copies of version %u only.\n", a.file.c_str(),
-                head.info.key_version, opened.key->version);
-  }
+              to_hex(user->bytes).c_str(), opened.key->version, access.value().members().size());
   return kExitOk;
 }
 
+// unshare FILE USER: a new content key without USER, FILE re-encrypted under it. FILE behind (an interrupted
+// unshare): re-encrypted from its own version, under the new key, or (USER not given, or no longer a member) under
+// the current one, which finishes the interrupted unshare without touching the store.
 int cmd_unshare(const SharingArgs& a) {
   SharingSession s;
   Input in;
   DocumentRef doc;
   FileHead head;
-  UserId user;
+  std::optional<UserId> user;
   if (Status st = open_owned(a, s, in, doc, head, user); !st.ok()) return fail(st);
+  if (!in.size()) return fail(Status::fail(kExitUsage, a.file + " is not a regular file: unshare replaces it"));
   if (user == s.me()) return fail(Status::fail(kExitUsage, "the owner cannot be removed from its own file"));
   OpenedContentKey old;
   if (Status st = open_my_content_key(s, doc, head.info.key_version, old); !st.ok()) return fail(st);
-  if (!old.current->is_member(user)) {
-    return fail(Status::fail(kExitUsage, to_hex(user.bytes) + " has no access to " + describe(doc) +
-                                             " (not_a_member)"));
+  const AccessList& current = *old.current;
+  const bool behind = head.info.key_version < current.key_version();
+  const bool removing = user && current.is_member(*user);
+  if (!removing && !behind) {
+    if (user) {
+      return fail(Status::fail(kExitUsage, to_hex(user->bytes) + " has no access to " + describe(doc) +
+                                               " (not_a_member)"));
+    }
+    return fail(Status::fail(kExitUsage, a.file + " is under the current content key (version " +
+                                             std::to_string(current.key_version()) + "): name the USER to remove"));
   }
-  const UserId removed[] = {user};
-  auto rotation = rotate_content_key(s.secrets(), *old.current, removed, system_rng());
-  if (!rotation) return fail(lib_failure(rotation.error(), "cannot rotate the content key"));
-  const ContentKeyRotation& r = rotation.value();
-  if (Status st = check_members(s, r.access.members()); !st.ok()) return fail(st);
+
+  // The key FILE is re-encrypted under, and the access list it goes with.
+  std::optional<ContentKeyRotation> rotation;
+  OpenedContentKey latest;
+  if (removing) {
+    const UserId removed[] = {*user};
+    auto r = rotate_content_key(s.secrets(), current, removed, system_rng());
+    if (!r) return fail(lib_failure(r.error(), "cannot rotate the content key"));
+    rotation.emplace(std::move(r).take());
+    if (Status st = check_members(s, rotation->access.members()); !st.ok()) return fail(st);
+  } else if (Status st = open_my_content_key(s, doc, std::nullopt, latest); !st.ok()) {
+    return fail(st);
+  }
+  const VersionedContentKey& target = rotation ? rotation->key : *latest.key;
+  const AccessList& target_access = rotation ? rotation->access : *latest.current;
 
   auto dec = FileDecryptor::create(old.key->key, shared_file_context(doc, head.info.key_version), a.threads);
   if (!dec) return fail(library_failure(dec.error(), kExitIo));
   if (Status st = authenticate_head(dec.value(), head); !st.ok()) return fail(st);
-  auto enc = FileEncryptor::create(r.key.key, shared_file_context(doc, r.key.version),
+  auto enc = FileEncryptor::create(target.key, shared_file_context(doc, target.version),
                                    FileOptions{head.info.chunk_size, a.threads});
   if (!enc) return fail(library_failure(enc.error(), kExitIo));
   Output out;
@@ -249,20 +292,37 @@ int cmd_unshare(const SharingArgs& a) {
     out.discard();
     return fail(st);
   }
-  if (st = share_content_key(s, r.access, r.key, r.access.members()); !st.ok()) {
-    out.discard();
-    return report(st);
+  crash_point("unshare: the re-encryption of FILE in a temporary file");
+  if (rotation) {
+    if (st = share_content_key(s, rotation->access, rotation->key, rotation->access.members()); !st.ok()) {
+      out.discard();
+      return report(st);
+    }
   }
   if (st = out.commit(); !st.ok()) {
-    st.message += ". The store already holds content-key version " + std::to_string(r.key.version) + " without " +
-                  to_hex(user.bytes) + ", but " + a.file + " was not replaced: run 'coffre unshare' again";
+    if (rotation) {
+      st.message += ". The store already holds content-key version " + std::to_string(target.version) +
+                    " without " + to_hex(user->bytes) + ", but " + a.file + " was not replaced: run 'coffre unshare " +
+                    a.file + "' to finish";
+    }
     return report(st);
   }
+  crash_point("unshare: FILE replaced");
   if (Status sv = save_session(s); !sv.ok()) return report(sv);
-  std::printf("Removed %s from %s: content-key version %u for %zu member(s); %s re-encrypted under it.\n"
-              "Copies of version %u that %s already had stay readable by them.\n",
-              to_hex(user.bytes).c_str(), describe(doc).c_str(), r.key.version, r.access.members().size(),
-              a.file.c_str(), old.current->key_version(), to_hex(user.bytes).c_str());
+  if (behind) {
+    std::printf("Finished an interrupted unshare: %s re-encrypted from content-key version %u.\n", a.file.c_str(),
+                head.info.key_version);
+    if (user && !removing) std::printf("%s has no access to the current version.\n", to_hex(user->bytes).c_str());
+  }
+  if (removing) {
+    std::printf("Removed %s from %s: content-key version %u for %zu member(s); %s re-encrypted under it.\n"
+                "Copies of version %u that %s already had stay readable by them.\n",
+                to_hex(user->bytes).c_str(), describe(doc).c_str(), target.version, target_access.members().size(),
+                a.file.c_str(), current.key_version(), to_hex(user->bytes).c_str());
+  } else {
+    std::printf("%s is now under content-key version %u of %s, readable by its %zu member(s).\n", a.file.c_str(),
+                target.version, describe(doc).c_str(), target_access.members().size());
+  }
   return kExitOk;
 }
 

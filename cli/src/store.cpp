@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include "crash_point.hpp"
 #include "io.hpp"
 
 #include <sodium.h>
@@ -94,9 +95,11 @@ Status Store::put(const std::string& rel, std::span<const std::uint8_t> bytes) c
   const std::string p = path(rel);
   if (Status s = make_dirs(parent_of(p)); !s.ok()) return s;
   Output out;
-  if (Status s = out.open(p, /*force=*/true); !s.ok()) return s;
+  if (Status s = out.open(p, /*force=*/true, Output::NonRegular::replace); !s.ok()) return s;
   if (Status s = out.write(bytes.data(), bytes.size()); !s.ok()) return s;
-  return out.commit();
+  if (Status s = out.commit(); !s.ok()) return s;
+  crash_point(rel.c_str());
+  return Status::success();
 }
 
 Status Store::put_new(const std::string& rel, std::span<const std::uint8_t> bytes, bool& existed) const {
@@ -109,7 +112,7 @@ Status Store::put_new(const std::string& rel, std::span<const std::uint8_t> byte
     return Status::success();
   }
   Output out;
-  if (Status s = out.open(p, /*force=*/false); !s.ok()) {
+  if (Status s = out.open(p, /*force=*/false, Output::NonRegular::replace); !s.ok()) {
     if (s.code == kExitUsage && lstat(p.c_str(), &st) == 0) existed = true;
     return existed ? Status::success() : s;
   }
@@ -122,13 +125,21 @@ Status Store::put_new(const std::string& rel, std::span<const std::uint8_t> byte
     }
     return s;
   }
+  crash_point(rel.c_str());
   return Status::success();
 }
 
 Status Store::remove(const std::string& rel) const {
   const std::string p = path(rel);
   if (unlink(p.c_str()) != 0 && errno != ENOENT) return io_failure("cannot remove " + p + " from the store", errno);
+  crash_point(rel.c_str());
   return Status::success();
+}
+
+void Store::remove_empty_dirs_of(const std::string& rel) const noexcept {
+  for (auto slash = rel.rfind('/'); slash != std::string::npos && slash > 0; slash = rel.rfind('/', slash - 1)) {
+    if (rmdir(path(rel.substr(0, slash)).c_str()) != 0) return;
+  }
 }
 
 Status Store::list(const std::string& rel_dir, std::vector<std::string>& names) const {

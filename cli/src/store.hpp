@@ -48,6 +48,8 @@ class Store {
   Status put_new(const std::string& rel, std::span<const std::uint8_t> bytes, bool& existed) const;
   // Removes an object; none there is no error.
   Status remove(const std::string& rel) const;
+  // After the object `rel` was removed: removes its folder if empty, then each parent while empty (never the root).
+  void remove_empty_dirs_of(const std::string& rel) const noexcept;
   // The names in a directory (hidden names, such as temporary files, left out), sorted; empty if it does not exist.
   Status list(const std::string& rel_dir, std::vector<std::string>& names) const;
 

@@ -187,9 +187,9 @@ Status run_stream(Input& in, Output& out, const StreamPlan& plan, Progress& prog
   const bool map = plan.map_input && in.size().has_value();
   auto rq = std::make_shared<SlotQueue>(kSlots, map ? 0 : plan.block);
   // File output: every write but the last is a multiple of kDirectAlign from an aligned buffer (O_DIRECT); the
-  // bytes past the last aligned boundary move to the front of the next buffer (`carry`). Standard output gets every
-  // byte at once: decrypted plaintext is streamed chunk by chunk.
-  const std::size_t align = out.is_stdout() ? 1 : Output::kDirectAlign;
+  // bytes past the last aligned boundary move to the front of the next buffer (`carry`). An output written in place
+  // (standard output, a device, a FIFO) gets every byte at once: decrypted plaintext is streamed chunk by chunk.
+  const std::size_t align = out.writes_in_place() ? 1 : Output::kDirectAlign;
   std::vector<std::uint8_t> carry;
   carry.reserve(align);
   auto wq = std::make_shared<SlotQueue>(kSlots, plan.out_capacity + align);

@@ -177,7 +177,8 @@ Result<VerifyKey> author_key(const VerifiedLog& state, const DeviceId& author, L
 // Applies one non-genesis entry to `state` (rules of SPEC 10.3 step 3, after the author check).
 Error apply_entry(VerifiedLog& state, std::set<DeviceId>& added, const LogEntry& e) {
   if (const auto* a = std::get_if<AddDeviceBody>(&e.body)) {
-    if (!added.insert(a->device.id).second) return Error::log_invalid;  // device id added twice
+    if (a->device.id == recovery_author_id()) return Error::log_invalid;  // the recovery key's id
+    if (!added.insert(a->device.id).second) return Error::log_invalid;   // device id added twice
     state.devices.push_back(a->device);
     return Error::ok;
   }
@@ -268,7 +269,7 @@ Result<VerifiedLog> verify_entries(const VerifiedLog* base, std::span<const std:
     if (const auto* g = std::get_if<GenesisBody>(&e.body)) {
       if (state) return Error::log_invalid;  // a genesis after seq 0
       if (g->identity_generation == 0 || g->suite_version != 1 || g->root_epoch != 1 ||
-          !is_zero(g->device.transcript_hash) || e.author != g->device.id) {
+          !is_zero(g->device.transcript_hash) || e.author != g->device.id || e.author == recovery_author_id()) {
         return Error::log_invalid;
       }
       state.emplace(VerifiedLog{g->user, g->identity_pk, g->identity_generation, g->suite_pk, g->suite_version,

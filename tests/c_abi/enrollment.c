@@ -1,9 +1,13 @@
 /* Device enrollment between two devices through the C ABI only (coffre.h), as a native client would do it, with the
  * store as a relay that tampers with every message (docs/SPEC.md sections 10 to 13); then revoking a device
- * (section 14) and the identity fingerprint (section 9). */
+ * (section 14), what the revoked device can still try with every secret it kept, enrolling with the recovery phrase,
+ * and the identity fingerprint (section 9). The revoked device's forgeries re-sign entries with libsodium: an
+ * attacker is not limited to the ABI. */
 #include <coffre.h>
 
 #include "expect.h"
+
+#include <sodium.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,10 +175,19 @@ static void honest_enrollment(account* acc) {
   /* Not yet in the log. */
   EXPECT_STATUS(coffre_enrollment_requester_check_enrolled(req, acc->log), COFFRE_E_DEVICE_NOT_ENROLLED);
 
-  /* The user saw equal SAS: A appends the device and wraps the root key to it. */
+  /* The user saw equal SAS: A appends the device (authoring the entry: only the device that answered may) and wraps
+   * the root key to it. */
   uint8_t *entry = NULL, *wrap = NULL;
   size_t entry_len = 0, wrap_len = 0;
-  EXPECT_STATUS(coffre_enrollment_approve(app, acc->log, acc->secrets, acc->root, &entry, &entry_len, &wrap, &wrap_len),
+  EXPECT_STATUS(coffre_enrollment_approve(app, acc->log, acc->secrets, acc->root, n, &entry, &entry_len, &wrap,
+                                          &wrap_len),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(entry == NULL && wrap == NULL);
+  EXPECT_STATUS(coffre_enrollment_approve(app, acc->log, acc->secrets, acc->root, NULL, &entry, &entry_len, &wrap,
+                                          &wrap_len),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT_STATUS(coffre_enrollment_approve(app, acc->log, acc->secrets, acc->root, acc->a, &entry, &entry_len, &wrap,
+                                          &wrap_len),
                 COFFRE_OK);
   uint8_t pinned[COFFRE_LOG_HASH_BYTES];
   uint64_t pinned_seq = 99;
@@ -507,7 +520,8 @@ static coffre_device_keys* enroll(account* acc, const char* name) {
                                              transcript, sizeof transcript, sas_t, sizeof sas_t),
                 COFFRE_E_ENROLLMENT_INVALID);
 
-  EXPECT_STATUS(coffre_enrollment_approve(app, acc->log, acc->secrets, acc->root, &entry, &entry_len, &wrap, &wrap_len),
+  EXPECT_STATUS(coffre_enrollment_approve(app, acc->log, acc->secrets, acc->root, acc->a, &entry, &entry_len, &wrap,
+                                          &wrap_len),
                 COFFRE_OK);
   frames appended = {NULL, 0};
   frames_add(&appended, entry, entry_len);
@@ -549,7 +563,321 @@ static int opens_any_wrap(const coffre_revocation* plan, const coffre_device_key
   return opened;
 }
 
-/* Revoking the laptop (section 14): the desktop and the tablet open the new epoch, the laptop does not. */
+/* The entry layout (docs/SPEC.md section 10): seq at offset 5 (u64 big-endian), prev at 13 (32 bytes); at the end,
+ * the author id (16 bytes) and the three signatures (identity, author, tail), which cover every byte before them. */
+enum { ENTRY_SEQ_AT = 5, ENTRY_PREV_AT = 13, ENTRY_SIGNATURES = 3 * 64 };
+
+/* An Ed25519 signature by the key of `seed` over frame(label) || message, as the library signs (SPEC section 6). */
+static void sign_labeled(const uint8_t seed[32], const char* label, const uint8_t* message, size_t len,
+                         uint8_t sig[64]) {
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_seed_keypair(pk, sk, seed);
+  const size_t label_len = strlen(label);
+  uint8_t* m = malloc(4 + label_len + len);
+  if (m == NULL) abort();
+  for (int i = 0; i < 4; i++) m[i] = (uint8_t)(label_len >> (24 - 8 * i));
+  memcpy(m + 4, label, label_len);
+  memcpy(m + 4 + label_len, message, len);
+  crypto_sign_detached(sig, NULL, m, 4 + label_len + len, sk);
+  sodium_memzero(sk, sizeof sk);
+  free(m);
+}
+
+/* What a forger holding the keys can do with an entry: put it at (seq, prev), name `author`, and sign it again with
+ * `identity_seed` (the identity signature) and `author_seed` (the author signature). The tail, a proof of
+ * possession, does not cover the position and stays. A new buffer of the same length (free it). */
+static uint8_t* forge_entry(const uint8_t* entry, size_t len, uint64_t seq, const uint8_t prev[32],
+                           const uint8_t author[COFFRE_DEVICE_ID_BYTES], const uint8_t identity_seed[32],
+                           const uint8_t author_seed[32]) {
+  uint8_t* e = copy(entry, len);
+  for (int i = 0; i < 8; i++) e[ENTRY_SEQ_AT + i] = (uint8_t)(seq >> (56 - 8 * i));
+  memcpy(e + ENTRY_PREV_AT, prev, 32);
+  const size_t signed_len = len - ENTRY_SIGNATURES;
+  memcpy(e + signed_len - COFFRE_DEVICE_ID_BYTES, author, COFFRE_DEVICE_ID_BYTES);
+  sign_labeled(identity_seed, "coffre/v1/log/entry", e, signed_len, e + signed_len);
+  sign_labeled(author_seed, "coffre/v1/log/author", e, signed_len, e + signed_len + 64);
+  return e;
+}
+
+/* verify_appended of one entry after `log`. */
+static int append_one(const coffre_log* log, const uint8_t* entry, size_t len, coffre_log** out) {
+  frames f = {NULL, 0};
+  frames_add(&f, entry, len);
+  int st = coffre_log_verify_appended(log, f.data, f.len, out);
+  free(f.data);
+  return st;
+}
+
+/* An add-device entry for a fresh device, approved by `approver` against `log` with `secrets` and `root` (the
+ * honest exchange through the ABI). */
+static void approved_entry(const coffre_device_keys* approver, const coffre_log* log,
+                           const coffre_account_secrets* secrets, const coffre_root_key* root, uint8_t** entry,
+                           size_t* entry_len) {
+  coffre_device_keys* n = NULL;
+  coffre_enrollment_requester* req = NULL;
+  coffre_used_requests* used = NULL;
+  coffre_enrollment_approver* app = NULL;
+  uint8_t *request = NULL, *response = NULL, *reveal = NULL, *wrap = NULL;
+  size_t request_len = 0, response_len = 0, reveal_len = 0, wrap_len = 0;
+  char sas_n[COFFRE_SAS_BYTES], sas_e[COFFRE_SAS_BYTES];
+  REQUIRE_OK(coffre_device_keys_generate(&n));
+  REQUIRE_OK(coffre_enrollment_requester_start(n, "intruder", 8, now, 0, &req));
+  REQUIRE_OK(coffre_enrollment_requester_request(req, &request, &request_len));
+  REQUIRE_OK(coffre_used_requests_new(&used));
+  REQUIRE_OK(coffre_enrollment_approver_on_request(request, request_len, approver, log, now, used, &app));
+  REQUIRE_OK(coffre_enrollment_approver_response(app, &response, &response_len));
+  REQUIRE_OK(coffre_enrollment_requester_on_response(req, response, response_len, log, now, &reveal, &reveal_len,
+                                                     sas_n, sizeof sas_n));
+  REQUIRE_OK(coffre_enrollment_approver_on_reveal(app, reveal, reveal_len, now, sas_e, sizeof sas_e));
+  REQUIRE_OK(coffre_enrollment_approve(app, log, secrets, root, approver, entry, entry_len, &wrap, &wrap_len));
+  coffre_buffer_free(request, request_len);
+  coffre_buffer_free(response, response_len);
+  coffre_buffer_free(reveal, reveal_len);
+  coffre_buffer_free(wrap, wrap_len);
+  coffre_enrollment_approver_free(app);
+  coffre_used_requests_free(used);
+  coffre_enrollment_requester_free(req);
+  coffre_device_keys_free(n);
+}
+
+/* The laptop, revoked, kept every secret it had: its device keys, and epoch 1's log, root key and account secrets
+ * (the old identity key among them). It tries to add a device of its own after the revocation (section 14). */
+static void revoked_device_appends(const account* acc, const coffre_log* after, const uint8_t* revoke_entry,
+                                   size_t revoke_entry_len, const uint8_t honest_id[COFFRE_DEVICE_ID_BYTES]) {
+  uint8_t laptop_id[COFFRE_DEVICE_ID_BYTES], laptop_seed[32], kem_seed[32], identity_seed[32];
+  REQUIRE_OK(coffre_device_keys_id(acc->laptop, laptop_id, sizeof laptop_id));
+  REQUIRE_OK(coffre_device_keys_export_secret_seeds(acc->laptop, laptop_seed, 32, kem_seed, 32));
+  REQUIRE_OK(coffre_account_secrets_export_identity_seed(acc->secrets, identity_seed, sizeof identity_seed));
+
+  /* Against the current log it is no device: it cannot answer a request. */
+  coffre_device_keys* n = NULL;
+  coffre_enrollment_requester* req = NULL;
+  coffre_used_requests* used = NULL;
+  coffre_enrollment_approver* app = NULL;
+  uint8_t* request = NULL;
+  size_t request_len = 0;
+  REQUIRE_OK(coffre_device_keys_generate(&n));
+  REQUIRE_OK(coffre_enrollment_requester_start(n, "intruder", 8, now, 0, &req));
+  REQUIRE_OK(coffre_enrollment_requester_request(req, &request, &request_len));
+  REQUIRE_OK(coffre_used_requests_new(&used));
+  EXPECT_STATUS(coffre_enrollment_approver_on_request(request, request_len, acc->laptop, after, now, used, &app),
+                COFFRE_E_DEVICE_NOT_ENROLLED);
+  coffre_buffer_free(request, request_len);
+  coffre_used_requests_free(used);
+  coffre_enrollment_requester_free(req);
+  coffre_device_keys_free(n);
+
+  /* Against the epoch-1 log it kept, the ABI lets it approve: an entry authored by the laptop, signed with the old
+   * identity key, after the old head. Appended as it is, it does not follow the revocation. */
+  uint8_t* entry = NULL;
+  size_t entry_len = 0;
+  approved_entry(acc->laptop, acc->log, acc->secrets, acc->root, &entry, &entry_len);
+  coffre_log* bad = NULL;
+  EXPECT_STATUS(append_one(after, entry, entry_len, &bad), COFFRE_E_LOG_BROKEN_CHAIN);
+
+  uint8_t head[COFFRE_LOG_HASH_BYTES];
+  uint64_t seq = 0;
+  REQUIRE_OK(coffre_log_head(after, &seq, head, sizeof head));
+  /* (a) Re-chained after the revocation and signed again with the keys it holds: its author is revoked. Also when a
+   * new device fetches the whole log. */
+  uint8_t* own = forge_entry(entry, entry_len, seq + 1, head, laptop_id, identity_seed, laptop_seed);
+  EXPECT_STATUS(append_one(after, own, entry_len, &bad), COFFRE_E_DEVICE_REVOKED);
+  frames whole = {copy(acc->log_frames.data, acc->log_frames.len), acc->log_frames.len};
+  frames_add(&whole, revoke_entry, revoke_entry_len);
+  frames_add(&whole, own, entry_len);
+  EXPECT_STATUS(coffre_log_verify(whole.data, whole.len, 0, NULL, 0, NULL, 0, &bad), COFFRE_E_DEVICE_REVOKED);
+  /* (b) Naming an enrolled device as its author: it cannot make that device's signature (it signs with its own key),
+   * and the identity signature is by the key the revocation replaced, which is checked first. */
+  uint8_t* borrowed = forge_entry(entry, entry_len, seq + 1, head, honest_id, identity_seed, laptop_seed);
+  EXPECT_STATUS(append_one(after, borrowed, entry_len, &bad), COFFRE_E_IDENTITY_SUPERSEDED);
+  EXPECT(bad == NULL);
+  /* The same forgery before the revocation (the old identity in force): only the author signature fails. */
+  uint64_t old_seq = 0;
+  uint8_t old_head[COFFRE_LOG_HASH_BYTES];
+  REQUIRE_OK(coffre_log_head(acc->log, &old_seq, old_head, sizeof old_head));
+  uint8_t* early = forge_entry(entry, entry_len, old_seq + 1, old_head, honest_id, identity_seed, laptop_seed);
+  EXPECT_STATUS(append_one(acc->log, early, entry_len, &bad), COFFRE_E_SIGNATURE_INVALID);
+
+  sodium_memzero(identity_seed, sizeof identity_seed);
+  sodium_memzero(laptop_seed, sizeof laptop_seed);
+  sodium_memzero(kem_seed, sizeof kem_seed);
+  free(whole.data);
+  free(own);
+  free(borrowed);
+  free(early);
+  coffre_buffer_free(entry, entry_len);
+}
+
+/* The first (here: only) contact of a trust store: its state and whether a record is pending. */
+static void contact_state(const coffre_trust_store* store, uint32_t* state, int* has_pending) {
+  uint8_t user[COFFRE_USER_ID_BYTES];
+  REQUIRE_OK(coffre_trust_store_contact(store, 0, user, sizeof user, state, has_pending));
+}
+
+/* Verifies the account's contact in bob's store with the safety number it shows (its pending record's if any). */
+static void verify_contact(coffre_trust_store* store, const uint8_t* user, const coffre_trusted_contact* me) {
+  char number[COFFRE_SAFETY_NUMBER_BYTES];
+  REQUIRE_OK(coffre_trust_store_safety_number(store, user, COFFRE_USER_ID_BYTES, me, number, sizeof number));
+  EXPECT_STATUS(coffre_trust_store_verify(store, user, COFFRE_USER_ID_BYTES, number, strlen(number), me), COFFRE_OK);
+}
+
+/* (c) The directory after the revocation (section 17): the laptop publishes a record of a new identity of its own,
+ * continuity-signed with the old identity key it kept. The device list and the trust store both refuse it. */
+static void revoked_device_publishes(const account* acc, const coffre_log* after,
+                                     const coffre_account_secrets* new_secrets) {
+  uint8_t user[COFFRE_USER_ID_BYTES], old_seed[32], forged_seeds[3 * 32];
+  REQUIRE_OK(coffre_log_user_id(after, user, sizeof user));
+  REQUIRE_OK(coffre_account_secrets_export_identity_seed(acc->secrets, old_seed, sizeof old_seed));
+  EXPECT(coffre_account_secrets_identity_generation(acc->secrets) == 1 &&
+         coffre_account_secrets_identity_generation(new_secrets) == 2);
+  randombytes_buf(forged_seeds, sizeof forged_seeds); /* identity, suite keys 1 and 2 */
+  coffre_account_secrets* forged_secrets = NULL;
+  REQUIRE_OK(coffre_account_secrets_from_seeds(forged_seeds, 32, 2, forged_seeds + 32, 64, &forged_secrets));
+
+  /* Generation 1; the revoking device's generation 2; the laptop's generation 2. All three verify alone. */
+  coffre_directory_record *first = NULL, *honest = NULL, *forged = NULL;
+  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, acc->secrets, now, NULL, 0, &first));
+  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, new_secrets, now + 1, old_seed, 32, &honest));
+  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, forged_secrets, now + 1, old_seed, 32, &forged));
+  uint8_t previous[32], superseded[32];
+  REQUIRE_OK(coffre_directory_record_previous_identity_public_key(forged, previous, sizeof previous));
+  EXPECT(coffre_log_superseded_identity_count(after) == 1);
+  REQUIRE_OK(coffre_log_superseded_identity(after, 0, superseded, sizeof superseded));
+  EXPECT(memcmp(previous, superseded, 32) == 0); /* a genuine continuity signature */
+
+  /* Against the verified device list, only the revoking device's record holds. */
+  EXPECT_STATUS(coffre_directory_record_check_log(first, acc->log), COFFRE_OK);
+  EXPECT_STATUS(coffre_directory_record_check_log(honest, after), COFFRE_OK);
+  EXPECT_STATUS(coffre_directory_record_check_log(forged, after), COFFRE_E_RECORD_INVALID);
+  EXPECT_STATUS(coffre_directory_record_check_log(first, after), COFFRE_E_KEY_VERSION_ROLLBACK);
+  EXPECT_STATUS(coffre_directory_record_check_log(honest, acc->log), COFFRE_E_RECORD_INVALID); /* a stale log */
+  EXPECT_STATUS(coffre_directory_record_check_log(honest, NULL), COFFRE_E_INVALID_ARGUMENT);
+
+  /* Bob verified the account at generation 1. A new generation is never followed, even with continuity: it waits
+   * as pending (trust_mismatch), and sharing stops until bob compares the new safety number. */
+  coffre_account_secrets* bob = NULL;
+  coffre_trusted_contact* me = NULL;
+  coffre_trust_store* store = NULL;
+  uint8_t bob_user[COFFRE_USER_ID_BYTES];
+  randombytes_buf(bob_user, sizeof bob_user);
+  REQUIRE_OK(coffre_account_secrets_generate(&bob));
+  REQUIRE_OK(coffre_trusted_contact_self(bob_user, sizeof bob_user, bob, &me));
+  REQUIRE_OK(coffre_trust_store_new(&store));
+  uint32_t observation = 0, state = 0;
+  int pending = -1;
+  EXPECT_STATUS(coffre_trust_store_observe(store, first, &observation), COFFRE_OK);
+  EXPECT(observation == COFFRE_OBSERVED_PINNED_FIRST);
+  verify_contact(store, user, me);
+  EXPECT_STATUS(coffre_trust_store_observe(store, forged, &observation), COFFRE_E_TRUST_MISMATCH);
+  contact_state(store, &state, &pending);
+  EXPECT(state == COFFRE_TRUST_VERIFIED && pending == 1);
+  coffre_trusted_contact* contact = NULL;
+  EXPECT_STATUS(coffre_trust_store_check_sharable(store, user, sizeof user, &contact), COFFRE_E_TRUST_MISMATCH);
+  EXPECT(contact == NULL);
+  coffre_directory_record* pinned = NULL;
+  REQUIRE_OK(coffre_trust_store_pinned_record(store, 0, &pinned));
+  EXPECT(coffre_directory_record_identity_generation(pinned) == 1);
+  coffre_directory_record_free(pinned);
+  /* The revoking device's record is held the same way; once bob compared its number, it is pinned. */
+  EXPECT_STATUS(coffre_trust_store_observe(store, honest, &observation), COFFRE_E_TRUST_MISMATCH);
+  verify_contact(store, user, me);
+  EXPECT_STATUS(coffre_trust_store_check_sharable(store, user, sizeof user, &contact), COFFRE_OK);
+  EXPECT(coffre_trusted_contact_identity_generation(contact) == 2);
+  uint8_t pk[32], log_pk[32];
+  REQUIRE_OK(coffre_trusted_contact_identity_public_key(contact, pk, sizeof pk));
+  REQUIRE_OK(coffre_log_identity_public_key(after, log_pk, sizeof log_pk));
+  EXPECT(memcmp(pk, log_pk, 32) == 0);
+
+  sodium_memzero(old_seed, sizeof old_seed);
+  sodium_memzero(forged_seeds, sizeof forged_seeds);
+  coffre_trusted_contact_free(contact);
+  coffre_trust_store_free(store);
+  coffre_trusted_contact_free(me);
+  coffre_account_secrets_free(bob);
+  coffre_directory_record_free(first);
+  coffre_directory_record_free(honest);
+  coffre_directory_record_free(forged);
+  coffre_account_secrets_free(forged_secrets);
+}
+
+/* All devices lost (section 13): a new device enrolls with the recovery phrase, which authors the entry. */
+static void recovery_enrollment(const account* acc, const coffre_log* after, const uint8_t* recovery_wrap,
+                                const uint8_t* sealed, size_t sealed_len) {
+  uint8_t phrase_pk[32], log_pk[32];
+  REQUIRE_OK(coffre_recovery_phrase_sign_public_key(acc->phrase, phrase_pk, sizeof phrase_pk));
+  REQUIRE_OK(coffre_log_recovery_sign_public_key(after, log_pk, sizeof log_pk));
+  EXPECT(memcmp(phrase_pk, log_pk, 32) == 0);
+  coffre_root_key* root = NULL;
+  coffre_account_secrets* secrets = NULL;
+  REQUIRE_OK(coffre_root_key_unwrap_recovery(acc->phrase, after, recovery_wrap, COFFRE_ROOT_WRAP_BYTES, &root));
+  REQUIRE_OK(coffre_account_state_open(root, after, sealed, sealed_len, &secrets));
+
+  coffre_device_keys* rescued = NULL;
+  REQUIRE_OK(coffre_device_keys_generate(&rescued));
+  uint8_t *entry = NULL, *wrap = NULL;
+  size_t entry_len = 0, wrap_len = 0;
+  /* Refusals: another account's phrase, the epoch-1 root key or secrets, a name over 64 bytes. */
+  coffre_recovery_phrase* other = NULL;
+  REQUIRE_OK(coffre_recovery_phrase_generate(&other));
+  EXPECT_STATUS(coffre_recovery_enroll(other, after, secrets, root, rescued, "rescued", 7, &entry, &entry_len, &wrap,
+                                       &wrap_len),
+                COFFRE_E_WRAP_INVALID);
+  coffre_recovery_phrase_free(other);
+  EXPECT_STATUS(coffre_recovery_enroll(acc->phrase, after, secrets, acc->root, rescued, "rescued", 7, &entry,
+                                       &entry_len, &wrap, &wrap_len),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT_STATUS(coffre_recovery_enroll(acc->phrase, after, acc->secrets, root, rescued, "rescued", 7, &entry,
+                                       &entry_len, &wrap, &wrap_len),
+                COFFRE_E_INVALID_ARGUMENT);
+  char long_name[COFFRE_DEVICE_NAME_MAX_BYTES + 1];
+  memset(long_name, 'n', sizeof long_name);
+  EXPECT_STATUS(coffre_recovery_enroll(acc->phrase, after, secrets, root, rescued, long_name, sizeof long_name, &entry,
+                                       &entry_len, &wrap, &wrap_len),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(entry == NULL && wrap == NULL);
+
+  EXPECT_STATUS(coffre_recovery_enroll(acc->phrase, after, secrets, root, rescued, "rescued", 7, &entry, &entry_len,
+                                       &wrap, &wrap_len),
+                COFFRE_OK);
+  uint8_t recovery_author[COFFRE_DEVICE_ID_BYTES];
+  memset(recovery_author, 0xff, sizeof recovery_author);
+  EXPECT(memcmp(entry + entry_len - ENTRY_SIGNATURES - COFFRE_DEVICE_ID_BYTES, recovery_author, 16) == 0);
+  coffre_log* with = NULL;
+  EXPECT_STATUS(append_one(after, entry, entry_len, &with), COFFRE_OK);
+  uint8_t id[COFFRE_DEVICE_ID_BYTES], got[COFFRE_DEVICE_ID_BYTES], transcript[COFFRE_LOG_HASH_BYTES], zero[32] = {0};
+  REQUIRE_OK(coffre_device_keys_id(rescued, id, sizeof id));
+  const size_t last = coffre_log_device_count(with) - 1;
+  REQUIRE_OK(coffre_log_device_id(with, last, got, sizeof got));
+  REQUIRE_OK(coffre_log_device_transcript_hash(with, last, transcript, sizeof transcript));
+  EXPECT(memcmp(got, id, 16) == 0 && memcmp(transcript, zero, 32) == 0);
+  /* The new device opens the account from its wrap. */
+  coffre_root_key* its_root = NULL;
+  coffre_account_secrets* its_secrets = NULL;
+  EXPECT_STATUS(coffre_root_key_unwrap(rescued, with, wrap, wrap_len, &its_root), COFFRE_OK);
+  EXPECT_STATUS(coffre_account_state_open(its_root, with, sealed, sealed_len, &its_secrets), COFFRE_OK);
+  /* Once added, the same device id cannot be added again. */
+  uint8_t *again = NULL, *again_wrap = NULL;
+  size_t again_len = 0, again_wrap_len = 0;
+  EXPECT_STATUS(coffre_recovery_enroll(acc->phrase, with, secrets, root, rescued, "rescued", 7, &again, &again_len,
+                                       &again_wrap, &again_wrap_len),
+                COFFRE_E_ALREADY_EXISTS);
+  /* The recovery key's signature covers the entry. */
+  entry[entry_len - 64 - 64 + 5] ^= 1;
+  coffre_log* bad = NULL;
+  EXPECT_STATUS(append_one(after, entry, entry_len, &bad), COFFRE_E_SIGNATURE_INVALID);
+
+  coffre_account_secrets_free(its_secrets);
+  coffre_root_key_free(its_root);
+  coffre_log_free(with);
+  coffre_buffer_free(entry, entry_len);
+  coffre_buffer_free(wrap, wrap_len);
+  coffre_device_keys_free(rescued);
+  coffre_account_secrets_free(secrets);
+  coffre_root_key_free(root);
+}
+
+/* Revoking the laptop (section 14): the desktop and the tablet open the new epoch, the laptop does not; the identity
+ * key, the suite key and the root epoch all change. */
 static void revocation(account* acc) {
   coffre_device_keys* tablet = enroll(acc, "tablet");
   uint8_t laptop_id[COFFRE_DEVICE_ID_BYTES], tablet_id[COFFRE_DEVICE_ID_BYTES], a_id[COFFRE_DEVICE_ID_BYTES];
@@ -559,28 +887,48 @@ static void revocation(account* acc) {
   EXPECT(coffre_log_device_count(acc->log) == 3);
   char fingerprint_before[COFFRE_IDENTITY_FINGERPRINT_BYTES];
   EXPECT_STATUS(coffre_log_identity_fingerprint(acc->log, fingerprint_before, sizeof fingerprint_before), COFFRE_OK);
+  uint8_t identity_before[32];
+  EXPECT_STATUS(coffre_log_identity_public_key(acc->log, identity_before, sizeof identity_before), COFFRE_OK);
+  EXPECT(coffre_log_superseded_identity_count(acc->log) == 0);
 
+  /* The desktop revokes: it authors the entry. A device cannot revoke itself. */
   coffre_revocation* plan = NULL;
-  EXPECT_STATUS(coffre_revocation_plan(acc->log, acc->secrets, laptop_id, sizeof laptop_id, &plan), COFFRE_OK);
-  uint8_t* entries = NULL;
-  size_t entries_len = 0;
-  EXPECT_STATUS(coffre_revocation_entries(plan, &entries, &entries_len), COFFRE_OK);
+  EXPECT_STATUS(coffre_revocation_plan(acc->log, acc->secrets, acc->laptop, laptop_id, sizeof laptop_id, &plan),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT_STATUS(coffre_revocation_plan(acc->log, acc->secrets, NULL, laptop_id, sizeof laptop_id, &plan),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(plan == NULL);
+  EXPECT_STATUS(coffre_revocation_plan(acc->log, acc->secrets, acc->a, laptop_id, sizeof laptop_id, &plan),
+                COFFRE_OK);
+  uint8_t* entry = NULL;
+  size_t entry_len = 0;
+  EXPECT_STATUS(coffre_revocation_entry(plan, &entry, &entry_len), COFFRE_OK);
+  EXPECT(memcmp(entry + entry_len - ENTRY_SIGNATURES - COFFRE_DEVICE_ID_BYTES, a_id, 16) == 0); /* the author */
   uint8_t* sealed = NULL;
   size_t sealed_len = 0;
   EXPECT_STATUS(coffre_revocation_sealed_state(plan, &sealed, &sealed_len), COFFRE_OK);
 
-  /* Every device fetches the two new entries and verifies them: the plan's log, epoch 2, without the laptop. */
+  /* Every device fetches the new entry and verifies it: the plan's log, epoch 2, without the laptop. */
   coffre_log *after = NULL, *planned = NULL;
-  EXPECT_STATUS(coffre_log_verify_appended(acc->log, entries, entries_len, &after), COFFRE_OK);
+  EXPECT_STATUS(append_one(acc->log, entry, entry_len, &after), COFFRE_OK);
   EXPECT_STATUS(coffre_revocation_log(plan, &planned), COFFRE_OK);
   uint8_t head[32], planned_head[32];
   uint64_t seq = 0, planned_seq = 0;
   EXPECT_STATUS(coffre_log_head(after, &seq, head, sizeof head), COFFRE_OK);
   EXPECT_STATUS(coffre_log_head(planned, &planned_seq, planned_head, sizeof planned_head), COFFRE_OK);
-  EXPECT(seq == 4 && planned_seq == 4 && memcmp(head, planned_head, 32) == 0);
-  EXPECT(coffre_log_root_epoch(after) == 2 && coffre_log_suite_version(after) == 2);
+  EXPECT(seq == 3 && planned_seq == 3 && memcmp(head, planned_head, 32) == 0);
+  EXPECT(coffre_log_root_epoch(after) == 2 && coffre_log_suite_version(after) == 2 &&
+         coffre_log_identity_generation(after) == 2);
   EXPECT(coffre_log_device_count(after) == 2 && coffre_log_revoked_count(after) == 1);
   EXPECT(coffre_log_contains(after, laptop_id, 16) == 0 && coffre_log_contains(after, tablet_id, 16) == 1);
+  /* The identity key changed; the one it replaced is superseded. */
+  uint8_t identity_after[32], superseded[32];
+  EXPECT_STATUS(coffre_log_identity_public_key(after, identity_after, sizeof identity_after), COFFRE_OK);
+  EXPECT(memcmp(identity_after, identity_before, 32) != 0);
+  EXPECT(coffre_log_superseded_identity_count(after) == 1);
+  EXPECT_STATUS(coffre_log_superseded_identity(after, 0, superseded, sizeof superseded), COFFRE_OK);
+  EXPECT(memcmp(superseded, identity_before, 32) == 0);
+  EXPECT_STATUS(coffre_log_superseded_identity(after, 1, superseded, sizeof superseded), COFFRE_E_INVALID_ARGUMENT);
 
   /* Wraps: the desktop, the tablet (log order), then the recovery key; never the laptop. */
   EXPECT(coffre_revocation_wrap_count(plan) == 3);
@@ -618,31 +966,38 @@ static void revocation(account* acc) {
   EXPECT(coffre_root_key_epoch(root2) == 2);
   EXPECT_STATUS(coffre_account_state_open(root2, after, sealed, sealed_len, &opened), COFFRE_OK);
 
-  /* Refusals: the laptop is no longer enrolled; old secrets are not the new log's; an id of the wrong size. */
+  /* Refusals: the laptop is no longer enrolled (neither to be revoked nor to revoke); old secrets are not the new
+   * log's; an id of the wrong size. */
   coffre_revocation* bad = NULL;
-  EXPECT_STATUS(coffre_revocation_plan(after, secrets2, laptop_id, 16, &bad), COFFRE_E_DEVICE_NOT_ENROLLED);
-  EXPECT_STATUS(coffre_revocation_plan(after, acc->secrets, tablet_id, 16, &bad), COFFRE_E_WRAP_INVALID);
-  EXPECT_STATUS(coffre_revocation_plan(after, secrets2, tablet_id, 15, &bad), COFFRE_E_INVALID_ARGUMENT);
+  EXPECT_STATUS(coffre_revocation_plan(after, secrets2, acc->a, laptop_id, 16, &bad), COFFRE_E_DEVICE_NOT_ENROLLED);
+  EXPECT_STATUS(coffre_revocation_plan(after, secrets2, acc->laptop, tablet_id, 16, &bad), COFFRE_E_DEVICE_REVOKED);
+  EXPECT_STATUS(coffre_revocation_plan(after, acc->secrets, acc->a, tablet_id, 16, &bad), COFFRE_E_WRAP_INVALID);
+  EXPECT_STATUS(coffre_revocation_plan(after, secrets2, acc->a, tablet_id, 15, &bad), COFFRE_E_INVALID_ARGUMENT);
   EXPECT(bad == NULL);
-  EXPECT_STATUS(coffre_revocation_plan(after, opened, tablet_id, 16, &bad), COFFRE_OK);
+  EXPECT_STATUS(coffre_revocation_plan(after, opened, tablet, a_id, 16, &bad), COFFRE_OK);
   coffre_revocation_free(bad);
 
-  /* The fingerprint: 10 groups of 4 lowercase hex digits; the identity did not change with the revocation. */
+  /* The fingerprint: 10 groups of 4 lowercase hex digits; a new identity key, a new fingerprint. */
   char fingerprint[COFFRE_IDENTITY_FINGERPRINT_BYTES];
   EXPECT_STATUS(coffre_log_identity_fingerprint(after, fingerprint, sizeof fingerprint), COFFRE_OK);
-  EXPECT(strcmp(fingerprint, fingerprint_before) == 0 && strlen(fingerprint) == 49);
+  EXPECT(strcmp(fingerprint, fingerprint_before) != 0 && strlen(fingerprint) == 49);
   for (size_t i = 0; i < 49; i++) {
     EXPECT(i % 5 == 4 ? fingerprint[i] == ' ' : strchr("0123456789abcdef", fingerprint[i]) != NULL);
   }
   EXPECT_STATUS(coffre_log_identity_fingerprint(after, fingerprint, 49), COFFRE_E_INVALID_ARGUMENT);
   EXPECT(fingerprint[0] == '\0' && coffre_identity_fingerprint_bytes() == COFFRE_IDENTITY_FINGERPRINT_BYTES);
 
+  revoked_device_appends(acc, after, entry, entry_len, tablet_id);
+  revoked_device_publishes(acc, after, secrets2);
+  EXPECT_STATUS(coffre_revocation_wrap(plan, 2, recipient, sizeof recipient, wrap, sizeof wrap), COFFRE_OK);
+  recovery_enrollment(acc, after, wrap, sealed, sealed_len);
+
   coffre_account_secrets_free(opened);
   coffre_account_secrets_free(secrets2);
   coffre_root_key_free(root2);
   coffre_log_free(after);
   coffre_log_free(planned);
-  coffre_buffer_free(entries, entries_len);
+  coffre_buffer_free(entry, entry_len);
   coffre_buffer_free(sealed, sealed_len);
   coffre_revocation_free(plan);
   coffre_device_keys_free(tablet);

@@ -879,6 +879,37 @@ def test_revoked_device_attacks(d):
     w.scan_store(old + new + latest + w.secrets("B"))
 
 
+def test_killed_init_cleaned_up(d):
+    """init killed after each of its store writes: the account it was creating can never be used (no saved device,
+    no recovery phrase shown); the next init in that home removes it from the store, then creates its own. Killed
+    after its device state was saved, the account is usable and the home refuses a second init."""
+    w = World(d)
+    accounts = os.path.join(w.store, "accounts")
+    step = 1
+    while True:
+        args = ["init", "--name", "a-device", *w.at("A"), "--no-passphrase"]
+        rc, _, err = run(args, env={"COFFRE_TEST_CRASH_AT": str(step)}, binary=COFFRE_HOOKS)
+        check(rc == -9 and f"killed at crash point {step}," in err, f"step {step}: exit {rc}: {err!r}")
+        if os.path.exists(os.path.join(w.home("A"), "device.state")):
+            break  # past the last store write of the account: the publish of its directory record
+        check(os.path.exists(os.path.join(w.home("A"), "init.pending")), "no init.pending")
+        left = os.listdir(accounts)
+        check(len(left) == 1, f"step {step}: accounts in the store: {left}")
+        out, err = expect(args, EXIT_OK)
+        check(f"account {left[0]}" in err and "interrupted 'coffre init'" in err, err)
+        user = re.search(r"user id:\s+([0-9a-f]{32})", out).group(1)
+        check(os.listdir(accounts) == [user], f"step {step}: the leftovers stayed: {os.listdir(accounts)}")
+        check(not os.path.exists(os.path.join(w.home("A"), "init.pending")), "init.pending left")
+        w.user = user
+        out, _ = expect(["whoami", *w.at("A")], EXIT_OK)
+        check("verified:     yes" in out, out)
+        shutil.rmtree(w.home("A"))
+        shutil.rmtree(w.store)
+        step += 1
+    check(step >= 4, f"init had only {step - 1} store writes before its device state")
+    expect(["init", "--name", "again", *w.at("A"), "--no-passphrase"], EXIT_USAGE, "already holds a device")
+
+
 def test_usage_errors(d):
     w = World(d)
     w.init("A")

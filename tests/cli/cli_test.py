@@ -371,6 +371,154 @@ def test_refuses_to_overwrite(d):
     check(leftovers(d) == [], f"leftovers {leftovers(d)}")
 
 
+def is_dev_null():
+    st = os.stat("/dev/null")
+    return stat.S_ISCHR(st.st_mode) and (os.major(st.st_rdev), os.minor(st.st_rdev)) == (1, 3)
+
+
+def fifo_reader(path):
+    """Starts a reader of the fifo `path` in the background; join() it, then read .data."""
+    import threading
+
+    class Reader(threading.Thread):
+        data = b""
+
+        def run(self):
+            with open(path, "rb") as f:
+                self.data = f.read()
+
+    r = Reader(daemon=True)
+    r.start()
+    return r
+
+
+def test_output_kinds(d):
+    """-o names a new or existing regular file (temporary file, rename; --force to replace), a character device or a
+    FIFO (written in place, never replaced; no --force needed), a directory or a link to a file (refused)."""
+    check(is_dev_null(), "/dev/null is not the null device before the test")
+    try:
+        key = keygen(d)
+        src, enc, out = (os.path.join(d, x) for x in ("p", "p.enc", "out"))
+        plain = data(300_000)
+        write(src, plain)
+        expect(["encrypt", "-i", src, "-o", enc, "--key-file", key], EXIT_OK)
+        dec = ["decrypt", "-i", enc, "--key-file", key, "-o"]
+        # Regular: new, existing without and with --force.
+        expect(dec + [out], EXIT_OK)
+        check(read(out) == plain, "new file")
+        write(out, b"precious")
+        expect(dec + [out], EXIT_USAGE)
+        check(read(out) == b"precious", "replaced without --force")
+        expect(dec + [out, "--force"], EXIT_OK)
+        check(read(out) == plain, "--force did not replace the file")
+        # /dev/null, with or without --force, decrypting and encrypting: written in place, still the device.
+        for args in (dec + ["/dev/null"], dec + ["/dev/null", "--force"],
+                     ["encrypt", "-i", src, "--key-file", key, "-o", "/dev/null", "--force"]):
+            expect(args, EXIT_OK)
+            check(is_dev_null(), f"/dev/null is no longer the null device after {args}")
+        # Through a link to the device: the link stays a link.
+        link = os.path.join(d, "null-link")
+        os.symlink("/dev/null", link)
+        expect(dec + [link], EXIT_OK)
+        check(os.path.islink(link) and is_dev_null(), "the link to /dev/null was replaced")
+        # A FIFO read by another process: the plaintext goes through it; the FIFO stays.
+        fifo = os.path.join(d, "fifo")
+        os.mkfifo(fifo)
+        r = fifo_reader(fifo)
+        expect(dec + [fifo], EXIT_OK)
+        r.join(20)
+        check(r.data == plain and stat.S_ISFIFO(os.lstat(fifo).st_mode), f"fifo got {len(r.data)} bytes")
+        # A damaged file to a FIFO: only authenticated chunks went through, and the exit code and message say so.
+        ct = read(enc)
+        bad = os.path.join(d, "bad.enc")
+        write(bad, ct[:200_000] + bytes([ct[200_000] ^ 1]) + ct[200_001:])
+        r = fifo_reader(fifo)
+        _, err = expect(["decrypt", "-i", bad, "--key-file", key, "-o", fifo], EXIT_AUTH)
+        r.join(20)
+        released = ((200_000 - 130) // (65536 + 16)) * 65536
+        check(r.data == plain[:released] and "INCOMPLETE" in err and fifo in err, f"{len(r.data)} bytes; {err!r}")
+        # A directory, a link to a file, a dangling link: refused even with --force, nothing touched.
+        sub = os.path.join(d, "sub")
+        os.mkdir(sub)
+        file_link, dangling = os.path.join(d, "file-link"), os.path.join(d, "dangling")
+        os.symlink(out, file_link)
+        os.symlink(os.path.join(d, "nowhere"), dangling)
+        for target in (sub, file_link, dangling):
+            for force in ([], ["--force"]):
+                _, err = expect(dec + [target] + force, EXIT_USAGE)
+                check("directory" in err or "symbolic link" in err, err)
+        check(os.listdir(sub) == [] and os.path.islink(file_link) and read(out) == plain, "a refused output changed")
+        check(not os.path.exists(os.path.join(d, "nowhere")), "written through a dangling link")
+        check(leftovers(d) == [], f"leftovers {leftovers(d)}")
+    finally:
+        check(is_dev_null(), "/dev/null is not the null device after the test")
+
+
+def start_on_fifo(d, name, args, feed):
+    """Starts coffre reading from a new fifo; returns (process, fifo write end, its temporary file) once it exists."""
+    fifo = os.path.join(d, name + ".fifo")
+    os.mkfifo(fifo)
+    p = subprocess.Popen([COFFRE] + args + ["-i", fifo, "-o", os.path.join(d, name)], stderr=subprocess.PIPE,
+                         start_new_session=True)
+    w = os.open(fifo, os.O_WRONLY)
+    os.write(w, feed)
+    deadline = time.time() + 20
+    mine = lambda: [t for t in leftovers(d) if t.startswith(f".{name}.")]  # noqa: E731
+    while not mine() and time.time() < deadline:
+        time.sleep(0.02)
+    check(len(mine()) == 1, f"{name}: temporary files {leftovers(d)}")
+    temp = mine()[0]
+    check(temp.startswith(f".{name}.{p.pid}."), f"the temporary file {temp} does not name its writer {p.pid}")
+    return p, w, temp
+
+
+def test_stale_temps_removed(d):
+    """A run killed with SIGKILL leaves its temporary file; the next run writing in that directory removes it, but
+    never the temporary file of a run still going (locked), nor one it cannot tell is stale."""
+    import fcntl
+    key = keygen(d)
+    src, ct = os.path.join(d, "p"), os.path.join(d, "ct")
+    write(src, data(1_000_000))
+    expect(["encrypt", "-i", src, "-o", ct, "--key-file", key], EXIT_OK)
+    # A run still going, holding its temporary file.
+    alive, alive_w, alive_temp = start_on_fifo(d, "e0", ["encrypt", "--key-file", key], data(200_000))
+    # Killed encrypt and decrypt: their temporary files stay.
+    runs = [start_on_fifo(d, "e1", ["encrypt", "--key-file", key], data(200_000)),
+            start_on_fifo(d, "d1", ["decrypt", "--key-file", key], read(ct)[:300_000])]
+    dead = []
+    for p, w, temp in runs:
+        p.kill()
+        p.wait(20)
+        os.close(w)
+        check(temp in leftovers(d), f"{temp} vanished after SIGKILL")
+        dead.append(temp)
+    # A name of the right form, from a process that is gone, but locked (a writer we cannot see): kept while locked.
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    locked = f".x.{gone.pid}.{'ab' * 8}.coffre-tmp"
+    lf = open(os.path.join(d, locked), "wb")
+    fcntl.flock(lf, fcntl.LOCK_EX)
+    # An older version's temporary file (no pid, no lock): nothing tells it is stale; kept.
+    old = f".y.{'cd' * 8}.coffre-tmp"
+    write(os.path.join(d, old), b"x")
+    _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "o1"), "--key-file", key], EXIT_OK)
+    now = leftovers(d)
+    for t in dead:
+        check(t not in now and t in err, f"{t} not removed: {now}; {err!r}")
+    check(alive_temp in now and locked in now and old in now, f"a temporary file in use was removed: {now}")
+    # The run still going finishes normally.
+    os.write(alive_w, data(1000))
+    os.close(alive_w)
+    check(alive.wait(20) == 0, f"the running encrypt failed: {alive.stderr.read()!r}")
+    check(alive_temp not in leftovers(d), "the finished run left its temporary file")
+    expect(["decrypt", "-i", os.path.join(d, "e0"), "-o", os.path.join(d, "e0.dec"), "--key-file", key], EXIT_OK)
+    check(read(os.path.join(d, "e0.dec")) == data(200_000) + data(1000), "the run still going wrote other bytes")
+    # Unlocked, the one of the gone process goes at the next run (decrypting, this time).
+    lf.close()
+    _, err = expect(["decrypt", "-i", ct, "-o", os.path.join(d, "o2"), "--key-file", key], EXIT_OK)
+    check(leftovers(d) == [old] and locked in err, f"leftovers {leftovers(d)}; {err!r}")
+
+
 def interrupted_run(d, sig, args, feed):
     """Starts coffre reading from a fifo, feeds `feed`, waits for its temporary file, sends `sig`."""
     fifo = os.path.join(d, "fifo")

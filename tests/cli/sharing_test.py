@@ -399,6 +399,86 @@ def test_unshare_rollback(d):
     p.scan(["plain"])
 
 
+def run_hooks(args, crash_at):
+    """The test build of coffre, killed (SIGKILL) at its crash point number `crash_at` (cli/src/crash_point.hpp)."""
+    return at.run(args, env={"COFFRE_TEST_CRASH_AT": str(crash_at)}, binary=at.COFFRE_HOOKS)
+
+
+def file_key_version(p, name):
+    return int.from_bytes(read(p.path(name))[37 + 14:37 + 18], "big")
+
+
+def test_unshare_killed_at_every_step(d):
+    """unshare killed after each step that outlives it (the re-encryption in a temporary file, each store write, the
+    rename of FILE): a FILE left behind the store's current key version (Carol, removed in the store, still reads it)
+    is seen by the owner's next command: decrypt warns, share refuses, unshare finishes it. Afterwards Carol cannot
+    read FILE, Alice and Bob can, and no temporary file is left. Then Carol is added back for the next round."""
+    p = People(d)
+    make_plain(p, "plain", 300_000)
+    c = p.user("C")
+    p.encrypt("A", ["B", "C"], "plain", "shared")
+    shared = p.path("shared")
+    temps = lambda: [n for n in os.listdir(d) if n.endswith(".coffre-tmp")]  # noqa: E731
+    seen_behind = False
+    step = 1
+    while True:
+        version = file_key_version(p, "shared")
+        rc, out, err = run_hooks(["unshare", shared, c, *p.at("A")], step)
+        if rc == EXIT_OK:
+            check(step > 4, f"unshare finished after only {step - 1} crash points")
+            break
+        check(rc == -9 and f"killed at crash point {step}," in err, f"step {step}: exit {rc}: {err!r}")
+        _, warn = expect(["decrypt", shared, "-o", p.path("out-A"), *p.at("A")], EXIT_OK)
+        os.remove(p.path("out-A"))
+        behind = "interrupted 'coffre unshare'" in warn
+        if behind:
+            # The half-done state: the store moved on, FILE did not (Carol still reads it), share refuses.
+            seen_behind = True
+            p.decrypt_ok("C", "shared", "plain")
+            p.fails(["share", shared, c, *p.at("A")], EXIT_USAGE, "interrupted 'coffre unshare'", shared)
+            # Finished by 'unshare FILE' or by running the same command again (alternately).
+            args = ["unshare", shared] + ([c] if step % 2 else [])
+            out, _ = expect(args + p.at("A"), EXIT_OK)
+            check("Finished an interrupted unshare" in out, out)
+        elif file_key_version(p, "shared") == version:
+            # Killed before the store changed: the same command does the whole unshare.
+            expect(["unshare", shared, c, *p.at("A")], EXIT_OK, None)
+        else:
+            # Killed after FILE was replaced: nothing is left to do.
+            p.fails(["unshare", shared, c, *p.at("A")], EXIT_USAGE, "not_a_member", shared)
+        check(file_key_version(p, "shared") > version, f"step {step}: FILE still under version {version}")
+        p.decrypt_fails("C", "shared", EXIT_AUTH, "not_a_member")
+        p.decrypt_ok("A", "shared", "plain")
+        p.decrypt_ok("B", "shared", "plain")
+        check(temps() == [], f"step {step}: temporary files left: {temps()}")
+        # Carol back for the next round.
+        expect(["share", shared, c, *p.at("A")], EXIT_OK, None)
+        p.decrypt_ok("C", "shared", "plain")
+        step += 1
+    check(seen_behind, "no crash point left FILE behind the store")
+    p.decrypt_fails("C", "shared", EXIT_AUTH, "not_a_member")
+    p.decrypt_ok("B", "shared", "plain")
+    # 'unshare FILE' on a file that is up to date has nothing to do.
+    p.fails(["unshare", shared, *p.at("A")], EXIT_USAGE, "name the USER", shared)
+    p.scan(["plain"])
+
+
+def test_inspect_shared_file(d):
+    p = People(d, "AB")
+    make_plain(p, "plain", 100_000)
+    doc = p.encrypt("A", ["B"], "plain", "shared")
+    out, _ = expect(["inspect", "--json", p.path("shared")], EXIT_OK)
+    j = at.json.loads(out)
+    want = {"format": "coffre-shared-file", "shared_version": 1, "owner": p.user("A"), "document_id": doc,
+            "prefix_size": 37, "key_source": "key", "key_version": 1, "plaintext_size": 100_000,
+            "file_size": len(read(p.path("shared"))), "size_consistent": True}
+    check(all(j.get(k) == v for k, v in want.items()), f"inspect --json: {j}")
+    out, _ = expect(["inspect", p.path("shared")], EXIT_OK)
+    check(f"document id:    {doc}" in out and "coffre shared file" in out, out)
+    write(p.path("cut"), read(p.path("shared"))[:20])
+    expect(["inspect", p.path("cut")], EXIT_AUTH, "truncated")
+
+
 def test_publish(d):
     p = People(d, "AB")
     make_plain(p, "plain", 1000)

@@ -55,7 +55,7 @@ struct History {
   std::optional<RecoveryPhrase> phrase;
   std::optional<AccountCreation> account;
   Json entries = Json::object();  // name -> hex
-  std::vector<std::string> log1, log2, log3, log4;  // genesis; + laptop; + phone; + revoke laptop, rotate
+  std::vector<std::string> log1, log2, log3, log4;  // genesis; + laptop; + phone; + revoke laptop
   std::vector<std::string> forged_genesis;          // a genesis whose recovery MAC is not the phrase's
   std::optional<VerifiedLog> v1, v2, v3, v4;
   Bytes laptop_wrap, phone_wrap;  // epoch 1
@@ -110,7 +110,7 @@ struct History {
     exchanges.push_back(x);
     auto root_rng_seed = named_seed("enroll/" + n.name + "/approve-rng");
     DeterministicRng approve_rng(root_rng_seed);
-    return must(approve(app, log, account->secrets, account->root, approve_rng), "approve");
+    return must(approve(app, log, account->secrets, account->root, e.keys, approve_rng), "approve");
   }
 
   History() {
@@ -126,6 +126,7 @@ struct History {
     auto forged = must(LogEntry::parse(account->genesis_entry), "parse genesis");
     std::get<GenesisBody>(forged.body).recovery_mac[0] ^= 0x01;
     forged.identity_signature = account->secrets.identity().sign("coffre/v1/log/entry", forged.signed_part());
+    forged.author_signature = desktop.keys.sign_key.sign("coffre/v1/log/author", forged.signed_part());
     forged_genesis.push_back("0 genesis, recovery MAC forged");
     entries[forged_genesis.back()] = to_hex(forged.encode());
     v1.emplace(verify(log1));
@@ -143,10 +144,10 @@ struct History {
     v3.emplace(verify(log3));
 
     DeterministicRng revoke_rng(named_seed("revoke/laptop"));
-    revocation.emplace(must(plan_revocation(*v3, account->secrets, laptop.keys.id, revoke_rng), "plan_revocation"));
+    revocation.emplace(
+        must(plan_revocation(*v3, account->secrets, desktop.keys, laptop.keys.id, revoke_rng), "plan_revocation"));
     log4 = log3;
-    add_entry(log4, "3 revoke laptop", revocation->entries.at(0));
-    add_entry(log4, "4 rotate suite key", revocation->entries.at(1));
+    add_entry(log4, "3 revoke laptop (desktop; new identity, suite key and epoch)", revocation->entry);
     v4.emplace(verify(log4));
   }
 

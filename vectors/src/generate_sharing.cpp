@@ -40,18 +40,26 @@ User user(std::string_view name) {
   return User{UserId::generate(rng), std::move(secrets)};
 }
 
-// The same account with one more suite key, or with the next identity generation.
+std::vector<SuiteSecretKey> copy_suite_keys(const AccountSecrets& s) {
+  std::vector<SuiteSecretKey> keys;
+  for (const auto& k : s.suite_keys())
+    keys.push_back({k.version, XWingSecretKey::from_bytes(k.key.secret().reveal()).take()});
+  return keys;
+}
+
+// The same account with one more suite key (same identity key), or with the next identity generation.
 User with_new_suite_key(const User& u, std::string_view name) {
   auto rng = rng_for("suite/" + std::string(name));
-  return User{u.id, u.secrets.with_new_suite_key(xwing_generate(rng).take()).take()};
+  auto keys = copy_suite_keys(u.secrets);
+  keys.push_back({u.secrets.current_suite_key().version + 1, xwing_generate(rng).take()});
+  return User{u.id, AccountSecrets::create(SigningKey::from_seed(u.secrets.identity().seed().reveal()).take(),
+                                           u.secrets.identity_generation(), std::move(keys))
+                        .take()};
 }
 User with_next_identity(const User& u, std::string_view name) {
   auto rng = rng_for("identity/" + std::string(name));
-  std::vector<SuiteSecretKey> keys;
-  for (const auto& k : u.secrets.suite_keys())
-    keys.push_back({k.version, XWingSecretKey::from_bytes(k.key.secret().reveal()).take()});
   return User{u.id, AccountSecrets::create(SigningKey::generate(rng).take(), u.secrets.identity_generation() + 1,
-                                           std::move(keys))
+                                           copy_suite_keys(u.secrets))
                         .take()};
 }
 
@@ -528,17 +536,24 @@ void trust_store_vectors(json& out) {
     s.check_sharable(bob, "success", &r_suite2);
     out.push_back(s.done());
   }
+  const std::string gen2_number = safety_number(me.identity(), bob_g2.identity()).take().to_string();
   {
-    auto s = scenario("continuity-followed", "generation 2 signed by the pinned generation 1 is followed");
+    auto s = scenario("continuity-not-followed",
+                      "generation 2 signed by the pinned generation 1 is NOT followed (a revoked device holds the old "
+                      "key): pending, sharing blocked until the new number is verified");
     s.observe(r_suite2, "success", "pinned_first");
-    s.observe(r_gen2, "success", "followed");
+    s.verify(bob, safety_number(me.identity(), bob_s2.identity()).take().to_string(), "success");
+    s.observe(r_gen2, "trust_mismatch");
+    s.check_sharable(bob, "trust_mismatch");
+    s.verify(bob, gen2_number, "success");
     s.check_sharable(bob, "success", &r_gen2);
     out.push_back(s.done());
   }
   {
     auto s = scenario("generation-rollback", "the store serves generation 1 after generation 2");
     s.observe(r_suite2, "success", "pinned_first");
-    s.observe(r_gen2, "success", "followed");
+    s.observe(r_gen2, "trust_mismatch");
+    s.verify(bob, gen2_number, "success");
     s.observe(r_suite2, "key_version_rollback");
     out.push_back(s.done());
   }

@@ -65,6 +65,10 @@ extern "C" {
 #define COFFRE_E_KEY_VERSION_ROLLBACK 39
 #define COFFRE_E_NODE_BINDING_INVALID 40
 #define COFFRE_E_RECORD_INVALID 41
+#define COFFRE_E_DEVICE_REVOKED 42
+#define COFFRE_E_IDENTITY_SUPERSEDED 43
+#define COFFRE_E_DEVICE_UNEXPECTED 44
+#define COFFRE_E_OPERATION_INCOMPLETE 45
 
 #define COFFRE_CONTENT_KEY_BYTES 32
 #define COFFRE_DOCUMENT_OVERHEAD 102
@@ -216,7 +220,9 @@ void coffre_device_keys_free(coffre_device_keys* keys);
 
 /* A verified device list (section 10). pinned_hash: NULL (with len 0) on a first fetch, else the 32-byte hash of the
  * pinned head at pinned_seq. genesis_hash: NULL (len 0) or the pinned 32-byte genesis hash. Statuses: log_rollback,
- * log_fork, log_broken_chain, log_invalid, signature_invalid (in the spec's order). */
+ * log_fork, log_broken_chain, log_invalid, device_revoked (an entry authored by a revoked device),
+ * identity_superseded (an entry signed by an identity key a revocation replaced), signature_invalid (in the spec's
+ * order). */
 typedef struct coffre_log coffre_log;
 int coffre_log_verify(const uint8_t* entries, size_t entries_len, uint64_t pinned_seq, const uint8_t* pinned_hash,
                       size_t pinned_hash_len, const uint8_t* genesis_hash, size_t genesis_hash_len, coffre_log** out);
@@ -235,6 +241,12 @@ uint32_t coffre_log_suite_version(const coffre_log* log);
 uint32_t coffre_log_root_epoch(const coffre_log* log);
 int coffre_log_suite_public_key(const coffre_log* log, uint8_t* out, size_t out_len);         /* 1216, current */
 int coffre_log_recovery_public_key(const coffre_log* log, uint8_t* out, size_t out_len);      /* 1216 */
+/* The recovery signing key the genesis records: it authors the add-device entry of a recovery enrollment. */
+int coffre_log_recovery_sign_public_key(const coffre_log* log, uint8_t* out, size_t out_len); /* 32 */
+/* The identity keys a revocation replaced (generations before the current one, oldest first; index < count). An
+ * entry, record or signature under one of them is a revoked device's or older than the revocation. */
+size_t coffre_log_superseded_identity_count(const coffre_log* log);
+int coffre_log_superseded_identity(const coffre_log* log, size_t index, uint8_t* out, size_t out_len); /* 32 */
 /* Enrolled devices, in the order they were added (index < count, else COFFRE_E_INVALID_ARGUMENT). */
 size_t coffre_log_device_count(const coffre_log* log);
 int coffre_log_device_id(const coffre_log* log, size_t index, uint8_t* out, size_t out_len);          /* 16 */
@@ -303,6 +315,10 @@ void coffre_root_key_free(coffre_root_key* root);
 /* Opens the sealed state of root's epoch and checks it against `log` (wrap_invalid). */
 int coffre_account_state_open(const coffre_root_key* root, const coffre_log* log, const uint8_t* sealed,
                               size_t sealed_len, coffre_account_secrets** out);
+uint32_t coffre_account_secrets_identity_generation(const coffre_account_secrets* secrets); /* 0 for NULL */
+/* SECRET: the identity key's 32-byte seed. A revocation replaces the identity key: keep the old secrets' seed until
+ * the new directory record is made (coffre_directory_record_make's previous_identity_seed), then wipe it. */
+int coffre_account_secrets_export_identity_seed(const coffre_account_secrets* secrets, uint8_t* out, size_t out_len);
 void coffre_account_secrets_free(coffre_account_secrets* secrets);
 
 typedef struct coffre_recovery_phrase coffre_recovery_phrase;
@@ -316,23 +332,29 @@ int coffre_account_create(const coffre_device_keys* device, const char* name, si
                           size_t* device_wrap_len, uint8_t** recovery_wrap, size_t* recovery_wrap_len,
                           coffre_account_secrets** secrets, coffre_root_key** root);
 
-/* After the user confirmed equal SAS on both devices: the add-device entry (append after log's head) and the root
- * wrap to the new device (bad_state before a successful on_reveal). */
+/* After the user confirmed equal SAS on both devices: the add-device entry (append after log's head), authored and
+ * co-signed by `own`, the device that answered the request, and the root wrap to the new device. Statuses:
+ * bad_state (before a successful on_reveal), invalid_argument (`own` is not the device that answered, `root` is not
+ * of the log's epoch, `secrets` are not the log's), device_revoked / device_not_enrolled (`own` is no longer
+ * enrolled), already_exists (the device was added in the meantime). */
 int coffre_enrollment_approve(const coffre_enrollment_approver* a, const coffre_log* log,
-                              const coffre_account_secrets* secrets, const coffre_root_key* root, uint8_t** entry,
-                              size_t* entry_len, uint8_t** wrap, size_t* wrap_len);
+                              const coffre_account_secrets* secrets, const coffre_root_key* root,
+                              const coffre_device_keys* own, uint8_t** entry, size_t* entry_len, uint8_t** wrap,
+                              size_t* wrap_len);
 
-/* Revoking a device (section 14). The plan holds everything the revoking device uploads: the revoke and
- * rotate-suite-key entries (as concatenated frames, to append in order), the sealed state of the new epoch and its
- * root wraps (to every remaining device in log order, then to the recovery key, recipient ff..ff), and, for this
- * device, the verified log after the two entries (pin its head once the store accepted them), the new root key and
- * the new secrets (new handles, copies). Statuses of coffre_revocation_plan: device_not_enrolled (`device_id` is
- * not an enrolled device of `log`), wrap_invalid (`secrets` are not this log's), invalid_argument (the suite
- * version or root epoch would overflow, or an id that is not 16 bytes). */
+/* Revoking a device (section 14). The revoke entry also replaces the identity key (generation + 1), the suite key
+ * (version + 1) and the root epoch (+ 1); `own`, the revoking device, authors it. The plan holds everything the
+ * revoking device uploads: the entry, the sealed state of the new epoch and its root wraps (to every remaining device
+ * in log order, then to the recovery key, recipient ff..ff), and, for this device, the verified log after the entry
+ * (pin its head once the store accepted it), the new root key and the new secrets (new handles, copies; publish a new
+ * directory record with them, the old secrets' identity seed as previous_identity_seed). Statuses of
+ * coffre_revocation_plan: device_not_enrolled (`device_id` or `own` is not an enrolled device of `log`),
+ * device_revoked (`own` was revoked), wrap_invalid (`secrets` are not this log's), invalid_argument (`own` is the
+ * revoked device, a generation, version or epoch would overflow, or an id that is not 16 bytes). */
 typedef struct coffre_revocation coffre_revocation;
-int coffre_revocation_plan(const coffre_log* log, const coffre_account_secrets* secrets, const uint8_t* device_id,
-                           size_t device_id_len, coffre_revocation** out);
-int coffre_revocation_entries(const coffre_revocation* plan, uint8_t** out, size_t* out_len);
+int coffre_revocation_plan(const coffre_log* log, const coffre_account_secrets* secrets, const coffre_device_keys* own,
+                           const uint8_t* device_id, size_t device_id_len, coffre_revocation** out);
+int coffre_revocation_entry(const coffre_revocation* plan, uint8_t** out, size_t* out_len);
 int coffre_revocation_sealed_state(const coffre_revocation* plan, uint8_t** out, size_t* out_len);
 size_t coffre_revocation_wrap_count(const coffre_revocation* plan);
 /* Wrap `index` (< count): its recipient id (16 bytes) and its bytes (COFFRE_ROOT_WRAP_BYTES). */
@@ -349,11 +371,23 @@ int coffre_recovery_phrase_from_words(const char* words, size_t len, coffre_reco
 /* SECRET: the 24 words, single spaces, no NUL. */
 int coffre_recovery_phrase_words(const coffre_recovery_phrase* phrase, uint8_t** out, size_t* out_len);
 int coffre_recovery_phrase_kem_public_key(const coffre_recovery_phrase* phrase, uint8_t* out, size_t out_len);
+/* The recovery signing key's public key (32 bytes; coffre_log_recovery_sign_public_key of the phrase's account). */
+int coffre_recovery_phrase_sign_public_key(const coffre_recovery_phrase* phrase, uint8_t* out, size_t out_len);
 /* Opens the recovery key's root wrap for the log's user and current epoch, after checking that the log's genesis is
  * the phrase's account: COFFRE_E_WRAP_INVALID if its recovery public key is another phrase's, COFFRE_E_LOG_FORK if
  * its recovery MAC is not the phrase's (a genesis forged by the store). */
 int coffre_root_key_unwrap_recovery(const coffre_recovery_phrase* phrase, const coffre_log* log, const uint8_t* wrap,
                                     size_t wrap_len, coffre_root_key** out);
+/* Enrolls `device` (named `name`) with the recovery phrase, all devices being lost (section 13): the add-device
+ * entry, authored and co-signed by the recovery key (author ff..ff), to append after the log's head, and the root
+ * wrap to the device. `root` and `secrets`: from coffre_root_key_unwrap_recovery and coffre_account_state_open on
+ * `log`. Statuses: wrap_invalid / log_fork (the phrase is not the log's account, as for unwrap_recovery),
+ * invalid_argument (`root` is not of the log's epoch, `secrets` are not the log's, a name over 64 bytes or not
+ * UTF-8), already_exists (this device id was added before). */
+int coffre_recovery_enroll(const coffre_recovery_phrase* phrase, const coffre_log* log,
+                           const coffre_account_secrets* secrets, const coffre_root_key* root,
+                           const coffre_device_keys* device, const char* name, size_t name_len, uint8_t** entry,
+                           size_t* entry_len, uint8_t** wrap, size_t* wrap_len);
 void coffre_recovery_phrase_free(coffre_recovery_phrase* phrase);
 
 /* ---------------------------------------------------------------------------------------------------------------
@@ -429,6 +463,12 @@ int coffre_directory_record_make(const uint8_t* user_id, size_t user_id_len, con
                                  uint64_t created, const uint8_t* previous_identity_seed,
                                  size_t previous_identity_seed_len, coffre_directory_record** out);
 int coffre_directory_record_verify(const uint8_t* bytes, size_t len, coffre_directory_record** out);
+/* Whether the record states exactly the identity key and generation, suite key and version of `log`, the user's
+ * verified device list (section 17): COFFRE_OK; key_version_rollback if the record is older than the log;
+ * record_invalid for another user or any other key (a record no device of the account made after the log's last
+ * revocation: a revoked device signing with the identity key it kept). Check a contact's record against its log
+ * before coffre_trust_store_observe when the log is at hand. */
+int coffre_directory_record_check_log(const coffre_directory_record* r, const coffre_log* log);
 int coffre_directory_record_export(const coffre_directory_record* r, uint8_t* out, size_t out_len);          /* 1445 */
 int coffre_directory_record_user_id(const coffre_directory_record* r, uint8_t* out, size_t out_len);         /* 16 */
 uint32_t coffre_directory_record_identity_generation(const coffre_directory_record* r);                      /* 0: NULL */
@@ -476,7 +516,9 @@ typedef struct coffre_trust_store coffre_trust_store;
 int coffre_trust_store_new(coffre_trust_store** out);
 int coffre_trust_store_parse(const uint8_t* bytes, size_t len, coffre_trust_store** out); /* record_invalid */
 int coffre_trust_store_encode(const coffre_trust_store* store, uint8_t** out, size_t* out_len);
-/* *observation: COFFRE_OBSERVED_*. Statuses: user_refused, trust_mismatch (now pending), key_version_rollback. */
+/* *observation: COFFRE_OBSERVED_* (followed: a newer suite version under the pinned identity key). Statuses:
+ * user_refused, trust_mismatch (now pending: another suite key of the same version, or any identity change, even one
+ * the pinned identity key signed, since a revoked device keeps that key), key_version_rollback. */
 int coffre_trust_store_observe(coffre_trust_store* store, const coffre_directory_record* record,
                                uint32_t* observation);
 /* not_found, user_refused, trust_mismatch (a pending record waits for the user's decision). */

@@ -26,6 +26,9 @@ interface DeviceExports extends Exports {
   _coffre_log_root_epoch(log: Ptr): number;
   _coffre_log_suite_public_key(log: Ptr, out: Ptr, len: number): number;
   _coffre_log_recovery_public_key(log: Ptr, out: Ptr, len: number): number;
+  _coffre_log_recovery_sign_public_key(log: Ptr, out: Ptr, len: number): number;
+  _coffre_log_superseded_identity_count(log: Ptr): number;
+  _coffre_log_superseded_identity(log: Ptr, i: number, out: Ptr, len: number): number;
   _coffre_log_device_count(log: Ptr): number;
   _coffre_log_device_id(log: Ptr, i: number, out: Ptr, len: number): number;
   _coffre_log_device_sign_public_key(log: Ptr, i: number, out: Ptr, len: number): number;
@@ -51,12 +54,14 @@ interface DeviceExports extends Exports {
   _coffre_enrollment_approver_response(a: Ptr, out: Ptr, outLen: Ptr): number;
   _coffre_enrollment_approver_requester_name(a: Ptr, out: Ptr, outLen: Ptr): number;
   _coffre_enrollment_approver_on_reveal(a: Ptr, reveal: Ptr, len: number, now: bigint, sas: Ptr, sasCap: number): number;
-  _coffre_enrollment_approve(a: Ptr, log: Ptr, secrets: Ptr, root: Ptr, entry: Ptr, entryLen: Ptr, wrap: Ptr,
-    wrapLen: Ptr): number;
+  _coffre_enrollment_approve(a: Ptr, log: Ptr, secrets: Ptr, root: Ptr, own: Ptr, entry: Ptr, entryLen: Ptr,
+    wrap: Ptr, wrapLen: Ptr): number;
   _coffre_root_key_unwrap(device: Ptr, log: Ptr, wrap: Ptr, len: number, out: Ptr): number;
   _coffre_root_key_unwrap_recovery(phrase: Ptr, log: Ptr, wrap: Ptr, len: number, out: Ptr): number;
   _coffre_root_key_epoch(root: Ptr): number;
   _coffre_account_state_open(root: Ptr, log: Ptr, sealed: Ptr, len: number, out: Ptr): number;
+  _coffre_account_secrets_identity_generation(secrets: Ptr): number;
+  _coffre_account_secrets_export_identity_seed(secrets: Ptr, out: Ptr, len: number): number;
   _coffre_account_create(device: Ptr, name: Ptr, nameLen: number, phrase: Ptr, genesis: Ptr, genesisLen: Ptr,
     sealed: Ptr, sealedLen: Ptr, deviceWrap: Ptr, deviceWrapLen: Ptr, recoveryWrap: Ptr, recoveryWrapLen: Ptr,
     secrets: Ptr, root: Ptr): number;
@@ -64,12 +69,15 @@ interface DeviceExports extends Exports {
   _coffre_recovery_phrase_from_words(words: Ptr, len: number, out: Ptr): number;
   _coffre_recovery_phrase_words(p: Ptr, out: Ptr, outLen: Ptr): number;
   _coffre_recovery_phrase_kem_public_key(p: Ptr, out: Ptr, len: number): number;
+  _coffre_recovery_phrase_sign_public_key(p: Ptr, out: Ptr, len: number): number;
+  _coffre_recovery_enroll(phrase: Ptr, log: Ptr, secrets: Ptr, root: Ptr, device: Ptr, name: Ptr, nameLen: number,
+    entry: Ptr, entryLen: Ptr, wrap: Ptr, wrapLen: Ptr): number;
   _coffre_recovery_phrase_check(words: Ptr, len: number): number;
   _coffre_log_identity_fingerprint(log: Ptr, out: Ptr, cap: number): number;
   _coffre_enrollment_transcript(request: Ptr, requestLen: number, response: Ptr, responseLen: number, reveal: Ptr,
     revealLen: number, hash: Ptr, hashLen: number, sas: Ptr, sasCap: number): number;
-  _coffre_revocation_plan(log: Ptr, secrets: Ptr, id: Ptr, idLen: number, out: Ptr): number;
-  _coffre_revocation_entries(plan: Ptr, out: Ptr, outLen: Ptr): number;
+  _coffre_revocation_plan(log: Ptr, secrets: Ptr, own: Ptr, id: Ptr, idLen: number, out: Ptr): number;
+  _coffre_revocation_entry(plan: Ptr, out: Ptr, outLen: Ptr): number;
   _coffre_revocation_sealed_state(plan: Ptr, out: Ptr, outLen: Ptr): number;
   _coffre_revocation_wrap_count(plan: Ptr): number;
   _coffre_revocation_wrap(plan: Ptr, i: number, recipient: Ptr, recipientLen: number, wrap: Ptr,
@@ -184,7 +192,8 @@ export interface LogHead {
 /**
  * The account's device list, verified (docs/SPEC.md section 10). Only `verify` and `verifyAppended` make one: holding
  * a VerifiedLog means every check passed. Errors: log_rollback, log_fork, log_broken_chain, log_invalid,
- * signature_invalid.
+ * device_revoked (an entry authored by a revoked device), identity_superseded (an entry signed by an identity key a
+ * revocation replaced), signature_invalid.
  */
 export class VerifiedLog extends Handle {
   private constructor(p: Ptr) {
@@ -277,6 +286,29 @@ export class VerifiedLog extends Handle {
   get recoveryPublicKey(): Uint8Array {
     const l = this.ptr();
     return withFrame((f) => fixed(f, KEM_PK_BYTES, (o, n) => dm(f)._coffre_log_recovery_public_key(l, o, n)));
+  }
+
+  /** The recovery signing key (32 bytes) the genesis records: it authors recovery enrollments. */
+  get recoverySignPublicKey(): Uint8Array {
+    const l = this.ptr();
+    return withFrame((f) => fixed(f, SIGN_PK_BYTES, (o, n) => dm(f)._coffre_log_recovery_sign_public_key(l, o, n)));
+  }
+
+  /**
+   * The identity keys revocations replaced, oldest first (one per revocation: identityGeneration minus the genesis's
+   * generation). Anything signed by one of them is a revoked device's or older than the revocation.
+   */
+  get supersededIdentities(): Uint8Array[] {
+    const l = this.ptr();
+    return withFrame((f) => {
+      const m = dm(f);
+      const count = m._coffre_log_superseded_identity_count(l);
+      const out: Uint8Array[] = [];
+      for (let i = 0; i < count; i++) {
+        out.push(fixed(f, SIGN_PK_BYTES, (o, n) => m._coffre_log_superseded_identity(l, i, o, n)));
+      }
+      return out;
+    });
   }
 
   /** The enrolled devices, in the order they were added. */
@@ -403,12 +435,23 @@ export class EnrollmentRequester extends Handle {
   }
 }
 
-/** What the enrolled device uploads once the user confirmed equal SAS. */
+/** What enrolls a device: uploaded by the approving device once the user confirmed equal SAS (or by a recovery). */
 export interface EnrollmentApproval {
   /** The add-device entry, to append after the log's head. */
   entry: Uint8Array;
   /** The current root key wrapped to the new device. */
   wrap: Uint8Array;
+}
+
+/** Calls `make` with out-parameters for an entry and a root wrap (library buffers), and takes both. */
+function entryAndWrap(f: Frame, make: (entry: Ptr, entryLen: Ptr, wrap: Ptr, wrapLen: Ptr) => number):
+  EnrollmentApproval {
+  const e = f.alloc(4);
+  const eLen = f.alloc(4);
+  const w = f.alloc(4);
+  const wLen = f.alloc(4);
+  check(make(e, eLen, w, wLen));
+  return { entry: takeOwned(f, e, eLen), wrap: takeOwned(f, w, wLen) };
 }
 
 /** The enrolled device's side of an enrollment. Every error is final (bad_state after it). */
@@ -458,20 +501,20 @@ export class EnrollmentApprover extends Handle {
     });
   }
 
-  /** Only after the user confirmed that both SAS are equal. bad_state before a successful onReveal. */
-  approve(log: VerifiedLog, secrets: AccountSecrets, root: RootKey): EnrollmentApproval {
+  /**
+   * Only after the user confirmed that both SAS are equal. The entry is authored and co-signed by `own`, the device
+   * that answered the request. Errors: bad_state (before a successful onReveal), invalid_argument (`own` is not the
+   * device that answered, `root` or `secrets` are not the log's), device_revoked / device_not_enrolled (`own` is no
+   * longer enrolled), already_exists.
+   */
+  approve(log: VerifiedLog, secrets: AccountSecrets, root: RootKey, own: DeviceKeys): EnrollmentApproval {
     const a = this.ptr();
     const l = handleOf(VerifiedLog, log, 'log');
     const s = handleOf(AccountSecrets, secrets, 'secrets');
     const r = handleOf(RootKey, root, 'root');
-    return withFrame((f) => {
-      const e = f.alloc(4);
-      const eLen = f.alloc(4);
-      const w = f.alloc(4);
-      const wLen = f.alloc(4);
-      check(dm(f)._coffre_enrollment_approve(a, l, s, r, e, eLen, w, wLen));
-      return { entry: takeOwned(f, e, eLen), wrap: takeOwned(f, w, wLen) };
-    });
+    const o = handleOf(DeviceKeys, own, 'own');
+    return withFrame((f) => entryAndWrap(f, (e, eLen, w, wLen) =>
+      dm(f)._coffre_enrollment_approve(a, l, s, r, o, e, eLen, w, wLen)));
   }
 }
 
@@ -523,6 +566,20 @@ export class AccountSecrets extends Handle {
     const s = bytesArg('sealedState', sealedState);
     return withFrame((f) => new AccountSecrets(newHandle(f, (out) =>
       dm(f)._coffre_account_state_open(r, l, f.bytes(s), s.length, out))));
+  }
+
+  /** The identity key's generation (1 for a new account, + 1 per revocation). */
+  get identityGeneration(): number {
+    return (wasm() as DeviceExports)._coffre_account_secrets_identity_generation(this.ptr()) >>> 0;
+  }
+
+  /**
+   * SECRET: the identity key's 32-byte seed. A revocation replaces the identity key: keep the old secrets' seed until
+   * the new directory record is made (DirectoryRecord.make's previousIdentitySeed), then wipe it (`fill(0)`).
+   */
+  exportIdentitySeed(): Uint8Array {
+    const s = this.ptr();
+    return withFrame((f) => fixed(f, SEED_BYTES, (o, n) => dm(f)._coffre_account_secrets_export_identity_seed(s, o, n)));
   }
 }
 
@@ -579,18 +636,6 @@ export function enrollmentTranscript(request: Uint8Array, response: Uint8Array, 
   });
 }
 
-/** Splits concatenated frames (u32 big-endian length || bytes), as the library gives lists of entries. */
-function splitFrames(frames: Uint8Array): Uint8Array[] {
-  const view = new DataView(frames.buffer, frames.byteOffset, frames.byteLength);
-  const out: Uint8Array[] = [];
-  for (let at = 0; at < frames.length;) {
-    const n = view.getUint32(at);
-    out.push(frames.slice(at + 4, at + 4 + n));
-    at += 4 + n;
-  }
-  return out;
-}
-
 /** A root wrap of a revocation and whom it is for (16 bytes 0xff: the recovery key). */
 export interface RootWrap {
   recipientId: Uint8Array;
@@ -599,32 +644,36 @@ export interface RootWrap {
 
 /** Everything a revocation uploads, and what the revoking device keeps (docs/SPEC.md section 14). */
 export interface Revocation {
-  /** The revoke entry, then the rotate-suite-key entry: append both, in this order. */
-  entries: Uint8Array[];
+  /** The revoke entry, authored by the revoking device: append it after the log's head. */
+  entry: Uint8Array;
   /** The account secrets sealed under the new epoch's root key. */
   sealedState: Uint8Array;
   /** The new root key wrapped to every remaining device (in log order), then to the recovery key. */
   wraps: RootWrap[];
-  /** The verified log after the two entries: pin its head once the store accepted them. */
+  /** The verified log after the entry: pin its head once the store accepted it. */
   log: VerifiedLog;
-  /** The new epoch's root key and the secrets with the new suite key, for this device. */
+  /** The new epoch's root key, and the secrets with the new identity key and suite key, for this device. */
   root: RootKey;
   secrets: AccountSecrets;
 }
 
 /**
- * Revokes `deviceId`: a new suite key, a new root key for epoch + 1, the account state sealed under it and wrapped
- * to every device but the revoked one. Pure: upload the result. Errors: device_not_enrolled (not an enrolled device
- * of `log`), wrap_invalid (`secrets` are not this log's), invalid_argument (an id that is not 16 bytes, or the suite
- * version or epoch would overflow).
+ * `own` revokes `deviceId`: the entry replaces the identity key (generation + 1) and the suite key (version + 1); a
+ * new root key for epoch + 1 seals the account state, wrapped to every device but the revoked one. Pure: upload the
+ * result, then publish a new DirectoryRecord (the new secrets, the old ones' identity seed as previousIdentitySeed).
+ * Errors: device_not_enrolled (`deviceId` or `own` is not an enrolled device of `log`), device_revoked (`own` was
+ * revoked), wrap_invalid (`secrets` are not this log's), invalid_argument (`own` is the revoked device, an id that is
+ * not 16 bytes, or a generation, version or epoch would overflow).
  */
-export function planRevocation(log: VerifiedLog, secrets: AccountSecrets, deviceId: Uint8Array): Revocation {
+export function planRevocation(log: VerifiedLog, secrets: AccountSecrets, own: DeviceKeys, deviceId: Uint8Array):
+  Revocation {
   const l = handleOf(VerifiedLog, log, 'log');
   const s = handleOf(AccountSecrets, secrets, 'secrets');
+  const o = handleOf(DeviceKeys, own, 'own');
   const id = bytesArg('deviceId', deviceId);
   return withFrame((f) => {
     const m = dm(f);
-    const plan = newHandle(f, (out) => m._coffre_revocation_plan(l, s, f.bytes(id), id.length, out));
+    const plan = newHandle(f, (out) => m._coffre_revocation_plan(l, s, o, f.bytes(id), id.length, out));
     try {
       const wraps: RootWrap[] = [];
       const count = m._coffre_revocation_wrap_count(plan);
@@ -633,12 +682,12 @@ export function planRevocation(log: VerifiedLog, secrets: AccountSecrets, device
         const wrap = fixed(f, ROOT_WRAP_BYTES, (o, n) => m._coffre_revocation_wrap(plan, i, recipient, ID_BYTES, o, n));
         wraps.push({ recipientId: f.read(recipient, ID_BYTES), wrap });
       }
-      const entries = splitFrames(owned(f, (o, n) => m._coffre_revocation_entries(plan, o, n)));
+      const entry = owned(f, (o, n) => m._coffre_revocation_entry(plan, o, n));
       const sealedState = owned(f, (o, n) => m._coffre_revocation_sealed_state(plan, o, n));
       const newLog = VerifiedLog.adopt(newHandle(f, (out) => m._coffre_revocation_log(plan, out)));
       const root = new RootKey(newHandle(f, (out) => m._coffre_revocation_root_key(plan, out)));
       const newSecrets = new AccountSecrets(newHandle(f, (out) => m._coffre_revocation_secrets(plan, out)));
-      return { entries, sealedState, wraps, log: newLog, root, secrets: newSecrets };
+      return { entry, sealedState, wraps, log: newLog, root, secrets: newSecrets };
     } finally {
       m._coffre_revocation_free(plan);
     }
@@ -697,4 +746,31 @@ export class RecoveryPhrase extends Handle {
     const p = this.ptr();
     return withFrame((f) => fixed(f, KEM_PK_BYTES, (o, n) => dm(f)._coffre_recovery_phrase_kem_public_key(p, o, n)));
   }
+
+  /** The recovery signing key's public key (32 bytes), recorded in the genesis entry. */
+  get signPublicKey(): Uint8Array {
+    const p = this.ptr();
+    return withFrame((f) => fixed(f, SIGN_PK_BYTES, (o, n) =>
+      dm(f)._coffre_recovery_phrase_sign_public_key(p, o, n)));
+  }
+}
+
+/**
+ * Enrolls `device` (named `name`) with the recovery phrase, all devices being lost (docs/SPEC.md section 13): the
+ * add-device entry, authored and co-signed by the recovery key, to append after the log's head, and the root wrap to
+ * the device. `root` and `secrets`: RootKey.unwrapRecovery and AccountSecrets.open on `log`. Errors: wrap_invalid /
+ * log_fork (the phrase is not the log's account), invalid_argument (`root` or `secrets` are not the log's, a name over
+ * 64 bytes), already_exists (this device id was added before).
+ */
+export function enrollWithRecovery(phrase: RecoveryPhrase, log: VerifiedLog, secrets: AccountSecrets, root: RootKey,
+  device: DeviceKeys, name: string): EnrollmentApproval {
+  const p = handleOf(RecoveryPhrase, phrase, 'phrase');
+  const l = handleOf(VerifiedLog, log, 'log');
+  const s = handleOf(AccountSecrets, secrets, 'secrets');
+  const r = handleOf(RootKey, root, 'root');
+  const d = handleOf(DeviceKeys, device, 'device');
+  if (typeof name !== 'string') throw invalidArgument('name must be a string.');
+  const n = utf8.encode(name);
+  return withFrame((f) => entryAndWrap(f, (e, eLen, w, wLen) =>
+    dm(f)._coffre_recovery_enroll(p, l, s, r, d, f.bytes(n), n.length, e, eLen, w, wLen)));
 }

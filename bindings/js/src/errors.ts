@@ -41,6 +41,10 @@ export type ErrorCode =
   | 'key_version_rollback'
   | 'node_binding_invalid'
   | 'record_invalid'
+  | 'device_revoked'
+  | 'identity_superseded'
+  | 'device_unexpected'
+  | 'operation_incomplete'
   | 'unknown';
 
 /**

@@ -37,6 +37,7 @@ export {
   EnrollmentApprover,
   EnrollmentRequester,
   enrollmentTranscript,
+  enrollWithRecovery,
   type LogDevice,
   type LogHead,
   planRevocation,

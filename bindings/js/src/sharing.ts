@@ -7,7 +7,7 @@
 //   trust:    trust.observe(DirectoryRecord.verify(bytes)); trust.checkSharable(user) -> TrustedContact
 //   share:    AccessList.make(owner, ...) -> wrapContentKeyToMany(owner, contacts, list, key)
 //   read:     AccessList.open(bytes, ownerContact, ...) -> wrapSender(wrap) -> openContentWrap(wrap, me, list, sender)
-import { AccountSecrets } from './devices.js';
+import { AccountSecrets, VerifiedLog } from './devices.js';
 import { type Context, encodeContext } from './context.js';
 import { ContentKey, keyPointer } from './key.js';
 import {
@@ -23,6 +23,7 @@ interface SharingExports extends Exports {
   _coffre_directory_record_make(user: Ptr, userLen: number, secrets: Ptr, created: bigint, prev: Ptr,
     prevLen: number, out: Ptr): number;
   _coffre_directory_record_verify(bytes: Ptr, len: number, out: Ptr): number;
+  _coffre_directory_record_check_log(r: Ptr, log: Ptr): number;
   _coffre_directory_record_export(r: Ptr, out: Ptr, len: number): number;
   _coffre_directory_record_user_id(r: Ptr, out: Ptr, len: number): number;
   _coffre_directory_record_identity_generation(r: Ptr): number;
@@ -170,6 +171,19 @@ export class DirectoryRecord extends Handle {
     const b = bytesArg('bytes', bytes);
     return withFrame((f) => new DirectoryRecord(newHandle(f, (out) =>
       sm(f)._coffre_directory_record_verify(f.bytes(b), b.length, out))));
+  }
+
+  /**
+   * Throws unless the record states exactly the identity key and generation, suite key and version of `log`, the
+   * user's verified device list (section 17): key_version_rollback if the record is older than the log,
+   * record_invalid for another user or any other key (a record no device of the account made after the log's last
+   * revocation: a revoked device signing with the identity key it kept). Check a contact's record against its log
+   * before TrustStore.observe when the log is at hand.
+   */
+  checkAgainstLog(log: VerifiedLog): void {
+    const r = this.ptr();
+    const l = handleOf(VerifiedLog, log, 'log');
+    check(ex()._coffre_directory_record_check_log(r, l));
   }
 
   /** The record's 1445 bytes, as the store keeps them. */
@@ -350,7 +364,11 @@ export class TrustStore extends Handle {
     return withFrame((f) => owned(f, (o, n) => sm(f)._coffre_trust_store_encode(s, o, n)));
   }
 
-  /** Observes a verified record: user_refused, trust_mismatch (now pending), key_version_rollback. */
+  /**
+   * Observes a verified record: 'followed' for a newer suite version under the pinned identity key. Errors:
+   * user_refused, trust_mismatch (now pending: another suite key of the same version, or any identity change, even
+   * one the pinned key signed, since a revoked device keeps that key), key_version_rollback.
+   */
   observe(record: DirectoryRecord): Observation {
     const s = this.ptr();
     const r = handleOf(DirectoryRecord, record, 'record');

@@ -144,7 +144,11 @@ const CODES = ['ok', 'invalid_argument', 'bad_magic', 'wrong_envelope_type', 'un
   'unsupported_suite', 'malformed_header', 'wrong_key', 'wrong_context', 'header_tampered', 'payload_invalid',
   'chunk_invalid', 'chunk_out_of_order', 'chunk_duplicated', 'truncated', 'trailing_data', 'empty_chunk',
   'range_out_of_bounds', 'bad_state', 'io_error', 'out_of_memory', 'public_key_invalid',
-  'kem_ciphertext_invalid', 'signature_invalid', 'log_rollback', 'log_fork', 'log_broken_chain', 'log_invalid', 'device_not_enrolled', 'enrollment_expired', 'enrollment_replayed', 'enrollment_invalid', 'recovery_phrase_invalid', 'not_found', 'already_exists', 'wrap_invalid'];
+  'kem_ciphertext_invalid', 'signature_invalid', 'log_rollback', 'log_fork', 'log_broken_chain', 'log_invalid',
+  'device_not_enrolled', 'enrollment_expired', 'enrollment_replayed', 'enrollment_invalid', 'recovery_phrase_invalid',
+  'not_found', 'already_exists', 'wrap_invalid', 'trust_mismatch', 'user_refused', 'not_a_member',
+  'key_version_rollback', 'node_binding_invalid', 'record_invalid', 'device_revoked', 'identity_superseded',
+  'device_unexpected', 'operation_incomplete'];
 
 /** The checks: [{ name, run }], each `run` async and throwing on failure. */
 export function checks(lib, { internals, seed = 1 } = {}) {
@@ -262,7 +266,10 @@ export function checks(lib, { internals, seed = 1 } = {}) {
         // Every code the package can produce carries its spec status.
         const e = new lib.CoffreError(status, code, 'm');
         assert(e.status === status && e.code === code, `CoffreError(${status})`);
+        // The module gives the same code for the status (the spec table, section 7).
+        if (internals) assert(internals.errorFor(status).code === code, `status ${status}: ${internals.errorFor(status).code}`);
       }
+      if (internals) assert(internals.errorFor(CODES.length).code === 'unknown', 'a status past the table');
     } finally {
       key.dispose();
     }
@@ -539,7 +546,9 @@ export function checks(lib, { internals, seed = 1 } = {}) {
       assert(sas === sasE, `SAS differ: ${sas} / ${sasE}`);
       await throwsCode(lib, () => req.checkEnrolled(acc.log), 'device_not_enrolled', 'before approval');
 
-      const { entry, wrap } = app.approve(acc.log, acc.created.secrets, acc.created.root);
+      await throwsCode(lib, () => app.approve(acc.log, acc.created.secrets, acc.created.root, n), 'invalid_argument',
+        'only the device that answered may author the entry');
+      const { entry, wrap } = app.approve(acc.log, acc.created.secrets, acc.created.root, acc.a);
       const logN = lib.VerifiedLog.verify([...acc.entries, entry]);
       const logA = acc.log.verifyAppended([entry]);
       assert(logN.head.seq === 1n && toHex(logN.head.hash) === toHex(logA.head.hash), 'same head both ways');
@@ -576,7 +585,7 @@ export function checks(lib, { internals, seed = 1 } = {}) {
     const { reveal, sas } = req.onResponse(app.response, acc.log, T0);
     const fromMessages = lib.enrollmentTranscript(req.request, app.response, reveal);
     assert(app.onReveal(reveal, T0) === sas && fromMessages.sas === sas, 'SAS: both sides and the transcript');
-    const { entry, wrap } = app.approve(acc.log, acc.created.secrets, acc.created.root);
+    const { entry, wrap } = app.approve(acc.log, acc.created.secrets, acc.created.root, acc.a);
     const next = acc.log.verifyAppended([entry]);
     acc.log.dispose();
     acc.log = next;
@@ -586,30 +595,46 @@ export function checks(lib, { internals, seed = 1 } = {}) {
     return wrap;
   };
 
-  check('devices: revocation: the remaining devices open the new epoch, the revoked one does not', async () => {
+  // An account of three devices (desktop, laptop, tablet) where the desktop revoked the laptop: the state before and
+  // after, for the revocation checks. `dispose` frees everything.
+  const revokedLaptop = () => {
     const acc = newAccount();
     const laptop = lib.DeviceKeys.generate();
     const tablet = lib.DeviceKeys.generate();
+    enroll(acc, laptop, 'laptop');
+    enroll(acc, tablet, 'tablet');
+    const plan = lib.planRevocation(acc.log, acc.created.secrets, acc.a, laptop.id);
+    const after = acc.log.verifyAppended([plan.entry]);
+    return {
+      acc, laptop, tablet, plan, after,
+      dispose: () => {
+        for (const h of [laptop, tablet, plan.log, plan.root, plan.secrets, after]) h.dispose();
+        acc.dispose();
+      },
+    };
+  };
+
+  check('devices: revocation: the remaining devices open the new epoch, the revoked one does not', async () => {
+    const r = revokedLaptop();
+    const { acc, laptop, tablet, plan, after } = r;
     const handles = [];
     try {
-      enroll(acc, laptop, 'laptop');
-      enroll(acc, tablet, 'tablet');
       const fingerprint = acc.log.identityFingerprint;
       assert(/^[0-9a-f]{4}( [0-9a-f]{4}){9}$/.test(fingerprint), `fingerprint format: ${fingerprint}`);
-
-      const plan = lib.planRevocation(acc.log, acc.created.secrets, laptop.id);
-      handles.push(plan.log, plan.root, plan.secrets);
-      assert(plan.entries.length === 2 && plan.wraps.length === 3, 'two entries, three wraps');
-      const after = acc.log.verifyAppended(plan.entries);
-      handles.push(after);
-      const fetched = lib.VerifiedLog.verify([...acc.entries, ...plan.entries]);
+      assert(plan.entry instanceof Uint8Array && plan.wraps.length === 3, 'one entry, three wraps');
+      const fetched = lib.VerifiedLog.verify([...acc.entries, plan.entry]);
       handles.push(fetched);
-      assert(toHex(after.head.hash) === toHex(plan.log.head.hash) && after.head.seq === 4n, 'planned head');
+      assert(toHex(after.head.hash) === toHex(plan.log.head.hash) && after.head.seq === 3n, 'planned head');
       assert(toHex(fetched.head.hash) === toHex(after.head.hash), 'whole log: same head');
-      assert(after.rootEpoch === 2 && after.suiteVersion === 2 && !after.contains(laptop.id) &&
-        after.contains(tablet.id) && after.revoked.length === 1 && equalBytes(after.revoked[0], laptop.id),
-      'new epoch, laptop revoked');
-      assert(after.identityFingerprint === fingerprint, 'the identity (and its fingerprint) did not change');
+      assert(after.rootEpoch === 2 && after.suiteVersion === 2 && after.identityGeneration === 2 &&
+        !after.contains(laptop.id) && after.contains(tablet.id) && after.revoked.length === 1 &&
+        equalBytes(after.revoked[0], laptop.id), 'new epoch, suite key and identity generation; laptop revoked');
+      // The identity key changed: a new fingerprint; the old key is superseded.
+      assert(after.identityFingerprint !== fingerprint, 'a new identity, a new fingerprint');
+      assert(acc.log.supersededIdentities.length === 0 && after.supersededIdentities.length === 1 &&
+        equalBytes(after.supersededIdentities[0], acc.log.identityPublicKey) &&
+        !equalBytes(after.identityPublicKey, acc.log.identityPublicKey), 'the old identity key is superseded');
+      assert(plan.secrets.identityGeneration === 2 && acc.created.secrets.identityGeneration === 1, 'secrets');
       assert(equalBytes(plan.wraps[0].recipientId, acc.a.id) && equalBytes(plan.wraps[1].recipientId, tablet.id) &&
         plan.wraps[2].recipientId.every((b) => b === 0xff), 'wraps: desktop, tablet, recovery key');
 
@@ -636,21 +661,192 @@ export function checks(lib, { internals, seed = 1 } = {}) {
       await throwsCode(lib, () => lib.AccountSecrets.open(acc.created.root, after, plan.sealedState), 'wrap_invalid',
         'the epoch-1 root key does not open the new state');
 
-      await throwsCode(lib, () => lib.planRevocation(after, plan.secrets, laptop.id), 'device_not_enrolled',
+      await throwsCode(lib, () => lib.planRevocation(acc.log, acc.created.secrets, laptop, laptop.id),
+        'invalid_argument', 'a device revoking itself');
+      await throwsCode(lib, () => lib.planRevocation(after, plan.secrets, acc.a, laptop.id), 'device_not_enrolled',
         'revoking a revoked device');
-      await throwsCode(lib, () => lib.planRevocation(after, acc.created.secrets, tablet.id), 'wrap_invalid',
+      await throwsCode(lib, () => lib.planRevocation(after, plan.secrets, laptop, tablet.id), 'device_revoked',
+        'a revoked device revoking');
+      await throwsCode(lib, () => lib.planRevocation(after, acc.created.secrets, acc.a, tablet.id), 'wrap_invalid',
         'secrets of the old epoch');
-      await throwsCode(lib, () => lib.planRevocation(after, plan.secrets, new Uint8Array(15)), 'invalid_argument',
-        'a 15-byte id');
-      await throwsCode(lib, () => lib.planRevocation(after, 'secrets', tablet.id), 'invalid_argument', 'not a handle');
-      const again = lib.planRevocation(after, plan.secrets, tablet.id);
+      await throwsCode(lib, () => lib.planRevocation(after, plan.secrets, acc.a, new Uint8Array(15)),
+        'invalid_argument', 'a 15-byte id');
+      await throwsCode(lib, () => lib.planRevocation(after, 'secrets', acc.a, tablet.id), 'invalid_argument',
+        'not a handle');
+      const again = lib.planRevocation(after, plan.secrets, tablet, acc.a.id);
       handles.push(again.log, again.root, again.secrets);
-      assert(again.log.rootEpoch === 3 && again.wraps.length === 2, 'revoking the tablet next: epoch 3');
+      assert(again.log.rootEpoch === 3 && again.wraps.length === 2 && again.log.supersededIdentities.length === 2,
+        'the tablet revoking the desktop next: epoch 3');
     } finally {
-      for (const h of [laptop, tablet, ...handles]) h.dispose();
-      acc.dispose();
+      for (const h of handles) h.dispose();
+      r.dispose();
     }
   });
+
+  // The revoked laptop kept every secret it had: its device keys, and epoch 1's log, root key and account secrets
+  // (the old identity key among them). Its forgeries re-sign entries with Web Crypto's Ed25519: an attacker is not
+  // limited to the package. Entry layout (docs/SPEC.md section 10): seq at 5 (u64 big-endian), prev at 13, then at
+  // the end the author id (16 bytes) and three signatures (identity, author, tail) over every byte before them.
+  const ed25519Sign = async (seed, label, message) => {
+    const pkcs8 = concat([hex('302e020100300506032b657004220420'), seed]);
+    const key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign']);
+    const l = new TextEncoder().encode(label);
+    const framed = concat([new Uint8Array([0, 0, 0, l.length]), l, message]);
+    return new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, framed));
+  };
+  const forgeEntry = async (entry, { seq, prev, author, identitySeed, authorSeed }) => {
+    const e = entry.slice();
+    new DataView(e.buffer).setBigUint64(5, seq);
+    e.set(prev, 13);
+    const signedLength = e.length - 192;
+    e.set(author, signedLength - 16);
+    const signed = e.subarray(0, signedLength);
+    e.set(await ed25519Sign(identitySeed, 'coffre/v1/log/entry', signed), signedLength);
+    e.set(await ed25519Sign(authorSeed, 'coffre/v1/log/author', signed), signedLength + 64);
+    return e;
+  };
+
+  check('devices: a revoked device holding its old secrets appends nothing: device_revoked, identity_superseded',
+    async () => {
+      const r = revokedLaptop();
+      const { acc, laptop, tablet, after } = r;
+      const n = lib.DeviceKeys.generate();
+      try {
+        // Against the current log, it is no device.
+        const req = lib.EnrollmentRequester.start(n, 'intruder', { now: T0 });
+        const used = new lib.UsedEnrollmentRequests();
+        await throwsCode(lib, () => lib.EnrollmentApprover.onRequest(req.request, laptop, after, used, T0),
+          'device_not_enrolled', 'answering against the current log');
+        // Against the epoch-1 log it kept, the package lets it approve: an entry it authors, after the old head.
+        const app = lib.EnrollmentApprover.onRequest(req.request, laptop, acc.log, used, T0);
+        const { reveal } = req.onResponse(app.response, acc.log, T0);
+        app.onReveal(reveal, T0);
+        const { entry } = app.approve(acc.log, acc.created.secrets, acc.created.root, laptop);
+        await throwsCode(lib, () => after.verifyAppended([entry]), 'log_broken_chain', 'as it is');
+
+        const identitySeed = acc.created.secrets.exportIdentitySeed();
+        const authorSeed = laptop.exportSecretSeeds().signSeed;
+        const at = { seq: after.head.seq + 1n, prev: after.head.hash, identitySeed, authorSeed };
+        // (a) Re-chained after the revocation, signed again with the keys it holds: its author is revoked.
+        const own = await forgeEntry(entry, { ...at, author: laptop.id });
+        await throwsCode(lib, () => after.verifyAppended([own]), 'device_revoked', 'authored by itself');
+        await throwsCode(lib, () => lib.VerifiedLog.verify([...acc.entries, r.plan.entry, own]), 'device_revoked',
+          'the whole log');
+        // (b) Naming an enrolled device as author (it signs with its own key: it cannot sign for the tablet): the
+        // identity signature, checked first, is by the key the revocation replaced.
+        const borrowed = await forgeEntry(entry, { ...at, author: tablet.id });
+        await throwsCode(lib, () => after.verifyAppended([borrowed]), 'identity_superseded', 'authored by the tablet');
+        // The same before the revocation (the old identity in force): only the author signature fails.
+        const early = await forgeEntry(entry, { ...at, seq: acc.log.head.seq + 1n, prev: acc.log.head.hash,
+          author: tablet.id });
+        await throwsCode(lib, () => acc.log.verifyAppended([early]), 'signature_invalid', 'before the revocation');
+        identitySeed.fill(0);
+        authorSeed.fill(0);
+        for (const h of [req, app, used]) h.dispose();
+      } finally {
+        n.dispose();
+        r.dispose();
+      }
+    });
+
+  check('directory: a revoked device\'s record of a new identity is refused by the log; a verified contact holds ' +
+    'every new generation as pending', async () => {
+    const r = revokedLaptop();
+    const { acc, after, plan } = r;
+    const kept = [];
+    const keep = (h) => {
+      kept.push(h);
+      return h;
+    };
+    try {
+      const userId = after.userId;
+      const oldSeed = acc.created.secrets.exportIdentitySeed();
+      // The laptop's own identity key of generation 2, continuity-signed with the old identity key it kept.
+      const forgedSecrets = keep(lib.accountSecretsFromSeeds({ identitySeed: crypto.getRandomValues(new Uint8Array(32)),
+        generation: 2, suiteSeeds: [crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32))] }));
+      const first = keep(lib.DirectoryRecord.make({ userId, secrets: acc.created.secrets }, T0));
+      const honest = keep(lib.DirectoryRecord.make({ userId, secrets: plan.secrets }, T0 + 1, oldSeed));
+      const forged = keep(lib.DirectoryRecord.make({ userId, secrets: forgedSecrets }, T0 + 1, oldSeed));
+      oldSeed.fill(0);
+      assert(forged.identityGeneration === 2 &&
+        equalBytes(forged.previousIdentityPublicKey, after.supersededIdentities[0]), 'a genuine continuity signature');
+
+      // Against the verified device list, only the revoking device's record holds.
+      first.checkAgainstLog(acc.log);
+      honest.checkAgainstLog(after);
+      await throwsCode(lib, () => forged.checkAgainstLog(after), 'record_invalid', 'the laptop\'s record');
+      await throwsCode(lib, () => first.checkAgainstLog(after), 'key_version_rollback', 'the old record');
+      await throwsCode(lib, () => honest.checkAgainstLog(acc.log), 'record_invalid', 'a stale log');
+      await throwsCode(lib, () => honest.checkAgainstLog('log'), 'invalid_argument', 'not a log');
+
+      // Bob verified the account at generation 1: no new generation is followed, even with continuity.
+      const bob = { userId: crypto.getRandomValues(new Uint8Array(16)), secrets: keep(lib.generateAccountSecrets()) };
+      const me = keep(lib.TrustedContact.self(bob));
+      const trust = keep(lib.TrustStore.create());
+      const verifyShown = () => trust.verify(userId, trust.safetyNumber(userId, me), me);
+      assert(trust.observe(first) === 'pinned_first', 'pinned first');
+      verifyShown();
+      await throwsCode(lib, () => trust.observe(forged), 'trust_mismatch', 'the laptop\'s record');
+      const [contact] = trust.contacts();
+      kept.push(contact.pinned, contact.pending);
+      assert(contact.state === 'verified' && contact.pinned.identityGeneration === 1 &&
+        contact.pending?.identityGeneration === 2, 'still verified at generation 1, generation 2 pending');
+      await throwsCode(lib, () => trust.checkSharable(userId), 'trust_mismatch', 'sharing waits for the user');
+      // The revoking device's record waits the same way, until bob compares its number.
+      await throwsCode(lib, () => trust.observe(honest), 'trust_mismatch', 'the honest record');
+      verifyShown();
+      const shared = keep(trust.checkSharable(userId));
+      assert(shared.identityGeneration === 2 && equalBytes(shared.identityPublicKey, after.identityPublicKey),
+        'after comparing: the new identity');
+    } finally {
+      for (const h of kept) h?.dispose();
+      r.dispose();
+    }
+  });
+
+  check('devices: recovery enrollment: the recovery key authors the entry; the new device opens the account',
+    async () => {
+      const r = revokedLaptop();
+      const { acc, after, plan } = r;
+      const rescued = lib.DeviceKeys.generate();
+      const handles = [];
+      try {
+        assert(equalBytes(acc.phrase.signPublicKey, after.recoverySignPublicKey), 'the genesis records the phrase');
+        const root = lib.RootKey.unwrapRecovery(acc.phrase, after, plan.wraps[2].wrap);
+        const secrets = lib.AccountSecrets.open(root, after, plan.sealedState);
+        handles.push(root, secrets);
+        const other = lib.RecoveryPhrase.generate();
+        handles.push(other);
+        await throwsCode(lib, () => lib.enrollWithRecovery(other, after, secrets, root, rescued, 'rescued'),
+          'wrap_invalid', 'another account\'s phrase');
+        await throwsCode(lib, () => lib.enrollWithRecovery(acc.phrase, after, secrets, acc.created.root, rescued,
+          'rescued'), 'invalid_argument', 'the epoch-1 root key');
+        await throwsCode(lib, () => lib.enrollWithRecovery(acc.phrase, after, acc.created.secrets, root, rescued,
+          'rescued'), 'invalid_argument', 'the epoch-1 secrets');
+        await throwsCode(lib, () => lib.enrollWithRecovery(acc.phrase, after, secrets, root, rescued, 'x'.repeat(65)),
+          'invalid_argument', 'a 65-byte name');
+
+        const { entry, wrap } = lib.enrollWithRecovery(acc.phrase, after, secrets, root, rescued, 'rescued');
+        assert(entry.subarray(entry.length - 192 - 16, entry.length - 192).every((b) => b === 0xff),
+          'authored by the recovery key (ff..ff)');
+        const withIt = after.verifyAppended([entry]);
+        handles.push(withIt);
+        const added = withIt.devices.at(-1);
+        assert(equalBytes(added.id, rescued.id) && added.name === 'rescued' && added.transcriptHash.every((b) => b === 0),
+          'the device, with no transcript');
+        const itsRoot = lib.RootKey.unwrap(rescued, withIt, wrap);
+        handles.push(itsRoot, lib.AccountSecrets.open(itsRoot, withIt, plan.sealedState));
+        await throwsCode(lib, () => lib.enrollWithRecovery(acc.phrase, withIt, secrets, root, rescued, 'rescued'),
+          'already_exists', 'the same device again');
+        const tampered = entry.slice();
+        tampered[tampered.length - 128 + 5] ^= 1;  // the recovery key's signature
+        await throwsCode(lib, () => after.verifyAppended([tampered]), 'signature_invalid', 'tampered');
+      } finally {
+        for (const h of handles) h.dispose();
+        rescued.dispose();
+        r.dispose();
+      }
+    });
 
   check('devices: a replayed request is enrollment_replayed (also after export/import of the used ids)', async () => {
     const acc = newAccount();
