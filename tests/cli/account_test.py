@@ -379,10 +379,16 @@ def test_enroll_revoke_recover(d):
     check("verified:     yes" in out and "root epoch 1" in out, out)
     check(w.secrets("A")[2] == w.secrets("B")[2], "A and B hold the same root key")
 
-    # Revoke B from A: new epoch, wrapped to A and the recovery key only.
+    # A recorded the device it approved; B, the one it joined.
+    check(f"\nknown {b}\n" in read(os.path.join(w.home("A"), "device.state")).decode(), "A did not record B")
+    check(f"\nknown {a}\n" in read(os.path.join(w.home("B"), "device.state")).decode(), "B did not record A")
+
+    # Revoke B from A: new identity key and epoch, wrapped to A and the recovery key only.
     home_b = snapshot(w.home("B"))
     out, _ = expect(["device", "revoke", b[:8], "--yes", *w.at("A")], EXIT_OK)
     check("New identity key (generation 2), root epoch 2" in out, out)
+    state_a = read(os.path.join(w.home("A"), "device.state")).decode()
+    check(f"known {b}" not in state_a, "A still lists the revoked B as known")
     secrets += w.secrets("A")
     w.scan_store(secrets)
     wraps2 = sorted(os.listdir(os.path.join(w.acct(), "wraps", "2")))
@@ -402,9 +408,13 @@ def test_enroll_revoke_recover(d):
     numbered = " ".join(f"{i + 1}. {word}" for i, word in enumerate(w.phrase.split()))
     pf = os.path.join(d, "phrase.txt")
     write(pf, (numbered + "\n").encode())
-    out, _ = expect(["recover", "--user", w.user, "--phrase-file", pf, "--name", "c-device", "--no-passphrase",
-                     *w.at("C")], EXIT_OK)
-    check("enrolled with the recovery phrase" in out, out)
+    out, err = expect(["recover", "--user", w.user, "--phrase-file", pf, "--name", "c-device", "--no-passphrase",
+                       *w.at("C")], EXIT_OK)
+    check("enrolled with the recovery phrase" in out and "warning" not in err, out + err)
+    # It published the record of identity generation 2 again, continuity-signed with the key of generation 1, which
+    # the recovery key's wrap of epoch 1 opens.
+    rec = read(os.path.join(w.store, "directory", w.user + ".record"))
+    check(int.from_bytes(rec[21:25], "big") == 2, "the recovered device published generation 2")
     c = w.device_id("C")
     out, _ = expect(["whoami", *w.at("C")], EXIT_OK)
     check("root epoch 2" in out and c in out, out)
@@ -416,6 +426,7 @@ def test_enroll_revoke_recover(d):
     check("added by the recovery phrase" in out and f"coffre device accept {c}" in err, out + err)
     expect_unchanged(w, "AC", ["whoami", *w.at("A")], EXIT_AUTH, "device_unexpected")
     expect(["device", "accept", c[:6], "--yes", *w.at("A")], EXIT_OK)
+    check(f"\nknown {c}\n" in read(os.path.join(w.home("A"), "device.state")).decode(), "C not recorded as known")
     out, _ = expect(["device", "list", *w.at("A")], EXIT_OK)
     check(list_devices(out) == [("*", a, "a-device"), (" ", c, "c-device"), (" ", b, "b-device")], out)
     out, _ = expect(["device", "list", *w.at("C")], EXIT_OK)  # C joined with A there: it knows A
@@ -859,8 +870,10 @@ def test_revoked_device_attacks(d):
     expect_unchanged(w, "AB", ["device", "approve", "--yes", *w.at("A")], EXIT_AUTH, "device_unexpected")
     # Revoking another device would wrap the new root key to M2: refused too.
     expect_unchanged(w, "AB", ["device", "revoke", b, "--yes", *w.at("A")], EXIT_AUTH, "device_unexpected")
+    before = snapshot(w.home("A"))
     out, _ = expect(["device", "list", *w.at("A")], EXIT_OK, "device_unexpected")
     check(("!", m2, "m2-device") in list_devices(out), out)
+    check(snapshot(w.home("A")) == before, "device list pinned a list with an unexpected device")
     expect(["whoami", *w.at("B")], EXIT_OK)  # B approved it
     # The user does not recognize it: A revokes it (allowed during the alert), and the alert ends.
     expect(["device", "revoke", m2[:8], "--yes", *w.at("A")], EXIT_OK)
