@@ -380,9 +380,11 @@ Status repair_own_wraps(const Store& store, const VerifiedLog& log, const RootKe
     bool existed = false;
     if (Status s = store.put_new(rel, w.value(), existed); !s.ok()) return s;
     if (!existed) {
+      const std::string whom = id == recovery_recipient_id()
+                                   ? "the recovery key"
+                                   : "device " + to_hex(id.bytes) + ", which this device approved";
       std::fprintf(stderr, "coffre: repaired: wrote the missing root key of epoch %u for %s\n", log.root_epoch,
-                   id == recovery_recipient_id() ? "the recovery key"
-                                                 : ("device " + to_hex(id.bytes) + ", which this device approved").c_str());
+                   whom.c_str());
     }
   }
   return Status::success();

@@ -1,6 +1,6 @@
 // The account and device commands (docs/SPEC.md sections 9 to 14): init, whoami, device list / request / approve /
-// accept / revoke, recover. Local state in --home (device_state.hpp), shared objects in --store (store.hpp). Each returns
-// the process exit code and prints its own messages.
+// accept / revoke, recover. Local state in --home (device_state.hpp), shared objects in --store (store.hpp). Each
+// returns the process exit code and prints its own messages.
 #pragma once
 
 #include "device_state.hpp"

@@ -671,8 +671,9 @@ def test_malicious_fork(d):
 
 def test_malicious_forged_genesis(d):
     """SPEC section 13: the store serves, to a device that recovers, a genesis with the account's real user id,
-    recovery public keys and recovery MAC (all public) but its own identity key and first device, validly signed: the log verifies on
-    its own, but the phrase pins the genesis. recover fails with log_fork and writes nothing; the real log recovers."""
+    recovery public keys and recovery MAC (all public) but its own identity key and first device, validly signed: the
+    log verifies on its own, but the phrase pins the genesis. recover fails with log_fork and writes nothing; the real
+    log recovers."""
     w = World(d)
     w.init("A")
     e0 = read(w.log_path(0))
