@@ -232,24 +232,32 @@ def test_substituted_key(d):
     n_before = p.safety_number("A", "B")
     good_a, good_b = read(p.record("A")), read(p.record("B"))
 
-    # The store serves Mallory's keys as Alice's: Bob cannot decrypt (trust_mismatch), nothing changes.
+    # The store serves Mallory's keys as Alice's: they are not the keys of Alice's verified device list
+    # (record_invalid): Bob cannot decrypt, nothing changes.
     write(p.record("A"), forge_record(p, "A", "M"))
-    p.decrypt_fails("B", "shared", EXIT_AUTH, "trust_mismatch")
+    p.decrypt_fails("B", "shared", EXIT_AUTH, "record_invalid")
     # ... and as Bob's: Alice cannot share with "Bob", nothing is written.
     write(p.record("B"), forge_record(p, "B", "M"))
     docs_before = snapshot(os.path.join(p.store, "docs"))
-    p.fails(["encrypt", "-r", b, p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_AUTH, "trust_mismatch",
+    p.fails(["encrypt", "-r", b, p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_AUTH, "record_invalid",
             p.path("o"))
     check(snapshot(os.path.join(p.store, "docs")) == docs_before, "store docs changed by a refused share")
-    # The change is shown, with the new key's safety number, but never saved.
+    # contacts shows it and saves nothing; no safety number is shown for a refused record.
     before = snapshot(p.w["A"].home("A"))
     out, _ = expect(["contacts", *p.at("A")], EXIT_OK)
-    check(re.search(rf"^{b}  unverified .*CHANGED KEY", out, re.M), out)
-    out, _ = expect(["fingerprint", b, *p.at("A")], EXIT_OK)
-    check("CHANGED key" in out, out)
-    n_forged = p.safety_number("A", "B")
-    check(n_forged != n_before, "a substituted identity key changes the safety number")
-    check(snapshot(p.w["A"].home("A")) == before, "a pending change was saved")
+    check(re.search(rf"^{b}  unverified .*directory: record_invalid", out, re.M), out)
+    p.fails(["fingerprint", b, *p.at("A")], EXIT_AUTH, "record_invalid")
+    check(snapshot(p.w["A"].home("A")) == before, "a refused record changed the home")
+    # A device list of the store's own for Bob (his user id, other keys, validly signed) forks the one Alice pinned;
+    # none at all is a rollback.
+    log_b = os.path.join(p.store, "accounts", b, "log", "0.entry")
+    good_log_b = read(log_b)
+    write(log_b, at.resign_genesis(good_log_b, os.urandom(32), os.urandom(32)))
+    p.fails(["encrypt", "-r", b, p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_AUTH, "log_fork", p.path("o"))
+    os.remove(log_b)
+    p.fails(["encrypt", "-r", b, p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_AUTH, "log_rollback",
+            p.path("o"))
+    write(log_b, good_log_b)
     # A bad record (not signed by its key) is record-level garbage: signature_invalid.
     bad = bytearray(good_b)
     bad[100] ^= 1
@@ -260,12 +268,13 @@ def test_substituted_key(d):
     write(p.record("B"), read(p.record("C")))
     p.fails(["encrypt", "-r", b, p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_AUTH, "record_invalid",
             p.path("o"))
-    # Back to the genuine records: everything works again (the pending record was never saved).
+    # Back to the genuine records: everything works again.
     write(p.record("A"), good_a)
     write(p.record("B"), good_b)
     p.decrypt_ok("B", "shared", "plain")
     p.encrypt("A", ["B"], "plain", "shared2")
     p.decrypt_ok("B", "shared2", "plain")
+    check(p.safety_number("A", "B") == n_before, "the safety number changed")
     p.scan(["plain"])
 
 
@@ -345,7 +354,7 @@ def test_unshare_rollback(d):
     good_b = read(p.record("B"))
     write(p.record("B"), forge_record(p, "B", "C"))
     docs_before = snapshot(os.path.join(p.store, "docs"))
-    p.fails(["unshare", p.path("shared"), c, *p.at("A")], EXIT_AUTH, "trust_mismatch", p.path("shared"))
+    p.fails(["unshare", p.path("shared"), c, *p.at("A")], EXIT_AUTH, "record_invalid", p.path("shared"))
     check(snapshot(os.path.join(p.store, "docs")) == docs_before, "store docs changed by a failed unshare")
     write(p.record("B"), good_b)
 
@@ -497,7 +506,37 @@ def test_publish(d):
     p.scan(["plain"])
 
 
+def record_field(p, n, at):
+    return int.from_bytes(read(p.record(n))[at:at + 4], "big")
+
+
+def accept_changed_key(p, viewer, contact):
+    """`viewer` sees `contact`'s identity change (contacts: CHANGED, with the new safety number, which is the one
+    `contact` shows) and cannot share until it verifies that number; then it can."""
+    u = p.user(contact)
+    p.fails(["encrypt", "-r", u, p.path("plain"), "-o", p.path("o"), *p.at(viewer)], EXIT_AUTH, "trust_mismatch",
+            p.path("o"))
+    trust = os.path.join(p.w[viewer].home(viewer), "trust.state")
+    trust_before = read(trust)
+    out, _ = expect(["contacts", *p.at(viewer)], EXIT_OK)
+    number = r"((?:\d{5} ){11}\d{5})"
+    m = re.search(rf"^{u}  \w+ .*CHANGED KEY.*\n    new identity generation (\d+), new safety number {number}$", out,
+                  re.M)
+    check(m, out)
+    theirs = p.safety_number(contact, viewer)
+    check(m.group(2) == theirs, f"contacts shows {m.group(2)}, {contact} shows {theirs}")
+    check(read(trust) == trust_before, "a pending change was saved")
+    out, _ = expect(["verify", u, theirs, *p.at(viewer)], EXIT_OK)
+    check("changed key is now the pinned one" in out, out)
+    out, _ = expect(["contacts", *p.at(viewer)], EXIT_OK)
+    check(re.search(rf"^{u}  verified    identity generation {m.group(1)}, ", out, re.M), out)
+    return int(m.group(1))
+
+
 def test_revoke_publishes(d):
+    """A revocation rotates Alice's identity key: her device publishes a record of generation 2 (continuity-signed
+    by generation 1) with suite key version 2. Bob never follows an identity change by himself (a revoked device
+    holds the old key): he sees it changed, with the new safety number, and shares again only after verifying it."""
     p = People(d, "AB")
     make_plain(p, "plain", 50_000)
     wa = p.w["A"]
@@ -505,27 +544,108 @@ def test_revoke_publishes(d):
     p.encrypt("B", ["A"], "plain", "old")
     expect(["decrypt", p.path("old"), "-o", p.path("out-A2"), *wa.at("A2")], EXIT_OK)
     check(read(p.path("out-A2")) == read(p.path("plain")), "the second device decrypts")
-    suite_version = lambda: int.from_bytes(read(p.record("A"))[57:61], "big")  # noqa: E731
-    check(suite_version() == 1, "suite key version 1 published")
+    check(record_field(p, "A", 21) == 1 and record_field(p, "A", 57) == 1, "generation 1, suite key version 1")
+    n1 = p.safety_number("B", "A")
     rec1 = read(p.record("A"))
-    # Revoking A2 rotates the suite key and publishes it; Bob follows the new version (signed by the same identity).
     expect(["device", "revoke", wa.device_id("A2"), "--yes", *p.at("A")], EXIT_OK)
-    check(suite_version() == 2, "the revocation published suite key version 2")
+    check(record_field(p, "A", 21) == 2 and record_field(p, "A", 57) == 2, "the revocation published generation 2, "
+          "suite key version 2")
+    check(accept_changed_key(p, "B", "A") == 2 and p.safety_number("B", "A") != n1, "a new safety number")
     p.encrypt("B", ["A"], "plain", "new")
-    out, _ = expect(["contacts", *p.at("B")], EXIT_OK)
-    check(re.search(rf"^{p.user('A')}  unverified  identity generation 1, suite key version 2$", out, re.M), out)
     p.decrypt_ok("A", "new", "plain")
     p.decrypt_ok("A", "old", "plain")  # wrapped to suite key version 1, which the account keeps
     # The revoked device reads nothing, new or old.
     for f in ("new", "old"):
         expect(["decrypt", p.path(f), "-o", p.path("out-A2x"), *wa.at("A2")], EXIT_AUTH, "device_not_enrolled")
         check(not os.path.exists(p.path("out-A2x")), "no output")
-    # The store serving the old record again (suite version 1) is a rollback for Bob.
+    # The store serving the old record again is older than Alice's device list: a rollback.
     rec2 = read(p.record("A"))
     write(p.record("A"), rec1)
     p.fails(["encrypt", "-r", p.user("A"), p.path("plain"), "-o", p.path("o"), *p.at("B")], EXIT_AUTH,
             "key_version_rollback", p.path("o"))
     write(p.record("A"), rec2)
+    # A publish from the remaining device signs the continuity with the key of generation 1 again.
+    os.remove(p.record("A"))
+    out, _ = expect(["publish", *p.at("A")], EXIT_OK)
+    check("identity generation 2" in out and record_field(p, "A", 21) == 2, out)
+    p.encrypt("B", ["A"], "plain", "new2")
+    p.decrypt_ok("A", "new2", "plain")
+    p.scan(["plain"])
+
+
+def test_revoked_device_record(d):
+    """Issue 8 (d): A2, revoked from Alice's account, kept the identity key of generation 1 and publishes a record of
+    generation 2 of its own (fresh identity and suite keys, continuity-signed by the old identity key). Bob refuses
+    it: it is not what Alice's verified device list says (record_invalid), even when the store also hides the
+    revocation from him. Alice's real record then shows as a changed key, which Bob must verify."""
+    p = People(d, "AB")
+    make_plain(p, "plain", 20_000)
+    wa = p.w["A"]
+    a = p.user("A")
+    wa.enroll("A2", "A")
+    p.encrypt("B", ["A"], "plain", "before")  # Bob pins Alice's record and device list
+    old = wa.secrets("A2")
+    expect(["device", "revoke", wa.device_id("A2"), "--yes", *p.at("A")], EXIT_OK)
+    real = read(p.record("A"))
+    expect(["test-forge-record", "--store", p.store, "--user", a, "--identity-seed", old[3], "--generation", "1",
+            *sum((["--suite-seed", k] for k in old[4:]), [])], EXIT_OK, binary=at.COFFRE_HOOKS)
+    check(read(p.record("A")) != real and record_field(p, "A", 21) == 2, "the forged record is of generation 2")
+    # The store hides the revocation entry (Bob pinned Alice's list before it): the forged record is not the keys
+    # of the list Bob verifies.
+    revoke_entry = os.path.join(p.store, "accounts", a, "log", "2.entry")
+    held = read(revoke_entry)
+    os.remove(revoke_entry)
+    p.fails(["encrypt", "-r", a, p.path("plain"), "-o", p.path("o"), *p.at("B")], EXIT_AUTH, "record_invalid",
+            p.path("o"))
+    write(revoke_entry, held)
+    # Nor of the list with the revocation (generation 2, but Alice's new key).
+    p.fails(["encrypt", "-r", a, p.path("plain"), "-o", p.path("o"), *p.at("B")], EXIT_AUTH, "record_invalid",
+            p.path("o"))
+    out, _ = expect(["contacts", *p.at("B")], EXIT_OK)
+    check(re.search(rf"^{a}  unverified  identity generation 1, suite key version 1  directory: record_invalid$", out,
+                    re.M), out)
+    # contacts pinned Alice's list with the revocation: hiding it now is a rollback.
+    os.remove(revoke_entry)
+    p.fails(["encrypt", "-r", a, p.path("plain"), "-o", p.path("o"), *p.at("B")], EXIT_AUTH, "log_rollback",
+            p.path("o"))
+    write(revoke_entry, held)
+    # Alice's genuine record: a changed key for Bob, to compare with her.
+    write(p.record("A"), real)
+    accept_changed_key(p, "B", "A")
+    p.encrypt("B", ["A"], "plain", "after")
+    p.decrypt_ok("A", "after", "plain")
+    p.fails(["decrypt", p.path("after"), "-o", p.path("out-A2"), *wa.at("A2")], EXIT_AUTH, "device_not_enrolled",
+            p.path("out-A2"))
+    p.scan(["plain"])
+
+
+def test_unexpected_device_blocks(d):
+    """A device of Alice's account that device A never saw approved (A2 approved A3) stops every command of A that
+    uses the account, with device_unexpected and nothing changed, until the user accepts it on A."""
+    p = People(d, "AB")
+    make_plain(p, "plain", 5000)
+    wa = p.w["A"]
+    b = p.user("B")
+    wa.enroll("A2", "A")
+    p.encrypt("B", ["A"], "plain", "shared")
+    p.encrypt("A", ["B"], "plain", "mine")
+    wa.enroll("A3", "A2")
+    a3 = wa.device_id("A3")
+    for args in (["encrypt", "-r", b, p.path("plain"), "-o", p.path("o")], ["decrypt", p.path("shared"), "-o",
+                 p.path("o")], ["share", p.path("mine"), b], ["unshare", p.path("mine"), b], ["contacts"],
+                 ["fingerprint", b], ["publish"], ["drive", "ls"], ["whoami"]):
+        p.fails([*args, *p.at("A")], EXIT_AUTH, "device_unexpected", p.path("o"))
+    _, err = expect(["encrypt", "-r", b, p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_AUTH)
+    check(a3 in err and "a3-device" in err and "added by device" in err and "coffre device accept" in err, err)
+    # The other devices work: A2 approved A3, A3 joined with A and A2 there.
+    for h in ("A2", "A3"):
+        out = p.path(f"out-{h}")
+        expect(["decrypt", p.path("shared"), "-o", out, *wa.at(h)], EXIT_OK)
+        check(read(out) == read(p.path("plain")), f"{h} decrypts")
+    expect(["device", "accept", a3, "--yes", *p.at("A")], EXIT_OK)
+    p.decrypt_ok("A", "shared", "plain")
+    p.encrypt("A", ["B"], "plain", "shared2")
+    p.decrypt_ok("B", "shared2", "plain")
     p.scan(["plain"])
 
 
