@@ -20,6 +20,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <set>
+#include <variant>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <thread>
@@ -79,26 +81,46 @@ Status check_timeout(unsigned timeout) {
   return Status::success();
 }
 
-// Fetches the account's device list and verifies it against the pins (none: the first fetch, trust on first use of
-// the genesis, whose fingerprint the user checks).
+// Who authored each device's entry, read from entries that verify_log accepted (so each parses).
+void collect_authors(std::span<const Bytes> entries, EntryAuthors& authors) {
+  authors.clear();
+  for (const auto& bytes : entries) {
+    auto e = LogEntry::parse(bytes);
+    if (!e) continue;
+    if (const auto* g = std::get_if<GenesisBody>(&e.value().body)) authors[g->device.id] = e.value().author;
+    if (const auto* add = std::get_if<AddDeviceBody>(&e.value().body)) authors[add->device.id] = e.value().author;
+  }
+}
+
+}  // namespace
+
 Status fetch_verified(const Store& store, const UserId& user, std::optional<LogHead> pin,
-                      std::optional<LogHash> genesis, std::optional<VerifiedLog>& out) {
+                      std::optional<LogHash> genesis, std::optional<VerifiedLog>& out, EntryAuthors* authors,
+                      Error* error) {
+  Error ignored = Error::ok;
+  Error& e = error != nullptr ? *error : ignored;
+  e = Error::ok;
   std::vector<Bytes> entries;
   if (Status s = store.fetch_log(user, entries); !s.ok()) return s;
   const std::string what = "the device list the store serves for account " + to_hex(user.bytes);
   if (entries.empty() && !pin && !genesis) {
+    e = Error::not_found;
     return Status::fail(kExitIo, "the store " + store.root() + " has no account " + to_hex(user.bytes) +
                                      " (not_found); check --user and --store");
   }
   auto r = verify_log(entries, pin, genesis);
-  if (!r) return lib_failure(r.error(), what);
-  if (r.value().user != user) return lib_failure(Error::log_invalid, what + " is another account's");
+  if (!r) return lib_failure(e = r.error(), what);
+  if (r.value().user != user) return lib_failure(e = Error::log_invalid, what + " is another account's");
   out.emplace(std::move(r).take());
+  if (authors != nullptr) collect_authors(entries, *authors);
   return Status::success();
 }
 
-Status fetch_pinned(const Store& store, const DeviceState& st, std::optional<VerifiedLog>& out) {
-  return fetch_verified(store, st.user, st.head, st.genesis, out);
+namespace {
+
+Status fetch_pinned(const Store& store, const DeviceState& st, std::optional<VerifiedLog>& out,
+                    EntryAuthors* authors = nullptr) {
+  return fetch_verified(store, st.user, st.head, st.genesis, out, authors);
 }
 
 // This device is enrolled in `log` (with these keys, when given).
@@ -106,9 +128,8 @@ Status check_self(const VerifiedLog& log, const DeviceId& self, const DeviceKeys
   const DeviceRecord* me = log.find(self);
   const std::string id = to_hex(self.bytes);
   if (me == nullptr) {
-    bool revoked = std::any_of(log.revoked.begin(), log.revoked.end(), [&](auto& d) { return d.id == self; });
     return lib_failure(Error::device_not_enrolled,
-                       revoked ? "this device (" + id + ") was revoked from the account"
+                       log.was_revoked(self) ? "this device (" + id + ") was revoked from the account"
                                : "this device (" + id + ") is not in the account's device list");
   }
   if (keys != nullptr && (!(me->sign_pk == keys->sign_key.verify_key()) || !(me->kem_pk == keys->kem_pk))) {
@@ -118,35 +139,121 @@ Status check_self(const VerifiedLog& log, const DeviceId& self, const DeviceKeys
   return Status::success();
 }
 
-// Opens the root key of the log's epoch wrapped to `recipient`, then that epoch's sealed state, and checks the
-// secrets against the log (SPEC section 11).
-Status open_account(const Store& store, const VerifiedLog& log, const DeviceId& recipient, const XWingSecretKey& sk,
-                    const std::string& who, std::optional<RootKey>& root, std::optional<AccountSecrets>& secrets) {
-  const std::uint32_t epoch = log.root_epoch;
+// Opens the root key of `epoch` wrapped to `recipient`, then that epoch's sealed state (SPEC section 11).
+Status open_epoch(const Store& store, const UserId& user, std::uint32_t epoch, const DeviceId& recipient,
+                  const XWingSecretKey& sk, const std::string& who, std::optional<RootKey>& root,
+                  std::optional<AccountSecrets>& secrets) {
   const std::string ep = std::to_string(epoch);
   std::optional<Bytes> wrap;
-  if (Status s = store.get(Store::wrap(log.user, epoch, recipient), wrap); !s.ok()) return s;
+  if (Status s = store.get(Store::wrap(user, epoch, recipient), wrap); !s.ok()) return s;
   if (!wrap) return lib_failure(Error::not_found, "the store has no root key of epoch " + ep + " wrapped to " + who);
-  auto r = unwrap_root_key(sk, log.user, recipient, epoch, *wrap);
+  auto r = unwrap_root_key(sk, user, recipient, epoch, *wrap);
   if (!r) return lib_failure(r.error(), "the root key of epoch " + ep + " wrapped to " + who);
   std::optional<Bytes> sealed;
-  if (Status s = store.get(Store::sealed_state(log.user, epoch), sealed); !s.ok()) return s;
+  if (Status s = store.get(Store::sealed_state(user, epoch), sealed); !s.ok()) return s;
   if (!sealed) return lib_failure(Error::not_found, "the store has no sealed account state of epoch " + ep);
-  auto sec = open_account_state(r.value(), log.user, *sealed);
+  auto sec = open_account_state(r.value(), user, *sealed);
   if (!sec) return lib_failure(sec.error(), "the sealed account state of epoch " + ep);
-  if (Error e = check_account_secrets(sec.value(), log); e != Error::ok) {
-    return lib_failure(e, "the sealed account state of epoch " + ep + " is not this account's");
-  }
   root.emplace(std::move(r).take());
   secrets.emplace(std::move(sec).take());
   return Status::success();
 }
 
-// Updates the pins; true if they changed.
+// The log's current epoch, opened as above, its secrets checked against the log.
+Status open_account(const Store& store, const VerifiedLog& log, const DeviceId& recipient, const XWingSecretKey& sk,
+                    const std::string& who, std::optional<RootKey>& root, std::optional<AccountSecrets>& secrets) {
+  std::optional<RootKey> r;
+  std::optional<AccountSecrets> sec;
+  if (Status s = open_epoch(store, log.user, log.root_epoch, recipient, sk, who, r, sec); !s.ok()) return s;
+  if (Error e = check_account_secrets(*sec, log); e != Error::ok) {
+    return lib_failure(e, "the sealed account state of epoch " + std::to_string(log.root_epoch) +
+                              " is not this account's");
+  }
+  root = std::move(r);
+  secrets = std::move(sec);
+  return Status::success();
+}
+
+// The identity key the last revocation superseded (generation - 1), from the previous epoch's sealed state: what
+// signs the continuity of a directory record (SPEC 17). Only a recipient of that epoch's root key can open it.
+Status open_previous_identity(const Store& store, const VerifiedLog& log, const DeviceId& recipient,
+                              const XWingSecretKey& sk, const std::string& who, std::optional<SigningKey>& out) {
+  if (log.superseded_identities.empty() || log.root_epoch < 2) {
+    return Status::fail(kExitUsage, "identity generation " + std::to_string(log.identity_generation) +
+                                        " has no previous identity key in the device list");
+  }
+  std::optional<RootKey> root;
+  std::optional<AccountSecrets> old;
+  if (Status s = open_epoch(store, log.user, log.root_epoch - 1, recipient, sk, who, root, old); !s.ok()) return s;
+  if (!(old->identity().verify_key() == log.superseded_identities.back()) ||
+      old->identity_generation() + 1 != log.identity_generation) {
+    return lib_failure(Error::wrap_invalid, "the sealed account state of epoch " +
+                                                std::to_string(log.root_epoch - 1) + " is not this account's");
+  }
+  auto key = SigningKey::from_seed(old->identity().seed().reveal());
+  if (!key) return lib_failure(key.error(), "the previous identity key");
+  out.emplace(std::move(key).take());
+  return Status::success();
+}
+
+// ---- Devices this device vouches for (SPEC section 15: "known") ----
+
+// A device of `log` this device wraps to and works alongside: itself, one it approved (it authored the entry), or
+// one in its known set (present when it joined, or accepted by the user).
+bool vouched_for(const DeviceState& st, const EntryAuthors& authors, const DeviceId& id) {
+  if (id == st.device || st.known.count(id) != 0) return true;
+  auto it = authors.find(id);
+  return it != authors.end() && it->second == st.device;
+}
+
+std::vector<const DeviceRecord*> unexpected_devices(const VerifiedLog& log, const DeviceState& st,
+                                                    const EntryAuthors& authors) {
+  std::vector<const DeviceRecord*> out;
+  for (const auto& d : log.devices) {
+    if (!vouched_for(st, authors, d.id)) out.push_back(&d);
+  }
+  return out;
+}
+
+// "device <id> "name"", "the recovery phrase", or a device id the log does not name.
+std::string describe_author(const VerifiedLog& log, const EntryAuthors& authors, const DeviceId& device) {
+  auto it = authors.find(device);
+  if (it == authors.end()) return "an unknown author";
+  const DeviceId& a = it->second;
+  if (a == recovery_author_id()) return "the recovery phrase";
+  if (a == device) return "itself (the account's first device)";
+  if (const DeviceRecord* d = log.find(a)) return "device " + describe(*d);
+  for (const auto& d : log.revoked) {
+    if (d.id == a) return "device " + describe(d) + " (since revoked)";
+  }
+  return "device " + to_hex(a.bytes);
+}
+
+// The blocking alert (device_unexpected) if the log holds a device this device does not vouch for, `except` aside
+// (the device being revoked): it names each one, who added it, and the two ways out.
+Status check_no_unexpected(const VerifiedLog& log, const DeviceState& st, const EntryAuthors& authors,
+                           const DeviceId* except = nullptr) {
+  std::string list;
+  std::string first;
+  for (const DeviceRecord* d : unexpected_devices(log, st, authors)) {
+    if (except != nullptr && d->id == *except) continue;
+    list += "\n  UNEXPECTED DEVICE " + describe(*d) + ", added by " + describe_author(log, authors, d->id);
+    if (first.empty()) first = to_hex(d->id.bytes);
+  }
+  if (list.empty()) return Status::success();
+  return lib_failure(Error::device_unexpected,
+                     "ALERT: the account's device list holds a device this device never saw approved" + list +
+                         "\nIf you added it yourself (check on the device that added it), run 'coffre device accept " +
+                         first + "'; if not, the account may be compromised: run 'coffre device revoke " + first +
+                         "' now. Until then, commands that use the account stop here");
+}
+
+// Updates the pins, and drops the known devices the log no longer has (revoked); true if anything changed.
 bool pin(DeviceState& st, const VerifiedLog& log) {
   bool changed = !(st.head == log.head) || st.genesis != log.genesis_hash;
   st.head = log.head;
   st.genesis = log.genesis_hash;
+  changed |= std::erase_if(st.known, [&](const DeviceId& id) { return !log.contains(id); }) > 0;
   return changed;
 }
 
@@ -176,6 +283,7 @@ struct Loaded {
   HomeLock lock;
   DeviceState st;
   std::optional<VerifiedLog> vlog;  // set by load_and_verify
+  EntryAuthors authors;             // of vlog's devices
 };
 
 // The first steps of every command on an enrolled device: lock the home, load it, fetch and verify the log.
@@ -183,7 +291,11 @@ Status load_and_verify(const AccountArgs& a, Loaded& l) {
   l.home = home_of(a);
   if (Status s = l.lock.acquire(l.home); !s.ok()) return s;
   if (Status s = load_state(l.home, l.st); !s.ok()) return s;
-  return fetch_pinned(l.store, l.st, l.vlog);
+  return fetch_pinned(l.store, l.st, l.vlog, &l.authors);
+}
+
+Status check_no_unexpected(const Loaded& l, const DeviceId* except = nullptr) {
+  return check_no_unexpected(*l.vlog, l.st, l.authors, except);
 }
 
 Status confirm_or_yes(const AccountArgs& a, const std::string& question, const std::string& refusal) {
@@ -246,12 +358,17 @@ Status remove_epoch_objects(const Store& store, const UserId& user, std::uint32_
   return store.remove(Store::sealed_state(user, epoch));
 }
 
-// Repair (SPEC section 15): the root wraps of the log's current epoch that the store lacks, for an enrolled device
-// or the recovery key, written (exclusively) by a device that holds the root key. A command that appended an entry
-// and crashed before its wrap leaves such a gap; the wrap goes to the keys the verified log holds.
-Status repair_missing_wraps(const Store& store, const VerifiedLog& log, const RootKey& root) {
+// Repair (SPEC section 15): the root wraps of the log's current epoch that the store lacks, for a device this device
+// approved itself (an approval that crashed between its entry and its wrap) or for the recovery key, written
+// (exclusively) to the keys the verified log holds. Never for a device another one added: this device does not wrap
+// the root key to a device it has not vouched for.
+Status repair_own_wraps(const Store& store, const VerifiedLog& log, const RootKey& root, const DeviceId& self,
+                        const EntryAuthors& authors) {
   std::vector<std::pair<DeviceId, const XWingPublicKey*>> recipients;
-  for (const auto& d : log.devices) recipients.emplace_back(d.id, &d.kem_pk);
+  for (const auto& d : log.devices) {
+    auto it = authors.find(d.id);
+    if (d.id != self && it != authors.end() && it->second == self) recipients.emplace_back(d.id, &d.kem_pk);
+  }
   recipients.emplace_back(recovery_recipient_id(), &log.recovery_pk);
   for (const auto& [id, pk] : recipients) {
     const std::string rel = Store::wrap(log.user, log.root_epoch, id);
@@ -264,14 +381,15 @@ Status repair_missing_wraps(const Store& store, const VerifiedLog& log, const Ro
     if (Status s = store.put_new(rel, w.value(), existed); !s.ok()) return s;
     if (!existed) {
       std::fprintf(stderr, "coffre: repaired: wrote the missing root key of epoch %u for %s\n", log.root_epoch,
-                   id == recovery_recipient_id() ? "the recovery key" : ("device " + to_hex(id.bytes)).c_str());
+                   id == recovery_recipient_id() ? "the recovery key"
+                                                 : ("device " + to_hex(id.bytes) + ", which this device approved").c_str());
     }
   }
   return Status::success();
 }
 
 // After load_and_verify: this device's keys (asking for the passphrase if the home has one), checked against the
-// log, then the current epoch's root key and account secrets; then the repair of missing wraps.
+// log, then the current epoch's root key and account secrets; then the repair of its own approvals' wraps.
 Status unlock_account(const AccountArgs& a, Loaded& l, std::optional<DeviceKeys>& keys, std::optional<RootKey>& root,
                       std::optional<AccountSecrets>& secrets) {
   if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return s;
@@ -279,13 +397,14 @@ Status unlock_account(const AccountArgs& a, Loaded& l, std::optional<DeviceKeys>
   if (Status s = open_account(l.store, *l.vlog, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
     return s;
   }
-  return repair_missing_wraps(l.store, *l.vlog, *root);
+  return repair_own_wraps(l.store, *l.vlog, *root, l.st.device, l.authors);
 }
 
 // Publishes the account's directory record (SPEC 17) after the account changed; the command itself already
-// succeeded, so a failure is a warning with the way to retry.
-void publish_or_warn(const Store& store, const UserId& user, const AccountSecrets& secrets) {
-  if (Status s = publish_record(store, user, secrets); !s.ok()) {
+// succeeded, so a failure is a warning with the way to retry. `previous`: the identity key of generation - 1.
+void publish_or_warn(const Store& store, const UserId& user, const AccountSecrets& secrets,
+                     const SigningKey* previous = nullptr) {
+  if (Status s = publish_record(store, user, secrets, previous); !s.ok()) {
     std::fprintf(stderr, "coffre: warning: %s; others cannot share with this account's current key until you run "
                  "'coffre publish'\n", s.message.c_str());
   }
@@ -448,10 +567,11 @@ int cmd_init(const AccountArgs& a) {
 }
 
 int cmd_whoami(const AccountArgs& a) {
-  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
   if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
   VerifiedLog& lg = *l.vlog;
   if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
+  if (Status s = check_no_unexpected(l); !s.ok()) return report(unchanged(s));
   std::optional<DeviceKeys> keys;
   std::optional<RootKey> root;
   std::optional<AccountSecrets> secrets;
@@ -472,15 +592,22 @@ int cmd_whoami(const AccountArgs& a) {
 }
 
 int cmd_device_list(const AccountArgs& a) {
-  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
   if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
   VerifiedLog& lg = *l.vlog;
   say("Account %s, fingerprint %s, root epoch %u, head seq %llu\n", to_hex(l.st.user.bytes).c_str(),
       identity_fingerprint(lg).c_str(), lg.root_epoch, static_cast<unsigned long long>(lg.head.seq));
+  // '*' this device, '!' a device it does not vouch for (the alert of check_no_unexpected).
   say("Devices:\n");
   for (const auto& d : lg.devices) {
-    say("  %s %s%s\n", d.id == l.st.device ? "*" : " ", describe(d).c_str(),
-        d.id == l.st.device ? "  (this device)" : "");
+    const bool self = d.id == l.st.device;
+    const bool unexpected = !vouched_for(l.st, l.authors, d.id);
+    say("  %s %s%s\n", self ? "*" : unexpected ? "!" : " ", describe(d).c_str(),
+        self         ? "  (this device)"
+        : unexpected ? ("  UNEXPECTED: added by " + describe_author(lg, l.authors, d.id) +
+                        ", never seen approved here ('coffre device accept' or 'coffre device revoke')")
+                           .c_str()
+                     : "");
   }
   if (!lg.revoked.empty()) {
     say("Revoked:\n");
@@ -490,6 +617,11 @@ int cmd_device_list(const AccountArgs& a) {
     }
   }
   if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
+  // Listing is how the user inspects an alert: it succeeds, says so loudly, and pins nothing until it is resolved.
+  if (Status s = check_no_unexpected(l); !s.ok()) {
+    report(s);
+    return kExitOk;
+  }
   if (pin(l.st, lg)) {
     if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
   }
@@ -572,6 +704,11 @@ int cmd_device_request(const AccountArgs& a) {
   }
   say("Waiting for the other device to add this one...\n");
 
+  // The devices this one joins (SPEC 15 "known"): those of the list the approver answered from, the approver
+  // included; any device added later is for the user to accept.
+  std::set<DeviceId> joined;
+  for (const auto& d : log.devices) joined.insert(d.id);
+
   // The add-device entry, then the wrap: poll until both are there and verify.
   std::optional<RootKey> root;
   std::optional<AccountSecrets> secrets;
@@ -611,6 +748,7 @@ int cmd_device_request(const AccountArgs& a) {
   DeviceState st;
   st.user = user;
   st.device = keys.value().id;
+  st.known = std::move(joined);
   pin(st, log);
   if (Status s = seal_keys(st, keys.value(), pass); !s.ok()) return report(s);
   if (Status s = save_state(home, st, /*create=*/true); !s.ok()) return report(s);
@@ -663,10 +801,11 @@ Status pick_request(const Store& store, const std::string& given, std::string& r
 int cmd_device_approve(const AccountArgs& a) {
   if (Status s = check_timeout(a.timeout); !s.ok()) return report(s);
   if (Status s = need_terminal_unless_yes(a); !s.ok()) return report(s);
-  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
   if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
   VerifiedLog& lg = *l.vlog;
   if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
+  if (Status s = check_no_unexpected(l); !s.ok()) return report(unchanged(s));
   std::optional<DeviceKeys> keys;
   std::optional<RootKey> root;
   std::optional<AccountSecrets> secrets;
@@ -740,19 +879,24 @@ int cmd_device_approve(const AccountArgs& a) {
 
   // The log may have grown since the request: verify it again and append after its head.
   std::optional<VerifiedLog> refetched;
-  if (Status s = fetch_verified(l.store, l.st.user, lg.head, lg.genesis_hash, refetched); !s.ok()) {
+  EntryAuthors authors;
+  if (Status s = fetch_verified(l.store, l.st.user, lg.head, lg.genesis_hash, refetched, &authors); !s.ok()) {
     s.message += recorded;
     return report(s);
   }
   const VerifiedLog& current = *refetched;
   if (Status s = check_self(current, l.st.device, &*keys); !s.ok()) return report(s);
+  if (Status s = check_no_unexpected(current, l.st, authors); !s.ok()) {
+    s.message += "; the device was not added" + recorded;
+    return report(s);
+  }
   if (current.root_epoch != lg.root_epoch) {
     if (Status s = open_account(l.store, current, l.st.device, keys->kem_key, "this device", root, secrets);
         !s.ok()) {
       return report(s);
     }
   }
-  auto approval = approve(approver, current, *secrets, *root, rng);
+  auto approval = approve(approver, current, *secrets, *root, *keys, rng);
   if (!approval) return report(lib_failure(approval.error(), "cannot add the device"));
   std::vector<Bytes> appended{approval.value().entry};
   auto after = verify_appended(current, appended);
@@ -768,44 +912,86 @@ int cmd_device_approve(const AccountArgs& a) {
     return report(existed ? conflict("log entry " + std::to_string(current.head.seq + 1)) : s);
   }
   pin(l.st, after.value());
+  l.st.known.insert(conf.value().device.id);  // implied by the entry's author too (a crash before this save)
   if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
   say("Added device %s; it holds the root key of epoch %u.\n", describe(conf.value().device).c_str(),
       current.root_epoch);
   return kExitOk;
 }
 
-int cmd_device_revoke(const AccountArgs& a) {
-  if (Status s = need_terminal_unless_yes(a); !s.ok()) return report(s);
-  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
-  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
-  VerifiedLog& lg = *l.vlog;
-  if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
+namespace {
 
-  // DEVICE-ID: the whole id or an unambiguous prefix (at least 4 hex digits) of an enrolled device.
-  std::string want = a.device;
+// DEVICE-ID (device revoke, device accept): the whole id or an unambiguous prefix (at least 4 hex digits) of an
+// enrolled device other than this one.
+Status pick_device(const VerifiedLog& lg, const DeviceState& st, const std::string& arg, const char* verb,
+                   const DeviceRecord*& target) {
+  std::string want = arg;
   for (auto& c : want) c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-  const DeviceRecord* target = nullptr;
+  auto matches_want = [&](const DeviceRecord& d) {
+    return want.size() >= 4 && want.size() <= 32 && to_hex(d.id.bytes).compare(0, want.size(), want) == 0;
+  };
+  target = nullptr;
   int matches = 0;
-  if (want.size() >= 4 && want.size() <= 32) {
-    for (const auto& d : lg.devices) {
-      if (to_hex(d.id.bytes).compare(0, want.size(), want) == 0) {
-        target = &d;
-        ++matches;
-      }
+  for (const auto& d : lg.devices) {
+    if (matches_want(d)) {
+      target = &d;
+      ++matches;
     }
   }
   if (matches != 1) {
-    bool revoked = std::any_of(lg.revoked.begin(), lg.revoked.end(), [&](auto& d) {
-      return want.size() >= 4 && to_hex(d.id.bytes).compare(0, want.size(), want) == 0;
-    });
-    const std::string why = matches > 1 ? "DEVICE-ID " + a.device + " matches several devices"
-                            : revoked   ? "device " + a.device + " is already revoked"
-                                        : "no enrolled device " + a.device +
-                                              " (give at least 4 hex digits; see 'coffre device list')";
-    return report(Status::fail(kExitUsage, why));
+    const bool revoked = std::any_of(lg.revoked.begin(), lg.revoked.end(), matches_want);
+    return Status::fail(kExitUsage, matches > 1 ? "DEVICE-ID " + arg + " matches several devices"
+                                    : revoked   ? "device " + arg + " is already revoked"
+                                                : "no enrolled device " + arg +
+                                                      " (give at least 4 hex digits; see 'coffre device list')");
   }
-  if (target->id == l.st.device) {
-    return report(Status::fail(kExitUsage, "this is the device you are on; revoke it from another device"));
+  if (target->id == st.device) {
+    return Status::fail(kExitUsage, std::string("this is the device you are on; ") + verb + " it from another device");
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+int cmd_device_accept(const AccountArgs& a) {
+  if (Status s = need_terminal_unless_yes(a); !s.ok()) return report(s);
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
+  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
+  VerifiedLog& lg = *l.vlog;
+  if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
+  const DeviceRecord* target = nullptr;
+  if (Status s = pick_device(lg, l.st, a.device, "accept", target); !s.ok()) return report(unchanged(s));
+  const std::string who = describe(*target) + ", added by " + describe_author(lg, l.authors, target->id);
+  if (vouched_for(l.st, l.authors, target->id)) {
+    say("Device %s is already one this device knows; nothing to accept.\n", who.c_str());
+    return kExitOk;
+  }
+  if (Status s = confirm_or_yes(a, "Accept device " + who + " as one of yours? Answer yes only if you added it "
+                                   "yourself. [y/N]",
+                                "not accepted");
+      !s.ok()) {
+    return report(unchanged(s));
+  }
+  l.st.known.insert(target->id);
+  pin(l.st, lg);
+  if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
+  say("Accepted device %s.\n", who.c_str());
+  if (Status s = check_no_unexpected(l); !s.ok()) report(s);  // done; but others still wait for a decision
+  return kExitOk;
+}
+
+int cmd_device_revoke(const AccountArgs& a) {
+  if (Status s = need_terminal_unless_yes(a); !s.ok()) return report(s);
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
+  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
+  VerifiedLog& lg = *l.vlog;
+  if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
+  const DeviceRecord* target = nullptr;
+  if (Status s = pick_device(lg, l.st, a.device, "revoke", target); !s.ok()) return report(unchanged(s));
+  // The new root key goes to every remaining device: each must be one this device vouches for.
+  if (Status s = check_no_unexpected(l, &target->id); !s.ok()) {
+    s.message += " (the new root key would be wrapped to it: accept or revoke it first)";
+    return report(unchanged(s));
   }
   std::optional<DeviceKeys> keys;
   std::optional<RootKey> root;
@@ -818,15 +1004,16 @@ int cmd_device_revoke(const AccountArgs& a) {
     return report(unchanged(s));
   }
   const DeviceRecord revoked = *target;
-  auto plan = plan_revocation(lg, *secrets, revoked.id, system_rng());
+  auto plan = plan_revocation(lg, *secrets, *keys, revoked.id, system_rng());
   if (!plan) return report(unchanged(lib_failure(plan.error(), "cannot revoke the device")));
   RevocationPlan& p = plan.value();
-  auto after = verify_appended(lg, p.entries);
+  std::vector<Bytes> appended{p.entry};
+  auto after = verify_appended(lg, appended);
   if (!after) return report(unchanged(lib_failure(after.error(), "internal error: the revocation does not verify")));
   const std::uint32_t epoch = p.root.epoch();
 
-  // The new epoch's objects first (nothing refers to them until the rotation entry exists), created exclusively: a
-  // concurrent revocation of the same epoch finds them taken and stops without touching them. Then the entries; a
+  // The new epoch's objects first (nothing refers to them until the revoke entry exists), created exclusively: a
+  // concurrent revocation of the same epoch finds them taken and stops without touching them. Then the entry; a
   // revocation that loses the append race removes its own epoch objects.
   std::vector<NewObject> objects{{Store::sealed_state(l.st.user, epoch), &p.sealed_state}};
   for (const auto& w : p.wraps) objects.push_back({Store::wrap(l.st.user, epoch, w.recipient), &w.bytes});
@@ -841,24 +1028,26 @@ int cmd_device_revoke(const AccountArgs& a) {
   }
   if (!put.ok()) {
     put.message += " (another revocation of epoch " + std::to_string(epoch) + " is running, or crashed before its "
-                   "log entries: its objects are left as they are; if no other device is revoking, --force removes "
+                   "log entry: its objects are left as they are; if no other device is revoking, --force removes "
                    "them)";
     return report(unchanged(put));
   }
-  for (std::size_t i = 0; i < p.entries.size(); ++i) {
-    const std::uint64_t seq = lg.head.seq + 1 + i;
-    bool existed = false;
-    if (Status s = l.store.put_new(Store::log_entry(l.st.user, seq), p.entries[i], existed); !s.ok() || existed) {
-      if (i == 0) remove_created(l.store, objects);  // nothing of this revocation is in the log
-      return report(unchanged(existed ? conflict("log entry " + std::to_string(seq)) : s));
-    }
+  const std::uint64_t seq = lg.head.seq + 1;
+  bool existed = false;
+  if (Status s = l.store.put_new(Store::log_entry(l.st.user, seq), p.entry, existed); !s.ok() || existed) {
+    remove_created(l.store, objects);  // nothing of this revocation is in the log
+    return report(unchanged(existed ? conflict("log entry " + std::to_string(seq)) : s));
   }
   pin(l.st, after.value());
   if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
-  publish_or_warn(l.store, l.st.user, p.secrets);
+  // The new identity key (generation + 1) is published with the continuity signature of the one it replaces.
+  publish_or_warn(l.store, l.st.user, p.secrets, &secrets->identity());
   say("Revoked device %s.\n"
-      "New root epoch %u and suite key version %u, wrapped to %zu remaining device(s) and the recovery key.\n",
-      describe(revoked).c_str(), epoch, after.value().suite_version, after.value().devices.size());
+      "New identity key (generation %u), root epoch %u and suite key version %u, wrapped to %zu remaining device(s) "
+      "and the recovery key.\n"
+      "Your contacts will see a changed safety number: they must compare it with you again.\n",
+      describe(revoked).c_str(), after.value().identity_generation, epoch, after.value().suite_version,
+      after.value().devices.size());
   return kExitOk;
 }
 
@@ -954,7 +1143,9 @@ int cmd_recover(const AccountArgs& a) {
   DeviceRecord record = keys.value().record(name);  // transcript hash zero: SPEC section 10
   auto pop = device_pop(keys.value().sign_key, log.user, record);
   if (!pop) return report(lib_failure(pop.error(), "cannot sign the device's proof of possession"));
-  auto entry = make_add_device(log, secrets->identity(), record, pop.value());
+  // The recovery key authors the entry (SPEC section 13): no enrolled device vouches for this one.
+  auto entry = make_add_device(log, secrets->identity(), EntryAuthor{recovery_author_id(), rkey.value().signing_key()},
+                               record, pop.value());
   if (!entry) {
     if (entry.error() == Error::invalid_argument) {
       return report(Status::fail(kExitUsage, "--name must be at most 64 bytes of UTF-8"));
@@ -970,6 +1161,7 @@ int cmd_recover(const AccountArgs& a) {
   DeviceState st;
   st.user = user;
   st.device = keys.value().id;
+  for (const auto& d : log.devices) st.known.insert(d.id);  // the devices this one joins (SPEC 15 "known")
   pin(st, after.value());
   if (Status s = seal_keys(st, keys.value(), pass); !s.ok()) return report(s);
   // The wrap first, then the entry (as device approve does); a lost race removes the wrap again.
@@ -981,7 +1173,18 @@ int cmd_recover(const AccountArgs& a) {
     return report(unchanged(existed ? conflict("log entry " + std::to_string(log.head.seq + 1)) : s));
   }
   if (Status s = save_state(home, st, /*create=*/true); !s.ok()) return report(s);
-  publish_or_warn(store, user, *secrets);
+  // After a revocation the record needs the previous identity key, which the recovery key also opens.
+  std::optional<SigningKey> previous;
+  if (!log.superseded_identities.empty()) {
+    if (Status s = open_previous_identity(store, log, recovery_recipient_id(), rkey.value().kem_key(),
+                                          "the recovery key", previous);
+        !s.ok()) {
+      std::fprintf(stderr, "coffre: warning: %s\n", s.message.c_str());
+    }
+  }
+  if (log.superseded_identities.empty() || previous) {
+    publish_or_warn(store, user, *secrets, previous ? &*previous : nullptr);
+  }
   say("This device is enrolled with the recovery phrase: %s, root epoch %u.\n"
       "Revoke the devices you lost with 'coffre device revoke DEVICE-ID' ('coffre device list' shows them).\n",
       describe(record).c_str(), log.root_epoch);
@@ -990,7 +1193,7 @@ int cmd_recover(const AccountArgs& a) {
 
 #ifdef COFFRE_CLI_TEST_HOOKS
 int cmd_test_export_secrets(const AccountArgs& a) {
-  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}};
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
   if (Status s = load_and_verify(a, l); !s.ok()) return report(s);
   std::optional<DeviceKeys> keys;
   std::optional<RootKey> root;
@@ -1013,16 +1216,27 @@ int cmd_test_export_secrets(const AccountArgs& a) {
 
 Store store_for(const AccountArgs& a) { return store_of(a); }
 
-Status unlock_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u) {
+namespace {
+
+// The steps unlock_enrolled and open_enrolled share: lock, load, verify the list, this device in it, no alert.
+Status open_checked(const AccountArgs& a, const Store& store, UnlockedAccount& u) {
   u.home = home_of(a);
   if (Status s = u.lock.acquire(u.home); !s.ok()) return s;
   if (Status s = load_state(u.home, u.state); !s.ok()) return s;
-  if (Status s = fetch_pinned(store, u.state, u.log); !s.ok()) return s;
-  std::optional<DeviceKeys> keys;
-  if (Status s = unlock_keys(u.state, a.passphrase_file, keys); !s.ok()) return s;
-  if (Status s = check_self(*u.log, u.state.device, &*keys); !s.ok()) return s;
+  EntryAuthors authors;
+  if (Status s = fetch_pinned(store, u.state, u.log, &authors); !s.ok()) return s;
+  if (Status s = check_self(*u.log, u.state.device, nullptr); !s.ok()) return s;
+  return check_no_unexpected(*u.log, u.state, authors);
+}
+
+}  // namespace
+
+Status unlock_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u) {
+  if (Status s = open_checked(a, store, u); !s.ok()) return s;
+  if (Status s = unlock_keys(u.state, a.passphrase_file, u.keys); !s.ok()) return s;
+  if (Status s = check_self(*u.log, u.state.device, &*u.keys); !s.ok()) return s;
   std::optional<RootKey> root;
-  if (Status s = open_account(store, *u.log, u.state.device, keys->kem_key, "this device", root, u.secrets);
+  if (Status s = open_account(store, *u.log, u.state.device, u.keys->kem_key, "this device", root, u.secrets);
       !s.ok()) {
     return s;
   }
@@ -1031,11 +1245,20 @@ Status unlock_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount
 }
 
 Status open_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u) {
-  u.home = home_of(a);
-  if (Status s = u.lock.acquire(u.home); !s.ok()) return s;
-  if (Status s = load_state(u.home, u.state); !s.ok()) return s;
-  if (Status s = fetch_pinned(store, u.state, u.log); !s.ok()) return s;
-  return check_self(*u.log, u.state.device, nullptr);
+  return open_checked(a, store, u);
+}
+
+Status publish_account_record(const Store& store, const UnlockedAccount& u) {
+  std::optional<SigningKey> previous;
+  if (u.secrets->identity_generation() > 1) {
+    if (Status s = open_previous_identity(store, *u.log, u.state.device, u.keys->kem_key, "this device", previous);
+        !s.ok()) {
+      s.message += " (the record of a new identity key carries the previous key's signature: publish from a device "
+                   "enrolled before the last revocation, or recover with the phrase)";
+      return s;
+    }
+  }
+  return publish_record(store, u.state.user, *u.secrets, previous ? &*previous : nullptr);
 }
 
 }  // namespace coffre::cli

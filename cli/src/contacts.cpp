@@ -154,6 +154,77 @@ Status save_pins(const std::string& home, const AccessPins& pins) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Contacts' device-list pins
+
+std::optional<ContactLogPins::Pin> ContactLogPins::get(const UserId& user) const {
+  auto it = pins_.find(user);
+  if (it == pins_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool ContactLogPins::update(const UserId& user, const VerifiedLog& log) {
+  Pin& p = pins_[user];
+  const bool changed = p.genesis != log.genesis_hash || !(p.head == log.head);
+  p = Pin{log.genesis_hash, log.head};
+  return changed;
+}
+
+std::string ContactLogPins::encode() const {
+  std::string t = "# coffre contacts' device-list pins (docs/SPEC.md section 15.1): user genesis seq head\n";
+  t += std::string(kContactLogsMagic) + "\n";
+  for (const auto& [user, p] : pins_) {
+    t += "log " + user_hex(user) + " " + to_hex(p.genesis) + " " + std::to_string(p.head.seq) + " " +
+         to_hex(p.head.hash) + "\n";
+  }
+  return t;
+}
+
+Status ContactLogPins::parse(std::string_view text, const std::string& name, ContactLogPins& out) {
+  const Status bad = Status::fail(kExitUsage, name + " is not a coffre contact-log pin file (damaged or edited); it "
+                                                     "was left as it is");
+  ContactLogPins logs;
+  bool magic = false;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    if (nl == std::string_view::npos) return bad;
+    std::string_view line = text.substr(0, nl);
+    text = text.substr(nl + 1);
+    if (line.empty() || line.front() == '#') continue;
+    auto f = split_spaces(line);
+    if (!magic) {
+      if (f.size() != 1 || f[0] != kContactLogsMagic) return bad;
+      magic = true;
+      continue;
+    }
+    UserId user;
+    Pin p;
+    if (f.size() != 5 || f[0] != "log" || !from_hex(f[1], user.bytes) || !from_hex(f[2], p.genesis) ||
+        !parse_number(f[3], p.head.seq) || !from_hex(f[4], p.head.hash)) {
+      return bad;
+    }
+    if (!logs.pins_.emplace(user, p).second) return bad;
+  }
+  if (!magic) return bad;
+  out = std::move(logs);
+  return Status::success();
+}
+
+Status load_contact_logs(const std::string& home, ContactLogPins& logs) {
+  const std::string path = home_file(home, kContactLogsFileName);
+  std::optional<Bytes> bytes;
+  if (Status s = read_local(path, bytes); !s.ok()) return s;
+  if (!bytes) {
+    logs = ContactLogPins{};
+    return Status::success();
+  }
+  return ContactLogPins::parse({reinterpret_cast<const char*>(bytes->data()), bytes->size()}, path, logs);
+}
+
+Status save_contact_logs(const std::string& home, const ContactLogPins& logs) {
+  return write_local(home_file(home, kContactLogsFileName), as_bytes(logs.encode()));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Trust store
 
 Status load_trust(const std::string& home, TrustStore& trust) {
@@ -181,13 +252,15 @@ Status save_trust(const std::string& home, const TrustStore& trust) {
 // ---------------------------------------------------------------------------------------------------------------
 // Directory
 
-Status publish_record(const Store& store, const UserId& user, const AccountSecrets& secrets) {
-  if (secrets.identity_generation() != 1) {
+Status publish_record(const Store& store, const UserId& user, const AccountSecrets& secrets,
+                      const SigningKey* previous_identity) {
+  if (secrets.identity_generation() != 1 && previous_identity == nullptr) {
     return Status::fail(kExitUsage, "cannot publish a directory record for identity generation " +
                                         std::to_string(secrets.identity_generation()) +
-                                        ": it needs the previous identity key (continuity, SPEC section 17)");
+                                        " without the previous identity key (continuity, SPEC section 17)");
   }
-  auto rec = make_directory_record(user, secrets, static_cast<std::uint64_t>(std::time(nullptr)));
+  auto rec = make_directory_record(user, secrets, static_cast<std::uint64_t>(std::time(nullptr)),
+                                   secrets.identity_generation() != 1 ? previous_identity : nullptr);
   if (!rec) return lib_failure(rec.error(), "cannot make this account's directory record");
   return store.put(Store::directory_record(user), rec.value().bytes());
 }
@@ -204,6 +277,7 @@ Status open_session(const AccountArgs& a, bool unlock, SharingSession& s) {
     return st;
   }
   if (Status st = load_trust(s.account.home, s.trust); !st.ok()) return st;
+  if (Status st = load_contact_logs(s.account.home, s.logs); !st.ok()) return st;
   return load_pins(s.account.home, s.pins);
 }
 
@@ -215,6 +289,10 @@ Status save_session(SharingSession& s) {
   if (s.pins_changed) {
     if (Status st = save_pins(s.account.home, s.pins); !st.ok()) return st;
     s.pins_changed = false;
+  }
+  if (s.logs_changed) {
+    if (Status st = save_contact_logs(s.account.home, s.logs); !st.ok()) return st;
+    s.logs_changed = false;
   }
   return Status::success();
 }
@@ -250,6 +328,29 @@ Status resolve_user(const SharingSession& s, const std::string& arg, UserId& use
   return Status::fail(kExitUsage, "USER " + want + " matches several contacts: give more digits");
 }
 
+namespace {
+
+// `user`'s device list, verified against its pins (trust on first use: the first one seen is pinned), once per
+// command; the new head is saved with the session.
+Status contact_log(SharingSession& s, const UserId& user, Error& e, const VerifiedLog*& out) {
+  if (auto it = s.verified_logs.find(user); it != s.verified_logs.end()) {
+    out = &it->second;
+    return Status::success();
+  }
+  const auto pin = s.logs.get(user);
+  std::optional<VerifiedLog> log;
+  if (Status st = fetch_verified(s.store(), user, pin ? std::optional(pin->head) : std::nullopt,
+                                 pin ? std::optional(pin->genesis) : std::nullopt, log, nullptr, &e);
+      !st.ok()) {
+    return st;
+  }
+  if (s.logs.update(user, *log)) s.logs_changed = true;
+  out = &s.verified_logs.emplace(user, std::move(*log)).first->second;
+  return Status::success();
+}
+
+}  // namespace
+
 Status fetch_contact(SharingSession& s, const UserId& user, bool keep_pending, Error* error) {
   Error ignored = Error::ok;
   Error& e = error != nullptr ? *error : ignored;
@@ -266,6 +367,18 @@ Status fetch_contact(SharingSession& s, const UserId& user, bool keep_pending, E
   if (!rec) return lib_failure(e = rec.error(), "the directory record of " + who);
   if (!(rec.value().user() == user)) {
     return lib_failure(e = Error::record_invalid, "the directory record served for " + who + " is another user's");
+  }
+  // The record must state the keys of the user's verified device list (SPEC 17): a record the store or a revoked
+  // device made (even continuity-signed by an old identity key) does not.
+  const VerifiedLog* log = nullptr;
+  if (Status st = contact_log(s, user, e, log); !st.ok()) return st;
+  if (Error c = check_record_against_log(rec.value(), *log); c != Error::ok) {
+    e = c;
+    return lib_failure(c, c == Error::key_version_rollback
+                              ? "the directory record of " + who + " is older than their device list"
+                              : "the directory record of " + who + " does not state the keys of their verified "
+                                "device list (identity generation " + std::to_string(log->identity_generation) +
+                                    "): none of their devices made it");
   }
   TrustStore before = s.trust;
   auto seen = s.trust.observe(rec.value());

@@ -1,10 +1,12 @@
 // Contacts and sharing plumbing (docs/SPEC.md sections 15 to 17), shared by the sharing commands (sharing_cmds.cpp)
 // and any other command that hands content keys to other users (coffre drive):
 //
-//   local state   <home>/trust.state  TrustStore::encode() (SPEC 17.1), mode 0600, replaced atomically
-//                 <home>/pins.state   per-document access pins (SPEC 15), mode 0600, replaced atomically
+//   local state   <home>/trust.state         TrustStore::encode() (SPEC 17.1), mode 0600, replaced atomically
+//                 <home>/pins.state          per-document access pins (SPEC 15), mode 0600, replaced atomically
+//                 <home>/contact-logs.state  each contact's device-list pins (genesis hash, head; SPEC 15.1)
 //   directory     publish_record: this account's record to directory/<user hex>.record
-//                 trusted_contact: fetch + verify + observe a user's record, then TrustStore::check_sharable
+//                 trusted_contact: fetch + verify a user's record, check it against their device list (fetched
+//                 and verified against its pins), observe it, then TrustStore::check_sharable
 //   documents     share_content_key: wrap a content key to members (trust-checked), store the wraps, then the
 //                 access list of that version, then `current`
 //                 open_my_content_key: the access list (pinned), this user's wrap, its sender checked
@@ -34,6 +36,8 @@ namespace coffre::cli {
 inline constexpr const char* kTrustFileName = "trust.state";
 inline constexpr const char* kPinsFileName = "pins.state";
 inline constexpr const char* kPinsMagic = "coffre-pins-v1";
+inline constexpr const char* kContactLogsFileName = "contact-logs.state";
+inline constexpr const char* kContactLogsMagic = "coffre-contact-logs-v1";
 
 // The highest access list opened per document (SPEC 16.1), so that the store cannot serve an older one.
 class AccessPins {
@@ -53,15 +57,40 @@ class AccessPins {
   std::map<Key, AccessPin> pins_;
 };
 
+// Each contact's device list as this client last verified it (its genesis hash and head), so that the store can
+// neither roll it back nor fork it (log_rollback, log_fork), as device.state pins the account's own list.
+class ContactLogPins {
+ public:
+  struct Pin {
+    LogHash genesis{};
+    LogHead head;
+  };
+  std::optional<Pin> get(const UserId& user) const;
+  // Pins `log` (verified against the previous pin, so it only moves forward); true if it changed.
+  bool update(const UserId& user, const VerifiedLog& log);
+
+  // "coffre-contact-logs-v1", then "log <user hex> <genesis hex> <seq> <head hex>" lines (SPEC 15.1).
+  std::string encode() const;
+  // kExitUsage if malformed (never repaired).
+  static Status parse(std::string_view text, const std::string& name, ContactLogPins& out);
+
+ private:
+  std::map<UserId, Pin> pins_;
+};
+
 // Missing files are empty stores. A malformed file is kExitUsage (never repaired).
 Status load_trust(const std::string& home, TrustStore& trust);
 Status save_trust(const std::string& home, const TrustStore& trust);
 Status load_pins(const std::string& home, AccessPins& pins);
 Status save_pins(const std::string& home, const AccessPins& pins);
+Status load_contact_logs(const std::string& home, ContactLogPins& logs);
+Status save_contact_logs(const std::string& home, const ContactLogPins& logs);
 
-// Makes this account's directory record (identity generation 1: no continuity key is needed) and puts it at
-// directory/<user hex>.record, replacing the previous one.
-Status publish_record(const Store& store, const UserId& user, const AccountSecrets& secrets);
+// Makes this account's directory record and puts it at directory/<user hex>.record, replacing the previous one.
+// `previous_identity`: the identity key of generation - 1, which signs the record's continuity; required above
+// generation 1 (kExitUsage without it).
+Status publish_record(const Store& store, const UserId& user, const AccountSecrets& secrets,
+                      const SigningKey* previous_identity = nullptr);
 
 // A command's local state: this device's verified account (unlocked when asked), the trust store and the pins.
 struct SharingSession {
@@ -69,8 +98,11 @@ struct SharingSession {
   UnlockedAccount account;
   TrustStore trust;
   AccessPins pins;
+  ContactLogPins logs;
+  std::map<UserId, VerifiedLog> verified_logs;  // contacts' lists verified by this command (fetched once)
   bool trust_changed = false;
   bool pins_changed = false;
+  bool logs_changed = false;
 
   const UserId& me() const noexcept { return account.state.user; }
   const Store& store() const noexcept { return server; }
@@ -80,20 +112,23 @@ struct SharingSession {
   const AccountSecrets& secrets() const { return *account.secrets; }
 };
 
-// Locks and loads the home, verifies the device list, loads trust.state and pins.state; `unlock`: also this
-// device's keys (asking for the passphrase if needed) and the account secrets.
+// Locks and loads the home, verifies the device list, loads trust.state, pins.state and contact-logs.state;
+// `unlock`: also this device's keys (asking for the passphrase if needed) and the account secrets.
 Status open_session(const AccountArgs& a, bool unlock, SharingSession& s);
-// Writes trust.state and pins.state if they changed. Call only when the command succeeded.
+// Writes trust.state, pins.state and contact-logs.state if they changed. Call only when the command succeeded.
 Status save_session(SharingSession& s);
 
 // USER on the command line: a user id (32 hex digits), or a prefix of at least 8 hex digits that matches exactly one
 // known contact (or this account).
 Status resolve_user(const SharingSession& s, const std::string& arg, UserId& user);
 
-// Fetches `user`'s directory record, verifies it (SPEC 17) and observes it in the trust store (a first sight or a
-// followed change is saved by save_session). Errors: not_found (no record), record_invalid, public_key_invalid,
-// signature_invalid, user_refused, key_version_rollback, trust_mismatch (a changed key: the pending record is kept in
-// memory only when `keep_pending`, for fingerprint and verify).
+// Fetches `user`'s directory record, verifies it (SPEC 17), fetches and verifies `user`'s device list against its
+// pins, checks the record against it (check_record_against_log), and observes the record in the trust store (a first
+// sight, a followed change and the list's new head are saved by save_session). Errors: not_found (no record, no
+// device list), record_invalid (also: a record that is not the list's), public_key_invalid, signature_invalid, the
+// device list's errors (log_rollback, log_fork, ..., device_revoked, identity_superseded), user_refused,
+// key_version_rollback, trust_mismatch (a changed key: the pending record is kept in memory only when `keep_pending`,
+// for contacts, fingerprint and verify).
 // `error`, if given, receives the library error (Error::ok on success).
 Status fetch_contact(SharingSession& s, const UserId& user, bool keep_pending = false, Error* error = nullptr);
 

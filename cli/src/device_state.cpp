@@ -156,8 +156,14 @@ Status load_state(const std::string& home, DeviceState& st) {
   if (f.size() != 2 || f[0] != "genesis" || !from_hex(f[1], st.genesis)) return bad;
   f = next();
   if (f.size() != 3 || f[0] != "head" || !parse_u64(f[1], st.head.seq) || !from_hex(f[2], st.head.hash)) return bad;
+  st.known.clear();
+  for (f = next(); f.size() == 2 && f[0] == "known"; f = next()) {
+    DeviceId id;
+    if (!from_hex(f[1], id.bytes) || id == st.device || (!st.known.empty() && !(*st.known.rbegin() < id))) return bad;
+    st.known.insert(id);
+  }
   st.used = UsedEnrollmentRequests{};
-  for (f = next(); f.size() == 3 && f[0] == "used"; f = next()) {
+  for (; f.size() == 3 && f[0] == "used"; f = next()) {
     EnrollmentRequestId id;
     std::uint64_t expires = 0;
     if (!from_hex(f[1], id.bytes) || !parse_u64(f[2], expires)) return bad;
@@ -193,6 +199,7 @@ Status save_state(const std::string& home, const DeviceState& st, bool create) {
   pub += "device " + to_hex(st.device.bytes) + "\n";
   pub += "genesis " + to_hex(st.genesis) + "\n";
   pub += "head " + std::to_string(st.head.seq) + " " + to_hex(st.head.hash) + "\n";
+  for (const auto& id : st.known) pub += "known " + to_hex(id.bytes) + "\n";
   for (const auto& [id, expires] : st.used.entries()) {
     pub += "used " + to_hex(id.bytes) + " " + std::to_string(expires) + "\n";
   }

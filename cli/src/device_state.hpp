@@ -7,6 +7,8 @@
 //   device <32 hex>                    this device's id
 //   genesis <64 hex>                   the pinned genesis hash (entry_hash of entry 0)
 //   head <seq> <64 hex>                the pinned log head: seq (decimal) and entry_hash of that entry
+//   known <32 hex>                     0 or more: the other devices this device has seen approved (present when it
+//                                      joined, approved by it, or accepted by the user), in increasing order
 //   used <32 hex> <expires>            0 or more: enrollment request ids this device answered, with their expiry
 //   keys plain <base64>                sign_seed[32] || kem_seed[32], standard base64 with padding, or
 //   keys passphrase <base64>           the file envelope (SPEC section 5, key_source 0x02) of those 64 bytes
@@ -21,6 +23,7 @@
 #include <coffre/coffre.hpp>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +37,9 @@ struct DeviceState {
   DeviceId device;
   LogHash genesis{};
   LogHead head;
+  // The other devices of the account this device vouches for (SPEC section 15): only they get its root wraps, and
+  // any other enrolled device is an alert (device_unexpected). Itself is implicit; revoked ones are dropped.
+  std::set<DeviceId> known;
   UsedEnrollmentRequests used;
   SecretBytes plain_seeds;                 // 64 bytes when the keys are not protected
   std::vector<std::uint8_t> sealed_seeds;  // the envelope when they are

@@ -83,15 +83,16 @@ constexpr const char* kAccountFooter = R"(Local state: --home DIR (default $XDG_
 $XDG_DATA_HOME/coffre/store), what a server would hold; assumed malicious: the device list is verified against the
 head this device pinned before anything else. On any error the home directory is left as it was (except that
 'device approve' records an answered request id as used, SPEC section 12). Contacts and sharing keep
-trust.state and pins.state in the home (SPEC section 15).
+trust.state, pins.state and contact-logs.state in the home (SPEC section 15).
 
 Exit codes:
   0      success
   1      integrity or authentication failure: log_rollback, log_fork, log_broken_chain, log_invalid,
-         signature_invalid, wrap_invalid, device_not_enrolled, enrollment_*, recovery_phrase_invalid, wrong
-         passphrase, security codes not confirmed, no answer in time; sharing: trust_mismatch (a contact's key
-         changed, or a safety number differs), user_refused, not_a_member, key_version_rollback, wrong_context,
-         record_invalid
+         signature_invalid, device_revoked, identity_superseded, device_unexpected (a device this one never saw
+         approved: 'device accept' or 'device revoke' it), wrap_invalid, device_not_enrolled, enrollment_*,
+         recovery_phrase_invalid, wrong passphrase, security codes not confirmed, no answer in time; sharing:
+         trust_mismatch (a contact's key changed, or a safety number differs), user_refused, not_a_member,
+         key_version_rollback, wrong_context, record_invalid (a record that is not the contact's device list's)
   2      usage error: bad options, no terminal to ask on, the home already holds a device, a concurrent change
   3      I/O or system error, or no such object in the store (not_found))";
 
@@ -256,7 +257,7 @@ int main(int argc, char** argv) {
   add_home_options(whoami, acc);
   add_unlock_option(whoami, acc);
 
-  auto* device = app.add_subcommand("device", "The account's devices: list, request, approve, revoke");
+  auto* device = app.add_subcommand("device", "The account's devices: list, request, approve, accept, revoke");
   device->require_subcommand(1);
   auto* dev_list = device->add_subcommand("list", "Verify the device list against the pinned head and show it");
   add_home_options(dev_list, acc);
@@ -273,8 +274,13 @@ int main(int argc, char** argv) {
   dev_approve->add_option("REQUEST-ID", acc.request_id,
                           "The id the new device printed (default: the only pending request)");
   add_wait_options(dev_approve, acc);
+  auto* dev_accept = device->add_subcommand("accept", "Accept a device another of your devices added (after checking "
+                                                      "it is yours): ends its device_unexpected alert here");
+  add_home_options(dev_accept, acc);
+  dev_accept->add_option("DEVICE-ID", acc.device, "The device's id, or at least its first 4 hex digits")->required();
+  dev_accept->add_flag("--yes", acc.yes, "Do not ask for confirmation");
   auto* dev_revoke = device->add_subcommand("revoke", "Remove a device: it loses access to everything from now on "
-                                                      "(new root key and suite key)");
+                                                      "(new identity key, root key and suite key)");
   add_home_options(dev_revoke, acc);
   add_unlock_option(dev_revoke, acc);
   dev_revoke->add_option("DEVICE-ID", acc.device, "The device's id, or at least its first 4 hex digits")->required();
@@ -333,6 +339,20 @@ int main(int argc, char** argv) {
   test_export->group("");
   add_home_options(test_export, acc);
   add_unlock_option(test_export, acc);
+  ForgeArgs forge;
+  auto* test_forge_entry = app.add_subcommand("test-forge-entry", "");
+  auto* test_forge_record = app.add_subcommand("test-forge-record", "");
+  for (CLI::App* c : {test_forge_entry, test_forge_record}) {
+    c->group("");
+    c->add_option("--store", forge.store)->required();
+    c->add_option("--user", forge.user)->required();
+    c->add_option("--identity-seed", forge.identity_seed)->required();
+  }
+  test_forge_entry->add_option("--author", forge.author)->required();
+  test_forge_entry->add_option("--author-seed", forge.author_seed)->required();
+  test_forge_entry->add_option("--name", forge.name);
+  test_forge_record->add_option("--generation", forge.generation)->required();
+  test_forge_record->add_option("--suite-seed", forge.suite_seeds)->required();
 #endif
 
   DriveArgs drv;
@@ -355,10 +375,13 @@ int main(int argc, char** argv) {
   if (*dev_list) return cmd_device_list(acc);
   if (*dev_request) return cmd_device_request(acc);
   if (*dev_approve) return cmd_device_approve(acc);
+  if (*dev_accept) return cmd_device_accept(acc);
   if (*dev_revoke) return cmd_device_revoke(acc);
   if (*recover) return cmd_recover(acc);
 #ifdef COFFRE_CLI_TEST_HOOKS
   if (*test_export) return cmd_test_export_secrets(acc);
+  if (*test_forge_entry) return cmd_test_forge_entry(forge);
+  if (*test_forge_record) return cmd_test_forge_record(forge);
 #endif
   if (*publish) return cmd_publish(sh);
   if (*contacts) return cmd_contacts(sh);

@@ -51,7 +51,7 @@ Status open_for_user(const SharingArgs& a, SharingSession& s, UserId& user) {
 int cmd_publish(const SharingArgs& a) {
   SharingSession s;
   if (Status st = open_session(a.account, /*unlock=*/true, s); !st.ok()) return fail(st);
-  if (Status st = publish_record(s.store(), s.me(), s.secrets()); !st.ok()) return fail(st);
+  if (Status st = publish_account_record(s.store(), s.account); !st.ok()) return fail(st);
   std::printf("Published the directory record of %s: identity generation %u, suite key version %u.\n",
       to_hex(s.me().bytes).c_str(), s.secrets().identity_generation(), s.secrets().current_suite_key().version);
   return kExitOk;
@@ -67,18 +67,25 @@ int cmd_contacts(const SharingArgs& a) {
   std::vector<UserId> users;
   for (const auto& [u, c] : s.trust.contacts()) users.push_back(u);
   for (const auto& u : users) {
-    // What the store's directory shows now; a changed key is shown, never saved.
+    // What the store's directory shows now, checked against the contact's device list; a changed key is shown with
+    // its safety number, never saved.
+    TrustStore before = s.trust;
     Error e = Error::ok;
-    Status st = fetch_contact(s, u, /*keep_pending=*/false, &e);
+    Status st = fetch_contact(s, u, /*keep_pending=*/true, &e);
     const ContactTrust& c = *s.trust.find(u);
     std::string note;
-    if (e == Error::trust_mismatch) {
-      note = "  CHANGED KEY in the directory (trust_mismatch): compare safety numbers";
+    if (e == Error::trust_mismatch && c.pending) {
+      auto number = s.trust.safety_number(u, s.self().identity);  // the pending record's
+      note = "  CHANGED KEY in the directory (trust_mismatch): compare safety numbers\n    new identity generation " +
+             std::to_string(c.pending->identity_generation()) + ", new safety number " +
+             (number ? number.value().to_string() : std::string(error_code(number.error()))) +
+             "\n    if it matches theirs: coffre verify " + to_hex(u.bytes) + " '<the number>'";
     } else if (e != Error::ok && e != Error::user_refused) {
       note = "  directory: " + std::string(error_code(e));
     }
     std::printf("%s  %-10s  identity generation %u, suite key version %u%s\n", to_hex(u.bytes).c_str(),
         state_name(c.state), c.pinned.identity_generation(), c.pinned.suite_version(), note.c_str());
+    if (e == Error::trust_mismatch) s.trust = std::move(before);
   }
   if (Status st = save_session(s); !st.ok()) return report(st);
   return kExitOk;

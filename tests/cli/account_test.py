@@ -137,6 +137,49 @@ def ed25519_sign(seed, msg):
     return pk, R + int.to_bytes((r + k * a) % _L, 32, "little")
 
 
+def ed25519_pk(seed):
+    return ed25519_sign(seed, b"")[0]
+
+
+# Device-list entries (SPEC section 10, version 0x03): "CFRL" 03 | u64 seq | prev[32] | kind | frame(body) |
+# author[16] | identity_sig[64] | author_sig[64] | tail[64] (the added device's pop, or the new identity's signature).
+# Each signature covers every byte before the three signatures, under its own label.
+ENTRY_SIGS = 3 * 64
+BODY_AT = 50  # after the 46-byte header and the body's frame length
+
+
+def genesis_fields(entry):
+    """name -> (start, end) of each field of a genesis entry's body, in order."""
+    fields, pos = {}, BODY_AT
+    for name in ["user", "identity_pk", "generation", "suite_pk", "suite_version", "recovery_pk", "recovery_mac",
+                 "recovery_sign_pk", "root_epoch", "device_id", "device_sign_pk", "device_kem_pk", "device_name",
+                 "transcript"]:
+        if name in ("generation", "suite_version", "root_epoch"):
+            fields[name] = (pos, pos + 4)
+            pos += 4
+        else:
+            n = int.from_bytes(entry[pos:pos + 4], "big")
+            fields[name] = (pos + 4, pos + 4 + n)
+            pos += 4 + n
+    return fields
+
+
+def resign_genesis(entry, identity_seed, device_seed):
+    """The genesis `entry` with its identity key and its first device's signing key replaced by those of the seeds,
+    and every signature made again: what a store can make from a genesis's public fields."""
+    f = genesis_fields(entry)
+    e = bytearray(entry)
+    e[slice(*f["identity_pk"])] = ed25519_pk(identity_seed)
+    e[slice(*f["device_sign_pk"])] = ed25519_pk(device_seed)
+    signed = bytes(e[:-ENTRY_SIGS])
+    field = lambda k: bytes(e[slice(*f[k])])  # noqa: E731
+    pop_message = b"".join(frame(field(k)) for k in ["user", "device_id", "device_sign_pk", "device_kem_pk",
+                                                       "transcript"])
+    return (signed + ed25519_sign(identity_seed, frame(b"coffre/v1/log/entry") + signed)[1] +
+            ed25519_sign(device_seed, frame(b"coffre/v1/log/author") + signed)[1] +
+            ed25519_sign(device_seed, frame(b"coffre/v1/log/device-pop") + pop_message)[1])
+
+
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -185,6 +228,15 @@ class World:
         out, _ = expect(["test-export-secrets", *self.at(home), *extra], EXIT_OK, binary=COFFRE_HOOKS)
         j = json.loads(out)
         return [j["device_sign_seed"], j["device_kem_seed"], j["root_key"], j["identity_seed"]] + j["suite_seeds"]
+
+    def forge_entry(self, identity_seed, author, author_seed, name="forged"):
+        """Appends, after the store's head, an add-device entry for a new device, signed by the identity key
+        `identity_seed` and, as device `author`, by `author_seed` (hex), with no check: the test build's
+        test-forge-entry. Returns the new device's id."""
+        out, _ = expect(["test-forge-entry", "--store", self.store, "--user", self.user, "--identity-seed",
+                         identity_seed, "--author", author, "--author-seed", author_seed, "--name", name], EXIT_OK,
+                        binary=COFFRE_HOOKS)
+        return json.loads(out)["device_id"]
 
     def start_request(self, home, name=None, store=None, timeout=30, extra=()):
         """Starts `device request` in the background; returns (process, request id, stdout so far)."""
@@ -252,8 +304,8 @@ def phrase_pieces(phrase):
 
 
 def list_devices(out):
-    """(marker, id, name) for each line of `device list` under Devices:/Revoked:."""
-    return re.findall(r"^  ([* ]) ([0-9a-f]{32}) \"([^\"]*)\"", out, re.M)
+    """(marker, id, name) for each line of `device list` under Devices:/Revoked: ('*' this device, '!' unexpected)."""
+    return re.findall(r"^  ([*! ]) ([0-9a-f]{32}) \"([^\"]*)\"", out, re.M)
 
 
 def expect_unchanged(w, homes, args, code, err_has):
@@ -329,7 +381,7 @@ def test_enroll_revoke_recover(d):
     # Revoke B from A: new epoch, wrapped to A and the recovery key only.
     home_b = snapshot(w.home("B"))
     out, _ = expect(["device", "revoke", b[:8], "--yes", *w.at("A")], EXIT_OK)
-    check("New root epoch 2" in out, out)
+    check("New identity key (generation 2), root epoch 2" in out, out)
     secrets += w.secrets("A")
     w.scan_store(secrets)
     wraps2 = sorted(os.listdir(os.path.join(w.acct(), "wraps", "2")))
@@ -357,8 +409,16 @@ def test_enroll_revoke_recover(d):
     check("root epoch 2" in out and c in out, out)
     secrets += w.secrets("C")
     w.scan_store(secrets)
+    # A never saw C approved (the recovery phrase added it): the list flags it, and A stops until the user decides.
+    out, err = expect(["device", "list", *w.at("A")], EXIT_OK, "device_unexpected")
+    check(list_devices(out) == [("*", a, "a-device"), ("!", c, "c-device"), (" ", b, "b-device")], out)
+    check("added by the recovery phrase" in out and f"coffre device accept {c}" in err, out + err)
+    expect_unchanged(w, "AC", ["whoami", *w.at("A")], EXIT_AUTH, "device_unexpected")
+    expect(["device", "accept", c[:6], "--yes", *w.at("A")], EXIT_OK)
     out, _ = expect(["device", "list", *w.at("A")], EXIT_OK)
     check(list_devices(out) == [("*", a, "a-device"), (" ", c, "c-device"), (" ", b, "b-device")], out)
+    out, _ = expect(["device", "list", *w.at("C")], EXIT_OK)  # C joined with A there: it knows A
+    check(list_devices(out) == [(" ", a, "a-device"), ("*", c, "c-device"), (" ", b, "b-device")], out)
     check(w.secrets("A")[2] == w.secrets("C")[2], "A and C hold the same root key")
 
     # The recovered device can enroll another one and revoke; A still works.
@@ -470,18 +530,9 @@ def test_malicious_rollback(d):
 
 def test_malicious_injected_entry(d):
     w = two_devices(d)
-    e1 = read(w.log_path(1))
-    # An add-device entry in the right place (seq, prev), well formed, signed by another identity.
-    dev_id = os.urandom(16)
-    device_seed = os.urandom(32)
-    sign_pk, _ = ed25519_sign(device_seed, b"")
-    kem_pk = e1[110:1326]  # a valid X-Wing key (B's)
-    check(e1[106:110] == (1216).to_bytes(4, "big"), "layout of the add-device entry")
-    body = frame(dev_id) + frame(sign_pk) + frame(kem_pk) + frame(b"intruder") + frame(bytes(32))
-    signed = b"CFRL\x02" + (2).to_bytes(8, "big") + entry_hash(e1) + b"\x02" + frame(body)
-    _, sig = ed25519_sign(os.urandom(32), frame(b"coffre/v1/log/entry") + signed)
-    _, pop = ed25519_sign(device_seed, b"not a real proof of possession")
-    write(w.log_path(2), signed + sig + frame(pop))
+    # An add-device entry in the right place (seq, prev), well formed, authored and signed by A's device key, but
+    # signed by another identity key than the account's.
+    w.forge_entry(os.urandom(32).hex(), w.device_id("A"), w.secrets("A")[0], "intruder")
     for h in "AB":
         expect_unchanged(w, "AB", ["device", "list", *w.at(h)], EXIT_AUTH, "signature_invalid")
         expect_unchanged(w, "AB", ["whoami", *w.at(h)], EXIT_AUTH, "signature_invalid")
@@ -608,25 +659,21 @@ def test_malicious_fork(d):
 
 def test_malicious_forged_genesis(d):
     """SPEC section 13: the store serves, to a device that recovers, a genesis with the account's real user id,
-    recovery public key and recovery MAC (all public) but its own identity key, validly signed: the log verifies on
+    recovery public keys and recovery MAC (all public) but its own identity key and first device, validly signed: the log verifies on
     its own, but the phrase pins the genesis. recover fails with log_fork and writes nothing; the real log recovers."""
     w = World(d)
     w.init("A")
     e0 = read(w.log_path(0))
-    check(e0[:5] == b"CFRL\x02", "entry version 0x02")
-    # Genesis body (SPEC section 10): frame(user) frame(identity_pk) u32 generation frame(suite_pk) u32 version
-    # frame(recovery_pk) frame(recovery_mac) u32 root_epoch device.
-    mac_at = 50 + (4 + 16) + (4 + 32) + 4 + (4 + 1216) + 4 + (4 + 1216)
-    check(e0[mac_at:mac_at + 4] == (32).to_bytes(4, "big") and e0[mac_at + 36:mac_at + 40] == (1).to_bytes(4, "big"),
-          "genesis layout: recovery_mac then root epoch 1")
-    seed = os.urandom(32)
-    forged = bytearray(e0)
-    forged[74:106] = ed25519_sign(seed, b"")[0]
-    signed_len = len(forged) - 64 - 4 - 64  # signature, frame(pop) of the genesis device (its pop still verifies)
-    forged[signed_len:signed_len + 64] = ed25519_sign(seed, frame(b"coffre/v1/log/entry") + bytes(forged[:signed_len]))[1]
+    check(e0[:5] == b"CFRL\x03", "entry version 0x03")
+    f = genesis_fields(e0)
+    check(f["root_epoch"] == (f["recovery_sign_pk"][1], f["recovery_sign_pk"][1] + 4) and
+          e0[slice(*f["root_epoch"])] == (1).to_bytes(4, "big"), "genesis layout: root epoch 1 after the recovery keys")
+    # The store's own identity and first device, every signature made again.
+    seed, device_seed = os.urandom(32), os.urandom(32)
+    forged = resign_genesis(e0, seed, device_seed)
     forged_store = os.path.join(d, "forged-store")
     shutil.copytree(w.store, forged_store)
-    write(os.path.join(forged_store, "accounts", w.user, "log", "0.entry"), bytes(forged))
+    write(os.path.join(forged_store, "accounts", w.user, "log", "0.entry"), forged)
     pf = os.path.join(d, "phrase")
     write(pf, w.phrase.encode())
     before = snapshot(forged_store)
@@ -636,12 +683,12 @@ def test_malicious_forged_genesis(d):
     check(not os.path.exists(os.path.join(w.home("R"), "device.state")), "a device state after a refused recovery")
     check(snapshot(forged_store) == before, "the store changed after a refused recovery")
     # An edited MAC (the real identity kept, re-signed by the store) fails the same way; so does a zero MAC.
-    for mac in [bytes(32), bytes(a ^ 1 for a in e0[mac_at + 4:mac_at + 36])]:
-        edited = bytearray(forged)
-        edited[mac_at + 4:mac_at + 36] = mac
-        edited[signed_len:signed_len + 64] = ed25519_sign(seed, frame(b"coffre/v1/log/entry") +
-                                                          bytes(edited[:signed_len]))[1]
-        write(os.path.join(forged_store, "accounts", w.user, "log", "0.entry"), bytes(edited))
+    mac_at = slice(*f["recovery_mac"])
+    for mac in [bytes(32), bytes(a ^ 1 for a in e0[mac_at])]:
+        edited = bytearray(e0)
+        edited[mac_at] = mac
+        write(os.path.join(forged_store, "accounts", w.user, "log", "0.entry"),
+              resign_genesis(bytes(edited), seed, device_seed))
         expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R", forged_store)],
                EXIT_AUTH, "log_fork")
     check(not os.path.exists(os.path.join(w.home("R"), "device.state")), "a device state after a refused recovery")
@@ -655,16 +702,19 @@ def test_malicious_forged_genesis(d):
 
 def test_concurrent_revocations(d):
     """SPEC section 15: the objects of a new epoch are created exclusively. A revocation caught between writing its
-    epoch objects and appending its entries (simulated: its entries held back) and a second revocation of the same
+    epoch objects and appending its entry (simulated: its entry held back) and a second revocation of the same
     epoch: the second stops (already_exists) without touching the first one's files or any home."""
     w = World(d)
     w.init("A")
     w.enroll("B", "A")
     w.enroll("C", "A")
     w.enroll("D", "A")
+    # B joined before A added C and D: the user accepts them on B (else B stops at device_unexpected).
+    for dev in "CD":
+        expect(["device", "accept", w.device_id(dev), "--yes", *w.at("B")], EXIT_OK)
     expect(["device", "revoke", w.device_id("C"), "--yes", *w.at("A")], EXIT_OK)
-    # Hold back A's two entries: the store now looks as while A is between its epoch objects and its log append.
-    held = {seq: read(w.log_path(seq)) for seq in (4, 5)}
+    # Hold back A's entry: the store now looks as while A is between its epoch objects and its log append.
+    held = {seq: read(w.log_path(seq)) for seq in (4,)}
     for seq in held:
         os.unlink(w.log_path(seq))
     epoch2 = {p: read(os.path.join(w.acct(), p)) for p in
@@ -689,9 +739,10 @@ def test_concurrent_revocations(d):
 
 
 def test_crashed_revocation_taken_over(d):
-    """A revocation that crashed between its epoch objects and its log entries blocks the next revocation of that
+    """A revocation that crashed between its epoch objects and its log entry blocks the next revocation of that
     epoch (already_exists, nothing changed) until the user passes --force: the leftovers go, the new revocation
-    lands, and every remaining device opens the new epoch."""
+    lands, and every remaining device opens the new epoch. B never saw C approved: revoking C is allowed during
+    that alert (nothing is wrapped to C)."""
     w = World(d)
     w.init("A")
     w.enroll("B", "A")
@@ -699,9 +750,8 @@ def test_crashed_revocation_taken_over(d):
     home_a = os.path.join(d, "A.before")
     shutil.copytree(w.home("A"), home_a)
     expect(["device", "revoke", w.device_id("C"), "--yes", *w.at("A")], EXIT_OK)
-    # The crash: A's entries never reached the store and A pinned nothing.
-    for seq in (3, 4):
-        os.unlink(w.log_path(seq))
+    # The crash: A's entry never reached the store and A pinned nothing.
+    os.unlink(w.log_path(3))
     shutil.rmtree(w.home("A"))
     shutil.copytree(home_a, w.home("A"))
     leftovers = sorted(os.listdir(os.path.join(w.acct(), "wraps", "2")))
@@ -720,7 +770,8 @@ def test_crashed_revocation_taken_over(d):
 def test_repair_missing_wrap(d):
     """SPEC section 15: an add-device entry whose root wrap never reached the store (a crash between the two, as an
     older client or another implementation may leave it): the new device cannot open the account, and the next
-    'whoami' of an enrolled device that holds the root key writes the missing wrap."""
+    'whoami' of the device that approved it writes the missing wrap. No other device does, even one that accepted
+    it: a device wraps the root key only to devices it approved itself (and, revoking, to those it accepted)."""
     w = World(d)
     w.init("A")
     w.enroll("B", "A")
@@ -735,6 +786,15 @@ def test_repair_missing_wrap(d):
     check(w.secrets("A")[2] == w.secrets("B")[2], "A and B hold the same root key")
     _, err = expect(["whoami", *w.at("A")], EXIT_OK)
     check("repaired" not in err, err)
+    # C, approved by A and accepted on B, lost its wrap: B leaves it missing; A, its approver, writes it.
+    w.enroll("C", "A")
+    expect(["device", "accept", w.device_id("C"), "--yes", *w.at("B")], EXIT_OK)
+    c_wrap = os.path.join(w.acct(), "wraps", "1", w.device_id("C") + ".wrap")
+    os.unlink(c_wrap)
+    _, err = expect(["whoami", *w.at("B")], EXIT_OK)
+    check("repaired" not in err and not os.path.exists(c_wrap), "B wrapped the root key to a device it did not approve")
+    _, err = expect(["whoami", *w.at("A")], EXIT_OK)
+    check(f"for device {w.device_id('C')}, which this device approved" in err and os.path.exists(c_wrap), err)
     # The recovery key's wrap too; a wrap that is there (even a bad one) is left alone.
     r_wrap = os.path.join(w.acct(), "wraps", "1", "f" * 32 + ".wrap")
     os.unlink(r_wrap)
@@ -743,7 +803,7 @@ def test_repair_missing_wrap(d):
     pf = os.path.join(d, "phrase")
     write(pf, w.phrase.encode())
     expect(["recover", "--user", w.user, "--phrase-file", pf, "--no-passphrase", *w.at("R")], EXIT_OK)
-    w.scan_store(w.secrets("A") + w.secrets("B") + w.secrets("R"))
+    w.scan_store(w.secrets("A") + w.secrets("B") + w.secrets("C") + w.secrets("R"))
 
 
 def test_killed_init_cleaned_up(d):
