@@ -104,6 +104,10 @@ Status push_account_pins(const Store& store, const UnlockedAccount& account, Acc
     const std::uint64_t next = sync.n + 1;
     auto sealed = seal_account_pins(*sync.root, user, next, mine, system_rng());
     if (!sealed) return lib_failure(sealed.error(), "cannot seal the account pins");
+    if (sealed.value().size() > Store::kMaxObjectSize) {  // no device could read it back (Store::get)
+      return Status::fail(kExitUsage, "the account pins (" + std::to_string(pins.size()) +
+                                          ") no longer fit in one store object; they stay on this device only");
+    }
     bool existed = false;
     if (Status s = store.put_new(Store::account_pins(user, epoch, next), sealed.value(), existed); !s.ok()) return s;
     if (!existed) {
