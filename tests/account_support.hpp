@@ -230,6 +230,45 @@ inline Bytes state_plaintext(std::span<const std::uint8_t> identity_seed, std::u
   return p;
 }
 
+// account_pins of section 11 with a caller-chosen nonce and plaintext.
+inline Bytes account_pins(std::span<const std::uint8_t> root, std::uint32_t epoch, std::uint64_t n, const UserId& user,
+                          std::span<const std::uint8_t, 24> nonce, const Bytes& plaintext) {
+  auto key = blake(root, "coffre/v1/account/pins-key", {user.bytes, u32(epoch)});
+  Bytes out;
+  put(out, std::string_view("CFRP\x01", 5));
+  put_u32(out, epoch);
+  put_u64(out, n);
+  Bytes ad = out;
+  frame(ad, user.bytes);
+  put(out, nonce);
+  std::size_t at = out.size();
+  out.resize(at + plaintext.size() + 16);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(&out[at], nullptr, plaintext.data(), plaintext.size(), ad.data(),
+                                             ad.size(), nullptr, nonce.data(), key.data());
+  return out;
+}
+
+// The plaintext of account pins: u32 d | d * (owner | document | u8 purpose | u64 revision | u32 key_version)
+// | u32 f | f * (owner | node | u64 revision).
+inline Bytes pins_plaintext(const AccountPins& pins) {
+  Bytes p;
+  put_u32(p, static_cast<std::uint32_t>(pins.documents.size()));
+  for (const auto& d : pins.documents) {
+    put(p, d.owner.bytes);
+    put(p, d.document);
+    put(p, &d.purpose, 1);
+    put_u64(p, d.revision);
+    put_u32(p, d.key_version);
+  }
+  put_u32(p, static_cast<std::uint32_t>(pins.drive.size()));
+  for (const auto& f : pins.drive) {
+    put(p, f.owner.bytes);
+    put(p, f.node);
+    put_u64(p, f.revision);
+  }
+  return p;
+}
+
 // root_wrap of section 11 with a caller-chosen X-Wing eseed.
 inline Bytes root_wrap(std::span<const std::uint8_t> root, std::uint32_t epoch, const UserId& user,
                        const DeviceId& recipient, const XWingPublicKey& pk, std::span<const std::uint8_t> eseed) {

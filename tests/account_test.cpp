@@ -34,6 +34,24 @@ RootKey root_of(std::uint8_t n, std::uint32_t epoch) {
   return RootKey::generate(epoch, rng).take();
 }
 
+// Two access-list pins and one Drive pin, in the order of section 11.
+AccountPins sample_pins() {
+  AccountPins p;
+  AccountDocumentPin a{UserId{}, {}, 2, 3, 2};
+  a.owner.bytes.fill(0x11);
+  a.document.fill(0x22);
+  AccountDocumentPin b = a;
+  b.purpose = 3;  // the same document id under another purpose
+  b.revision = 1ull << 40;
+  b.key_version = 7;
+  AccountDrivePin f{UserId{}, {}, 9};
+  f.owner.bytes.fill(0x11);
+  f.node.fill(0x33);
+  p.documents = {a, b};
+  p.drive = {f};
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("a new account: its first device and the recovery key open epoch 1") {
@@ -162,6 +180,161 @@ TEST_CASE("sealed state: an authentic plaintext that breaks the layout is refuse
   Bytes wrong_n = acct::spec::state_plaintext(id, 1, {{1, k1}});
   wrong_n[4 + 32 + 4 + 3] = 2;  // n = 2, one key
   CHECK(opens(wrong_n) == Error::wrap_invalid);
+}
+
+TEST_CASE("account pins: layout of section 11, byte for byte") {
+  auto a = acct::account(40);
+  const auto& c = *a.created;
+  const AccountPins pins = sample_pins();
+  auto rng = acct::rng_for('P', 1);
+  auto sealed = seal_account_pins(c.root, c.user, 5, pins, rng);
+  REQUIRE(sealed.ok());
+  const Bytes& s = sealed.value();
+  REQUIRE(s.size() == 41 + 8 + 2 * 45 + 40 + 16);
+  CHECK(Bytes(s.begin(), s.begin() + 17) == Bytes{'C', 'F', 'R', 'P', 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5});
+
+  // The spec's construction, written independently, with the same nonce: the same bytes.
+  std::array<std::uint8_t, 24> nonce{};
+  std::copy_n(s.begin() + 17, 24, nonce.begin());
+  CHECK(acct::spec::account_pins(c.root.secret().reveal(), 1, 5, c.user, nonce, acct::spec::pins_plaintext(pins)) ==
+        s);
+  auto opened = open_account_pins(c.root, c.user, 5, s);
+  REQUIRE(opened.ok());
+  CHECK(opened.value() == pins);
+
+  // No pins at all is an object too (a device that has opened nothing yet).
+  auto empty = seal_account_pins(c.root, c.user, 1, AccountPins{}, rng);
+  REQUIRE(empty.ok());
+  CHECK(empty.value().size() == 41 + 8 + 16);
+  CHECK(open_account_pins(c.root, c.user, 1, empty.value()).value() == AccountPins{});
+}
+
+TEST_CASE("account pins: a malicious store cannot modify, move, renumber or cut them") {
+  auto a = acct::account(41);
+  const auto& c = *a.created;
+  auto rng = acct::rng_for('P', 2);
+  const Bytes s = seal_account_pins(c.root, c.user, 2, sample_pins(), rng).take();
+  REQUIRE(open_account_pins(c.root, c.user, 2, s).ok());
+
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    Bytes t = s;
+    t[i] ^= 0x01;
+    CHECK_MESSAGE(open_account_pins(c.root, c.user, 2, t).error() == Error::wrap_invalid, "byte " << i);
+  }
+  for (std::size_t n = 0; n < s.size(); ++n) {
+    CHECK(open_account_pins(c.root, c.user, 2, std::span(s).first(n)).error() == Error::wrap_invalid);
+  }
+  Bytes longer = s;
+  longer.push_back(0);
+  CHECK(open_account_pins(c.root, c.user, 2, longer).error() == Error::wrap_invalid);
+
+  // Served under another number (an older or newer object's name), for another user, under another root key, or
+  // under the same key bytes for another epoch.
+  CHECK(open_account_pins(c.root, c.user, 1, s).error() == Error::wrap_invalid);
+  CHECK(open_account_pins(c.root, c.user, 3, s).error() == Error::wrap_invalid);
+  auto other_user = acct::account(42).created->user;
+  CHECK(open_account_pins(c.root, other_user, 2, s).error() == Error::wrap_invalid);
+  CHECK(open_account_pins(root_of(2, 1), c.user, 2, s).error() == Error::wrap_invalid);
+  auto same_bytes_epoch2 = RootKey::from_bytes(c.root.secret().reveal(), 2).take();
+  CHECK(open_account_pins(same_bytes_epoch2, c.user, 2, s).error() == Error::wrap_invalid);
+
+  // Honest objects relabelled by the store: number 3 as number 2, epoch 2 as epoch 1.
+  Bytes s3 = seal_account_pins(c.root, c.user, 3, sample_pins(), rng).take();
+  REQUIRE(open_account_pins(c.root, c.user, 3, s3).ok());
+  s3[16] = 2;
+  CHECK(open_account_pins(c.root, c.user, 2, s3).error() == Error::wrap_invalid);
+  Bytes e2 = seal_account_pins(same_bytes_epoch2, c.user, 2, sample_pins(), rng).take();
+  REQUIRE(open_account_pins(same_bytes_epoch2, c.user, 2, e2).ok());
+  e2[8] = 1;
+  CHECK(open_account_pins(c.root, c.user, 2, e2).error() == Error::wrap_invalid);
+
+  // The sealed state of the same epoch is no pins object (another magic, another key).
+  CHECK(open_account_pins(c.root, c.user, 1, c.sealed_state).error() == Error::wrap_invalid);
+  // Number 0 names no object.
+  CHECK(open_account_pins(c.root, c.user, 0, s).error() == Error::invalid_argument);
+}
+
+TEST_CASE("account pins: pins that break the rules are neither sealed nor opened") {
+  auto a = acct::account(43);
+  const auto& c = *a.created;
+  auto rng = acct::rng_for('P', 3);
+  const std::array<std::uint8_t, 24> nonce{};
+  // Sealed as the spec says whatever the content: the library must refuse it after the AEAD opened.
+  auto opens = [&](const Bytes& plain) {
+    return open_account_pins(c.root, c.user, 1, acct::spec::account_pins(c.root.secret().reveal(), 1, 1, c.user,
+                                                                         nonce, plain))
+        .error();
+  };
+  auto seals = [&](const AccountPins& p) { return seal_account_pins(c.root, c.user, 1, p, rng).error(); };
+  auto both = [&](const AccountPins& p) {
+    CHECK(seals(p) == Error::invalid_argument);
+    CHECK(opens(acct::spec::pins_plaintext(p)) == Error::wrap_invalid);
+  };
+
+  const AccountPins good = sample_pins();
+  CHECK(opens(acct::spec::pins_plaintext(good)) == Error::ok);
+  CHECK(seals(good) == Error::ok);
+
+  AccountPins p = good;
+  std::swap(p.documents[0], p.documents[1]);  // not in order
+  both(p);
+  p = good;
+  p.documents[1] = p.documents[0];  // the same document twice
+  both(p);
+  for (std::uint8_t purpose : {0, 4}) {
+    p = good;
+    p.documents[0].purpose = purpose;
+    both(p);
+  }
+  p = good;
+  p.documents[0].revision = 0;
+  both(p);
+  p = good;
+  p.documents[0].key_version = 0;
+  both(p);
+  p = good;
+  p.drive[0].revision = 0;
+  both(p);
+  p = good;
+  p.drive.push_back(p.drive[0]);  // the same node twice
+  both(p);
+  p = good;
+  p.drive.insert(p.drive.begin(), p.drive[0]);
+  p.drive[0].node[15] = 0x34;  // above the next one
+  both(p);
+
+  Bytes extra = acct::spec::pins_plaintext(good);
+  extra.push_back(0);
+  CHECK(opens(extra) == Error::wrap_invalid);
+  Bytes more = acct::spec::pins_plaintext(good);
+  more[3] = 3;  // three access-list pins announced, two present
+  CHECK(opens(more) == Error::wrap_invalid);
+  Bytes huge = acct::spec::pins_plaintext(good);
+  huge[0] = 0xff;  // a count far beyond the plaintext
+  CHECK(opens(huge) == Error::wrap_invalid);
+  CHECK(opens(Bytes(4, 0)) == Error::wrap_invalid);  // no Drive count
+
+  CHECK(seal_account_pins(c.root, c.user, 0, good, rng).error() == Error::invalid_argument);
+}
+
+TEST_CASE("account pins: a revoked device cannot open those of the new epoch") {
+  auto a = acct::account(44);
+  auto d = acct::device(45);
+  Bytes d_wrap1 = a.add(d, "stolen phone");
+  const UserId user = a.user();
+  auto d_root1 = unwrap_root_key(d.kem_key, user, d.id, 1, d_wrap1).take();
+
+  auto rng = acct::rng_for('V', 4);
+  auto plan = plan_revocation(a.s(), a.secrets(), a.first, d.id, rng).take();
+  auto sealed = seal_account_pins(plan.root, user, 1, sample_pins(), rng).take();
+  CHECK(open_account_pins(plan.root, user, 1, sealed).value() == sample_pins());
+  // D holds the root key of epoch 1 only, under either epoch number.
+  CHECK(open_account_pins(d_root1, user, 1, sealed).error() == Error::wrap_invalid);
+  auto d_root1_as_2 = RootKey::from_bytes(d_root1.secret().reveal(), 2).take();
+  CHECK(open_account_pins(d_root1_as_2, user, 1, sealed).error() == Error::wrap_invalid);
+  // While D's old objects of epoch 1 still open with it (what it saw before the revocation).
+  auto old = seal_account_pins(a.created->root, user, 1, sample_pins(), rng).take();
+  CHECK(open_account_pins(d_root1, user, 1, old).ok());
 }
 
 TEST_CASE("root wrap: a malicious store cannot modify or redirect it") {

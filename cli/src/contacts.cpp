@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <charconv>
 #include <ctime>
 #include <fcntl.h>
@@ -94,6 +95,39 @@ bool AccessPins::raise(const DocumentRef& doc, const AccessPin& pin) {
   return true;
 }
 
+std::optional<std::uint64_t> AccessPins::drive_revision(const UserId& owner, const NodeId& node) const {
+  auto it = drive_.find({owner, node});
+  if (it == drive_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool AccessPins::raise_drive(const UserId& owner, const NodeId& node, std::uint64_t revision) {
+  std::uint64_t& r = drive_[{owner, node}];
+  if (revision <= r) return false;
+  r = revision;
+  return true;
+}
+
+AccountPins AccessPins::to_account() const {
+  AccountPins out;  // both maps are ordered as SPEC 11 wants (bytewise ids)
+  for (const auto& [k, p] : pins_) {
+    const auto& [owner, doc, purpose] = k;
+    out.documents.push_back({owner, doc.bytes, purpose, p.revision, p.key_version});
+  }
+  for (const auto& [k, revision] : drive_) out.drive.push_back({k.first, k.second.bytes, revision});
+  return out;
+}
+
+bool AccessPins::merge(const AccountPins& other) {
+  bool changed = false;
+  for (const auto& p : other.documents) {
+    const DocumentRef doc{p.owner, DocumentId{p.document}, static_cast<Purpose>(p.purpose)};
+    changed |= raise(doc, AccessPin{p.revision, p.key_version});
+  }
+  for (const auto& p : other.drive) changed |= raise_drive(p.owner, NodeId{p.node}, p.revision);
+  return changed;
+}
+
 std::string AccessPins::encode() const {
   std::string t = "# coffre access pins (docs/SPEC.md section 15): owner document purpose revision key_version\n";
   t += std::string(kPinsMagic) + "\n";
@@ -101,6 +135,9 @@ std::string AccessPins::encode() const {
     const auto& [owner, doc, purpose] = k;
     t += "pin " + to_hex(owner.bytes) + " " + to_hex(doc.bytes) + " " + std::to_string(purpose) + " " +
          std::to_string(p.revision) + " " + std::to_string(p.key_version) + "\n";
+  }
+  for (const auto& [k, revision] : drive_) {
+    t += "drive " + to_hex(k.first.bytes) + " " + to_hex(k.second.bytes) + " " + std::to_string(revision) + "\n";
   }
   return t;
 }
@@ -123,6 +160,15 @@ Status AccessPins::parse(std::string_view text, const std::string& name, AccessP
       continue;
     }
     UserId owner;
+    if (f.size() == 4 && f[0] == "drive") {
+      NodeId node;
+      std::uint64_t revision = 0;
+      if (!from_hex(f[1], owner.bytes) || !from_hex(f[2], node.bytes) || !parse_number(f[3], revision) ||
+          revision == 0 || !pins.drive_.emplace(std::pair{owner, node}, revision).second) {
+        return bad;
+      }
+      continue;
+    }
     DocumentId doc;
     unsigned purpose = 0;
     AccessPin p;
@@ -278,10 +324,17 @@ Status open_session(const AccountArgs& a, bool unlock, SharingSession& s) {
   }
   if (Status st = load_trust(s.account.home, s.trust); !st.ok()) return st;
   if (Status st = load_contact_logs(s.account.home, s.logs); !st.ok()) return st;
-  return load_pins(s.account.home, s.pins);
+  if (Status st = load_pins(s.account.home, s.pins); !st.ok()) return st;
+  if (!unlock) return Status::success();
+  return pull_account_pins(s.server, s.account, s.pins, s.account_pins, s.pins_changed);
 }
 
 Status save_session(SharingSession& s) {
+  if (s.account_pins.root) {
+    if (Status st = push_account_pins(s.server, s.account, s.pins, s.account_pins, s.pins_changed); !st.ok()) {
+      std::fprintf(stderr, "coffre: warning: %s; the next command on this device tries again\n", st.message.c_str());
+    }
+  }
   if (s.trust_changed) {
     if (Status st = save_trust(s.account.home, s.trust); !st.ok()) return st;
     s.trust_changed = false;

@@ -2,7 +2,9 @@
 // and any other command that hands content keys to other users (coffre drive):
 //
 //   local state   <home>/trust.state         TrustStore::encode() (SPEC 17.1), mode 0600, replaced atomically
-//                 <home>/pins.state          per-document access pins (SPEC 15), mode 0600, replaced atomically
+//                 <home>/pins.state          per-document access pins (SPEC 15), mode 0600, replaced atomically;
+//                                            shared with the account's other devices through the store
+//                                            (account_pins.hpp) by unlocked sessions
 //                 <home>/contact-logs.state  each contact's device-list pins (genesis hash, head; SPEC 15.1)
 //   directory     publish_record: this account's record to directory/<user hex>.record
 //                 trusted_contact: fetch + verify a user's record, check it against their device list (fetched
@@ -17,6 +19,7 @@
 #pragma once
 
 #include "account_cmds.hpp"
+#include "account_pins.hpp"
 #include "status.hpp"
 #include "store.hpp"
 
@@ -39,15 +42,27 @@ inline constexpr const char* kPinsMagic = "coffre-pins-v1";
 inline constexpr const char* kContactLogsFileName = "contact-logs.state";
 inline constexpr const char* kContactLogsMagic = "coffre-contact-logs-v1";
 
-// The highest access list opened per document (SPEC 16.1), so that the store cannot serve an older one.
+// The highest access list opened per document (SPEC 16.1), so that the store cannot serve an older one; and the
+// highest content revision opened per Drive file. This device's copy of the account's pins (account_pins.hpp).
 class AccessPins {
  public:
   std::optional<AccessPin> get(const DocumentRef& doc) const;
   // Raises the pin of `doc` to `pin` (a pin never goes down); true if it changed.
   bool raise(const DocumentRef& doc, const AccessPin& pin);
-  std::size_t size() const noexcept { return pins_.size(); }
+  // The Drive hook: the highest content revision of the file `node` in `owner`'s drive that a device of the account
+  // opened or wrote (nullopt: none). A record of a lower revision is a rollback (key_version_rollback).
+  std::optional<std::uint64_t> drive_revision(const UserId& owner, const NodeId& node) const;
+  // Raises it (revision >= 1; never goes down); true if it changed.
+  bool raise_drive(const UserId& owner, const NodeId& node, std::uint64_t revision);
+  std::size_t size() const noexcept { return pins_.size() + drive_.size(); }
 
-  // The text layout of SPEC section 15 ("coffre-pins-v1", then one "pin" line per document).
+  // The content of an account pins object (SPEC 11), and the merge of one into these pins: each pin to the
+  // maximum of both. true if any pin rose.
+  AccountPins to_account() const;
+  bool merge(const AccountPins& other);
+
+  // The text layout of SPEC section 15 ("coffre-pins-v1", then one "pin" line per document and one "drive" line per
+  // Drive file).
   std::string encode() const;
   // kExitUsage if malformed (never repaired).
   static Status parse(std::string_view text, const std::string& name, AccessPins& out);
@@ -55,6 +70,7 @@ class AccessPins {
  private:
   using Key = std::tuple<UserId, DocumentId, std::uint8_t>;
   std::map<Key, AccessPin> pins_;
+  std::map<std::pair<UserId, NodeId>, std::uint64_t> drive_;
 };
 
 // Each contact's device list as this client last verified it (its genesis hash and head), so that the store can
@@ -102,6 +118,7 @@ struct SharingSession {
   std::map<UserId, VerifiedLog> verified_logs;  // contacts' lists verified by this command (fetched once)
   bool trust_changed = false;
   bool pins_changed = false;
+  AccountPinsSync account_pins;  // what the store's account pins object held (unlocked sessions only)
   bool logs_changed = false;
 
   const UserId& me() const noexcept { return account.state.user; }
@@ -113,9 +130,12 @@ struct SharingSession {
 };
 
 // Locks and loads the home, verifies the device list, loads trust.state, pins.state and contact-logs.state;
-// `unlock`: also this device's keys (asking for the passphrase if needed) and the account secrets.
+// `unlock`: also this device's keys (asking for the passphrase if needed) and the account secrets, and merges the
+// account's pins from the store into pins.state's (pull_account_pins) before any pin is checked.
 Status open_session(const AccountArgs& a, bool unlock, SharingSession& s);
-// Writes trust.state, pins.state and contact-logs.state if they changed. Call only when the command succeeded.
+// Writes the account's pins to the store if they hold something its newest object did not (push_account_pins; a
+// failure there is a warning, the next command retries), then trust.state, pins.state and contact-logs.state if
+// they changed. Call only when the command succeeded.
 Status save_session(SharingSession& s);
 
 // USER on the command line: a user id (32 hex digits), or a prefix of at least 8 hex digits that matches exactly one

@@ -22,13 +22,12 @@ std::string parent_of(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-// "<seq>.entry" with a canonical decimal seq.
-std::optional<std::uint64_t> entry_seq(const std::string& name) {
-  constexpr std::string_view kSuffix = ".entry";
-  if (name.size() <= kSuffix.size() || name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
+// "<number><suffix>" with a canonical decimal number.
+std::optional<std::uint64_t> numbered(const std::string& name, std::string_view suffix) {
+  if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
     return std::nullopt;
   }
-  std::string_view digits(name.data(), name.size() - kSuffix.size());
+  std::string_view digits(name.data(), name.size() - suffix.size());
   if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
   std::uint64_t v = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
@@ -195,6 +194,14 @@ std::string Store::wrap(const UserId& user, std::uint32_t epoch, const DeviceId&
   return wraps(user, epoch) + "/" + to_hex(recipient.bytes) + ".wrap";
 }
 
+std::string Store::account_pins_dir(const UserId& user, std::uint32_t epoch) {
+  return "accounts/" + to_hex(user.bytes) + "/pins/" + std::to_string(epoch);
+}
+
+std::string Store::account_pins(const UserId& user, std::uint32_t epoch, std::uint64_t n) {
+  return account_pins_dir(user, epoch) + "/" + std::to_string(n) + ".pins";
+}
+
 std::string Store::mailbox(const std::string& request_hex, const char* what) {
   return "enroll/" + request_hex + "/" + what;
 }
@@ -261,13 +268,24 @@ std::string Store::drive_share(const UserId& recipient, const UserId& owner, con
   return drive_inbox(recipient) + "/" + to_hex(owner.bytes) + "." + to_hex(node.bytes);
 }
 
+Status Store::numbers(const std::string& rel_dir, std::string_view suffix, std::vector<std::uint64_t>& out) const {
+  out.clear();
+  std::vector<std::string> names;
+  if (Status s = list(rel_dir, names); !s.ok()) return s;
+  for (const auto& n : names) {
+    if (auto v = numbered(n, suffix)) out.push_back(*v);
+  }
+  std::sort(out.begin(), out.end());
+  return Status::success();
+}
+
 Status Store::fetch_log(const UserId& user, std::vector<std::vector<std::uint8_t>>& entries) const {
   entries.clear();
   std::vector<std::string> names;
   if (Status s = list(log_dir(user), names); !s.ok()) return s;
   std::vector<std::pair<std::uint64_t, std::string>> seqs;
   for (auto& n : names) {
-    if (auto seq = entry_seq(n)) seqs.emplace_back(*seq, n);
+    if (auto seq = numbered(n, ".entry")) seqs.emplace_back(*seq, n);
   }
   std::sort(seqs.begin(), seqs.end());
   for (auto& [seq, name] : seqs) {

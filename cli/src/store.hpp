@@ -5,6 +5,7 @@
 //   accounts/<user-hex>/log/<seq>.entry                    device-list entries (SPEC section 10)
 //   accounts/<user-hex>/state/<epoch>.sealed               sealed account state (SPEC section 11)
 //   accounts/<user-hex>/wraps/<epoch>/<recipient-hex>.wrap root-key wraps (recipient ff..ff: the recovery key)
+//   accounts/<user-hex>/pins/<epoch>/<n>.pins              the account's pins, object n of that epoch (SPEC 11, 15.1)
 //   enroll/<request-hex>/{request,response,reveal}         the enrollment mailbox (SPEC section 12)
 //   directory/<user-hex>.record                            a user's directory record (SPEC section 17)
 //   docs/<owner-hex>/<doc-hex>/<purpose>/access/<v>.access the latest access list of content-key version v
@@ -26,6 +27,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace coffre::cli {
@@ -55,6 +57,9 @@ class Store {
   // The names in a directory (hidden names, such as temporary files, left out unless `hidden`), sorted; empty if it
   // does not exist.
   Status list(const std::string& rel_dir, std::vector<std::string>& names, bool hidden = false) const;
+  // The numbers of the names "<number><suffix>" in a directory (decimal, no leading zero), ascending; other names
+  // are ignored.
+  Status numbers(const std::string& rel_dir, std::string_view suffix, std::vector<std::uint64_t>& out) const;
 
   // Paths of the layout above.
   static std::string log_dir(const UserId& user);
@@ -62,6 +67,8 @@ class Store {
   static std::string sealed_state(const UserId& user, std::uint32_t epoch);
   static std::string wraps(const UserId& user, std::uint32_t epoch);  // the folder of that epoch's wraps
   static std::string wrap(const UserId& user, std::uint32_t epoch, const DeviceId& recipient);
+  static std::string account_pins_dir(const UserId& user, std::uint32_t epoch);
+  static std::string account_pins(const UserId& user, std::uint32_t epoch, std::uint64_t n);
   static std::string mailbox(const std::string& request_hex, const char* what);  // request, response, reveal
   static std::string directory_record(const UserId& user);
   static std::string access_list(const DocumentRef& doc, std::uint32_t key_version);

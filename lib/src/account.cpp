@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <optional>
+#include <tuple>
 
 namespace coffre {
 
@@ -285,6 +287,152 @@ Result<AccountSecrets> open_account_state(const RootKey& root, const UserId& use
   auto secrets = AccountSecrets::create(std::move(identity).take(), generation, std::move(keys));
   if (!secrets) return Error::wrap_invalid;  // generation 0, or versions not 1..n
   return secrets;
+}
+
+// ------------------------------------------------------------------------------------------------ account pins
+
+namespace {
+
+constexpr std::uint8_t kPinsMagic[5] = {'C', 'F', 'R', 'P', 0x01};
+// "CFRP" | 0x01 | u32 epoch | u64 n | nonce[24]
+constexpr std::size_t kPinsHeader = 5 + 4 + 8 + kNonce;
+constexpr std::size_t kDocumentPinSize = 16 + 16 + 1 + 8 + 4;  // owner | document | purpose | revision | key_version
+constexpr std::size_t kDrivePinSize = 16 + 16 + 8;             // owner | node | revision
+
+// "CFRP" | 0x01 | u32 epoch | u64 n | frame(user_id): the AEAD's associated data.
+Bytes pins_ad(std::uint32_t epoch, std::uint64_t n, const UserId& user) {
+  Bytes ad(std::begin(kPinsMagic), std::end(kPinsMagic));
+  append_u32(ad, epoch);
+  append_u64(ad, n);
+  append_frame(ad, user.bytes);
+  return ad;
+}
+
+// KDF(root_key, "coffre/v1/account/pins-key", user_id, u32(epoch))
+Result<SecretBytes> pins_key(const RootKey& root, const UserId& user) {
+  auto epoch = be32(root.epoch());
+  return kdf_key(root.secret(), label::account_pins_key, {user.bytes, epoch});
+}
+
+auto document_key(const AccountDocumentPin& p) { return std::tie(p.owner.bytes, p.document, p.purpose); }
+auto drive_key(const AccountDrivePin& p) { return std::tie(p.owner.bytes, p.node); }
+
+bool document_pin_valid(const AccountDocumentPin& p) noexcept {
+  return p.purpose >= 1 && p.purpose <= 3 && p.revision != 0 && p.key_version != 0;
+}
+
+// The rules of section 11: every field in range, each list strictly ascending (so no duplicates).
+bool pins_valid(const AccountPins& pins) {
+  for (std::size_t i = 0; i < pins.documents.size(); ++i) {
+    if (!document_pin_valid(pins.documents[i])) return false;
+    if (i > 0 && !(document_key(pins.documents[i - 1]) < document_key(pins.documents[i]))) return false;
+  }
+  for (std::size_t i = 0; i < pins.drive.size(); ++i) {
+    if (pins.drive[i].revision == 0) return false;
+    if (i > 0 && !(drive_key(pins.drive[i - 1]) < drive_key(pins.drive[i]))) return false;
+  }
+  return true;
+}
+
+Bytes encode_pins(const AccountPins& pins) {
+  Bytes out;
+  out.reserve(8 + pins.documents.size() * kDocumentPinSize + pins.drive.size() * kDrivePinSize);
+  append_u32(out, static_cast<std::uint32_t>(pins.documents.size()));
+  for (const AccountDocumentPin& p : pins.documents) {
+    append(out, p.owner.bytes);
+    append(out, p.document);
+    out.push_back(p.purpose);
+    append_u64(out, p.revision);
+    append_u32(out, p.key_version);
+  }
+  append_u32(out, static_cast<std::uint32_t>(pins.drive.size()));
+  for (const AccountDrivePin& p : pins.drive) {
+    append(out, p.owner.bytes);
+    append(out, p.node);
+    append_u64(out, p.revision);
+  }
+  return out;
+}
+
+bool read_id(ByteReader& r, std::array<std::uint8_t, 16>& id) {
+  ByteView b;
+  if (!r.bytes(id.size(), b)) return false;
+  std::copy(b.begin(), b.end(), id.begin());
+  return true;
+}
+
+// nullopt if the plaintext breaks the layout or the rules.
+std::optional<AccountPins> decode_pins(ByteView plain) {
+  ByteReader r(plain);
+  AccountPins pins;
+  std::uint32_t count = 0;
+  if (!r.u32(count) || count > plain.size() / kDocumentPinSize) return std::nullopt;
+  pins.documents.resize(count);
+  for (AccountDocumentPin& p : pins.documents) {
+    if (!read_id(r, p.owner.bytes) || !read_id(r, p.document) || !r.u8(p.purpose) || !r.u64(p.revision) ||
+        !r.u32(p.key_version)) {
+      return std::nullopt;
+    }
+  }
+  if (!r.u32(count) || count > plain.size() / kDrivePinSize) return std::nullopt;
+  pins.drive.resize(count);
+  for (AccountDrivePin& p : pins.drive) {
+    if (!read_id(r, p.owner.bytes) || !read_id(r, p.node) || !r.u64(p.revision)) return std::nullopt;
+  }
+  if (!r.done() || !pins_valid(pins)) return std::nullopt;
+  return pins;
+}
+
+}  // namespace
+
+Result<std::vector<std::uint8_t>> seal_account_pins(const RootKey& root, const UserId& user, std::uint64_t n,
+                                                    const AccountPins& pins, Rng& rng) {
+  COFFRE_TRY(init());
+  if (n == 0 || root.secret().size() != RootKey::kSize || !pins_valid(pins)) return Error::invalid_argument;
+  if (pins.documents.size() > std::numeric_limits<std::uint32_t>::max() ||
+      pins.drive.size() > std::numeric_limits<std::uint32_t>::max()) {
+    return Error::invalid_argument;
+  }
+  // Pins name documents and versions, not keys: the plaintext needs no secure memory.
+  const Bytes plain = encode_pins(pins);
+  Bytes out(std::begin(kPinsMagic), std::end(kPinsMagic));
+  append_u32(out, root.epoch());
+  append_u64(out, n);
+  out.resize(kPinsHeader + plain.size() + kTag);
+  std::uint8_t* nonce = &out[kPinsHeader - kNonce];
+  rng.fill({nonce, kNonce});
+  auto key = pins_key(root, user);
+  if (!key) return key.error();
+  const Bytes ad = pins_ad(root.epoch(), n, user);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(&out[kPinsHeader], nullptr, plain.data(), plain.size(), ad.data(),
+                                             ad.size(), nullptr, nonce, key.value().reveal().data());
+  return out;
+}
+
+Result<AccountPins> open_account_pins(const RootKey& root, const UserId& user, std::uint64_t n,
+                                      std::span<const std::uint8_t> sealed) {
+  COFFRE_TRY(init());
+  if (n == 0 || root.secret().size() != RootKey::kSize) return Error::invalid_argument;
+  ByteReader header(sealed);
+  std::uint32_t epoch = 0;
+  std::uint64_t number = 0;
+  ByteView nonce;
+  if (!header.literal(kPinsMagic) || !header.u32(epoch) || !header.u64(number) || !header.bytes(kNonce, nonce) ||
+      sealed.size() < kPinsHeader + 8 + kTag || epoch != root.epoch() || number != n) {
+    return Error::wrap_invalid;
+  }
+  auto key = pins_key(root, user);
+  if (!key) return key.error();
+  const Bytes ad = pins_ad(epoch, n, user);
+  Bytes plain(sealed.size() - kPinsHeader - kTag);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain.data(), nullptr, nullptr, &sealed[kPinsHeader],
+                                                 sealed.size() - kPinsHeader, ad.data(), ad.size(), nonce.data(),
+                                                 key.value().reveal().data()) != 0) {
+    return Error::wrap_invalid;
+  }
+  auto pins = decode_pins(plain);
+  if (!pins) return Error::wrap_invalid;
+  return std::move(*pins);
 }
 
 // --------------------------------------------------------------------------------------------------- root wrap

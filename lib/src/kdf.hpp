@@ -27,6 +27,7 @@ inline constexpr std::string_view file_header = "coffre/v1/file/header";
 inline constexpr std::string_view file_payload = "coffre/v1/file/payload";
 inline constexpr std::string_view account_root_wrap = "coffre/v1/account/root-wrap";
 inline constexpr std::string_view account_state_key = "coffre/v1/account/state-key";
+inline constexpr std::string_view account_pins_key = "coffre/v1/account/pins-key";
 inline constexpr std::string_view enroll_commit = "coffre/v1/enroll/commit";
 inline constexpr std::string_view enroll_response = "coffre/v1/enroll/response";
 inline constexpr std::string_view enroll_sas = "coffre/v1/enroll/sas";

@@ -649,6 +649,109 @@ def test_unexpected_device_blocks(d):
     p.scan(["plain"])
 
 
+def pins_objects(p, owner, epoch):
+    """The account pins objects of `owner`'s epoch in the store (SPEC 15.1): {n: path}."""
+    d = os.path.join(p.store, "accounts", p.user(owner), "pins", str(epoch))
+    if not os.path.isdir(d):
+        return {}
+    return {int(f[:-len(".pins")]): os.path.join(d, f) for f in os.listdir(d) if f.endswith(".pins")}
+
+
+def test_account_pins(d):
+    """Pins belong to the account (issue 8): what Alice's first device saw, her second device never accepts a
+    rollback of, even though it never fetched the new access list itself."""
+    p = People(d, "ABCD")
+    make_plain(p, "plain", 40_000)
+    wa = p.w["A"]
+    wa.enroll("A2", "A")
+    a, c, dave = p.user("A"), p.user("C"), p.user("D")
+    a2 = wa.at("A2")
+    a2_home = wa.home("A2")
+    doc = p.encrypt("A", ["B", "C"], "plain", "shared")
+    shutil.copy(p.path("shared"), p.path("shared-a2"))  # the copy Alice's second device has
+    expect(["decrypt", p.path("shared-a2"), "-o", p.path("out-A2"), *a2], EXIT_OK)
+    check(f"pin {a} {doc} 2 1 1\n" in read(os.path.join(a2_home, "pins.state")).decode(), "A2 pinned version 1")
+    # A Drive revision pin on the first device travels with the account's pins (the hook for coffre drive).
+    node = "ab" * 16
+    with open(os.path.join(wa.home("A"), "pins.state"), "a") as f:
+        f.write(f"drive {a} {node} 5\n")
+
+    # The first device removes Carol: version 2. The account's pins object says so, sealed (no id in the clear).
+    expect(["unshare", p.path("shared"), c, *p.at("A")], EXIT_OK)
+    objs = pins_objects(p, "A", 1)
+    check(objs, "no account pins object in epoch 1")
+    newest = read(objs[max(objs)])
+    check(newest[:5] == b"CFRP\x01" and int.from_bytes(newest[5:9], "big") == 1 and
+          int.from_bytes(newest[9:17], "big") == max(objs), f"header of {objs[max(objs)]}")
+    check(bytes.fromhex(doc) not in newest and bytes.fromhex(a) not in newest, "a pin in the clear")
+    check(len(objs) <= 2, f"superseded pins objects are removed: {sorted(objs)}")
+    pins_before = read(os.path.join(a2_home, "pins.state"))
+    check(f"pin {a} {doc} 2 1 1\n" in pins_before.decode(), "A2 has not seen version 2 itself")
+
+    # The store serves the second device the OLD access list (Carol still a member): it refuses to re-share or to
+    # decrypt from it, and nothing changes in any home (nor in the store's documents).
+    cur = p.access("A", doc, "current")
+    good_cur = read(cur)
+    write(cur, read(p.access("A", doc, "1.access")))
+    docs_before = snapshot(os.path.join(p.store, "docs"))
+    a2_before = snapshot(a2_home)
+    p.fails(["share", p.path("shared-a2"), dave, *a2], EXIT_AUTH, "key_version_rollback", p.path("shared-a2"))
+    p.fails(["decrypt", p.path("shared-a2"), "-o", p.path("o"), *a2], EXIT_AUTH, "key_version_rollback",
+            p.path("o"))
+    check(snapshot(a2_home) == a2_before, "the second device's home changed after a refused command")
+    check(snapshot(os.path.join(p.store, "docs")) == docs_before, "store docs changed by a refused share")
+    # A pins object modified, or served under another number, is refused too (wrap_invalid).
+    top = objs[max(objs)]
+    tampered = bytearray(newest)
+    tampered[-1] ^= 1
+    write(top, bytes(tampered))
+    p.fails(["decrypt", p.path("shared-a2"), "-o", p.path("o"), *a2], EXIT_AUTH, "wrap_invalid", p.path("o"))
+    moved = os.path.join(os.path.dirname(top), f"{max(objs) + 1}.pins")
+    write(top, newest)
+    os.rename(top, moved)
+    p.fails(["decrypt", p.path("shared-a2"), "-o", p.path("o"), *a2], EXIT_AUTH, "wrap_invalid", p.path("o"))
+    os.rename(moved, top)
+    check(snapshot(a2_home) == a2_before, "the second device's home changed")
+
+    # With the real list, the second device opens version 2 and keeps what the account knows in its own pins.
+    write(cur, good_cur)
+    expect(["decrypt", p.path("shared"), "-o", p.path("out-A2b"), *a2], EXIT_OK)
+    pins_a2 = read(os.path.join(a2_home, "pins.state")).decode()
+    check(f"pin {a} {doc} 2 2 2\n" in pins_a2 and f"drive {a} {node} 5\n" in pins_a2, pins_a2)
+    # A store that then withholds every pins object only withholds what the device did not know: it still refuses
+    # the old list.
+    held = {n: read(f) for n, f in pins_objects(p, "A", 1).items()}
+    for f in pins_objects(p, "A", 1).values():
+        os.remove(f)
+    write(cur, read(p.access("A", doc, "1.access")))
+    p.fails(["decrypt", p.path("shared-a2"), "-o", p.path("o"), *a2], EXIT_AUTH, "key_version_rollback", p.path("o"))
+    write(cur, good_cur)
+    for n, content in held.items():
+        write(os.path.join(p.store, "accounts", a, "pins", "1", f"{n}.pins"), content)
+
+    # Revoking the second device: a new epoch. The first device's next command (here a file for itself alone) carries
+    # the pins over to epoch 2 (object 1), under a root key the revoked device never gets; the revoked device reads
+    # nothing any more.
+    old_root = wa.secrets("A2")[2]
+    expect(["device", "revoke", wa.device_id("A2"), "--yes", *p.at("A")], EXIT_OK)
+    check(not pins_objects(p, "A", 2), "no pins object in epoch 2 before a command of the new epoch")
+    expect(["encrypt", "-r", a, p.path("plain"), "-o", p.path("mine"), *p.at("A")], EXIT_OK)
+    objs2 = pins_objects(p, "A", 2)
+    check(list(objs2) == [1], f"epoch 2 pins objects: {sorted(objs2)}")
+    e2 = read(objs2[1])
+    check(e2[:5] == b"CFRP\x01" and int.from_bytes(e2[5:9], "big") == 2, "header of epoch 2's object")
+    check(bytes.fromhex(old_root) not in e2 and bytes.fromhex(doc) not in e2, "epoch 2's object in the clear")
+    expect(["decrypt", p.path("shared"), "-o", p.path("out-A2c"), *a2], EXIT_AUTH, "device_not_enrolled")
+    check(not os.path.exists(p.path("out-A2c")), "no output for the revoked device")
+    # Epoch 2's object holds what epoch 1's did: a device that lost its local pins gets them back from it.
+    os.remove(os.path.join(wa.home("A"), "pins.state"))
+    expect(["encrypt", "-r", a, p.path("plain"), "-o", p.path("mine2"), *p.at("A")], EXIT_OK)
+    pins_a = read(os.path.join(wa.home("A"), "pins.state")).decode()
+    check(f"pin {a} {doc} 2 2 2\n" in pins_a and f"drive {a} {node} 5\n" in pins_a, pins_a)
+    check(sorted(pins_objects(p, "A", 2)) == [1, 2], "the second command wrote object 2 (a new document's pin)")
+    p.scan(["plain"])
+
+
 TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
 
 

@@ -15,6 +15,7 @@
 #include <coffre/signing.hpp>
 #include <coffre/xwing.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -105,6 +106,38 @@ Result<std::vector<std::uint8_t>> seal_account_state(const RootKey& root, const 
 // another user or epoch, or a plaintext that breaks the layout).
 Result<AccountSecrets> open_account_state(const RootKey& root, const UserId& user,
                                           std::span<const std::uint8_t> sealed);
+
+// Account pins (section 11): what every device of the account saw, so that no device accepts a rollback that another
+// one already saw past. Ids are raw bytes here (sharing.hpp and drive.hpp build on this header).
+struct AccountDocumentPin {
+  UserId owner;
+  std::array<std::uint8_t, 16> document{};  // the section-16 document_id
+  std::uint8_t purpose = 0;                 // 1, 2 or 3 (section 16)
+  std::uint64_t revision = 0;               // >= 1: the highest access-list revision opened
+  std::uint32_t key_version = 0;            // >= 1: the highest content-key version of an access list opened
+  bool operator==(const AccountDocumentPin&) const = default;
+};
+struct AccountDrivePin {
+  UserId owner;
+  std::array<std::uint8_t, 16> node{};  // a Drive file's node id (section 18)
+  std::uint64_t revision = 0;           // >= 1: the highest content revision of that file opened
+  bool operator==(const AccountDrivePin&) const = default;
+};
+// Both lists strictly ascending: documents by (owner, document, purpose), drive by (owner, node), bytewise.
+struct AccountPins {
+  std::vector<AccountDocumentPin> documents;
+  std::vector<AccountDrivePin> drive;
+  bool operator==(const AccountPins&) const = default;
+};
+
+// account_pins of section 11: object number `n` (>= 1) of root.epoch(). The nonce comes from `rng`.
+// invalid_argument: n = 0, or pins that break the rules above (order, duplicates, zero or out-of-range fields).
+Result<std::vector<std::uint8_t>> seal_account_pins(const RootKey& root, const UserId& user, std::uint64_t n,
+                                                    const AccountPins& pins, Rng& rng);
+// wrap_invalid if `sealed` is not object `n` of `user` for root.epoch() under `root` (modified, truncated, extended,
+// another user, epoch or number, or a plaintext that breaks the rules). invalid_argument: n = 0.
+Result<AccountPins> open_account_pins(const RootKey& root, const UserId& user, std::uint64_t n,
+                                      std::span<const std::uint8_t> sealed);
 
 // root_wrap of section 11: always kRootWrapSize bytes.
 inline constexpr std::size_t kRootWrapSize = 4 + 1 + 4 + 4 + DeviceId::kSize + XWingCiphertext::kSize + 32 + 16;
