@@ -54,6 +54,13 @@ constexpr std::array<ErrorText, kErrorCount> kErrors = {{
     {"key_version_rollback", "The store served an older key, access list or record than one this device already saw."},
     {"node_binding_invalid", "A Drive item does not open as this child of this folder: moved, swapped, renamed or modified."},
     {"record_invalid", "A directory record, access list or Drive item is malformed."},
+    {"unknown", "Unknown error."},  // 42 to 45: reserved (device-list errors)
+    {"unknown", "Unknown error."},
+    {"unknown", "Unknown error."},
+    {"unknown", "Unknown error."},
+    {"kdf_cost_exceeded",
+     "This file's header asks for more Argon2id memory or passes than this reader allows; raise the limit only for a "
+     "file you trust."},
 }};
 
 const ErrorText* lookup(Error e) noexcept {

@@ -41,6 +41,7 @@ export type ErrorCode =
   | 'key_version_rollback'
   | 'node_binding_invalid'
   | 'record_invalid'
+  | 'kdf_cost_exceeded'
   | 'unknown';
 
 /**

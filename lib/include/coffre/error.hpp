@@ -50,8 +50,12 @@ enum class [[nodiscard]] Error : int {
   key_version_rollback = 39,
   node_binding_invalid = 40,
   record_invalid = 41,
+  // 42 to 45 are reserved (device-list errors); until they are defined, error_code() says "unknown" for them.
+  kdf_cost_exceeded = 46,
 };
-inline constexpr int kErrorCount = 42;
+inline constexpr int kErrorCount = 47;
+// Values below kErrorCount that name no error yet (reserved): error_code() says "unknown".
+constexpr bool error_reserved(int value) noexcept { return value >= 42 && value <= 45; }
 
 // Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
 std::string_view error_code(Error e) noexcept;
