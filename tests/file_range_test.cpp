@@ -84,17 +84,21 @@ TEST_CASE("random access: the size is authenticated, so a file cut or extended a
   CHECK(open_range(cut, cut.size(), test::key(1)).error() == Error::truncated);
   // The store lies about the size only: the same.
   CHECK(open_range(ct, kFileHeaderSizeKey + 4 * c, test::key(1)).error() == Error::truncated);
-  // Extended by a chunk: a copy of chunk 0, or bytes of no chunk.
+  // Extended by a chunk's worth of bytes: the short final chunk and them now straddle a boundary.
   Bytes longer = ct;
   longer.insert(longer.end(), ct.begin() + kFileHeaderSizeKey, ct.begin() + kFileHeaderSizeKey + c);
-  CHECK(open_range(longer, longer.size(), test::key(1)).error() == Error::chunk_duplicated);
-  Bytes noise = ct;
+  CHECK(open_range(longer, longer.size(), test::key(1)).error() == Error::chunk_invalid);
+  // A file whose final chunk is full: cut at the boundary before it; extended by a copy of chunk 0, or by bytes of no
+  // chunk; extended by fewer than 16 bytes.
+  Bytes full = test::encrypt(test::key(1), test::ctx(), test::random_bytes(256), 64);
+  CHECK(open_range(full, full.size() - c, test::key(1)).error() == Error::truncated);
+  Bytes again = full;
+  again.insert(again.end(), full.begin() + kFileHeaderSizeKey, full.begin() + kFileHeaderSizeKey + c);
+  CHECK(open_range(again, again.size(), test::key(1)).error() == Error::chunk_duplicated);
+  Bytes noise = full;
   Bytes extra = test::random_bytes(c, 9);
   noise.insert(noise.end(), extra.begin(), extra.end());
   CHECK(open_range(noise, noise.size(), test::key(1)).error() == Error::chunk_invalid);
-  // A file whose final chunk is full, cut at the boundary before it; and extended by fewer than 16 bytes.
-  Bytes full = test::encrypt(test::key(1), test::ctx(), test::random_bytes(256), 64);
-  CHECK(open_range(full, full.size() - c, test::key(1)).error() == Error::truncated);
   Bytes tail = full;
   tail.insert(tail.end(), 20, 0);  // one more chunk of 20 bytes: the real final chunk is now "non-final"
   CHECK(open_range(tail, tail.size(), test::key(1)).error() == Error::chunk_invalid);

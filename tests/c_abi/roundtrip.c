@@ -125,8 +125,13 @@ static void file_roundtrip(const coffre_key* key) {
          reader == NULL);
   uint8_t* longer = malloc(ct_len + cc);
   memcpy(longer, ct, ct_len);
-  memcpy(longer + ct_len, ct + header_size, cc); /* chunk 0 again */
-  EXPECT(open_range(longer, ct_len + cc, header_size, key, &reader) == COFFRE_E_CHUNK_DUPLICATED && reader == NULL);
+  memcpy(longer + ct_len, ct + header_size, cc); /* chunk 0's bytes: they straddle the last boundary with the short
+                                                    final chunk, so the new final piece is no chunk */
+  EXPECT(open_range(longer, ct_len + cc, header_size, key, &reader) == COFFRE_E_CHUNK_INVALID && reader == NULL);
+  /* The file minus its short final chunk, plus chunk 0 again: the new final piece is chunk 0 (non-final). */
+  const size_t full_len = ct_len - (ct_len - header_size) % cc;
+  memcpy(longer + full_len, ct + header_size, cc);
+  EXPECT(open_range(longer, full_len + cc, header_size, key, &reader) == COFFRE_E_CHUNK_DUPLICATED && reader == NULL);
   free(longer);
 
   free(out);
