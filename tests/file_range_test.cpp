@@ -12,7 +12,8 @@ Result<FileRangeReader> open_range(const Bytes& ct, std::uint64_t size, const Co
   std::span<const std::uint8_t> header{ct.data(), kFileHeaderSizeKey};
   auto where = FileRangeReader::final_chunk_range(header, size);
   if (!where) return where.error();
-  std::span<const std::uint8_t> final_chunk{ct.data() + where.value().begin, static_cast<std::size_t>(where.value().size())};
+  std::span<const std::uint8_t> final_chunk{ct.data() + where.value().begin,
+                                            static_cast<std::size_t>(where.value().size())};
   return FileRangeReader::open(header, size, final_chunk, key, context);
 }
 

@@ -176,7 +176,10 @@ Result<FileHeaderInfo> inspect_file_header(std::span<const std::uint8_t> bytes) 
   FileHeaderInfo info;
   info.header_size = size.value();
   info.key_source = static_cast<KeySource>(bytes[9]);
-  auto field = [&](std::size_t at) { return bytes.size() >= at + 4 ? std::optional(get_u32(&bytes[at])) : std::nullopt; };
+  auto field = [&](std::size_t at) -> std::optional<std::uint32_t> {
+    if (bytes.size() < at + 4) return std::nullopt;
+    return get_u32(&bytes[at]);
+  };
   auto chunk_size = field(10);
   if (chunk_size && !chunk_size_valid(*chunk_size)) return Error::malformed_header;
   if (info.key_source == KeySource::passphrase) {

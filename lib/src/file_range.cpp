@@ -52,7 +52,7 @@ Result<FileRangeReader> open_reader(ByteView header, std::uint64_t ciphertext_si
       ChunkCipher(std::move(keys).take()), info.value().header_size, info.value().chunk_size,
       layout.value().chunk_count, layout.value().plaintext_size});
   const std::uint64_t last = impl->chunk_count - 1;
-  Bytes scratch(impl->chunk_size);
+  Bytes scratch(static_cast<std::size_t>(impl->chunk_size));
   if (!impl->cipher.open(last, true, final_chunk, scratch.data())) {
     return impl->cipher.diagnose_final(last, final_chunk, scratch.size(), scratch.data());
   }
