@@ -72,8 +72,8 @@ TEST_CASE("object ids longer than 1024 bytes are refused by the call that takes 
   CHECK(FileEncryptor::create(Passphrase{not_an_envelope}, over, {}, {}, rng).error() == Error::invalid_argument);
   CHECK(FileDecryptor::create(test::key(1), over).error() == Error::invalid_argument);  // before any ciphertext
   CHECK(FileDecryptor::create(Passphrase{not_an_envelope}, over).error() == Error::invalid_argument);
-  CHECK(FileRangeReader::open(not_an_envelope, 1, test::key(1), over).error() == Error::invalid_argument);
-  CHECK(FileRangeReader::open(not_an_envelope, 1, test::key(1), at_limit).error() == Error::bad_magic);
+  CHECK(FileRangeReader::open(not_an_envelope, 1, {}, test::key(1), over).error() == Error::invalid_argument);
+  CHECK(FileRangeReader::open(not_an_envelope, 1, {}, test::key(1), at_limit).error() == Error::bad_magic);
 
   const Bytes doc = seal_document(test::key(1), at_limit, test::random_bytes(5), rng).take();
   CHECK(open_document(test::key(1), at_limit, doc).ok());

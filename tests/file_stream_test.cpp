@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include <algorithm>
+
 using namespace coffre;
 using test::Bytes;
 
@@ -57,14 +59,15 @@ TEST_CASE("file envelope: passphrase mode, with the Argon2id parameters in the h
   const std::string pw = "correct horse battery staple";
   Passphrase pass{{reinterpret_cast<const std::uint8_t*>(pw.data()), pw.size()}};
   DeterministicRng rng(test::seed(6));
-  auto enc = FileEncryptor::create(pass, test::ctx(), PassphraseParams{1, 64}, FileOptions{100, 1}, rng);
+  auto enc = FileEncryptor::create(pass, test::ctx(), PassphraseParams{kMinEncryptOpslimit, kMinEncryptMemlimitKib},
+                                   FileOptions{100, 1}, rng);
   REQUIRE(enc.ok());
   Bytes ct = test::encrypt(enc.value(), plain);
   auto info = inspect_file_header(ct);
   REQUIRE(info.ok());
   CHECK(info.value().header_size == kFileHeaderSizePassphrase);
-  CHECK(info.value().passphrase_params->opslimit == 1);
-  CHECK(info.value().passphrase_params->memlimit_kib == 64);
+  CHECK(info.value().passphrase_params->opslimit == 2);
+  CHECK(info.value().passphrase_params->memlimit_kib == 19456);
 
   auto dec = FileDecryptor::create(pass, test::ctx());
   REQUIRE(dec.ok());
@@ -87,6 +90,15 @@ TEST_CASE("file envelope: bad arguments are refused") {
   Passphrase empty{};
   CHECK(FileEncryptor::create(empty, test::ctx(), PassphraseParams{0, 64}, {}, rng).error() == Error::invalid_argument);
   CHECK(FileEncryptor::create(empty, test::ctx(), PassphraseParams{1, 4}, {}, rng).error() == Error::invalid_argument);
+  const std::uint8_t pw[] = {'p', 'w'};
+  CHECK(FileEncryptor::create(empty, test::ctx(), PassphraseParams{}, {}, rng).error() == Error::invalid_argument);
+  // Below OWASP's Argon2id minimum (2 passes, 19 MiB) a writer refuses, though a reader accepts it (format bounds).
+  CHECK(FileEncryptor::create(Passphrase{pw}, test::ctx(), PassphraseParams{1, 1 << 20}, {}, rng).error() ==
+        Error::invalid_argument);
+  CHECK(FileEncryptor::create(Passphrase{pw}, test::ctx(), PassphraseParams{3, 19455}, {}, rng).error() ==
+        Error::invalid_argument);
+  CHECK(FileEncryptor::create(Passphrase{pw}, test::ctx(), PassphraseParams{17, 1 << 15}, {}, rng).error() ==
+        Error::invalid_argument);
   auto enc = FileEncryptor::create(test::key(1), test::ctx(), FileOptions{64, 1}, rng);
   Bytes small(1);
   std::size_t n = 0;
@@ -102,4 +114,73 @@ TEST_CASE("file envelope: a finished or failed stream refuses further use") {
   CHECK(dec.value().update(ct, out, n) == Error::bad_state);
   CHECK(dec.value().finish(out, n) == Error::bad_state);
   CHECK_FALSE(dec.value().ended_properly());
+}
+
+TEST_CASE("file envelope: a reader refuses a header asking for more Argon2id than its limits, before running it") {
+  const std::string pw = "correct horse battery staple";
+  Passphrase pass{{reinterpret_cast<const std::uint8_t*>(pw.data()), pw.size()}};
+  DeterministicRng rng(test::seed(6));
+  auto enc = FileEncryptor::create(pass, test::ctx(), PassphraseParams{2, 20000}, FileOptions{100, 1}, rng);
+  REQUIRE(enc.ok());
+  Bytes ct = test::encrypt(enc.value(), test::random_bytes(300));
+  auto open = [&](const Bytes& bytes, PassphraseLimits limits, Passphrase p) {
+    auto dec = FileDecryptor::create(p, test::ctx(), 1, limits);
+    REQUIRE(dec.ok());
+    return test::decrypt(dec.value(), bytes);
+  };
+  CHECK(open(ct, {2, 20000}, pass).error == Error::ok);  // limits are inclusive
+  CHECK(open(ct, {}, pass).error == Error::ok);          // the default admits it
+  auto over = open(ct, {1, 20000}, pass);
+  CHECK(over.error == Error::kdf_cost_exceeded);
+  CHECK(over.released.empty());
+  CHECK(open(ct, {2, 19999}, pass).error == Error::kdf_cost_exceeded);
+
+  // A header altered to 1 GiB (in the format's bounds, above the default limit): refused before Argon2id, so before
+  // the key commitment that needs its output - also with a wrong passphrase.
+  Bytes big = ct;
+  big[22] = 0x00, big[23] = 0x10, big[24] = 0x00, big[25] = 0x00;  // memlimit_kib = 1048576
+  const std::uint8_t other[] = {'x'};
+  CHECK(open(big, {}, Passphrase{other}).error == Error::kdf_cost_exceeded);
+  Bytes passes = ct;
+  passes[21] = 5;  // opslimit 5 > the default 4
+  CHECK(open(passes, {}, pass).error == Error::kdf_cost_exceeded);
+  passes[21] = 17;  // out of the format's bounds: malformed, whatever the limits
+  CHECK(open(passes, {16, 1 << 20}, pass).error == Error::malformed_header);
+  // A key for a passphrase file is wrong_key before any limit applies.
+  CHECK(test::decrypt(test::key(1), test::ctx(), big).error == Error::wrong_key);
+
+  // The range reader takes the same limits.
+  std::span<const std::uint8_t> header{ct.data(), kFileHeaderSizePassphrase};
+  auto where = FileRangeReader::final_chunk_range(header, ct.size()).value();
+  std::span<const std::uint8_t> final_chunk{ct.data() + where.begin, static_cast<std::size_t>(where.size())};
+  CHECK(FileRangeReader::open(header, ct.size(), final_chunk, pass, test::ctx(), {1, 20000}).error() ==
+        Error::kdf_cost_exceeded);
+  CHECK(FileRangeReader::open(header, ct.size(), final_chunk, pass, test::ctx()).ok());
+}
+
+TEST_CASE("file header: each field is checked as soon as its bytes are present (docs/SPEC.md 5.3)") {
+  Bytes ct = test::encrypt(test::key(1), test::ctx(), test::random_bytes(10));
+  auto first = [&](const Bytes& b, std::size_t n) { return inspect_file_header({b.data(), n}).error(); };
+  CHECK(first(ct, 0) == Error::truncated);
+  Bytes bad = ct;
+  bad[2] = 'X';
+  CHECK(first(bad, 3) == Error::bad_magic);
+  CHECK(first(bad, 2) == Error::truncated);
+  bad = ct;
+  bad[9] = 3;
+  CHECK(first(bad, 10) == Error::malformed_header);
+  CHECK(first(bad, 9) == Error::truncated);
+  bad = ct;
+  bad[10] = 0xff;  // chunk_size far above 1 MiB: refused with its 4 bytes, before key_version is present
+  CHECK(first(bad, 14) == Error::malformed_header);
+  CHECK(first(bad, 13) == Error::truncated);
+  bad = ct;
+  bad[9] = 2;  // a passphrase header: opslimit at 18..22, memlimit at 22..26
+  std::fill_n(bad.begin() + 18, 4, 0);  // opslimit 0
+  CHECK(first(bad, 22) == Error::malformed_header);
+  CHECK(first(bad, 21) == Error::truncated);
+  bad[21] = 1;
+  bad[22] = 0xff;  // memlimit above 1 GiB
+  CHECK(first(bad, 26) == Error::malformed_header);
+  CHECK(first(bad, 25) == Error::truncated);
 }

@@ -42,9 +42,12 @@ TEST_CASE("every error has a distinct code and a message") {
   std::set<std::string_view> codes;
   for (int i = 0; i < kErrorCount; ++i) {
     auto e = static_cast<Error>(i);
-    codes.insert(error_code(e));
     CHECK_FALSE(error_message(e).empty());
+    CHECK(error_code(e) != "unknown");
+    codes.insert(error_code(e));
   }
   CHECK(codes.size() == static_cast<std::size_t>(kErrorCount));
+  CHECK(error_code(Error::device_revoked) == "device_revoked");
+  CHECK(error_code(Error::kdf_cost_exceeded) == "kdf_cost_exceeded");
   CHECK(error_code(static_cast<Error>(99)) == "unknown");
 }

@@ -82,6 +82,14 @@ coffre::FileOptions file_options(std::uint32_t chunk_size, std::uint32_t threads
   return o;
 }
 
+// 0: the library's default limit.
+coffre::PassphraseLimits passphrase_limits(std::uint32_t max_opslimit, std::uint32_t max_memlimit_kib) noexcept {
+  coffre::PassphraseLimits l;
+  if (max_opslimit != 0) l.max_opslimit = max_opslimit;
+  if (max_memlimit_kib != 0) l.max_memlimit_kib = max_memlimit_kib;
+  return l;
+}
+
 }  // namespace
 
 extern "C" {
@@ -292,14 +300,15 @@ int coffre_decryptor_new(const coffre_key* key, const char* object_id, size_t ob
 
 int coffre_decryptor_new_passphrase(const uint8_t* passphrase, size_t passphrase_len, const char* object_id,
                                     size_t object_id_len, uint64_t revision, uint32_t key_version, uint32_t threads,
-                                    coffre_decryptor** out) {
+                                    uint32_t max_opslimit, uint32_t max_memlimit_kib, coffre_decryptor** out) {
   clear_out(out);
   if (out == nullptr || !data_ok(passphrase, passphrase_len)) return COFFRE_E_INVALID_ARGUMENT;
   return guarded_secret([&] {
     coffre::Context ctx;
     if (int s = make_context(object_id, object_id_len, revision, key_version, ctx)) return s;
-    return give_handle(
-        coffre::FileDecryptor::create(coffre::Passphrase{bytes(passphrase, passphrase_len)}, ctx, threads), out);
+    return give_handle(coffre::FileDecryptor::create(coffre::Passphrase{bytes(passphrase, passphrase_len)}, ctx,
+                                                     threads, passphrase_limits(max_opslimit, max_memlimit_kib)),
+                       out);
   });
 }
 
@@ -345,31 +354,54 @@ void coffre_decryptor_free(coffre_decryptor* dec) { delete dec; }
 // ---------------------------------------------------------------------------------------------------------------
 // Random access
 
-int coffre_range_reader_new(const uint8_t* header, size_t header_len, uint64_t ciphertext_size, const coffre_key* key,
-                            const char* object_id, size_t object_id_len, uint64_t revision, uint32_t key_version,
-                            coffre_range_reader** out) {
-  clear_out(out);
-  if (key == nullptr || out == nullptr || !data_ok(header, header_len)) return COFFRE_E_INVALID_ARGUMENT;
-  return guarded_secret([&] {
-    coffre::Context ctx;
-    if (int s = make_context(object_id, object_id_len, revision, key_version, ctx)) return s;
-    return give_handle(coffre::FileRangeReader::open(bytes(header, header_len), ciphertext_size, key->key, ctx), out);
+int coffre_range_reader_final_chunk_range(const uint8_t* header, size_t header_len, uint64_t ciphertext_size,
+                                          uint64_t* ciphertext_begin, uint64_t* ciphertext_end) {
+  if (!data_ok(header, header_len) || ciphertext_begin == nullptr || ciphertext_end == nullptr) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded([&] {
+    auto r = coffre::FileRangeReader::final_chunk_range(bytes(header, header_len), ciphertext_size);
+    if (!r) return status(r.error());
+    *ciphertext_begin = r.value().begin;
+    *ciphertext_end = r.value().end;
+    return COFFRE_OK;
   });
 }
 
-int coffre_range_reader_new_passphrase(const uint8_t* header, size_t header_len, uint64_t ciphertext_size,
-                                       const uint8_t* passphrase, size_t passphrase_len, const char* object_id,
-                                       size_t object_id_len, uint64_t revision, uint32_t key_version,
-                                       coffre_range_reader** out) {
+int coffre_range_reader_new(const uint8_t* header, size_t header_len, uint64_t ciphertext_size,
+                            const uint8_t* final_chunk, size_t final_chunk_len, const coffre_key* key,
+                            const char* object_id, size_t object_id_len, uint64_t revision, uint32_t key_version,
+                            coffre_range_reader** out) {
   clear_out(out);
-  if (out == nullptr || !data_ok(header, header_len) || !data_ok(passphrase, passphrase_len)) {
+  if (key == nullptr || out == nullptr || !data_ok(header, header_len) || !data_ok(final_chunk, final_chunk_len)) {
     return COFFRE_E_INVALID_ARGUMENT;
   }
   return guarded_secret([&] {
     coffre::Context ctx;
     if (int s = make_context(object_id, object_id_len, revision, key_version, ctx)) return s;
     return give_handle(coffre::FileRangeReader::open(bytes(header, header_len), ciphertext_size,
-                                                     coffre::Passphrase{bytes(passphrase, passphrase_len)}, ctx),
+                                                     bytes(final_chunk, final_chunk_len), key->key, ctx),
+                       out);
+  });
+}
+
+int coffre_range_reader_new_passphrase(const uint8_t* header, size_t header_len, uint64_t ciphertext_size,
+                                       const uint8_t* final_chunk, size_t final_chunk_len, const uint8_t* passphrase,
+                                       size_t passphrase_len, const char* object_id, size_t object_id_len,
+                                       uint64_t revision, uint32_t key_version, uint32_t max_opslimit,
+                                       uint32_t max_memlimit_kib, coffre_range_reader** out) {
+  clear_out(out);
+  if (out == nullptr || !data_ok(header, header_len) || !data_ok(final_chunk, final_chunk_len) ||
+      !data_ok(passphrase, passphrase_len)) {
+    return COFFRE_E_INVALID_ARGUMENT;
+  }
+  return guarded_secret([&] {
+    coffre::Context ctx;
+    if (int s = make_context(object_id, object_id_len, revision, key_version, ctx)) return s;
+    return give_handle(coffre::FileRangeReader::open(bytes(header, header_len), ciphertext_size,
+                                                     bytes(final_chunk, final_chunk_len),
+                                                     coffre::Passphrase{bytes(passphrase, passphrase_len)}, ctx,
+                                                     passphrase_limits(max_opslimit, max_memlimit_kib)),
                        out);
   });
 }

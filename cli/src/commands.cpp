@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdlib>
 #include <optional>
 #include <unistd.h>
@@ -40,6 +41,10 @@ Status load_secret(const SecretArgs& a, bool for_encryption, Secret& s) {
   if (!a.key_file.empty()) return read_key_file(a.key_file, s.key);
   if (!a.passphrase_file.empty()) return read_passphrase_file(a.passphrase_file, for_encryption, s.passphrase);
   return prompt_passphrase(for_encryption, s.passphrase);
+}
+
+PassphraseLimits passphrase_limits(const SecretArgs& a) {
+  return PassphraseLimits{a.max_argon2_passes, a.max_argon2_mib * 1024};
 }
 
 std::size_t round_down(std::size_t value, std::size_t unit) {
@@ -78,6 +83,7 @@ Status library_failure(Error e, int code, Hints hints) {
     if (e == Error::wrong_key) m += ". Check --key-file, or the passphrase";
     if (e == Error::wrong_context) m += ". Pass the --id, --revision and --key-version used to encrypt it";
     if (e == Error::bad_magic) m += ". Is this the encrypted file?";
+    if (e == Error::kdf_cost_exceeded) m += ". Only for a file you trust: raise --max-argon2-passes or --max-argon2-mib";
   }
   return Status::fail(code, std::move(m));
 }
@@ -143,6 +149,24 @@ Status encrypt_stream(FileEncryptor& e, std::uint32_t chunk_size, Input& in, Out
                       }
                       return Status::success();
                     });
+}
+
+Result<FileRangeReader> open_range_reader(const Input& in, std::span<const std::uint8_t> header,
+                                          const ContentKey& key, const Context& ctx) {
+  if (!in.size()) return Error::invalid_argument;
+  auto where = FileRangeReader::final_chunk_range(header, *in.size());
+  if (!where) return where.error();
+  std::vector<std::uint8_t> final_chunk(static_cast<std::size_t>(where.value().size()));
+  std::size_t got = 0;
+  while (got < final_chunk.size()) {
+    ssize_t n = pread(in.fd(), final_chunk.data() + got, final_chunk.size() - got,
+                      static_cast<off_t>(where.value().begin + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error::io_error;
+    if (n == 0) return Error::truncated;
+    got += static_cast<std::size_t>(n);
+  }
+  return FileRangeReader::open(header, *in.size(), final_chunk, key, ctx);
 }
 
 Status authenticate_head(FileDecryptor& d, const FileHead& head, Hints hints) {
@@ -293,7 +317,7 @@ int cmd_decrypt(const CryptArgs& a) {
   if (Status s = load_secret(a.secret, false, secret); !s.ok()) return report(s);
   Context ctx = context_of(a.context);
   auto dec = secret.key ? FileDecryptor::create(*secret.key, ctx, a.threads)
-                        : FileDecryptor::create(secret.pass(), ctx, a.threads);
+                        : FileDecryptor::create(secret.pass(), ctx, a.threads, passphrase_limits(a.secret));
   if (!dec) return report(library_failure(dec.error(), dec.error() == Error::invalid_argument ? kExitUsage : kExitIo));
   // The header is authenticated here: a wrong key or context fails before any output file exists.
   if (Status s = authenticate_head(dec.value(), head); !s.ok()) return report(s);

@@ -18,6 +18,9 @@ namespace coffre::cli {
 struct SecretArgs {
   std::string key_file;
   std::string passphrase_file;
+  // decrypt: the most Argon2id work a passphrase file's header may ask for (docs/SPEC.md 5.1).
+  std::uint32_t max_argon2_passes = kDefaultMaxOpslimit;
+  std::uint32_t max_argon2_mib = kDefaultMaxMemlimitKib / 1024;
 };
 
 struct ContextArgs {
@@ -82,6 +85,11 @@ Status decrypt_stream(FileDecryptor& dec, const FileHead& head, Input& in, Outpu
 Status reencrypt_stream(FileDecryptor& dec, const FileHead& head, FileEncryptor& enc, std::uint32_t chunk_size,
                         Input& in, Output& out, std::span<const std::uint8_t> prefix,
                         Hints hints = Hints::command_line);
+
+// Random access to a regular file (docs/SPEC.md 5.5): reads its final chunk and opens the reader on it, which
+// authenticates the file's size before any range is read. A failed read is io_error; a short one, truncated.
+Result<FileRangeReader> open_range_reader(const Input& in, std::span<const std::uint8_t> header,
+                                          const ContentKey& key, const Context& ctx);
 
 // kExitUsage if `output` is standard output on a terminal (ciphertext).
 Status refuse_terminal_output(const std::string& output);

@@ -442,7 +442,7 @@ Status parse_range(const std::string& text, ByteSpan& r) {
 Status download_range(Input& in, Output& out, std::span<const std::uint8_t> header, const ContentKey& key,
                       const Context& ctx, ByteSpan range, const std::string& shown) {
   const std::string what = "the content of " + printable(shown);
-  auto reader = FileRangeReader::open(header, *in.size(), key, ctx);
+  auto reader = open_range_reader(in, header, key, ctx);
   if (!reader) return lib_failure(reader.error(), what);
   const FileRangeReader& rr = reader.value();
   if (range.offset + range.length > rr.plaintext_size()) {
@@ -698,7 +698,7 @@ int cmd_drive_get(const DriveArgs& a) {
   if (range) {
     if (!in.size()) return report(Status::fail(kExitIo, "the content of " + printable(shown) + " is not a file"));
     // Opened before the output exists: a wrong key or context (another file's blob, an old revision) fails here.
-    auto check = FileRangeReader::open(header, *in.size(), key.value(), ctx);
+    auto check = open_range_reader(in, header, key.value(), ctx);
     if (!check) return report(lib_failure(check.error(), "the content of " + printable(shown)));
     if (st = out.open(a.paths[1], a.force); !st.ok()) return report(st);
     st = download_range(in, out, header, key.value(), ctx, *range, shown);

@@ -1,6 +1,7 @@
 // coffre inspect: the public fields of a header, and the sizes that follow from the file size. No key needed and
-// nothing authenticated: a forged header shows forged fields. A shared file (SPEC 15.2) shows its prefix (owner and
-// document id), then its file envelope.
+// nothing authenticated: a forged header shows forged fields, and a file cut or extended at a chunk boundary shows
+// consistent but wrong sizes (size_authenticated is always false; decrypting checks them). A shared file (SPEC 15.2)
+// shows its prefix (owner and document id), then its file envelope.
 #include "commands.hpp"
 #include "io.hpp"
 #include "sharing_cmds.hpp"
@@ -118,6 +119,7 @@ int cmd_inspect(const std::string& path, bool as_json) {
     }
   }
   j["size_consistent"] = sizes_fit;
+  j["size_authenticated"] = false;  // from the file's length, not from an authenticated chunk
 
   if (as_json) {
     std::printf("%s\n", j.dump(2).c_str());
@@ -149,7 +151,8 @@ int cmd_inspect(const std::string& path, bool as_json) {
     row("file size:", num(j["file_size"]) + " bytes");
     if (sizes_fit) {
       if (!document) row("chunks:", num(j["chunks"]));
-      row("plaintext size:", num(j["plaintext_size"]) + " bytes");
+      row("plaintext size:", num(j["plaintext_size"]) + " bytes (from the file size, NOT authenticated: a cut "
+                                                          "or extended file shows other sizes; decrypt to check)");
     } else {
       row("plaintext size:", "unknown: the file size does not fit the format (truncated or extended)");
     }

@@ -58,6 +58,17 @@ void add_secret_options(CLI::App* cmd, CryptArgs& a, bool encrypt) {
                    ->group("Key (default: type a passphrase on the terminal)");
   key->excludes(pass);
   pass->excludes(key);
+  if (encrypt) return;
+  // A passphrase file's header says how much Argon2id work opening it takes, before anything is authenticated.
+  cmd->add_option("--max-argon2-passes", a.secret.max_argon2_passes,
+                  "Refuse a passphrase file whose header asks for more Argon2id passes (default 4; format: 1-16)")
+      ->check(kNotNegative & CLI::Range(1u, 16u))
+      ->group("Key (default: type a passphrase on the terminal)");
+  cmd->add_option("--max-argon2-mib", a.secret.max_argon2_mib,
+                  "Refuse a passphrase file whose header asks for more Argon2id memory, in MiB (default 256; "
+                  "format: up to 1024)")
+      ->check(kNotNegative & CLI::Range(1u, 1024u))
+      ->group("Key (default: type a passphrase on the terminal)");
 }
 
 void add_io_options(CLI::App* cmd, CryptArgs& a, const char* in_what, const char* out_what) {
@@ -244,7 +255,8 @@ int main(int argc, char** argv) {
   auto* inspect = app.add_subcommand("inspect", "Show the public header fields of an encrypted file (no key needed)");
   inspect->add_option("FILE", inspect_path, "An encrypted file (- for standard input)")->required();
   inspect->add_flag("--json", inspect_json, "Print JSON, for scripts");
-  inspect->footer("Nothing is authenticated without the key: a forged header shows forged fields.");
+  inspect->footer("Nothing is authenticated without the key: a forged header shows forged fields, and the sizes come "
+                  "from the file's length (a file cut or extended at a chunk boundary shows other sizes).");
 
   std::string vectors_dir;
   auto* vectors = app.add_subcommand("vectors", "Test vectors");

@@ -60,6 +60,9 @@ constexpr std::array<ErrorText, kErrorCount> kErrors = {{
     {"device_unexpected",
      "A device you did not see approved appeared in your device list; accept it or revoke it before going on."},
     {"operation_incomplete", "An earlier operation was interrupted; run the command again to finish it first."},
+    {"kdf_cost_exceeded",
+     "This file's header asks for more Argon2id memory or passes than this reader allows; raise the limit only for a "
+     "file you trust."},
 }};
 
 const ErrorText* lookup(Error e) noexcept {

@@ -91,4 +91,18 @@ Error ChunkCipher::diagnose_position(std::uint64_t index, bool last, ByteView ch
   return found;
 }
 
+Error ChunkCipher::diagnose_final(std::uint64_t index, ByteView piece, std::size_t chunk_size,
+                                  std::uint8_t* scratch) const noexcept {
+  Error e = Error::ok;
+  if (piece.size() == chunk_size + kTagSize && open(index, false, piece, scratch)) {
+    e = Error::truncated;  // a whole non-final chunk, and then nothing: cut at a chunk boundary
+  } else if (has_final_prefix(index, piece)) {
+    e = Error::trailing_data;
+  } else {
+    e = diagnose_position(index, true, piece, scratch);
+  }
+  sodium_memzero(scratch, chunk_size);
+  return e;
+}
+
 }  // namespace coffre::detail

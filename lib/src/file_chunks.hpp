@@ -24,6 +24,12 @@ class ChunkCipher {
   // authenticates), else chunk_invalid. `scratch` holds chunk.size() bytes; it is wiped.
   Error diagnose_position(std::uint64_t index, bool last, ByteView chunk, std::uint8_t* scratch) const noexcept;
 
+  // The error for the input's last piece (16 bytes or more) at `index` that failed as the final chunk (docs/SPEC.md
+  // 5.4): truncated (a full-size chunk that is not the final one), trailing_data, then diagnose_position. `scratch`
+  // holds chunk_size bytes; it is wiped.
+  Error diagnose_final(std::uint64_t index, ByteView piece, std::size_t chunk_size,
+                       std::uint8_t* scratch) const noexcept;
+
  private:
   ChunkKeys keys_;
 };

@@ -20,9 +20,13 @@ constexpr std::uint32_t kMaxOpslimit = 16;
 constexpr std::uint32_t kMinMemKib = 8;
 constexpr std::uint32_t kMaxMemKib = 1048576;
 
+bool opslimit_valid(std::uint32_t ops) noexcept { return ops >= 1 && ops <= kMaxOpslimit; }
+bool memlimit_valid(std::uint32_t kib) noexcept { return kib >= kMinMemKib && kib <= kMaxMemKib; }
 bool params_valid(const PassphraseParams& p) noexcept {
-  return p.opslimit >= 1 && p.opslimit <= kMaxOpslimit && p.memlimit_kib >= kMinMemKib &&
-         p.memlimit_kib <= kMaxMemKib;
+  return opslimit_valid(p.opslimit) && memlimit_valid(p.memlimit_kib);
+}
+bool within(const PassphraseParams& p, const PassphraseLimits& l) noexcept {
+  return p.opslimit <= l.max_opslimit && p.memlimit_kib <= l.max_memlimit_kib;
 }
 bool chunk_size_valid(std::uint32_t c) noexcept { return c >= kMinChunkSize && c <= kMaxChunkSize; }
 
@@ -40,10 +44,12 @@ Result<SecretBytes> argon2id(const SecretBytes& passphrase, const PassphrasePara
   return key;
 }
 
-// The file key K: the content key itself, or Argon2id of the passphrase with the header's parameters.
+// The file key K: the content key itself, or Argon2id of the passphrase with the header's parameters, run only if
+// they are within the reader's limits (the header is not authenticated yet).
 Result<SecretBytes> file_key(const FileSecret& secret, ByteView header, const FileHeaderInfo& info) {
   if (secret.source != info.key_source) return Error::wrong_key;
   if (secret.source == KeySource::key) return SecretBytes::copy_of(secret.bytes.reveal());
+  if (!within(*info.passphrase_params, secret.limits)) return Error::kdf_cost_exceeded;
   return argon2id(secret.bytes, *info.passphrase_params, header.subspan(26, kPwSaltSize));
 }
 
@@ -68,13 +74,13 @@ namespace detail {
 Result<FileSecret> FileSecret::of(const ContentKey& key) {
   auto b = SecretBytes::copy_of(key.secret().reveal());
   if (!b) return b.error();
-  return FileSecret{KeySource::key, std::move(b).take()};
+  return FileSecret{KeySource::key, std::move(b).take(), {}};
 }
 
-Result<FileSecret> FileSecret::of(Passphrase passphrase) {
+Result<FileSecret> FileSecret::of(Passphrase passphrase, PassphraseLimits limits) {
   auto b = SecretBytes::copy_of(passphrase.bytes);
   if (!b) return b.error();
-  return FileSecret{KeySource::passphrase, std::move(b).take()};
+  return FileSecret{KeySource::passphrase, std::move(b).take(), limits};
 }
 
 Result<NewHeader> build_file_header(const FileSecret& secret, const std::optional<PassphraseParams>& params,
@@ -106,7 +112,9 @@ Result<NewHeader> build_file_header(const FileSecret& secret, const std::optiona
   std::size_t salt_at = salt_offset(secret.source);
   rng.fill({b + salt_at, 32});
 
-  auto k = file_key(secret, h.bytes, info);
+  // The writer chose these parameters: no reader limit applies to them.
+  auto k = secret.source == KeySource::key ? SecretBytes::copy_of(secret.bytes.reveal())
+                                           : argon2id(secret.bytes, *params, {b + 26, kPwSaltSize});
   if (!k) return k.error();
   Bytes ctx = encode_context(context);
   Derived d;
@@ -161,23 +169,27 @@ Result<std::size_t> file_header_size(ByteView prefix) {
 
 }  // namespace detail
 
+// docs/SPEC.md 5.3 checks 1 to 7: each field is checked as soon as all its bytes are present, `truncated` last.
 Result<FileHeaderInfo> inspect_file_header(std::span<const std::uint8_t> bytes) {
   auto size = file_header_size(bytes);
   if (!size) return size.error();
   FileHeaderInfo info;
   info.header_size = size.value();
   info.key_source = static_cast<KeySource>(bytes[9]);
-  if (bytes.size() < 18) return Error::truncated;
-  info.chunk_size = get_u32(&bytes[10]);
-  info.key_version = get_u32(&bytes[14]);
-  if (!chunk_size_valid(info.chunk_size)) return Error::malformed_header;
+  auto field = [&](std::size_t at) -> std::optional<std::uint32_t> {
+    if (bytes.size() < at + 4) return std::nullopt;
+    return get_u32(&bytes[at]);
+  };
+  auto chunk_size = field(10);
+  if (chunk_size && !chunk_size_valid(*chunk_size)) return Error::malformed_header;
   if (info.key_source == KeySource::passphrase) {
-    if (bytes.size() < 26) return Error::truncated;
-    PassphraseParams p{get_u32(&bytes[18]), get_u32(&bytes[22])};
-    if (!params_valid(p)) return Error::malformed_header;
-    info.passphrase_params = p;
+    auto ops = field(18), mem = field(22);
+    if ((ops && !opslimit_valid(*ops)) || (mem && !memlimit_valid(*mem))) return Error::malformed_header;
   }
   if (bytes.size() < info.header_size) return Error::truncated;
+  info.chunk_size = *chunk_size;
+  info.key_version = get_u32(&bytes[14]);
+  if (info.key_source == KeySource::passphrase) info.passphrase_params = PassphraseParams{*field(18), *field(22)};
   return info;
 }
 

@@ -26,23 +26,39 @@ struct FileRangeReader::Impl {
 
 namespace {
 
-Result<FileRangeReader> open_reader(ByteView header, std::uint64_t ciphertext_size, Result<FileSecret> secret,
-                                    const Context& context) {
+// Where the final chunk lies, from the header's public fields and the claimed total size.
+ByteRange final_range(const FileHeaderInfo& info, const FileLayout& layout, std::uint64_t ciphertext_size) {
+  const std::uint64_t c = std::uint64_t{info.chunk_size} + kTagSize;
+  return ByteRange{info.header_size + (layout.chunk_count - 1) * c, ciphertext_size};
+}
+
+// docs/SPEC.md 5.5: the header's public checks, the size's fit, the header's authenticity, then the final chunk,
+// which authenticates the size.
+Result<FileRangeReader> open_reader(ByteView header, std::uint64_t ciphertext_size, ByteView final_chunk,
+                                    Result<FileSecret> secret, const Context& context) {
   if (!secret) return secret.error();
   // The context first, like every call that takes one (SPEC section 3).
   if (!context_valid(context)) return Error::invalid_argument;
   auto info = inspect_file_header(header);
   if (!info) return info.error();
   if (header.size() != info.value().header_size) return Error::invalid_argument;
-  // Sizes first (cheap, public), then the header's authenticity.
   auto layout = file_layout(info.value(), ciphertext_size);
   if (!layout) return layout.error();
+  if (final_chunk.size() != final_range(info.value(), layout.value(), ciphertext_size).size()) {
+    return Error::invalid_argument;
+  }
 
   auto keys = open_file_header(header, secret.value(), context);
   if (!keys) return keys.error();
   auto impl = std::make_unique<FileRangeReader::Impl>(FileRangeReader::Impl{
       ChunkCipher(std::move(keys).take()), info.value().header_size, info.value().chunk_size,
       layout.value().chunk_count, layout.value().plaintext_size});
+  const std::uint64_t last = impl->chunk_count - 1;
+  Bytes scratch(static_cast<std::size_t>(impl->chunk_size));
+  if (!impl->cipher.open(last, true, final_chunk, scratch.data())) {
+    return impl->cipher.diagnose_final(last, final_chunk, scratch.size(), scratch.data());
+  }
+  sodium_memzero(scratch.data(), scratch.size());
   return FileRangeReader(std::move(impl));
 }
 
@@ -59,14 +75,25 @@ Result<FileLayout> file_layout(const FileHeaderInfo& header, std::uint64_t ciphe
   return FileLayout{n, payload - n * kTagSize};
 }
 
-Result<FileRangeReader> FileRangeReader::open(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size,
-                                              const ContentKey& key, const Context& context) {
-  return open_reader(header, ciphertext_size, FileSecret::of(key), context);
+Result<ByteRange> FileRangeReader::final_chunk_range(std::span<const std::uint8_t> header,
+                                                    std::uint64_t ciphertext_size) {
+  auto info = inspect_file_header(header);
+  if (!info) return info.error();
+  auto layout = file_layout(info.value(), ciphertext_size);
+  if (!layout) return layout.error();
+  return final_range(info.value(), layout.value(), ciphertext_size);
 }
 
 Result<FileRangeReader> FileRangeReader::open(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size,
-                                              Passphrase passphrase, const Context& context) {
-  return open_reader(header, ciphertext_size, FileSecret::of(passphrase), context);
+                                              std::span<const std::uint8_t> final_chunk, const ContentKey& key,
+                                              const Context& context) {
+  return open_reader(header, ciphertext_size, final_chunk, FileSecret::of(key), context);
+}
+
+Result<FileRangeReader> FileRangeReader::open(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size,
+                                              std::span<const std::uint8_t> final_chunk, Passphrase passphrase,
+                                              const Context& context, PassphraseLimits limits) {
+  return open_reader(header, ciphertext_size, final_chunk, FileSecret::of(passphrase, limits), context);
 }
 
 FileRangeReader::FileRangeReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

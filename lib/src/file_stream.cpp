@@ -84,6 +84,11 @@ Result<FileEncryptor> FileEncryptor::create(const ContentKey& key, const Context
 
 Result<FileEncryptor> FileEncryptor::create(Passphrase passphrase, const Context& context, PassphraseParams params,
                                             FileOptions options, Rng& rng) {
+  // docs/SPEC.md 5.1: a writer's floor (readers accept less, down to the format's bounds).
+  if (passphrase.bytes.empty() || params.opslimit < kMinEncryptOpslimit ||
+      params.memlimit_kib < kMinEncryptMemlimitKib) {
+    return Error::invalid_argument;
+  }
   auto s = FileSecret::of(passphrase);
   if (!s) return s.error();
   return make_encryptor(std::move(s).take(), params, context, options, rng);
@@ -210,17 +215,7 @@ struct FileDecryptor::Impl {
       written += piece.size() - kTagSize;
       return Error::ok;
     }
-    Error e = diagnose_final(piece);
-    sodium_memzero(scratch.data(), scratch.size());
-    return e;
-  }
-
-  Error diagnose_final(ByteView piece) {
-    if (piece.size() == cipher_chunk() && cipher->open(next_index, false, piece, scratch.data())) {
-      return Error::truncated;  // a whole non-final chunk, and then nothing: cut at a chunk boundary
-    }
-    if (cipher->has_final_prefix(next_index, piece)) return Error::trailing_data;
-    return cipher->diagnose_position(next_index, true, piece, scratch.data());
+    return cipher->diagnose_final(next_index, piece, chunk_size, scratch.data());
   }
 
   Error update(ByteView in, std::uint8_t* out, std::size_t& written) {
@@ -268,8 +263,9 @@ Result<FileDecryptor> FileDecryptor::create(const ContentKey& key, const Context
   return make_decryptor(FileSecret::of(key), context, threads);
 }
 
-Result<FileDecryptor> FileDecryptor::create(Passphrase passphrase, const Context& context, unsigned threads) {
-  return make_decryptor(FileSecret::of(passphrase), context, threads);
+Result<FileDecryptor> FileDecryptor::create(Passphrase passphrase, const Context& context, unsigned threads,
+                                            PassphraseLimits limits) {
+  return make_decryptor(FileSecret::of(passphrase, limits), context, threads);
 }
 
 FileDecryptor::FileDecryptor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -24,6 +24,52 @@ static void document_roundtrip(const coffre_key* key) {
   coffre_buffer_free(env, env_len);
 }
 
+/* Opens a range reader the way a client does: the final chunk first, from the size the store gives. */
+static int open_range(const uint8_t* ct, size_t ct_len, size_t header_size, const coffre_key* key,
+                      coffre_range_reader** reader) {
+  uint64_t fb = 0, fe = 0;
+  int s = coffre_range_reader_final_chunk_range(ct, header_size, ct_len, &fb, &fe);
+  if (s != COFFRE_OK) return s;
+  return coffre_range_reader_new(ct, header_size, ct_len, ct + fb, (size_t)(fe - fb), key, "file-9", 6, 0, 1, reader);
+}
+
+/* Argon2id costs: encryption refuses less than OWASP's minimum and an empty passphrase; a reader refuses a header
+ * above its limit before running Argon2id. */
+static void passphrase_costs(void) {
+  const uint8_t pw[] = "correct horse";
+  coffre_encryptor* enc = NULL;
+  EXPECT(coffre_encryptor_new_passphrase(pw, 13, "f", 1, 0, 0, 1, 1 << 20, 0, 1, &enc) == COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(coffre_encryptor_new_passphrase(pw, 13, "f", 1, 0, 0, 2, 19455, 0, 1, &enc) == COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(coffre_encryptor_new_passphrase(pw, 0, "f", 1, 0, 0, 3, 1 << 15, 0, 1, &enc) == COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(enc == NULL);
+  EXPECT(coffre_encryptor_new_passphrase(pw, 13, "f", 1, 0, 0, COFFRE_MIN_ENCRYPT_OPSLIMIT,
+                                         COFFRE_MIN_ENCRYPT_MEMLIMIT_KIB, 0, 1, &enc) == COFFRE_OK);
+  uint8_t ct[COFFRE_FILE_HEADER_MAX_BYTES + 16];
+  size_t n = 0;
+  EXPECT(coffre_encryptor_finish(enc, ct, sizeof ct, &n) == COFFRE_OK && n == sizeof ct);
+  coffre_encryptor_free(enc);
+
+  coffre_decryptor* dec = NULL;
+  uint8_t out[sizeof ct];
+  /* The header asks for 2 passes and 19 MiB: a limit of 1 pass, or of 18 MiB, refuses it before Argon2id. */
+  EXPECT(coffre_decryptor_new_passphrase(pw, 13, "f", 1, 0, 0, 1, 1, 0, &dec) == COFFRE_OK);
+  EXPECT(coffre_decryptor_update(dec, ct, n, out, sizeof out, &n) == COFFRE_E_KDF_COST_EXCEEDED);
+  coffre_decryptor_free(dec);
+  EXPECT(coffre_decryptor_new_passphrase(pw, 13, "f", 1, 0, 0, 1, 0, 18 * 1024, &dec) == COFFRE_OK);
+  n = sizeof ct;
+  EXPECT(coffre_decryptor_update(dec, ct, n, out, sizeof out, &n) == COFFRE_E_KDF_COST_EXCEEDED);
+  coffre_decryptor_free(dec);
+  EXPECT(strcmp(coffre_error_code(COFFRE_E_KDF_COST_EXCEEDED), "kdf_cost_exceeded") == 0);
+  /* Default limits (0) admit it; the range reader takes the same limits. */
+  coffre_range_reader* reader = NULL;
+  EXPECT(coffre_range_reader_new_passphrase(ct, COFFRE_FILE_HEADER_MAX_BYTES, sizeof ct, ct + 154, 16, pw, 13, "f", 1,
+                                            0, 0, 1, 0, &reader) == COFFRE_E_KDF_COST_EXCEEDED);
+  EXPECT(coffre_range_reader_new_passphrase(ct, COFFRE_FILE_HEADER_MAX_BYTES, sizeof ct, ct + 154, 16, pw, 13, "f", 1,
+                                            0, 0, 0, 0, &reader) == COFFRE_OK);
+  EXPECT(coffre_range_reader_plaintext_size(reader) == 0);
+  coffre_range_reader_free(reader);
+}
+
 static void file_roundtrip(const coffre_key* key) {
   enum { N = 200000 };
   uint8_t* data = malloc(N);
@@ -59,14 +105,34 @@ static void file_roundtrip(const coffre_key* key) {
   coffre_decryptor_free(dec);
 
   coffre_range_reader* reader = NULL;
-  EXPECT(coffre_range_reader_new(ct, header_size, ct_len, key, "file-9", 6, 0, 1, &reader) == COFFRE_OK);
+  EXPECT(open_range(ct, ct_len, header_size, key, &reader) == COFFRE_OK);
   EXPECT(coffre_range_reader_plaintext_size(reader) == N);
   uint64_t cb = 0, ce = 0;
   EXPECT(coffre_range_reader_ciphertext_range(reader, 5000, 9000, &cb, &ce) == COFFRE_OK);
   uint8_t slice[4000];
   EXPECT(coffre_range_reader_read(reader, 5000, 9000, ct + cb, (size_t)(ce - cb), slice, sizeof slice) == COFFRE_OK);
   EXPECT(memcmp(slice, data + 5000, sizeof slice) == 0);
+  /* An empty range fetches nothing and succeeds; a reversed one is out of bounds. */
+  EXPECT(coffre_range_reader_ciphertext_range(reader, 7, 7, &cb, &ce) == COFFRE_OK && cb == ce);
+  EXPECT(coffre_range_reader_read(reader, 7, 7, NULL, 0, slice, sizeof slice) == COFFRE_OK);
+  EXPECT(coffre_range_reader_ciphertext_range(reader, 9, 8, &cb, &ce) == COFFRE_E_RANGE_OUT_OF_BOUNDS);
   coffre_range_reader_free(reader);
+
+  /* The store cuts the file at a chunk boundary, or appends a chunk: the size no longer authenticates, so even a
+   * range far from the end is refused when the reader opens. */
+  const size_t cc = 4096 + COFFRE_CHUNK_OVERHEAD;
+  EXPECT(open_range(ct, ct_len - (ct_len - header_size) % cc, header_size, key, &reader) == COFFRE_E_TRUNCATED &&
+         reader == NULL);
+  uint8_t* longer = malloc(ct_len + cc);
+  memcpy(longer, ct, ct_len);
+  memcpy(longer + ct_len, ct + header_size, cc); /* chunk 0's bytes: they straddle the last boundary with the short
+                                                    final chunk, so the new final piece is no chunk */
+  EXPECT(open_range(longer, ct_len + cc, header_size, key, &reader) == COFFRE_E_CHUNK_INVALID && reader == NULL);
+  /* The file minus its short final chunk, plus chunk 0 again: the new final piece is chunk 0 (non-final). */
+  const size_t full_len = ct_len - (ct_len - header_size) % cc;
+  memcpy(longer + full_len, ct + header_size, cc);
+  EXPECT(open_range(longer, full_len + cc, header_size, key, &reader) == COFFRE_E_CHUNK_DUPLICATED && reader == NULL);
+  free(longer);
 
   free(out);
   free(ct);
@@ -84,6 +150,7 @@ int main(void) {
   EXPECT(coffre_key_from_bytes((const uint8_t*)"short", 5, &bad) == COFFRE_E_INVALID_ARGUMENT && bad == NULL);
   document_roundtrip(key);
   file_roundtrip(key);
+  passphrase_costs();
   coffre_key_free(key);
   coffre_key_free(NULL);
   if (failures) return 1;

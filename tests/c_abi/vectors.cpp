@@ -58,7 +58,7 @@ Outcome run(const json& v) {
       o.status = coffre_decryptor_new(key, id.data(), id.size(), rev, kv, 1, &dec);
     } else {
       Bytes p = hex_field(v, "passphrase");
-      o.status = coffre_decryptor_new_passphrase(p.data(), p.size(), id.data(), id.size(), rev, kv, 1, &dec);
+      o.status = coffre_decryptor_new_passphrase(p.data(), p.size(), id.data(), id.size(), rev, kv, 1, 0, 0, &dec);
     }
     if (o.status == COFFRE_OK) {
       Bytes out(coffre_decryptor_max_update_output(dec, ct.size()));

@@ -201,6 +201,60 @@ def test_roundtrip_passphrase(d):
     check(leftovers(d) == [], f"leftovers {leftovers(d)}")
 
 
+def test_passphrase_file_newlines(d):
+    """docs/SPEC.md 5.1: exactly one trailing "\n" or "\r\n" is removed; nothing else."""
+    src = os.path.join(d, "p")
+    write(src, data(1000, 6))
+    # ("pw\n" and "pw": test_roundtrip_passphrase.) Each case costs Argon2id at 256 MiB: few of them.
+    cases = [(b"pw\r\n", b"pw"), (b"pw\n\n", b"pw\n"), (b"pw\r", b"pw\r"), (b" pw\r\r\n", b" pw\r")]
+    for i, (content, passphrase) in enumerate(cases):
+        pw, exact, enc = (os.path.join(d, f"{x}{i}") for x in ("pw", "exact", "enc"))
+        write(pw, content)
+        # The passphrase expected, written so that it reads back as itself: plus the newline that is removed, unless
+        # it ends with "\r" (then "\r\n" would be removed): as is.
+        write(exact, passphrase if passphrase.endswith(b"\r") else passphrase + b"\n")
+        expect(["encrypt", "-i", src, "-o", enc, "--passphrase-file", pw], EXIT_OK)
+        expect(["decrypt", "-i", enc, "-o", "-", "--passphrase-file", exact], EXIT_OK)
+        if i == 1:  # "pw\n\n" is "pw\n", not "pw"
+            other = os.path.join(d, "other")
+            write(other, b"pw")
+            _, err = expect(["decrypt", "-i", enc, "-o", "-", "--passphrase-file", other], EXIT_AUTH)
+            check("wrong_key" in err, f"{content!r}: {err}")
+    for content in (b"", b"\n", b"\r\n"):
+        pw = os.path.join(d, "empty")
+        write(pw, content)
+        _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "never"), "--passphrase-file", pw], EXIT_USAGE)
+        check("empty" in err, f"{content!r}: {err}")
+    # From standard input, the same rule.
+    enc = os.path.join(d, "stdin.enc")
+    expect(["encrypt", "-i", src, "-o", enc, "--passphrase-file", "/dev/stdin"], EXIT_OK, input=b"from stdin\r\n")
+    write(os.path.join(d, "stdin.pw"), b"from stdin")
+    expect(["decrypt", "-i", enc, "-o", "-", "--passphrase-file", os.path.join(d, "stdin.pw")], EXIT_OK)
+
+
+def test_argon2_limits(d):
+    """decrypt refuses a header asking for more Argon2id work than --max-argon2-passes / --max-argon2-mib."""
+    src, enc, pw = (os.path.join(d, x) for x in ("p", "p.enc", "pw"))
+    write(src, data(1000, 7))
+    write(pw, b"pw\n")
+    expect(["encrypt", "-i", src, "-o", enc, "--passphrase-file", pw], EXIT_OK)  # 3 passes, 256 MiB
+    out = os.path.join(d, "out")
+    _, err = expect(["decrypt", "-i", enc, "-o", out, "--passphrase-file", pw, "--max-argon2-passes", "2"], EXIT_AUTH)
+    check("kdf_cost_exceeded" in err and "--max-argon2-passes" in err, err)
+    _, err = expect(["decrypt", "-i", enc, "-o", out, "--passphrase-file", pw, "--max-argon2-mib", "255"], EXIT_AUTH)
+    check("kdf_cost_exceeded" in err, err)
+    check(not os.path.exists(out), "output after kdf_cost_exceeded")
+    # A header altered to 1 GiB (within the format's bounds): refused by default, before Argon2id.
+    big = bytearray(read(enc))
+    big[22:26] = (1 << 20).to_bytes(4, "big")
+    write(enc + "2", bytes(big))
+    _, err = expect(["decrypt", "-i", enc + "2", "-o", out, "--passphrase-file", pw], EXIT_AUTH)
+    check("kdf_cost_exceeded" in err, err)
+    expect(["decrypt", "-i", enc, "-o", out, "--passphrase-file", pw], EXIT_OK)
+    check(read(out) == data(1000, 7), "decrypt within the default limits")
+    expect(["decrypt", "-i", enc, "-o", "-", "--passphrase-file", pw, "--max-argon2-mib", "1025"], EXIT_USAGE)
+
+
 def test_no_terminal_for_passphrase(d):
     src = os.path.join(d, "p")
     write(src, b"hello")
@@ -599,10 +653,10 @@ def test_inspect_json(d):
     n = -(-1_000_000 // 4096)
     want = {"format": "coffre-file", "version": 1, "suite": 1, "key_source": "key", "chunk_size": 4096,
             "key_version": 9, "argon2id": None, "header_size": 130, "file_size": 130 + 1_000_000 + 16 * n,
-            "chunks": n, "plaintext_size": 1_000_000, "size_consistent": True}
+            "chunks": n, "plaintext_size": 1_000_000, "size_consistent": True, "size_authenticated": False}
     check(j == want, f"inspect --json: {j}")
     out, _ = expect(["inspect", enc], EXIT_OK)
-    for text in (b"chunk size:", b"4096", b"plaintext size:", b"1000000", b"key version:"):
+    for text in (b"chunk size:", b"4096", b"plaintext size:", b"1000000", b"key version:", b"NOT authenticated"):
         check(text in out, f"inspect text lacks {text}: {out}")
     # From a pipe: same fields.
     out, _ = expect(["inspect", "--json", "-"], EXIT_OK, input=read(enc))

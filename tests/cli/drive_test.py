@@ -369,6 +369,26 @@ def test_malicious_tampered(d):
     check(a.get("/docs/a.bin", os.path.join(d, "ok")) == contents["a.bin"], "restored")
 
 
+def test_malicious_cut_blob_range(d):
+    """The store cuts a blob at a chunk boundary, or appends a chunk: `get --range` refuses even a range far from the
+    end, because the range reader authenticates the final chunk first (docs/SPEC.md 5.5)."""
+    w, a = account(d)
+    a.ok("mkdir", "/docs")
+    content = os.urandom(3 * CHUNK)  # three full chunks: the final one is full
+    write(os.path.join(d, "c.bin"), content)
+    before = set(records(w))
+    a.ok("put", os.path.join(d, "c.bin"), "/docs/c.bin")
+    blob = blob_of(w, new_record(w, before))
+    c = read(blob)
+    check(a.get("/docs/c.bin", os.path.join(d, "r0"), "--range", "0:10") == content[:10], "range before")
+    write(blob, c[:130 + 2 * (CHUNK + 16)])  # the final chunk dropped: chunks 0 and 1 still authenticate
+    a.fails(EXIT_AUTH, "truncated", "get", "/docs/c.bin", os.path.join(d, "r1"), "--range", "0:10")
+    no_local(d, "r1")
+    write(blob, c + c[130:130 + CHUNK + 16])  # chunk 0 appended
+    a.fails(EXIT_AUTH, "chunk_duplicated", "get", "/docs/c.bin", os.path.join(d, "r2"), "--range", "0:10")
+    no_local(d, "r2")
+
+
 def test_store_holds_no_plaintext(d):
     w, a = account(d)
     w.enroll("B", "A")

@@ -191,6 +191,11 @@ void document_vectors(Writer& w) {
   bad("appended", "one byte appended", cat({env, Bytes{0}}), "payload_invalid", k, kCtx);
   bad("cut-header", "cut inside the header", slice(env, 0, 60), "truncated", k, kCtx);
   bad("cut-tag", "cut inside the tag", slice(env, 0, env.size() - 1), "payload_invalid", k, kCtx);
+  // Short inputs (section 4, step 1): step 2's checks look at the bytes present; step 3 needs all 102 bytes.
+  bad("short-magic", "3 bytes, the third not 'F'", slice(flip(env, 2), 0, 3), "bad_magic", k, kCtx);
+  bad("short-reserved", "10 bytes, reserved byte not zero", slice(flip(env, 9), 0, 10), "malformed_header", k, kCtx);
+  bad("short-key-version", "cut at 60 bytes with key_version altered: truncated, not wrong_context",
+      slice(flip(env, 13), 0, 60), "truncated", k, kCtx);
 }
 
 void file_success_vectors(Writer& w, const Bytes& k) {
@@ -285,6 +290,46 @@ void file_failure_vectors(Writer& w, const Bytes& k) {
       b.file({b.chunk(0, false, slice(plain, 0, 64)), b.chunk(1, true, {})}), "empty_chunk", released(1));
   bad("no-final-flag", "the last chunk sealed non-final",
       b.file({cs[0], b.chunk(1, false, slice(plain, 64, 100))}), "chunk_invalid", released(1));
+
+  // Section 5.3: short inputs. Checks 1 to 6 fire on the bytes present; `truncated` only when they pass.
+  bad("short-magic", "5 bytes, the fifth not 'R'", slice(flip(ct, 4), 0, 5), "bad_magic");
+  bad("unknown-type", "type byte 'X': neither 'D' nor 'F'", [&] { Bytes x = ct; x[6] = 'X'; return x; }(),
+      "bad_magic");
+  bad("short-version", "8 bytes, version 2", slice(flip(ct, 7, 0x03), 0, 8), "unsupported_version");
+  bad("short-key-source", "10 bytes, key_source 3", slice(flip(ct, 9, 0x02), 0, 10), "malformed_header");
+  bad("short-chunk-size", "14 bytes, chunk_size 32: checked once its 4 bytes are present",
+      [&] { Bytes x = slice(ct, 0, 14); x[13] = 32; return x; }(), "malformed_header");
+  bad("cut-before-key-source", "9 valid bytes: the header size is unknown", slice(ct, 0, 9), "truncated");
+  bad("cut-with-other-key-version", "cut at 100 bytes, key_version altered: wrong_context needs the whole header",
+      slice(flip(ct, 17), 0, 100), "truncated");
+
+  // Section 5.4: pieces followed by more input, and the last piece.
+  bad("full-final-then-5-bytes", "5 bytes after a full final chunk: the full chunk is diagnosed first",
+      cat({full, Bytes(5, 0)}), "trailing_data", released(3));
+  bad("full-final-then-16-bytes", "16 bytes after a full final chunk", cat({full, Bytes(16, 0)}), "trailing_data",
+      released(3));
+  bad("final-flag-ahead", "position 1 holds chunk 3 sealed final: both flags are tried",
+      b.file({cs[0], b.chunk(3, true, slice(plain, 192, 256)), cs[2], cs[3], cs[4]}), "chunk_out_of_order",
+      released(1));
+  bad("short-final-duplicate", "the last piece is chunk 0 sealed final with 10 bytes",
+      b.file({cs[0], cs[1], cs[2], cs[3], b.chunk(0, true, slice(plain, 0, 10))}), "chunk_duplicated", released(4));
+
+  // The diagnosis window: positions i - 64 to i + 64, both ends included.
+  FileBuilder lb("file/long", k, kCtx, chunk);
+  Bytes long_plain = random_bytes("file/long", 66 * chunk + 10);  // chunks 0..65 full, chunk 66 holds 10 bytes
+  auto ls = lb.chunks(long_plain);
+  auto with = [&](std::size_t at, std::size_t from) {
+    auto x = ls;
+    x[at] = ls[from];
+    return lb.file(x);
+  };
+  auto long_released = [&](std::size_t chunks) { return slice(long_plain, 0, chunks * chunk); };
+  bad("window-ahead-64", "position 0 holds chunk 64 (i + 64: inside the window)", with(0, 64), "chunk_out_of_order");
+  bad("window-ahead-65", "position 0 holds chunk 65 (i + 65: outside the window)", with(0, 65), "chunk_invalid");
+  bad("window-behind-64", "position 65 holds chunk 1 (i - 64: inside the window)", with(65, 1), "chunk_duplicated",
+      long_released(65));
+  bad("window-behind-65", "position 65 holds chunk 0 (i - 65: outside the window)", with(65, 0), "chunk_invalid",
+      long_released(65));
 }
 
 void passphrase_vectors(Writer& w) {
@@ -314,6 +359,27 @@ void passphrase_vectors(Writer& w) {
   bad("memlimit-out-of-bounds", "Argon2id memory 2 GiB",
       [&] { Bytes x = ct; x[22] = 0; x[23] = 0x20; x[24] = 0; x[25] = 0; return x; }(), "malformed_header", secret);
   bad("pw-salt", "Argon2id salt altered", flip(ct, 30), "wrong_key", secret);
+
+  // Section 5.1: a reader's default limits (4 passes, 256 MiB), checked before Argon2id runs (section 5.3 order).
+  auto set_u32 = [](Bytes x, std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) x[at + i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
+    return x;
+  };
+  const Bytes big = set_u32(ct, 22, 262145);  // 256 MiB + 1 KiB
+  bad("memlimit-above-limit", "Argon2id memory 256 MiB + 1 KiB: above the default limit, within the format's",
+      big, "kdf_cost_exceeded", secret);
+  bad("opslimit-above-limit", "Argon2id opslimit 5: above the default limit of 4", set_u32(ct, 18, 5),
+      "kdf_cost_exceeded", secret);
+  bad("limit-before-passphrase", "a wrong passphrase on a header above the limit: Argon2id never runs", big,
+      "kdf_cost_exceeded", {{"passphrase", to_hex(wrong)}});
+  bad("as-key-above-limit", "a key for a passphrase header above the limit: the key kind is checked first", big,
+      "wrong_key", {{"key", to_hex(key_bytes(1))}});
+  bad("key-version-above-limit", "key_version altered on a header above the limit: key_version is checked first",
+      flip(big, 17), "wrong_context", secret);
+  bad("short-opslimit", "22 bytes, opslimit 0: checked once its 4 bytes are present",
+      slice(set_u32(ct, 18, 0), 0, 22), "malformed_header", secret);
+  bad("cut-above-limit", "the header above the limit, cut: truncated (the limit needs the whole header)",
+      slice(big, 0, 100), "truncated", secret);
 }
 
 }  // namespace

@@ -84,9 +84,12 @@ static void file_demo(const coffre_key* key) {
   printf("  public header fields:      chunk size %u, key version %u, header %zu bytes\n", chunk, kv, header_size);
   if (contains(ct, ct_len, "Drive file")) exit(1);
 
-  /* Range download: the client fetches only the chunks covering the bytes it needs. */
+  /* Range download: the client fetches the final chunk (which authenticates the file's size), then only the chunks
+   * covering the bytes it needs. */
   coffre_range_reader* r;
-  CHECK(coffre_range_reader_new(ct, header_size, ct_len, key, id, strlen(id), 1, 1, &r));
+  uint64_t fb, fe;
+  CHECK(coffre_range_reader_final_chunk_range(ct, header_size, ct_len, &fb, &fe));
+  CHECK(coffre_range_reader_new(ct, header_size, ct_len, ct + fb, (size_t)(fe - fb), key, id, strlen(id), 1, 1, &r));
   uint64_t a = 3000000, b = a + 42, cb, ce;
   CHECK(coffre_range_reader_ciphertext_range(r, a, b, &cb, &ce));
   uint8_t slice[42];

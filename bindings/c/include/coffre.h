@@ -69,6 +69,7 @@ extern "C" {
 #define COFFRE_E_IDENTITY_SUPERSEDED 43
 #define COFFRE_E_DEVICE_UNEXPECTED 44
 #define COFFRE_E_OPERATION_INCOMPLETE 45
+#define COFFRE_E_KDF_COST_EXCEEDED 46
 
 #define COFFRE_CONTENT_KEY_BYTES 32
 #define COFFRE_DOCUMENT_OVERHEAD 102
@@ -80,6 +81,12 @@ extern "C" {
 #define COFFRE_FILE_HEADER_MAX_BYTES 154
 #define COFFRE_KEY_SOURCE_KEY 1
 #define COFFRE_KEY_SOURCE_PASSPHRASE 2
+/* Argon2id (docs/SPEC.md 5.1): encryption refuses less than these (OWASP's minimum); readers refuse a header asking
+ * for more than their limit (COFFRE_E_KDF_COST_EXCEEDED, before Argon2id runs), by default these. */
+#define COFFRE_MIN_ENCRYPT_OPSLIMIT 2
+#define COFFRE_MIN_ENCRYPT_MEMLIMIT_KIB 19456
+#define COFFRE_DEFAULT_MAX_OPSLIMIT 4
+#define COFFRE_DEFAULT_MAX_MEMLIMIT_KIB 262144
 
 int coffre_init(void);
 const char* coffre_error_code(int status);    /* "wrong_key"; "unknown" for a value outside the enum */
@@ -116,7 +123,9 @@ int coffre_file_header_inspect(const uint8_t* bytes, size_t len, size_t* header_
                                uint32_t* chunk_size, uint32_t* key_version, uint32_t* opslimit,
                                uint32_t* memlimit_kib);
 
-/* File encryption, streaming. chunk_size = 0: COFFRE_DEFAULT_CHUNK_SIZE. threads = 0: all cores (1 in WebAssembly). */
+/* File encryption, streaming. chunk_size = 0: COFFRE_DEFAULT_CHUNK_SIZE. threads = 0: all cores (1 in WebAssembly).
+ * A passphrase must not be empty, and opslimit/memlimit_kib at least COFFRE_MIN_ENCRYPT_* (else
+ * COFFRE_E_INVALID_ARGUMENT). */
 typedef struct coffre_encryptor coffre_encryptor;
 int coffre_encryptor_new(const coffre_key* key, const char* object_id, size_t object_id_len, uint64_t revision,
                          uint32_t key_version, uint32_t chunk_size, uint32_t threads, coffre_encryptor** out);
@@ -131,13 +140,14 @@ int coffre_encryptor_update(coffre_encryptor* enc, const uint8_t* in, size_t in_
 int coffre_encryptor_finish(coffre_encryptor* enc, uint8_t* out, size_t out_cap, size_t* out_len);
 void coffre_encryptor_free(coffre_encryptor* enc);
 
-/* File decryption, streaming. Plaintext is released only after its chunk authenticated. */
+/* File decryption, streaming. Plaintext is released only after its chunk authenticated. max_opslimit and
+ * max_memlimit_kib cap the Argon2id cost a header may ask for (0: COFFRE_DEFAULT_MAX_*). */
 typedef struct coffre_decryptor coffre_decryptor;
 int coffre_decryptor_new(const coffre_key* key, const char* object_id, size_t object_id_len, uint64_t revision,
                          uint32_t key_version, uint32_t threads, coffre_decryptor** out);
 int coffre_decryptor_new_passphrase(const uint8_t* passphrase, size_t passphrase_len, const char* object_id,
                                     size_t object_id_len, uint64_t revision, uint32_t key_version, uint32_t threads,
-                                    coffre_decryptor** out);
+                                    uint32_t max_opslimit, uint32_t max_memlimit_kib, coffre_decryptor** out);
 size_t coffre_decryptor_max_update_output(const coffre_decryptor* dec, size_t in_len);
 size_t coffre_decryptor_max_finish_output(const coffre_decryptor* dec);
 int coffre_decryptor_update(coffre_decryptor* dec, const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap,
@@ -146,19 +156,28 @@ int coffre_decryptor_finish(coffre_decryptor* dec, uint8_t* out, size_t out_cap,
 int coffre_decryptor_ended_properly(const coffre_decryptor* dec); /* 1 or 0 */
 void coffre_decryptor_free(coffre_decryptor* dec);
 
-/* Random access. */
+/* Random access (docs/SPEC.md 5.5). The total size the store gives is not trusted: fetch the header and the final
+ * chunk (the file offsets coffre_range_reader_final_chunk_range gives), then open the reader, which authenticates
+ * both before answering any range. A file cut or extended at a chunk boundary is refused there (COFFRE_E_TRUNCATED,
+ * COFFRE_E_CHUNK_DUPLICATED, ...). header: at least the header for final_chunk_range, exactly it for _new. */
 typedef struct coffre_range_reader coffre_range_reader;
-int coffre_range_reader_new(const uint8_t* header, size_t header_len, uint64_t ciphertext_size, const coffre_key* key,
+int coffre_range_reader_final_chunk_range(const uint8_t* header, size_t header_len, uint64_t ciphertext_size,
+                                          uint64_t* ciphertext_begin, uint64_t* ciphertext_end);
+int coffre_range_reader_new(const uint8_t* header, size_t header_len, uint64_t ciphertext_size,
+                            const uint8_t* final_chunk, size_t final_chunk_len, const coffre_key* key,
                             const char* object_id, size_t object_id_len, uint64_t revision, uint32_t key_version,
                             coffre_range_reader** out);
 int coffre_range_reader_new_passphrase(const uint8_t* header, size_t header_len, uint64_t ciphertext_size,
-                                       const uint8_t* passphrase, size_t passphrase_len, const char* object_id,
-                                       size_t object_id_len, uint64_t revision, uint32_t key_version,
-                                       coffre_range_reader** out);
+                                       const uint8_t* final_chunk, size_t final_chunk_len, const uint8_t* passphrase,
+                                       size_t passphrase_len, const char* object_id, size_t object_id_len,
+                                       uint64_t revision, uint32_t key_version, uint32_t max_opslimit,
+                                       uint32_t max_memlimit_kib, coffre_range_reader** out);
+/* Authenticated (the final chunk opened as the final one). */
 uint64_t coffre_range_reader_plaintext_size(const coffre_range_reader* reader);
 int coffre_range_reader_ciphertext_range(const coffre_range_reader* reader, uint64_t begin, uint64_t end,
                                          uint64_t* ciphertext_begin, uint64_t* ciphertext_end);
-/* out_cap must be at least end - begin. */
+/* out_cap must be at least end - begin. begin > end or end > the plaintext size: COFFRE_E_RANGE_OUT_OF_BOUNDS; an empty
+ * range (begin == end) fetches nothing (fetched_len 0) and succeeds. */
 int coffre_range_reader_read(const coffre_range_reader* reader, uint64_t begin, uint64_t end, const uint8_t* fetched,
                              size_t fetched_len, uint8_t* out, size_t out_cap);
 void coffre_range_reader_free(coffre_range_reader* reader);

@@ -50,7 +50,10 @@ console.log(`  server stores              ${ciphertext.length} bytes: ${hex(ciph
 console.log(`  public header fields:      chunk size ${header.chunkSize}, key version ${header.keyVersion}`);
 expect(!contains(ciphertext, 'Drive file'), 'plaintext visible in the file');
 
-const reader = new FileRangeReader(ciphertext.subarray(0, header.headerSize), ciphertext.length, key, fileContext);
+// The final chunk first: it authenticates the size the server gave.
+const last = FileRangeReader.finalChunkRange(ciphertext, ciphertext.length);
+const reader = new FileRangeReader(ciphertext.subarray(0, header.headerSize), ciphertext.length,
+  ciphertext.subarray(last.begin, last.end), key, fileContext);
 const range = { begin: 3000000, end: 3000042 };
 const want = reader.ciphertextRange(range);
 const slice = reader.read(range, ciphertext.subarray(want.begin, want.end));

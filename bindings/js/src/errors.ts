@@ -45,6 +45,7 @@ export type ErrorCode =
   | 'identity_superseded'
   | 'device_unexpected'
   | 'operation_incomplete'
+  | 'kdf_cost_exceeded'
   | 'unknown';
 
 /**

@@ -12,7 +12,10 @@ export interface FileOptions {
   chunkSize?: number;
 }
 
-/** Argon2id cost for a passphrase (written in the header). Defaults: 3 passes, 256 MiB. */
+/**
+ * Argon2id cost for a passphrase (written in the header). Defaults: 3 passes, 256 MiB. Encryption refuses
+ * (invalid_argument) less than MIN_OPSLIMIT passes or MIN_MEMLIMIT_KIB, and an empty passphrase (docs/SPEC.md 5.1).
+ */
 export interface PassphraseOptions {
   opslimit?: number;
   memlimitKib?: number;
@@ -20,6 +23,28 @@ export interface PassphraseOptions {
 
 export const DEFAULT_OPSLIMIT = 3;
 export const DEFAULT_MEMLIMIT_KIB = 256 * 1024;
+/** OWASP's Argon2id minimum (m = 19 MiB, t = 2, p = 1): the least an encryptor accepts. */
+export const MIN_OPSLIMIT = 2;
+export const MIN_MEMLIMIT_KIB = 19 * 1024;
+
+/**
+ * The most Argon2id work a reader runs for a passphrase header before anything is authenticated: a header asking for
+ * more is refused with `kdf_cost_exceeded` before Argon2id runs. Defaults: 4 passes, 256 MiB (262144 KiB).
+ */
+export interface PassphraseLimits {
+  maxOpslimit?: number;
+  maxMemlimitKib?: number;
+}
+
+export const DEFAULT_MAX_OPSLIMIT = 4;
+export const DEFAULT_MAX_MEMLIMIT_KIB = 256 * 1024;
+
+/** The two limits as the C ABI takes them. @internal */
+export function limitArgs(limits: PassphraseLimits): [number, number] {
+  if (typeof limits !== 'object' || limits === null) throw invalidArgument('limits must be an object.');
+  return [u32Arg('maxOpslimit', limits.maxOpslimit, DEFAULT_MAX_OPSLIMIT),
+    u32Arg('maxMemlimitKib', limits.maxMemlimitKib, DEFAULT_MAX_MEMLIMIT_KIB)];
+}
 
 export function u32Arg(name: string, v: unknown, fallback: number): number {
   if (v === undefined) return fallback;
@@ -197,14 +222,17 @@ export class FileEncryptor extends NativeStream {
 export class FileDecryptor extends NativeStream {
   #endedProperly = false;
 
-  constructor(secret: FileSecret, context: Context) {
+  /** @param limits for a passphrase: the most Argon2id work the header may ask for (see PassphraseLimits). */
+  constructor(secret: FileSecret, context: Context, limits: PassphraseLimits = {}) {
     const m = wasm();
+    const [maxOps, maxMem] = limitArgs(limits);
     const p = withFrame((f) => {
       const c = encodeContext(f, context);
       const out = f.alloc(4);
       if (isPassphrase(secret)) {
         const pw = passphraseBytes(f, secret);
-        check(m._coffre_decryptor_new_passphrase(pw.p, pw.len, c.id, c.idLen, c.revision, c.keyVersion, 0, out));
+        check(m._coffre_decryptor_new_passphrase(pw.p, pw.len, c.id, c.idLen, c.revision, c.keyVersion, 0, maxOps,
+          maxMem, out));
       } else {
         check(m._coffre_decryptor_new(keyPointer(secret), c.id, c.idLen, c.revision, c.keyVersion, 0, out));
       }

@@ -19,11 +19,16 @@ export type { Context } from './context.js';
 export { ContentKey, type FileSecret } from './key.js';
 export { openDocument, sealDocument } from './document.js';
 export {
+  DEFAULT_MAX_MEMLIMIT_KIB,
+  DEFAULT_MAX_OPSLIMIT,
   FileDecryptor,
   FileEncryptor,
   type FileHeaderInfo,
   type FileOptions,
   inspectFileHeader,
+  MIN_MEMLIMIT_KIB,
+  MIN_OPSLIMIT,
+  type PassphraseLimits,
   type PassphraseOptions,
 } from './file.js';
 export { type ByteRange, FileRangeReader } from './range.js';

@@ -1,7 +1,7 @@
 // Random access (docs/SPEC.md section 5.5): decrypt any plaintext range from the header and the chunks covering it.
 import { type Context, encodeContext } from './context.js';
 import { Status } from './errors.js';
-import { bytesArg, inspectFileHeader } from './file.js';
+import { bytesArg, inspectFileHeader, limitArgs, type PassphraseLimits } from './file.js';
 import { type FileSecret, isPassphrase, keyPointer, passphraseBytes } from './key.js';
 import { check, errorFor, invalidArgument, wasm, withFrame } from './wasm.js';
 
@@ -30,37 +30,63 @@ function rangeArg(range: ByteRange): [bigint, bigint] {
 let registry: FinalizationRegistry<number> | undefined;
 
 /**
- * Decrypts plaintext ranges of a file without reading all of it (e.g. with HTTP range requests):
+ * Decrypts plaintext ranges of a file without reading all of it (e.g. with HTTP range requests). The total size the
+ * server gives is not trusted: the reader first authenticates the final chunk where that size puts it, so a file cut
+ * or extended at a chunk boundary is refused before any range is answered.
  *
- *     const reader = new FileRangeReader(firstBytes, totalSize, key, context);
+ *     const last = FileRangeReader.finalChunkRange(firstBytes, totalSize);  // file offsets to fetch first
+ *     const reader = new FileRangeReader(firstBytes, totalSize, await fetchRange(last), key, context);
  *     const want = reader.ciphertextRange({ begin: 1000, end: 2000 });      // file offsets to fetch
  *     const plain = reader.read({ begin: 1000, end: 2000 }, await fetchRange(want));
  *
- * The header is authenticated by the constructor, every covered chunk by read() before any byte is returned.
+ * The constructor authenticates the header and the final chunk, read() every covered chunk before any byte is
+ * returned.
  */
 export class FileRangeReader {
   #p: number;
 
   /**
+   * The ciphertext bytes (file offsets, `end` exclusive) of the final chunk, which the constructor needs.
+   * @param header the file's first bytes: at least its header (130 or 154 bytes).
+   * @param ciphertextSize the file's total size in bytes, as the server says.
+   */
+  static finalChunkRange(header: Uint8Array, ciphertextSize: number | bigint): ByteRange {
+    const h = bytesArg('header', header);
+    const size = u64Arg('ciphertextSize', ciphertextSize);
+    return withFrame((f) => {
+      const b = f.alloc(8);
+      const e = f.alloc(8);
+      check(f.m._coffre_range_reader_final_chunk_range(f.bytes(h), h.length, size, b, e));
+      return { begin: toNumber(f.u64(b)), end: toNumber(f.u64(e)) };
+    });
+  }
+
+  /**
    * @param header the file's first bytes: at least its header (130 or 154 bytes; extra bytes are ignored).
    * @param ciphertextSize the file's total size in bytes.
+   * @param finalChunk exactly the bytes of `FileRangeReader.finalChunkRange(header, ciphertextSize)`.
+   * @param limits for a passphrase: the most Argon2id work the header may ask for (see PassphraseLimits).
    */
-  constructor(header: Uint8Array, ciphertextSize: number | bigint, secret: FileSecret, context: Context) {
+  constructor(header: Uint8Array, ciphertextSize: number | bigint, finalChunk: Uint8Array, secret: FileSecret,
+    context: Context, limits: PassphraseLimits = {}) {
     const m = wasm();
     const h = bytesArg('header', header);
     const size = u64Arg('ciphertextSize', ciphertextSize);
+    const last = bytesArg('finalChunk', finalChunk);
+    const [maxOps, maxMem] = limitArgs(limits);
     const exact = h.subarray(0, inspectFileHeader(h).headerSize);
     this.#p = withFrame((f) => {
       const c = encodeContext(f, context);
       const out = f.alloc(4);
       const hp = f.bytes(exact);
+      const lp = f.bytes(last);
       if (isPassphrase(secret)) {
         const pw = passphraseBytes(f, secret);
-        check(m._coffre_range_reader_new_passphrase(hp, exact.length, size, pw.p, pw.len, c.id, c.idLen, c.revision,
-          c.keyVersion, out));
+        check(m._coffre_range_reader_new_passphrase(hp, exact.length, size, lp, last.length, pw.p, pw.len, c.id,
+          c.idLen, c.revision, c.keyVersion, maxOps, maxMem, out));
       } else {
-        check(m._coffre_range_reader_new(hp, exact.length, size, keyPointer(secret), c.id, c.idLen, c.revision,
-          c.keyVersion, out));
+        check(m._coffre_range_reader_new(hp, exact.length, size, lp, last.length, keyPointer(secret), c.id, c.idLen,
+          c.revision, c.keyVersion, out));
       }
       return f.u32(out);
     });
@@ -68,12 +94,15 @@ export class FileRangeReader {
     registry.register(this, this.#p, this);
   }
 
-  /** The file's plaintext size in bytes. */
+  /** The file's plaintext size in bytes (authenticated). */
   get plaintextSize(): number {
     return toNumber(wasm()._coffre_range_reader_plaintext_size(this.#live()));
   }
 
-  /** The ciphertext bytes (file offsets, `end` exclusive) to fetch for a plaintext range. */
+  /**
+   * The ciphertext bytes (file offsets, `end` exclusive) to fetch for a plaintext range: none (`begin === end`) for an
+   * empty range. Throws range_out_of_bounds if `begin > end` or `end` is past the plaintext.
+   */
   ciphertextRange(range: ByteRange): ByteRange {
     const p = this.#live();
     const [begin, end] = rangeArg(range);

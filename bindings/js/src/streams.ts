@@ -1,7 +1,9 @@
 // Web Streams over FileEncryptor / FileDecryptor (works with fetch bodies, Blob.stream(), file system streams).
 import type { Context } from './context.js';
 import { CoffreError } from './errors.js';
-import { FileDecryptor, FileEncryptor, type FileOptions, type PassphraseOptions } from './file.js';
+import {
+  FileDecryptor, FileEncryptor, type FileOptions, type PassphraseLimits, type PassphraseOptions,
+} from './file.js';
 import type { FileSecret } from './key.js';
 import { invalidArgument } from './wasm.js';
 
@@ -52,8 +54,9 @@ export function createEncryptTransform(secret: FileSecret, context: Context,
  * A TransformStream from a coffre file to its plaintext. Every byte it emits authenticated; the readable side errors
  * (with a CoffreError) unless the file ended properly, so a stream that closes without error is complete.
  */
-export function createDecryptTransform(secret: FileSecret, context: Context): TransformStream<Chunk, Uint8Array> {
-  return transformOver(new FileDecryptor(secret, context));
+export function createDecryptTransform(secret: FileSecret, context: Context,
+  limits: PassphraseLimits = {}): TransformStream<Chunk, Uint8Array> {
+  return transformOver(new FileDecryptor(secret, context, limits));
 }
 
 /** Encrypts a readable stream of plaintext: `encryptStream(file.stream(), key, context)`. */
@@ -63,7 +66,7 @@ export function encryptStream(readable: ReadableStream<Chunk>, secret: FileSecre
 }
 
 /** Decrypts a readable stream of a coffre file: `decryptStream((await fetch(url)).body, key, context)`. */
-export function decryptStream(readable: ReadableStream<Chunk>, secret: FileSecret,
-  context: Context): ReadableStream<Uint8Array> {
-  return readable.pipeThrough(createDecryptTransform(secret, context));
+export function decryptStream(readable: ReadableStream<Chunk>, secret: FileSecret, context: Context,
+  limits: PassphraseLimits = {}): ReadableStream<Uint8Array> {
+  return readable.pipeThrough(createDecryptTransform(secret, context, limits));
 }

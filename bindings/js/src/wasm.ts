@@ -43,17 +43,20 @@ export interface Exports {
   _coffre_decryptor_new(key: Ptr, id: Ptr, idLen: number, revision: bigint, keyVersion: number, threads: number,
     out: Ptr): number;
   _coffre_decryptor_new_passphrase(pw: Ptr, pwLen: number, id: Ptr, idLen: number, revision: bigint,
-    keyVersion: number, threads: number, out: Ptr): number;
+    keyVersion: number, threads: number, maxOpslimit: number, maxMemlimitKib: number, out: Ptr): number;
   _coffre_decryptor_max_update_output(dec: Ptr, inLen: number): number;
   _coffre_decryptor_max_finish_output(dec: Ptr): number;
   _coffre_decryptor_update(dec: Ptr, input: Ptr, inLen: number, out: Ptr, cap: number, outLen: Ptr): number;
   _coffre_decryptor_finish(dec: Ptr, out: Ptr, cap: number, outLen: Ptr): number;
   _coffre_decryptor_ended_properly(dec: Ptr): number;
   _coffre_decryptor_free(dec: Ptr): void;
-  _coffre_range_reader_new(header: Ptr, headerLen: number, ciphertextSize: bigint, key: Ptr, id: Ptr, idLen: number,
-    revision: bigint, keyVersion: number, out: Ptr): number;
-  _coffre_range_reader_new_passphrase(header: Ptr, headerLen: number, ciphertextSize: bigint, pw: Ptr,
-    pwLen: number, id: Ptr, idLen: number, revision: bigint, keyVersion: number, out: Ptr): number;
+  _coffre_range_reader_final_chunk_range(header: Ptr, headerLen: number, ciphertextSize: bigint, ctBegin: Ptr,
+    ctEnd: Ptr): number;
+  _coffre_range_reader_new(header: Ptr, headerLen: number, ciphertextSize: bigint, finalChunk: Ptr,
+    finalChunkLen: number, key: Ptr, id: Ptr, idLen: number, revision: bigint, keyVersion: number, out: Ptr): number;
+  _coffre_range_reader_new_passphrase(header: Ptr, headerLen: number, ciphertextSize: bigint, finalChunk: Ptr,
+    finalChunkLen: number, pw: Ptr, pwLen: number, id: Ptr, idLen: number, revision: bigint, keyVersion: number,
+    maxOpslimit: number, maxMemlimitKib: number, out: Ptr): number;
   _coffre_range_reader_plaintext_size(reader: Ptr): bigint;
   _coffre_range_reader_ciphertext_range(reader: Ptr, begin: bigint, end: bigint, ctBegin: Ptr, ctEnd: Ptr): number;
   _coffre_range_reader_read(reader: Ptr, begin: bigint, end: bigint, fetched: Ptr, fetchedLen: number, out: Ptr,

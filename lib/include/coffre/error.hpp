@@ -54,8 +54,9 @@ enum class [[nodiscard]] Error : int {
   identity_superseded = 43,
   device_unexpected = 44,
   operation_incomplete = 45,
+  kdf_cost_exceeded = 46,
 };
-inline constexpr int kErrorCount = 46;
+inline constexpr int kErrorCount = 47;
 
 // Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
 std::string_view error_code(Error e) noexcept;

@@ -28,15 +28,29 @@ inline constexpr std::size_t kFileHeaderMaxSize = kFileHeaderSizePassphrase;
 // Bytes needed to know a header's full size (magic .. key_source).
 inline constexpr std::size_t kFileHeaderPrefixSize = 10;
 
-// A passphrase, as the bytes given (the CLI passes UTF-8 without a trailing newline).
+// A passphrase, as the bytes given (the CLI strips one trailing "\n" or "\r\n", docs/SPEC.md 5.1). Encryption
+// refuses an empty one; decryption takes any.
 struct Passphrase {
   std::span<const std::uint8_t> bytes;
 };
 
-// Argon2id cost, written in the header. Bounds in the spec: 1..16 passes, 8 KiB..1 GiB.
+// Argon2id cost, written in the header. A reader accepts the format's bounds (1..16 passes, 8 KiB..1 GiB, capped by
+// PassphraseLimits); a writer refuses less than OWASP's Argon2id minimum, 2 passes and 19 MiB (docs/SPEC.md 5.1).
+inline constexpr std::uint32_t kMinEncryptOpslimit = 2;
+inline constexpr std::uint32_t kMinEncryptMemlimitKib = 19 * 1024;
 struct PassphraseParams {
   std::uint32_t opslimit = 3;
   std::uint32_t memlimit_kib = 256 * 1024;
+};
+
+// The most Argon2id work a reader runs for a header before anything is authenticated: a header asking for more is
+// refused (kdf_cost_exceeded) before Argon2id runs. The default admits the default cost above, with one pass to
+// spare, and keeps a hostile header to the default's memory instead of the format's 1 GiB x 16 passes.
+inline constexpr std::uint32_t kDefaultMaxOpslimit = 4;
+inline constexpr std::uint32_t kDefaultMaxMemlimitKib = 256 * 1024;
+struct PassphraseLimits {
+  std::uint32_t max_opslimit = kDefaultMaxOpslimit;
+  std::uint32_t max_memlimit_kib = kDefaultMaxMemlimitKib;
 };
 
 struct FileOptions {
@@ -58,7 +72,9 @@ struct FileHeaderInfo {
 Result<FileHeaderInfo> inspect_file_header(std::span<const std::uint8_t> bytes);
 
 // What a file's total ciphertext size says, with its header (docs/SPEC.md 5.2): lets Drive show sizes without a key.
-// `truncated` or `empty_chunk` when the size does not fit the format.
+// `truncated` or `empty_chunk` when the size does not fit the format. UNAUTHENTICATED: the sizes are whatever the
+// store's size says (a file cut or extended at a chunk boundary still fits); FileRangeReader::plaintext_size() and a
+// decryption that ended properly are the authenticated ones.
 struct FileLayout {
   std::uint64_t chunk_count = 0;
   std::uint64_t plaintext_size = 0;
@@ -99,7 +115,8 @@ class FileEncryptor {
 class FileDecryptor {
  public:
   static Result<FileDecryptor> create(const ContentKey& key, const Context& context, unsigned threads = 0);
-  static Result<FileDecryptor> create(Passphrase passphrase, const Context& context, unsigned threads = 0);
+  static Result<FileDecryptor> create(Passphrase passphrase, const Context& context, unsigned threads = 0,
+                                      PassphraseLimits limits = {});
   FileDecryptor(FileDecryptor&&) noexcept;
   FileDecryptor& operator=(FileDecryptor&&) noexcept;
   ~FileDecryptor();
@@ -120,20 +137,28 @@ class FileDecryptor {
   std::unique_ptr<Impl> impl_;
 };
 
-// Random access: decrypt any plaintext range from the header and the chunks that cover it.
+// Random access (docs/SPEC.md 5.5): decrypt any plaintext range from the header and the chunks that cover it.
+// The file's total size comes from the store, unauthenticated: open() takes the final chunk too and authenticates it
+// as the final one, so a file cut or extended at a chunk boundary is refused before any range is answered.
 class FileRangeReader {
  public:
-  // `header` is the file's first header_size bytes; `ciphertext_size` the file's total size.
+  // The ciphertext bytes (file offsets) of the final chunk that open() needs. `header`: the file's first bytes (at
+  // least its header); `ciphertext_size`: the file's total size as the store tells it. Errors as file_layout.
+  static Result<ByteRange> final_chunk_range(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size);
+  // `header` is exactly the file's header (header_size bytes); `final_chunk` exactly the bytes of final_chunk_range().
   static Result<FileRangeReader> open(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size,
-                                      const ContentKey& key, const Context& context);
+                                      std::span<const std::uint8_t> final_chunk, const ContentKey& key,
+                                      const Context& context);
   static Result<FileRangeReader> open(std::span<const std::uint8_t> header, std::uint64_t ciphertext_size,
-                                      Passphrase passphrase, const Context& context);
+                                      std::span<const std::uint8_t> final_chunk, Passphrase passphrase,
+                                      const Context& context, PassphraseLimits limits = {});
   FileRangeReader(FileRangeReader&&) noexcept;
   FileRangeReader& operator=(FileRangeReader&&) noexcept;
   ~FileRangeReader();
 
+  // Authenticated: the final chunk opened as the final one at the position the size gives.
   std::uint64_t plaintext_size() const noexcept;
-  // The ciphertext bytes (file offsets) to fetch for a plaintext range.
+  // The ciphertext bytes (file offsets) to fetch for a plaintext range; [header_size, header_size) for an empty one.
   Result<ByteRange> ciphertext_range(ByteRange plaintext) const;
   // `fetched` holds exactly the bytes of ciphertext_range(plaintext); writes plaintext.size() bytes to `out`.
   Error read(ByteRange plaintext, std::span<const std::uint8_t> fetched, std::span<std::uint8_t> out) const;

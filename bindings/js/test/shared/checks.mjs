@@ -113,6 +113,12 @@ function decryptFile(lib, secret, context, ciphertext, rng, maxPiece) {
   return concat(parts);
 }
 
+/** Opens a range reader as a client does: the final chunk first, where the claimed `size` puts it. */
+function openRange(lib, ct, size, secret, context, limits) {
+  const last = lib.FileRangeReader.finalChunkRange(ct, size);
+  return new lib.FileRangeReader(ct, size, ct.subarray(last.begin, last.end), secret, context, limits);
+}
+
 function streamOf(pieces) {
   let i = 0;
   return new ReadableStream({
@@ -271,6 +277,14 @@ export function checks(lib, { internals, seed = 1 } = {}) {
         'chunk size 63');
       await throwsCode(lib, () => new lib.FileEncryptor({ passphrase: 'pw' }, ctx, { opslimit: 0 }),
         'invalid_argument', 'opslimit 0');
+      // Encryption refuses less than OWASP's Argon2id minimum (2 passes, 19 MiB) and an empty passphrase.
+      await throwsCode(lib, () => new lib.FileEncryptor({ passphrase: 'pw' }, ctx, { opslimit: 1, memlimitKib: 65536 }),
+        'invalid_argument', 'opslimit 1');
+      await throwsCode(lib, () => new lib.FileEncryptor({ passphrase: 'pw' }, ctx, { opslimit: 3, memlimitKib: 19455 }),
+        'invalid_argument', 'memlimit 19455 KiB');
+      await throwsCode(lib, () => new lib.FileEncryptor({ passphrase: '' }, ctx), 'invalid_argument',
+        'empty passphrase');
+      assert(lib.MIN_OPSLIMIT === 2 && lib.MIN_MEMLIMIT_KIB === 19456, 'encryption minimum');
       await throwsCode(lib, () => lib.sealDocument({}, ctx, new Uint8Array(1)), 'invalid_argument', 'not a key');
       for (const [status, code] of CODES.entries()) {
         if (status === 0) continue;
@@ -344,10 +358,10 @@ export function checks(lib, { internals, seed = 1 } = {}) {
       await throwsCode(lib, () => lib.inspectFileHeader(lib.sealDocument(key, ctx, new Uint8Array(40))),
         'wrong_envelope_type', 'a document envelope');
       const pct = encryptFile(lib, { passphrase: 'correct horse' }, ctx, new Uint8Array(10),
-        { opslimit: 1, memlimitKib: 8 });
+        { opslimit: 2, memlimitKib: 19456 });
       const pinfo = lib.inspectFileHeader(pct);
       assert(pinfo.headerSize === 154 && pinfo.keySource === 'passphrase' && pinfo.chunkSize === 65536 &&
-        pinfo.passphraseParams?.opslimit === 1 && pinfo.passphraseParams?.memlimitKib === 8,
+        pinfo.passphraseParams?.opslimit === 2 && pinfo.passphraseParams?.memlimitKib === 19456,
         `passphrase header: ${JSON.stringify(pinfo)}`);
     } finally {
       key.dispose();
@@ -416,9 +430,9 @@ export function checks(lib, { internals, seed = 1 } = {}) {
     }
   });
 
-  check('file: passphrase round trip and wrong passphrase (Argon2id, cheap parameters)', async (rng) => {
+  check('file: passphrase round trip and wrong passphrase (Argon2id, the minimum cost)', async (rng) => {
     const pt = rng.bytes(5000);
-    const opts = { opslimit: 1, memlimitKib: 64, chunkSize: 1024 };
+    const opts = { opslimit: 2, memlimitKib: 19456, chunkSize: 1024 };
     const ct = encryptFile(lib, { passphrase: 'correct horse battery staple' }, ctx, pt, opts, rng, 3000);
     assert(ct.length === 154 + 5000 + 16 * 5, 'passphrase ciphertext size');
     assertBytes(decryptFile(lib, { passphrase: new TextEncoder().encode('correct horse battery staple') }, ctx, ct,
@@ -433,11 +447,25 @@ export function checks(lib, { internals, seed = 1 } = {}) {
       key.dispose();
     }
     // Range reads work with a passphrase too.
-    const reader = new lib.FileRangeReader(ct, ct.length, { passphrase: 'correct horse battery staple' }, ctx);
+    const reader = openRange(lib, ct, ct.length, { passphrase: 'correct horse battery staple' }, ctx);
     const r = reader.ciphertextRange({ begin: 1000, end: 3000 });
     assertBytes(reader.read({ begin: 1000, end: 3000 }, ct.subarray(r.begin, r.end)), pt.subarray(1000, 3000),
       'passphrase range');
     reader.dispose();
+    // A reader's Argon2id limits (default 4 passes, 256 MiB): a header above them is refused before Argon2id runs.
+    const pass = { passphrase: 'correct horse battery staple' };
+    const over = new lib.FileDecryptor(pass, ctx, { maxOpslimit: 1 });
+    await throwsCode(lib, () => over.update(ct), 'kdf_cost_exceeded', 'header above maxOpslimit');
+    const below = new lib.FileDecryptor(pass, ctx, { maxMemlimitKib: 19455 });
+    await throwsCode(lib, () => below.update(ct), 'kdf_cost_exceeded', 'header above maxMemlimitKib');
+    assertBytes(decryptFile(lib, pass, ctx, ct), pt, 'default limits admit the minimum cost');
+    const big = ct.slice();
+    big.set([0, 0x10, 0, 0], 22); // memlimit 1 GiB: in the format's bounds, above the default limit
+    const bigDec = new lib.FileDecryptor({ passphrase: 'not it' }, ctx);
+    await throwsCode(lib, () => bigDec.update(big), 'kdf_cost_exceeded', '1 GiB header, before the key commitment');
+    await throwsCode(lib, () => openRange(lib, ct, ct.length, pass, ctx, { maxOpslimit: 1 }), 'kdf_cost_exceeded',
+      'range reader limits');
+    assert(lib.DEFAULT_MAX_OPSLIMIT === 4 && lib.DEFAULT_MAX_MEMLIMIT_KIB === 262144, 'default limits');
   });
 
   check('range reads equal slices of the full decryption', async (rng) => {
@@ -446,9 +474,11 @@ export function checks(lib, { internals, seed = 1 } = {}) {
       for (const [n, chunkSize] of [[10000, 100], [1000, 64], [64, 64], [1, 64], [0, 64], [200000, 65536]]) {
         const pt = rng.bytes(n);
         const ct = encryptFile(lib, key, ctx, pt, { chunkSize });
-        // The reader takes the file's first bytes (more than the header is fine) and its total size.
-        const reader = new lib.FileRangeReader(ct.subarray(0, Math.min(ct.length, 4096)), BigInt(ct.length), key,
-          ctx);
+        // The reader takes the file's first bytes (more than the header is fine), its total size and its final chunk.
+        const head = ct.subarray(0, Math.min(ct.length, 4096));
+        const last = lib.FileRangeReader.finalChunkRange(head, BigInt(ct.length));
+        assert(last.end === ct.length && ct.length - last.begin <= chunkSize + 16, `final chunk range of ${n}`);
+        const reader = new lib.FileRangeReader(head, BigInt(ct.length), ct.subarray(last.begin, last.end), key, ctx);
         assert(reader.plaintextSize === n, `plaintextSize ${reader.plaintextSize} for ${n}`);
         const full = decryptFile(lib, key, ctx, ct);
         const ranges = [[0, n], [0, 0], [n, n], [0, Math.min(1, n)], [Math.max(0, n - 1), n]];
@@ -479,11 +509,24 @@ export function checks(lib, { internals, seed = 1 } = {}) {
         reader.dispose();
         await throwsCode(lib, () => reader.plaintextSize, 'bad_state', 'disposed reader');
       }
-      const ct = encryptFile(lib, key, ctx, new Uint8Array(500), { chunkSize: 100 });
-      await throwsCode(lib, () => new lib.FileRangeReader(ct, ct.length, key, { ...ctx, revision: 1 }),
+      const ct = encryptFile(lib, key, ctx, new Uint8Array(500), { chunkSize: 100 }); // 5 full chunks of 116
+      await throwsCode(lib, () => openRange(lib, ct, ct.length, key, { ...ctx, revision: 1 }),
         'wrong_context', 'range reader, wrong context');
-      await throwsCode(lib, () => new lib.FileRangeReader(ct, ct.length - 106, key, ctx), 'truncated',
+      await throwsCode(lib, () => lib.FileRangeReader.finalChunkRange(ct, ct.length - 106), 'truncated',
         'range reader, size cut inside a chunk tag');
+      // The size is authenticated: a file cut or extended at a chunk boundary answers no range, even far from the end.
+      await throwsCode(lib, () => openRange(lib, ct, ct.length - 116, key, ctx), 'truncated',
+        'range reader, file cut at a chunk boundary');
+      const longer = concat([ct, ct.subarray(130, 130 + 116)]);
+      await throwsCode(lib, () => openRange(lib, longer, longer.length, key, ctx), 'chunk_duplicated',
+        'range reader, file extended by a copy of chunk 0');
+      const last = lib.FileRangeReader.finalChunkRange(ct, ct.length);
+      await throwsCode(lib, () => new lib.FileRangeReader(ct, ct.length, ct.subarray(last.begin + 1, last.end), key,
+        ctx), 'invalid_argument', 'range reader, final chunk of the wrong length');
+      const reader = openRange(lib, ct, ct.length, key, ctx);
+      await throwsCode(lib, () => reader.ciphertextRange({ begin: 5, end: 4 }), 'range_out_of_bounds',
+        'reversed range');
+      reader.dispose();
     } finally {
       key.dispose();
     }
@@ -952,7 +995,7 @@ export function checks(lib, { internals, seed = 1 } = {}) {
       assertBytes(lib.openDocument(key, ctx, env), pt, 'document');
       const ct = encryptFile(lib, key, ctx, pt, { chunkSize: 64 }, rng, 700);
       assertBytes(decryptFile(lib, key, ctx, ct, rng, 700), pt, 'file');
-      const reader = new lib.FileRangeReader(ct, ct.length, key, ctx);
+      const reader = openRange(lib, ct, ct.length, key, ctx);
       const want = reader.ciphertextRange({ begin: 0, end: 100 });
       reader.read({ begin: 0, end: 100 }, ct.subarray(want.begin, want.end));
       reader.dispose();
@@ -967,7 +1010,7 @@ export function checks(lib, { internals, seed = 1 } = {}) {
       key.dispose();
       assert(!heapContains(internals, keyBytes), 'key bytes found in the wasm heap after dispose()');
       const pw = new TextEncoder().encode('a passphrase that must not linger 0123456789');
-      encryptFile(lib, { passphrase: pw }, ctx, pt, { opslimit: 1, memlimitKib: 8 });
+      encryptFile(lib, { passphrase: pw }, ctx, pt, { opslimit: 2, memlimitKib: 19456 });
       assert(!heapContains(internals, pw), 'passphrase found in the wasm heap');
     });
   }
