@@ -6,6 +6,9 @@
 // used before it sends its response.
 #include "account_cmds.hpp"
 
+#include "crash_point.hpp"
+#include "resign.hpp"
+
 #include "contacts.hpp"
 #include "device_state.hpp"
 #include "io.hpp"
@@ -399,7 +402,8 @@ Status unlock_account(const AccountArgs& a, Loaded& l, std::optional<DeviceKeys>
   if (Status s = open_account(l.store, *l.vlog, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
     return s;
   }
-  return repair_own_wraps(l.store, *l.vlog, *root, l.st.device, l.authors);
+  if (Status s = repair_own_wraps(l.store, *l.vlog, *root, l.st.device, l.authors); !s.ok()) return s;
+  return finish_resign(l.store, l.home, l.st.user, *secrets);  // an interrupted revocation's re-signing
 }
 
 // Publishes the account's directory record (SPEC 17) after the account changed; the command itself already
@@ -1034,16 +1038,35 @@ int cmd_device_revoke(const AccountArgs& a) {
                    "them)";
     return report(unchanged(put));
   }
+  // What the account signed with the identity key in force (SPEC 15.4): recorded before the entry, signed again
+  // with the new key after it. A list the revoked device plants later is not in the journal.
+  ResignJournal journal;
+  if (Status s = plan_resign(l.store, l.st.user, *secrets, journal); !s.ok()) {
+    remove_created(l.store, objects);
+    return report(unchanged(s));
+  }
+  if (Status s = save_resign_journal(l.home, journal); !s.ok()) {
+    remove_created(l.store, objects);
+    return report(unchanged(s));
+  }
+  crash_point("revoke: re-signing journal written");
   const std::uint64_t seq = lg.head.seq + 1;
   bool existed = false;
   if (Status s = l.store.put_new(Store::log_entry(l.st.user, seq), p.entry, existed); !s.ok() || existed) {
     remove_created(l.store, objects);  // nothing of this revocation is in the log
+    (void)remove_resign_journal(l.home);
     return report(unchanged(existed ? conflict("log entry " + std::to_string(seq)) : s));
   }
+  crash_point("revoke: entry appended");
   pin(l.st, after.value());
   if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
   // The new identity key (generation + 1) is published with the continuity signature of the one it replaces.
   publish_or_warn(l.store, l.st.user, p.secrets, &secrets->identity());
+  crash_point("revoke: record published");
+  if (Status s = finish_resign(l.store, l.home, l.st.user, p.secrets); !s.ok()) {
+    s.message = "device " + describe(revoked) + " is revoked, but: " + s.message;
+    return report(s);
+  }
   say("Revoked device %s.\n"
       "New identity key (generation %u), root epoch %u and suite key version %u, wrapped to %zu remaining device(s) "
       "and the recovery key.\n"
@@ -1242,8 +1265,10 @@ Status unlock_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount
       !s.ok()) {
     return s;
   }
-  if (pin(u.state, *u.log)) return save_state(u.home, u.state, false);
-  return Status::success();
+  if (pin(u.state, *u.log)) {
+    if (Status s = save_state(u.home, u.state, false); !s.ok()) return s;
+  }
+  return finish_resign(store, u.home, u.state.user, *u.secrets);  // an interrupted revocation's re-signing
 }
 
 Status open_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u) {

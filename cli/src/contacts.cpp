@@ -23,6 +23,8 @@ constexpr std::size_t kMaxLocalFile = 64u << 20;
 
 std::string home_file(const std::string& home, const char* name) { return home + "/" + name; }
 
+}  // namespace
+
 // A small local file: `out` stays nullopt if it does not exist.
 Status read_local(const std::string& path, std::optional<Bytes>& out) {
   out.reset();
@@ -50,6 +52,8 @@ Status write_local(const std::string& path, std::span<const std::uint8_t> bytes)
   if (Status s = out.write(bytes.data(), bytes.size()); !s.ok()) return s;
   return out.commit();
 }
+
+namespace {
 
 std::span<const std::uint8_t> as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};

@@ -94,6 +94,11 @@ class ContactLogPins {
   std::map<UserId, Pin> pins_;
 };
 
+// A small file of the home (at most 64 MiB): `out` stays nullopt if it does not exist. write_local replaces it
+// atomically (temporary file mode 0600, fsync, rename, fsync of the directory).
+Status read_local(const std::string& path, std::optional<std::vector<std::uint8_t>>& out);
+Status write_local(const std::string& path, std::span<const std::uint8_t> bytes);
+
 // Missing files are empty stores. A malformed file is kExitUsage (never repaired).
 Status load_trust(const std::string& home, TrustStore& trust);
 Status save_trust(const std::string& home, const TrustStore& trust);
