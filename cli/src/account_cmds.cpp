@@ -403,7 +403,14 @@ Status unlock_account(const AccountArgs& a, Loaded& l, std::optional<DeviceKeys>
     return s;
   }
   if (Status s = repair_own_wraps(l.store, *l.vlog, *root, l.st.device, l.authors); !s.ok()) return s;
-  return finish_resign(l.store, l.home, l.st.user, *secrets);  // an interrupted revocation's re-signing
+  // An interrupted revocation: its re-signing, then its directory record (the kill may have come before it).
+  bool finished = false;
+  if (Status s = finish_resign(l.store, l.home, l.st.user, *secrets, &finished); !s.ok() || !finished) return s;
+  std::optional<SigningKey> previous;
+  Status s = open_previous_identity(l.store, *l.vlog, l.st.device, keys->kem_key, "this device", previous);
+  if (s.ok()) s = publish_record(l.store, l.st.user, *secrets, &*previous);
+  if (!s.ok()) std::fprintf(stderr, "coffre: warning: %s; run 'coffre publish'\n", s.message.c_str());
+  return Status::success();
 }
 
 // Publishes the account's directory record (SPEC 17) after the account changed; the command itself already
@@ -1268,7 +1275,13 @@ Status unlock_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount
   if (pin(u.state, *u.log)) {
     if (Status s = save_state(u.home, u.state, false); !s.ok()) return s;
   }
-  return finish_resign(store, u.home, u.state.user, *u.secrets);  // an interrupted revocation's re-signing
+  // An interrupted revocation: its re-signing, then its directory record (the kill may have come before it).
+  bool finished = false;
+  if (Status s = finish_resign(store, u.home, u.state.user, *u.secrets, &finished); !s.ok() || !finished) return s;
+  if (Status s = publish_account_record(store, u); !s.ok()) {
+    std::fprintf(stderr, "coffre: warning: %s; run 'coffre publish'\n", s.message.c_str());
+  }
+  return Status::success();
 }
 
 Status open_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u) {

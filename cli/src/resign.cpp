@@ -287,18 +287,18 @@ std::string ResignItem::path() const {
 // wrap <sha256> <doc> <purpose> <version> <recipient> | list <sha256> <doc> <purpose> <version> |
 // current <sha256> <doc> <purpose>
 std::string ResignJournal::encode() const {
-  std::string t = std::string(kResignMagic) + "\n";
-  t += "user " + to_hex(old_identity.user.bytes) + " " + std::to_string(old_identity.generation) + " " +
-       to_hex(old_identity.identity_pk.bytes()) + "\n";
+  std::ostringstream t;
+  t << kResignMagic << "\nuser " << to_hex(old_identity.user.bytes) << ' ' << old_identity.generation << ' '
+    << to_hex(old_identity.identity_pk.bytes()) << '\n';
   static const char* kinds[] = {"wrap", "list", "current"};
   for (const auto& it : items) {
-    t += std::string(kinds[static_cast<int>(it.kind)]) + " " + to_hex(it.sha256) + " " + to_hex(it.doc.id.bytes) +
-         " " + std::to_string(static_cast<unsigned>(it.doc.purpose));
-    if (it.kind != ResignItem::Kind::current) t += " " + std::to_string(it.key_version);
-    if (it.kind == ResignItem::Kind::wrap) t += " " + to_hex(it.recipient.bytes);
-    t += "\n";
+    t << kinds[static_cast<int>(it.kind)] << ' ' << to_hex(it.sha256) << ' ' << to_hex(it.doc.id.bytes) << ' '
+      << static_cast<unsigned>(it.doc.purpose);
+    if (it.kind != ResignItem::Kind::current) t << ' ' << it.key_version;
+    if (it.kind == ResignItem::Kind::wrap) t << ' ' << to_hex(it.recipient.bytes);
+    t << '\n';
   }
-  return t;
+  return t.str();
 }
 
 Status ResignJournal::parse(std::string_view text, const std::string& name, ResignJournal& out) {
@@ -373,7 +373,8 @@ Status remove_resign_journal(const std::string& home) {
   return Status::success();
 }
 
-Status finish_resign(const Store& store, const std::string& home, const UserId& me, const AccountSecrets& now) {
+Status finish_resign(const Store& store, const std::string& home, const UserId& me, const AccountSecrets& now,
+                     bool* finished) {
   std::optional<Bytes> text;
   if (Status s = read_local(journal_path(home), text); !s.ok()) return s;
   if (!text) return Status::success();
@@ -403,6 +404,7 @@ Status finish_resign(const Store& store, const std::string& home, const UserId& 
                            "with trust_mismatch");
   }
   if (Status s = remove_resign_journal(home); !s.ok()) return s;
+  if (finished) *finished = true;
   std::fprintf(stderr, "coffre: signed %zu access list(s) and wrap(s) again with identity generation %u%s\n", r.done,
                now.identity_generation(), r.skipped ? " (some were skipped: see the warnings above)" : "");
   return Status::success();

@@ -59,7 +59,10 @@ Status remove_resign_journal(const std::string& home);
 
 // Step 2 and the recovery: if <home>/resign.journal exists, signs its items again with `now` (the account's current
 // secrets; recipients' suite keys from the pinned records of trust.state), then removes it. Nothing to do without
-// a journal. A store failure leaves the journal and is reported as operation_incomplete.
-Status finish_resign(const Store& store, const std::string& home, const UserId& me, const AccountSecrets& now);
+// a journal. A store failure leaves the journal and is reported as operation_incomplete. `finished` (if given) is
+// set when a journal of a revocation that took place was finished (its caller publishes the record again: the
+// command killed may not have).
+Status finish_resign(const Store& store, const std::string& home, const UserId& me, const AccountSecrets& now,
+                     bool* finished = nullptr);
 
 }  // namespace coffre::cli

@@ -752,6 +752,120 @@ def test_account_pins(d):
     p.scan(["plain"])
 
 
+
+ACCESS_GENERATION = slice(38, 42)  # "CFRA" 01 purpose owner[16] document[16] owner_identity_generation[4] (16.1)
+ACCESS_REVISION = slice(46, 54)
+
+
+def journal(p, n):
+    return os.path.join(p.w[n].home(n), "resign.journal")
+
+
+def forge_list(p, owner, doc, seed_hex, generation):
+    """What a revoked device holding `owner`'s old identity key (`seed_hex`, of `generation`) can sign: the document's
+    current access list at the next revision, naming that generation."""
+    lst = bytearray(read(p.access(owner, doc, "current"))[:-64])
+    lst[ACCESS_GENERATION] = generation.to_bytes(4, "big")
+    rev = int.from_bytes(lst[ACCESS_REVISION], "big") + 1
+    lst[ACCESS_REVISION] = rev.to_bytes(8, "big")
+    _, sig = at.ed25519_sign(bytes.fromhex(seed_hex), at.frame(b"coffre/v1/access/signature") + bytes(lst))
+    return bytes(lst) + sig
+
+
+def test_revoke_resigns(d):
+    """SPEC 15.4: a revocation gives Alice identity generation 2, and her device signs again, with the new key, the
+    access lists she owns and the wraps she sent. Alice still decrypts her shared file; Bob does once he verified her
+    new safety number; the revoked device does not. A list the revoked device signs afterwards with the old key is
+    refused by both (trust_mismatch)."""
+    p = People(d, "AB")
+    make_plain(p, "plain", 50_000)
+    wa = p.w["A"]
+    wa.enroll("A2", "A")
+    doc = p.encrypt("A", ["B"], "plain", "shared")
+    p.decrypt_ok("B", "shared", "plain")
+    old_seed = wa.secrets("A2")[3]
+    old = {f: read(p.access("A", doc, f)) for f in ("1.access", "current")}
+    _, err = expect(["device", "revoke", wa.device_id("A2"), "--yes", *p.at("A")], EXIT_OK)
+    check("signed 4 access list(s) and wrap(s) again with identity generation 2" in err, err)
+    check(not os.path.exists(journal(p, "A")), "the journal is removed once done")
+    for f, before in old.items():
+        now = read(p.access("A", doc, f))
+        check(now[ACCESS_GENERATION] == (2).to_bytes(4, "big") and now[:38] == before[:38] and
+              now[42:-64] == before[42:-64], f"{f}: the same list, signed by generation 2")
+    for n in "AB":
+        check(read(p.wrap("A", doc, 1, n))[58:62] == (2).to_bytes(4, "big"), f"{n}'s wrap signed by generation 2")
+    p.decrypt_ok("A", "shared", "plain")
+    p.decrypt_fails("B", "shared", EXIT_AUTH, "trust_mismatch")
+    accept_changed_key(p, "B", "A")
+    p.decrypt_ok("B", "shared", "plain")
+    expect(["decrypt", p.path("shared"), "-o", p.path("out-A2"), *wa.at("A2")], EXIT_AUTH, "device_not_enrolled")
+    check(not os.path.exists(p.path("out-A2")), "no output for the revoked device")
+    # The revoked device plants a list signed with the old key: refused by everyone.
+    good = read(p.access("A", doc, "current"))
+    write(p.access("A", doc, "current"), forge_list(p, "A", doc, old_seed, 1))
+    p.decrypt_fails("A", "shared", EXIT_AUTH, "trust_mismatch")
+    p.decrypt_fails("B", "shared", EXIT_AUTH, "trust_mismatch")
+    write(p.access("A", doc, "current"), good)
+    p.decrypt_ok("A", "shared", "plain")
+    p.decrypt_ok("B", "shared", "plain")
+    p.scan(["plain"])
+
+
+def test_revoke_resign_killed_at_every_step(d):
+    """A revocation killed after each step that outlives it (the journal, the entry, the record, each re-signed wrap
+    and list): the next command of Alice's device finishes it (or, before the entry, drops the journal). At the step
+    after the entry, the revoked device plants a list signed with the old key: the resumed journal does not sign it
+    again (it is not what Alice verified before the revocation), and everyone refuses it."""
+    p = People(d, "AB")
+    make_plain(p, "plain", 20_000)
+    wa = p.w["A"]
+    doc = p.encrypt("A", ["B"], "plain", "shared")
+    p.decrypt_ok("B", "shared", "plain")
+    step, generation, planted = 1, 1, False
+    while True:
+        victim = f"A{step + 1}"
+        wa.enroll(victim, "A")
+        old_seed = wa.secrets(victim)[3]
+        rc, _, err = run_hooks(["device", "revoke", wa.device_id(victim), "--yes", *p.at("A")], step)
+        if rc == EXIT_OK:
+            check(step > 5, f"the revocation finished after only {step - 1} crash points")
+            generation += 1
+            accept_changed_key(p, "B", "A")
+            p.decrypt_ok("B", "shared", "plain")
+            break
+        check(rc == -9 and f"killed at crash point " in err and f"({step})" in err, f"step {step}: {rc}: {err!r}")
+        has_journal = os.path.exists(journal(p, "A"))
+        revoked = os.path.exists(wa.log_path(2 * step))  # 0 init, then an add-device and a revoke entry per step
+        check(has_journal or not revoked, f"step {step}: revoked without a journal")
+        forged = None
+        if revoked and not planted:
+            planted = True
+            forged = forge_list(p, "A", doc, old_seed, generation)
+            write(p.access("A", doc, "current"), forged)
+        if has_journal:
+            _, err = expect(["decrypt", p.path("shared"), "-o", p.path("out-A"), *p.at("A")],
+                            EXIT_AUTH if forged else EXIT_OK)
+            check(not os.path.exists(journal(p, "A")), f"step {step}: the journal is still there")
+            check(revoked or "changed nothing" in err, err)
+        if forged:
+            check("not signed again" in err and "trust_mismatch" in err, err)
+            check(read(p.access("A", doc, "current")) == forged, "the planted list was signed again")
+            p.decrypt_fails("B", "shared", EXIT_AUTH, "trust_mismatch")
+            # Alice puts her own (re-signed) list of that version back as current.
+            write(p.access("A", doc, "current"), read(p.access("A", doc, "1.access")))
+        elif has_journal:
+            os.remove(p.path("out-A"))
+        if not revoked:
+            # Killed before the entry: its epoch objects block the next revocation until --force removes them.
+            _, err = expect(["device", "revoke", wa.device_id(victim), "--yes", "--force", *p.at("A")], EXIT_OK)
+        generation += 1
+        p.decrypt_ok("A", "shared", "plain")
+        accept_changed_key(p, "B", "A")
+        p.decrypt_ok("B", "shared", "plain")
+        step += 1
+    check(planted, "no crash point came after the entry")
+    p.scan(["plain"])
+
 TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
 
 
