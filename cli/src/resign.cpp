@@ -135,8 +135,11 @@ struct Planner {
     for (const auto& name : docs) {
       DocumentId id;
       if (!from_hex(name, id.bytes)) continue;
-      for (auto p : {Purpose::document, Purpose::file, Purpose::drive_node}) {
-        if (Status s = document(DocumentRef{me, id, p}); !s.ok()) return s;
+      std::vector<std::uint64_t> purposes;
+      if (Status s = store.numbers(root + "/" + name, "", purposes); !s.ok()) return s;
+      for (auto p : purposes) {
+        if (p < 1 || p > 3) continue;
+        if (Status s = document(DocumentRef{me, id, static_cast<Purpose>(p)}); !s.ok()) return s;
       }
     }
     return Status::success();
