@@ -48,7 +48,7 @@ Status read_local(const std::string& path, std::optional<Bytes>& out) {
 // Replaces `path` atomically (temporary file mode 0600, fsync, rename, fsync of the directory).
 Status write_local(const std::string& path, std::span<const std::uint8_t> bytes) {
   Output out;
-  if (Status s = out.open(path, /*force=*/true); !s.ok()) return s;
+  if (Status s = out.open(path, /*force=*/true, Output::NonRegular::replace); !s.ok()) return s;
   if (Status s = out.write(bytes.data(), bytes.size()); !s.ok()) return s;
   return out.commit();
 }

@@ -31,7 +31,7 @@ void crash_point(const char* name) noexcept {
   static unsigned long passed = 0;
   if (spec.n == 0 || (!spec.name.empty() && spec.name != name)) return;
   if (++passed != spec.n) return;
-  std::fprintf(stderr, "coffre-test-hooks: killed at crash point %s (%lu)\n", name, passed);
+  std::fprintf(stderr, "coffre-test-hooks: killed at crash point %lu, after %s\n", passed, name);
   std::raise(SIGKILL);
 }
 #else

@@ -86,6 +86,7 @@ int exit_code_of(Error e) noexcept {
   switch (e) {
     case Error::invalid_argument:
     case Error::already_exists:
+    case Error::range_out_of_bounds:  // a range the file does not have: the caller asked for it
       return kExitUsage;
     case Error::not_found:
     case Error::io_error:
@@ -225,7 +226,7 @@ Status save_state(const std::string& home, const DeviceState& st, bool create) {
     if (made) chmod(home.c_str(), 0700);
   }
   Output out;
-  if (Status s = out.open(state_path(home), /*force=*/!create); !s.ok()) return s;
+  if (Status s = out.open(state_path(home), /*force=*/!create, Output::NonRegular::replace); !s.ok()) return s;
   if (Status s = out.write(t.data(), t.size()); !s.ok()) return s;
   return out.commit();
 }

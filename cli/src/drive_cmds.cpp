@@ -391,7 +391,7 @@ Status upload(const Store& store, const UserId& owner, const NodeId& id, const N
   const std::string blob = store.root() + "/" + Store::drive_blob(owner, id, revision);
   if (Status s = make_dirs(blob.substr(0, blob.find_last_of('/'))); !s.ok()) return s;
   Output out;
-  if (Status s = out.open(blob, /*force=*/false); !s.ok()) return s;
+  if (Status s = out.open(blob, /*force=*/false, Output::NonRegular::replace); !s.ok()) return s;
   Status s = encrypt_stream(e, kDefaultChunkSize, in, out, {});
   if (s.ok()) s = out.commit();
   if (!s.ok()) {
@@ -702,7 +702,7 @@ int cmd_drive_get(const DriveArgs& a) {
     if (!check) return report(lib_failure(check.error(), "the content of " + printable(shown)));
     if (st = out.open(a.paths[1], a.force); !st.ok()) return report(st);
     st = download_range(in, out, header, key.value(), ctx, *range, shown);
-    if (!st.ok() && !out.is_stdout()) st.message += "; nothing was written to " + out.name();
+    if (!st.ok() && !out.writes_in_place()) st.message += "; nothing was written to " + out.name();
   } else {
     auto dec = FileDecryptor::create(key.value(), ctx, a.threads);
     if (!dec) return report(lib_failure(dec.error(), "the content of " + printable(shown)));

@@ -450,7 +450,7 @@ class Builder {
     if (!enc) return lib_failure(enc.error(), what);
     const std::string blob = store.root() + "/" + Store::drive_blob(s_.me(), n.id, revision);
     Output out;
-    if (Status st = out.open(blob, /*force=*/false); !st.ok()) return st;
+    if (Status st = out.open(blob, /*force=*/false, Output::NonRegular::replace); !st.ok()) return st;
     Status st = reencrypt_stream(dec.value(), head, enc.value(), head.info.chunk_size, in, out, {}, Hints::none);
     if (st.ok()) st = out.commit();
     if (!st.ok()) {

@@ -141,7 +141,7 @@ def test_round_trips(d):
         check(got == big[off:off + n], f"range {off}:{n}")
     two = files["two.bin"]
     check(a.get("/docs/two.bin", os.path.join(d, "r2"), "--range", f"{CHUNK}:{CHUNK}") == two[CHUNK:], "last chunk")
-    a.fails(EXIT_AUTH, "range_out_of_bounds", "get", "/docs/big.bin", os.path.join(d, "oob"), "--range",
+    a.fails(EXIT_USAGE, "range_out_of_bounds", "get", "/docs/big.bin", os.path.join(d, "oob"), "--range",
             f"{len(big)}:1")
     no_local(d, "oob")
     a.fails(EXIT_USAGE, "--range", "get", "/docs/big.bin", os.path.join(d, "oob"), "--range", "12")
