@@ -574,6 +574,27 @@ int cmd_drive_mkdir(const DriveArgs& a) {
   return s.finish();
 }
 
+namespace {
+
+void raise_revision_pin(Session& s, const UserId& owner, const NodeId& node, std::uint64_t revision) {
+  if (s.sharing().pins.raise_drive(owner, node, revision)) s.sharing().pins_changed = true;
+}
+
+// The account's pin of a file's content revision (SPEC 15.1, shared by every device of the account): a record older
+// than a revision any device of the account saw is a store's rollback (key_version_rollback); a newer one raises it.
+Status check_revision_pin(Session& s, const UserId& owner, const OpenedNode& n, const std::string& shown) {
+  SharingSession& sh = s.sharing();
+  if (auto pinned = sh.pins.drive_revision(owner, n.id); pinned && n.meta.revision < *pinned) {
+    return lib_failure(Error::key_version_rollback, "the record of " + printable(shown) + " (revision " +
+                                                        std::to_string(n.meta.revision) + ", this account saw " +
+                                                        std::to_string(*pinned) + ")");
+  }
+  raise_revision_pin(s, owner, n.id, n.meta.revision);
+  return Status::success();
+}
+
+}  // namespace
+
 int cmd_drive_put(const DriveArgs& a) {
   if (Status s = need_paths(a, 2, "put LOCAL REMOTE"); !s.ok()) return report(s);
   DrivePath p;
@@ -617,6 +638,9 @@ int cmd_drive_put(const DriveArgs& a) {
   const OpenedNode* old = find_child(siblings, name);
   if (old && old->kind == NodeKind::folder) return report(already_exists(printable(shown), " as a folder"));
   if (old && !a.force) return report(already_exists(printable(shown), "; pass --force to replace its content"));
+  if (old) {
+    if (Status st = check_revision_pin(s, parent->owner, *old, shown); !st.ok()) return report(st);
+  }
 
   // A new file claims its name first; a replaced one keeps its id, key and name, with the next revision.
   Rng& rng = system_rng();
@@ -654,6 +678,7 @@ int cmd_drive_put(const DriveArgs& a) {
   if (!record) return undo(lib_failure(record.error(), "the record of " + printable(shown)));
   crash_point("put-uploaded");
   if (Status st = s.store().put(record_path(*parent, id), record.value()); !st.ok()) return undo(st);
+  raise_revision_pin(s, parent->owner, id, revision);
   if (old) {
     if (Status st = prune_blobs(s.store(), parent->owner, id, revision); !st.ok()) return report(st);
   }
@@ -678,6 +703,7 @@ int cmd_drive_get(const DriveArgs& a) {
   if (!t.node) return report(no_such(shown));
   if (t.node->kind != NodeKind::file) return report(Status::fail(kExitUsage, printable(shown) + " is a folder"));
   const OpenedNode& n = *t.node;
+  if (Status st = check_revision_pin(s, t.parent->owner, n, shown); !st.ok()) return report(st);
 
   const std::string blob = Store::drive_blob(t.parent->owner, n.id, n.meta.revision);
   struct stat sb {};

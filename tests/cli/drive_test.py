@@ -247,6 +247,30 @@ def test_second_device(d):
     check(c.ls() == ["made-on-b/"], c.ls())
 
 
+def test_revision_rollback_across_devices(d):
+    """Device A saw revision 2 of a file; the store serves device B (which never read it) revision 1 again, record and
+    content, both genuine once: B refuses it, because the account's pins (sealed, shared) say revision 2 was seen."""
+    w, a = account(d)
+    w.enroll("B", "A")
+    b = Drive(w, "B")
+    a.ok("mkdir", "/docs")
+    v1, v2 = os.urandom(CHUNK + 5), os.urandom(CHUNK + 9)
+    write(os.path.join(d, "v1"), v1)
+    write(os.path.join(d, "v2"), v2)
+    a.ok("put", os.path.join(d, "v1"), "/docs/f")
+    store_copy = os.path.join(d, "store-at-v1")
+    shutil.copytree(w.store, store_copy)
+    a.ok("put", "--force", os.path.join(d, "v2"), "/docs/f")
+    check(a.get("/docs/f", os.path.join(d, "a-out")) == v2, "A reads revision 2")
+    # The store rolls the drive back to revision 1 (records and contents), keeping the account's objects as they are.
+    drive_dir = os.path.join(w.store, "drive")
+    shutil.rmtree(drive_dir)
+    shutil.copytree(os.path.join(store_copy, "drive"), drive_dir)
+    b.fails(EXIT_AUTH, "key_version_rollback", "get", "/docs/f", os.path.join(d, "b-out"))
+    no_local(d, "b-out")
+    a.fails(EXIT_AUTH, "key_version_rollback", "get", "/docs/f", os.path.join(d, "a-out2"))
+
+
 def prepare(d):
     """An account with /docs/a.bin, /docs/b.bin and /other/; returns (world, drive, contents, ids)."""
     w, a = account(d)
