@@ -964,16 +964,23 @@ Status pick_device(const VerifiedLog& lg, const DeviceState& st, const std::stri
   return Status::success();
 }
 
+// The first steps of `device accept` and `device revoke`: a confirmation is possible, this device is enrolled, and
+// a.device names another enrolled device (`target`).
+Status load_for_target(const AccountArgs& a, const char* verb, Loaded& l, const DeviceRecord*& target) {
+  if (Status s = need_terminal_unless_yes(a); !s.ok()) return s;
+  if (Status s = load_and_verify(a, l); !s.ok()) return unchanged(s);
+  if (Status s = check_self(*l.vlog, l.st.device, nullptr); !s.ok()) return unchanged(s);
+  if (Status s = pick_device(*l.vlog, l.st, a.device, verb, target); !s.ok()) return unchanged(s);
+  return Status::success();
+}
+
 }  // namespace
 
 int cmd_device_accept(const AccountArgs& a) {
-  if (Status s = need_terminal_unless_yes(a); !s.ok()) return report(s);
   Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
-  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
-  VerifiedLog& lg = *l.vlog;
-  if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
   const DeviceRecord* target = nullptr;
-  if (Status s = pick_device(lg, l.st, a.device, "accept", target); !s.ok()) return report(unchanged(s));
+  if (Status s = load_for_target(a, "accept", l, target); !s.ok()) return report(s);
+  VerifiedLog& lg = *l.vlog;
   const std::string who = describe(*target) + ", added by " + describe_author(lg, l.authors, target->id);
   if (vouched_for(l.st, l.authors, target->id)) {
     say("Device %s is already one this device knows; nothing to accept.\n", who.c_str());
@@ -994,13 +1001,10 @@ int cmd_device_accept(const AccountArgs& a) {
 }
 
 int cmd_device_revoke(const AccountArgs& a) {
-  if (Status s = need_terminal_unless_yes(a); !s.ok()) return report(s);
   Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
-  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
-  VerifiedLog& lg = *l.vlog;
-  if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
   const DeviceRecord* target = nullptr;
-  if (Status s = pick_device(lg, l.st, a.device, "revoke", target); !s.ok()) return report(unchanged(s));
+  if (Status s = load_for_target(a, "revoke", l, target); !s.ok()) return report(s);
+  VerifiedLog& lg = *l.vlog;
   // The new root key goes to every remaining device: each must be one this device vouches for.
   if (Status s = check_no_unexpected(l, &target->id); !s.ok()) {
     s.message += " (the new root key would be wrapped to it: accept or revoke it first)";

@@ -78,6 +78,28 @@ std::vector<std::string_view> split_spaces(std::string_view line) {
 
 std::string user_hex(const UserId& u) { return to_hex(u.bytes); }
 
+// The layout of the CLI's local line files: lines end with '\n', empty lines and '#' comments are skipped, the first
+// other line is `magic` alone; `record` gets the fields of each line after it and says whether it is well formed.
+template <typename Record>
+bool parse_line_file(std::string_view text, std::string_view magic, Record record) {
+  bool seen_magic = false;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    if (nl == std::string_view::npos) return false;
+    std::string_view line = text.substr(0, nl);
+    text = text.substr(nl + 1);
+    if (line.empty() || line.front() == '#') continue;
+    auto f = split_spaces(line);
+    if (!seen_magic) {
+      if (f.size() != 1 || f[0] != magic) return false;
+      seen_magic = true;
+    } else if (!record(f)) {
+      return false;
+    }
+  }
+  return seen_magic;
+}
+
 }  // namespace
 
 std::string describe(const DocumentRef& doc) { return to_hex(doc.owner.bytes) + "/" + to_hex(doc.id.bytes); }
@@ -150,40 +172,23 @@ Status AccessPins::parse(std::string_view text, const std::string& name, AccessP
   const Status bad = Status::fail(kExitUsage, name + " is not a coffre pin file (damaged or edited); it was left as "
                                                      "it is");
   AccessPins pins;
-  bool magic = false;
-  while (!text.empty()) {
-    auto nl = text.find('\n');
-    if (nl == std::string_view::npos) return bad;
-    std::string_view line = text.substr(0, nl);
-    text = text.substr(nl + 1);
-    if (line.empty() || line.front() == '#') continue;
-    auto f = split_spaces(line);
-    if (!magic) {
-      if (f.size() != 1 || f[0] != kPinsMagic) return bad;
-      magic = true;
-      continue;
-    }
+  const bool ok = parse_line_file(text, kPinsMagic, [&](const std::vector<std::string_view>& f) {
     UserId owner;
     if (f.size() == 4 && f[0] == "drive") {
       NodeId node;
       std::uint64_t revision = 0;
-      if (!from_hex(f[1], owner.bytes) || !from_hex(f[2], node.bytes) || !parse_number(f[3], revision) ||
-          revision == 0 || !pins.drive_.emplace(std::pair{owner, node}, revision).second) {
-        return bad;
-      }
-      continue;
+      return from_hex(f[1], owner.bytes) && from_hex(f[2], node.bytes) && parse_number(f[3], revision) &&
+             revision != 0 && pins.drive_.emplace(std::pair{owner, node}, revision).second;
     }
     DocumentId doc;
     unsigned purpose = 0;
     AccessPin p;
-    if (f.size() != 6 || f[0] != "pin" || !from_hex(f[1], owner.bytes) || !from_hex(f[2], doc.bytes) ||
-        !parse_number(f[3], purpose) || purpose < 1 || purpose > 3 || !parse_number(f[4], p.revision) ||
-        !parse_number(f[5], p.key_version) || p.revision == 0 || p.key_version == 0) {
-      return bad;
-    }
-    if (!pins.pins_.emplace(Key{owner, doc, static_cast<std::uint8_t>(purpose)}, p).second) return bad;
-  }
-  if (!magic) return bad;
+    return f.size() == 6 && f[0] == "pin" && from_hex(f[1], owner.bytes) && from_hex(f[2], doc.bytes) &&
+           parse_number(f[3], purpose) && purpose >= 1 && purpose <= 3 && parse_number(f[4], p.revision) &&
+           parse_number(f[5], p.key_version) && p.revision != 0 && p.key_version != 0 &&
+           pins.pins_.emplace(Key{owner, doc, static_cast<std::uint8_t>(purpose)}, p).second;
+  });
+  if (!ok) return bad;
   out = std::move(pins);
   return Status::success();
 }
@@ -233,28 +238,13 @@ Status ContactLogPins::parse(std::string_view text, const std::string& name, Con
   const Status bad = Status::fail(kExitUsage, name + " is not a coffre contact-log pin file (damaged or edited); it "
                                                      "was left as it is");
   ContactLogPins logs;
-  bool magic = false;
-  while (!text.empty()) {
-    auto nl = text.find('\n');
-    if (nl == std::string_view::npos) return bad;
-    std::string_view line = text.substr(0, nl);
-    text = text.substr(nl + 1);
-    if (line.empty() || line.front() == '#') continue;
-    auto f = split_spaces(line);
-    if (!magic) {
-      if (f.size() != 1 || f[0] != kContactLogsMagic) return bad;
-      magic = true;
-      continue;
-    }
+  const bool ok = parse_line_file(text, kContactLogsMagic, [&](const std::vector<std::string_view>& f) {
     UserId user;
     Pin p;
-    if (f.size() != 5 || f[0] != "log" || !from_hex(f[1], user.bytes) || !from_hex(f[2], p.genesis) ||
-        !parse_number(f[3], p.head.seq) || !from_hex(f[4], p.head.hash)) {
-      return bad;
-    }
-    if (!logs.pins_.emplace(user, p).second) return bad;
-  }
-  if (!magic) return bad;
+    return f.size() == 5 && f[0] == "log" && from_hex(f[1], user.bytes) && from_hex(f[2], p.genesis) &&
+           parse_number(f[3], p.head.seq) && from_hex(f[4], p.head.hash) && logs.pins_.emplace(user, p).second;
+  });
+  if (!ok) return bad;
   out = std::move(logs);
   return Status::success();
 }

@@ -207,14 +207,22 @@ struct Resigner {
     return static_cast<bool>(open_access_list(bytes, identity, it.doc, std::nullopt));
   }
 
+  // The item's bytes in the store if they are still the ones verified before the revocation; otherwise none, and
+  // the item is reported (gone, changed) or, already re-signed by an earlier run, passed over.
+  Status recorded_bytes(const ResignItem& it, std::optional<Bytes>& bytes) {
+    if (Status s = store.get(it.path(), bytes); !s.ok()) return s;
+    if (!bytes) {
+      skip(it, "gone from the store");
+    } else if (!as_recorded(&it, *bytes)) {
+      if (!already_new(it, *bytes)) skip(it, "changed since it was verified (before the revocation)");
+      bytes.reset();
+    }
+    return Status::success();
+  }
+
   Status wrap_again(const ResignItem& it) {
     std::optional<Bytes> bytes;
-    if (Status s = store.get(it.path(), bytes); !s.ok()) return s;
-    if (!bytes) return skip(it, "gone from the store"), Status::success();
-    if (!as_recorded(&it, *bytes)) {
-      if (!already_new(it, *bytes)) skip(it, "changed since it was verified (before the revocation)");
-      return Status::success();
-    }
+    if (Status s = recorded_bytes(it, bytes); !s.ok() || !bytes) return s;
     auto list = list_of(it.doc, it.key_version);
     std::optional<VersionedContentKey> key;
     if (list) key = key_of(it.doc, *list);
@@ -238,12 +246,7 @@ struct Resigner {
 
   Status sign_again(const ResignItem& it) {
     std::optional<Bytes> bytes;
-    if (Status s = store.get(it.path(), bytes); !s.ok()) return s;
-    if (!bytes) return skip(it, "gone from the store"), Status::success();
-    if (!as_recorded(&it, *bytes)) {
-      if (!already_new(it, *bytes)) skip(it, "changed since it was verified (before the revocation)");
-      return Status::success();
-    }
+    if (Status s = recorded_bytes(it, bytes); !s.ok() || !bytes) return s;
     auto old = open_access_list(*bytes, j.old_identity, it.doc, std::nullopt);
     if (!old) return skip(it, std::string(error_code(old.error()))), Status::success();
     const AccessList& l = old.value();
