@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <charconv>
 #include <ctime>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -57,13 +56,6 @@ namespace {
 
 std::span<const std::uint8_t> as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-
-template <typename T>
-bool parse_number(std::string_view s, T& v) {
-  if (s.empty() || (s.size() > 1 && s[0] == '0')) return false;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && end == s.data() + s.size();
 }
 
 std::vector<std::string_view> split_spaces(std::string_view line) {
@@ -177,15 +169,15 @@ Status AccessPins::parse(std::string_view text, const std::string& name, AccessP
     if (f.size() == 4 && f[0] == "drive") {
       NodeId node;
       std::uint64_t revision = 0;
-      return from_hex(f[1], owner.bytes) && from_hex(f[2], node.bytes) && parse_number(f[3], revision) &&
+      return from_hex(f[1], owner.bytes) && from_hex(f[2], node.bytes) && parse_decimal(f[3], revision) &&
              revision != 0 && pins.drive_.emplace(std::pair{owner, node}, revision).second;
     }
     DocumentId doc;
     unsigned purpose = 0;
     AccessPin p;
     return f.size() == 6 && f[0] == "pin" && from_hex(f[1], owner.bytes) && from_hex(f[2], doc.bytes) &&
-           parse_number(f[3], purpose) && purpose >= 1 && purpose <= 3 && parse_number(f[4], p.revision) &&
-           parse_number(f[5], p.key_version) && p.revision != 0 && p.key_version != 0 &&
+           parse_decimal(f[3], purpose) && purpose >= 1 && purpose <= 3 && parse_decimal(f[4], p.revision) &&
+           parse_decimal(f[5], p.key_version) && p.revision != 0 && p.key_version != 0 &&
            pins.pins_.emplace(Key{owner, doc, static_cast<std::uint8_t>(purpose)}, p).second;
   });
   if (!ok) return bad;
@@ -242,7 +234,7 @@ Status ContactLogPins::parse(std::string_view text, const std::string& name, Con
     UserId user;
     Pin p;
     return f.size() == 5 && f[0] == "log" && from_hex(f[1], user.bytes) && from_hex(f[2], p.genesis) &&
-           parse_number(f[3], p.head.seq) && from_hex(f[4], p.head.hash) && logs.pins_.emplace(user, p).second;
+           parse_decimal(f[3], p.head.seq) && from_hex(f[4], p.head.hash) && logs.pins_.emplace(user, p).second;
   });
   if (!ok) return bad;
   out = std::move(logs);

@@ -21,8 +21,13 @@ CrashSpec read_spec() {
   if (v == nullptr || *v == '\0') return {};
   const std::string s(v);
   if (s.find_first_not_of("0123456789") == std::string::npos) return {"", std::strtoul(v, nullptr, 10)};
-  const auto colon = s.find(':');
-  return {s.substr(0, colon), colon == std::string::npos ? 1 : std::strtoul(s.c_str() + colon + 1, nullptr, 10)};
+  // "name:N" splits at its last colon, followed by digits only: names may hold colons ("revoke: entry appended").
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon + 1 == s.size() ||
+      s.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
+    return {s, 1};
+  }
+  return {s.substr(0, colon), std::strtoul(s.c_str() + colon + 1, nullptr, 10)};
 }
 }  // namespace
 

@@ -7,7 +7,6 @@
 #include <sodium.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -35,12 +34,6 @@ std::string env_or_home(const char* var, const char* fallback) {
 
 Context seeds_context(const UserId& user, const DeviceId& device) {
   return Context{std::string(kStateMagic) + "/" + to_hex(user.bytes) + "/" + to_hex(device.bytes), 0, 0};
-}
-
-bool parse_u64(std::string_view s, std::uint64_t& v) {
-  if (s.empty() || (s.size() > 1 && s[0] == '0')) return false;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && end == s.data() + s.size();
 }
 
 // Splits at single spaces.
@@ -156,7 +149,7 @@ Status load_state(const std::string& home, DeviceState& st) {
   f = next();
   if (f.size() != 2 || f[0] != "genesis" || !from_hex(f[1], st.genesis)) return bad;
   f = next();
-  if (f.size() != 3 || f[0] != "head" || !parse_u64(f[1], st.head.seq) || !from_hex(f[2], st.head.hash)) return bad;
+  if (f.size() != 3 || f[0] != "head" || !parse_decimal(f[1], st.head.seq) || !from_hex(f[2], st.head.hash)) return bad;
   st.known.clear();
   for (f = next(); f.size() == 2 && f[0] == "known"; f = next()) {
     DeviceId id;
@@ -167,7 +160,7 @@ Status load_state(const std::string& home, DeviceState& st) {
   for (; f.size() == 3 && f[0] == "used"; f = next()) {
     EnrollmentRequestId id;
     std::uint64_t expires = 0;
-    if (!from_hex(f[1], id.bytes) || !parse_u64(f[2], expires)) return bad;
+    if (!from_hex(f[1], id.bytes) || !parse_decimal(f[2], expires)) return bad;
     st.used.record(id, expires);
   }
   if (f.size() != 3 || f[0] != "keys" || i != lines.size()) return bad;

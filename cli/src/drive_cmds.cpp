@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <fcntl.h>
@@ -80,17 +79,72 @@ std::string record_path(const Folder& f, const NodeId& child) { return Store::dr
 
 std::string claim_path(const Folder& f, const NameHash& h) { return Store::drive_name(f.owner, f.id, f.tag, h); }
 
-Status Session::root(std::optional<Folder>& out) {
+Status drive_root_id(const Store& store, const UserId& owner, std::optional<NodeId>& out) {
   std::optional<DriveBytes> id;
-  if (Status s = store().get(Store::drive_root(me()), id); !s.ok()) return s;
-  if (!id) {
-    if (Status s = create_root(); !s.ok()) return s;
-    if (Status s = store().get(Store::drive_root(me()), id); !s.ok()) return s;
-    if (!id) return lib_failure(Error::not_found, "the drive root the store was just given");
-  }
+  if (Status s = store.get(Store::drive_root(owner), id); !s.ok() || !id) return s;
   auto node = NodeId::from_bytes(*id);
   if (!node) return lib_failure(Error::record_invalid, "the drive root id the store serves");
-  if (Status s = open_wrapped(me(), node.value(), "/", out); !s.ok()) return s;
+  out = node.value();
+  return Status::success();
+}
+
+Status list_children(const Store& store, const Folder& f, unsigned threads, std::vector<OpenedNode>& out) {
+  std::vector<std::string> names;
+  const std::string dir = Store::drive_nodes(f.owner, f.id, f.tag);
+  if (Status s = store.list(dir, names); !s.ok()) return s;
+  std::vector<DriveBytes> records;
+  std::vector<std::string> record_names;
+  for (const std::string& n : names) {
+    std::optional<DriveBytes> b;
+    if (Status s = store.get(dir + "/" + n, b); !s.ok()) return s;
+    if (!b) continue;  // removed since the listing
+    records.emplace_back(b->begin(), b->end());  // exact size: Store::get reserves its maximum
+    record_names.push_back(n);
+  }
+  const std::string what = "the folder " + printable(f.shown) + " as the store serves it";
+  auto r = list_folder(f.id, f.key, std::span<const DriveBytes>(records), threads);
+  if (!r) return lib_failure(r.error(), what);
+  out = std::move(r).take();
+  // The store files a record under its node id: one filed under another name was moved there by the store.
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (record_names[i] != to_hex(out[i].id.bytes) + ".node") return lib_failure(Error::node_binding_invalid, what);
+  }
+  return Status::success();
+}
+
+Status find_folder(const Store& store, Folder start, const NodeId& id, unsigned threads, std::optional<Folder>& out) {
+  out.reset();
+  std::set<NodeId> seen{start.id};
+  std::vector<Folder> pending;
+  pending.push_back(std::move(start));
+  while (!pending.empty()) {
+    Folder cur = std::move(pending.back());
+    pending.pop_back();
+    if (cur.id == id) {
+      out.emplace(std::move(cur));
+      return Status::success();
+    }
+    std::vector<OpenedNode> children;
+    if (Status s = list_children(store, cur, threads, children); !s.ok()) return s;
+    for (const OpenedNode& c : children) {
+      if (c.kind != NodeKind::folder || !seen.insert(c.id).second) continue;
+      std::optional<Folder> f;
+      if (Status s = folder_of(c, cur, f); !s.ok()) return s;
+      pending.push_back(std::move(*f));
+    }
+  }
+  return Status::success();
+}
+
+Status Session::root(std::optional<Folder>& out) {
+  std::optional<NodeId> node;
+  if (Status s = drive_root_id(store(), me(), node); !s.ok()) return s;
+  if (!node) {
+    if (Status s = create_root(); !s.ok()) return s;
+    if (Status s = drive_root_id(store(), me(), node); !s.ok()) return s;
+    if (!node) return lib_failure(Error::not_found, "the drive root the store was just given");
+  }
+  if (Status s = open_wrapped(me(), *node, "/", out); !s.ok()) return s;
   if (!recovered_) {
     recovered_ = true;
     return recover_rekeys(*this, *out);
@@ -110,27 +164,7 @@ Status Session::open_wrapped(const UserId& owner, const NodeId& node, const std:
 }
 
 Status Session::list(const Folder& f, std::vector<OpenedNode>& out) const {
-  std::vector<std::string> names;
-  const std::string dir = Store::drive_nodes(f.owner, f.id, f.tag);
-  if (Status s = store().list(dir, names); !s.ok()) return s;
-  std::vector<DriveBytes> records;
-  std::vector<std::string> record_names;
-  for (const std::string& n : names) {
-    std::optional<DriveBytes> b;
-    if (Status s = store().get(dir + "/" + n, b); !s.ok()) return s;
-    if (!b) continue;  // removed since the listing
-    records.emplace_back(b->begin(), b->end());  // exact size: Store::get reserves its maximum
-    record_names.push_back(n);
-  }
-  const std::string what = "the folder " + printable(f.shown) + " as the store serves it";
-  auto r = list_folder(f.id, f.key, std::span<const DriveBytes>(records), args_.threads);
-  if (!r) return lib_failure(r.error(), what);
-  out = std::move(r).take();
-  // The store files a record under its node id: one filed under another name was moved there by the store.
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (record_names[i] != to_hex(out[i].id.bytes) + ".node") return lib_failure(Error::node_binding_invalid, what);
-  }
-  return Status::success();
+  return list_children(store(), f, args_.threads, out);
 }
 
 Status Session::owner_identity(const UserId& owner, TrustedIdentity& out) {
@@ -427,12 +461,9 @@ struct ByteSpan {
 
 Status parse_range(const std::string& text, ByteSpan& r) {
   auto colon = text.find(':');
-  auto num = [](std::string_view v, std::uint64_t& out) {
-    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-    return !v.empty() && ec == std::errc() && end == v.data() + v.size();
-  };
-  if (colon == std::string::npos || !num(std::string_view(text).substr(0, colon), r.offset) ||
-      !num(std::string_view(text).substr(colon + 1), r.length) || r.offset + r.length < r.offset) {
+  const std::string_view t(text);
+  if (colon == std::string::npos || !parse_decimal(t.substr(0, colon), r.offset, false) ||
+      !parse_decimal(t.substr(colon + 1), r.length, false) || r.offset + r.length < r.offset) {
     return Status::fail(kExitUsage, "--range must be OFFSET:LENGTH in bytes, e.g. 65536:100");
   }
   return Status::success();

@@ -26,7 +26,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 
 namespace coffre::cli {
@@ -222,11 +221,6 @@ Status remove_ours(const Store& store, const std::string& path, const NodeId& to
 
 std::string parent_dir(const std::string& path) { return path.substr(0, path.find_last_of('/')); }
 
-bool parse_number(std::string_view text, std::uint64_t& v) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
-}
-
 // A shared folder's content-key versions above its current one: staged by a re-keying that did not commit.
 Status drop_staged_versions(Session& s, const NodeId& folder) {
   const DocumentRef doc = node_document(s.me(), folder);
@@ -242,15 +236,15 @@ Status drop_staged_versions(Session& s, const NodeId& folder) {
   if (Status st = s.store().list(access_dir, names); !st.ok()) return st;
   for (const auto& n : names) {
     std::uint64_t w = 0;
-    if (n.size() > 7 && n.ends_with(".access") && parse_number(std::string_view(n).substr(0, n.size() - 7), w) &&
-        w > v) {
+    const std::string_view number = std::string_view(n).substr(0, n.size() - 7);
+    if (n.size() > 7 && n.ends_with(".access") && parse_decimal(number, w, false) && w > v) {
       if (Status st = s.store().remove(access_dir + "/" + n); !st.ok()) return st;
     }
   }
   if (Status st = s.store().list(wraps_dir, names); !st.ok()) return st;
   for (const auto& n : names) {
     std::uint64_t w = 0;
-    if (parse_number(n, w) && w > v) {
+    if (parse_decimal(n, w, false) && w > v) {
       if (Status st = s.store().remove_tree(wraps_dir + "/" + n); !st.ok()) return st;
     }
   }

@@ -40,6 +40,16 @@ std::string record_path(const Folder& f, const NodeId& child);
 std::string claim_path(const Folder& f, const NameHash& h);
 
 DocumentRef node_document(const UserId& owner, const NodeId& node);
+
+// The node id of `owner`'s drive root (drive/<owner>/root); nullopt if the drive was never used. A malformed id is
+// record_invalid.
+Status drive_root_id(const Store& store, const UserId& owner, std::optional<NodeId>& out);
+// The children of `f` as the store serves them, every record opened and bound to `f` (SPEC 18) and filed under its
+// own node id (else node_binding_invalid); `threads` as list_folder's. What Session::list does, without a session.
+Status list_children(const Store& store, const Folder& f, unsigned threads, std::vector<OpenedNode>& out);
+// The folder `id` below `start` (or `start` itself), found by listing each folder of its subtree as list_children
+// does, depth first, each folder once (a store replaying old records can make a cycle); nullopt if it is not there.
+Status find_folder(const Store& store, Folder start, const NodeId& id, unsigned threads, std::optional<Folder>& out);
 std::string join(const std::string& folder, const std::string& name);
 // Names come from the store: control characters are shown escaped.
 std::string printable(std::string_view name);

@@ -4,13 +4,14 @@
 #include "contacts.hpp"
 #include "crash_point.hpp"
 #include "device_state.hpp"
+#include "drive_tree.hpp"
 
 #include <sodium.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -47,6 +48,68 @@ void warn_skip(const std::string& what, const std::string& why) {
                why.c_str());
 }
 
+// The content key of a document through a way the caller chose (this account's own wrap, opened before or after
+// the revocation), nullopt if it does not open.
+using KeyOpener = std::function<std::optional<VersionedContentKey>(const DocumentRef& doc)>;
+
+// The key of a shared Drive folder `folder` (purpose 3) as the content key of version `v`, for steps 1 and 2. The
+// owner holds no self-wrap of it (SPEC 15.3): it is the key of the folder with that node id in this account's drive,
+// walked from its root, whose key `root_key` opens. It is the content key of `v` only if `v` is the key version of
+// the folder's `current` list and no later version is staged (a re-keying in progress, which may already have
+// switched the folder's record): an older version was re-keyed and has no content left. nullopt and `why` otherwise.
+std::optional<VersionedContentKey> walked_folder_key(const Store& store, const UserId& me, const DocumentRef& folder,
+                                                     std::uint32_t v, const std::optional<AccessList>& current,
+                                                     const KeyOpener& root_key, std::string& why) {
+  if (!current) {
+    why = "the shared Drive folder's current access list does not open";
+    return std::nullopt;
+  }
+  if (current->key_version() != v) {
+    why = "an older key version of a shared Drive folder (re-keyed: no content is left under it)";
+    return std::nullopt;
+  }
+  std::vector<std::uint64_t> versions;
+  if (Status s = store.numbers(doc_dir(folder) + "/access", ".access", versions); !s.ok()) {
+    why = s.message;
+    return std::nullopt;
+  }
+  if (!versions.empty() && versions.back() > v) {
+    why = "a re-keying of the shared Drive folder is in progress: run a drive command, then share it again";
+    return std::nullopt;
+  }
+  std::optional<NodeId> root_id;
+  const NodeId node{folder.id.bytes};
+  if (Status s = drive_root_id(store, me, root_id); !s.ok() || !root_id || *root_id == node) {
+    why = "this account's drive root is missing or is that folder";
+    return std::nullopt;
+  }
+  auto rk = root_key(node_document(me, *root_id));
+  std::optional<NodeKey> nk;
+  if (rk) {
+    if (auto k = NodeKey::from_content_key(rk->key)) nk.emplace(std::move(k).take());
+  }
+  std::optional<Folder> root, found;
+  if (!nk || !make_folder_handle(me, *root_id, std::move(*nk), "/", root).ok()) {
+    why = "this account's drive root does not open";
+    return std::nullopt;
+  }
+  if (Status s = find_folder(store, std::move(*root), node, 0, found); !s.ok() || !found) {
+    why = s.ok() ? "no folder of this account's drive has that id" : "walking the drive: " + s.message;
+    return std::nullopt;
+  }
+  auto ck = found->key.to_content_key();
+  if (!ck) {
+    why = std::string(error_code(ck.error()));
+    return std::nullopt;
+  }
+  auto key = VersionedContentKey::from_bytes(v, ck.value().secret().reveal());
+  if (!key) {
+    why = std::string(error_code(key.error()));
+    return std::nullopt;
+  }
+  return std::move(key).take();
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Step 1: what to sign again.
 
@@ -56,6 +119,7 @@ struct Planner {
   const AccountSecrets& secrets;
   TrustedIdentity identity;
   ResignJournal& out;
+  std::optional<AccessList> current{};  // of the document being planned
 
   // A list of `doc` at `path`, opened with the current identity; nullopt (reported) if it does not verify.
   std::optional<AccessList> open_list(const DocumentRef& doc, const std::string& path, Bytes& bytes) {
@@ -73,14 +137,38 @@ struct Planner {
     return std::move(list).take();
   }
 
+  // The key of `root` (this account's drive root) through its current list and this account's own wrap.
+  std::optional<VersionedContentKey> root_key(const DocumentRef& root) {
+    std::optional<Bytes> bytes, mine;
+    if (!store.get(Store::current_access_list(root), bytes).ok() || !bytes) return std::nullopt;
+    auto list = open_access_list(*bytes, identity, root, std::nullopt);
+    if (!list || !store.get(Store::content_wrap(root, list.value().key_version(), me), mine).ok() || !mine) {
+      return std::nullopt;
+    }
+    auto key = open_content_wrap(*mine, me, secrets, list.value(), identity);
+    if (!key) return std::nullopt;
+    return std::move(key).take();
+  }
+
+  // Whether this account holds the key of `list`'s version, which proves it is the one the other wraps carry: its
+  // own wrap `mine` opens, or (a shared Drive folder, of which the owner has no self-wrap) the folder's key found by
+  // walking the drive is that version's.
+  bool holds_key(const DocumentRef& doc, const AccessList& list, const std::optional<Bytes>& mine, std::string& why) {
+    if (!mine && doc.purpose == Purpose::drive_node) {
+      KeyOpener root = [this](const DocumentRef& r) { return root_key(r); };
+      return walked_folder_key(store, me, doc, list.key_version(), current, root, why).has_value();
+    }
+    why = "this account's own wrap of that version is missing or does not open";
+    return mine && open_content_wrap(*mine, me, secrets, list, identity);
+  }
+
   Status wraps_of(const DocumentRef& doc, const AccessList& list) {
     const std::uint32_t v = list.key_version();
     const std::string dir = doc_dir(doc) + "/wraps/" + std::to_string(v);
-    // This account's own wrap must open: it proves the version's key is the one the other wraps carry.
     std::optional<Bytes> mine;
     if (Status s = store.get(Store::content_wrap(doc, v, me), mine); !s.ok()) return s;
-    if (!mine || !open_content_wrap(*mine, me, secrets, list, identity)) {
-      warn_skip(dir, "this account's own wrap of that version is missing or does not open");
+    if (std::string why; !holds_key(doc, list, mine, why)) {
+      warn_skip(dir, why);
       return Status::success();
     }
     std::vector<std::string> names;
@@ -104,6 +192,8 @@ struct Planner {
   }
 
   Status document(const DocumentRef& doc) {
+    Bytes current_bytes;
+    current = open_list(doc, Store::current_access_list(doc), current_bytes);
     std::vector<std::uint64_t> versions;
     if (Status s = store.numbers(doc_dir(doc) + "/access", ".access", versions); !s.ok()) return s;
     std::vector<ResignItem> lists;
@@ -120,10 +210,7 @@ struct Planner {
       if (Status s = wraps_of(doc, *list); !s.ok()) return s;
       lists.push_back({ResignItem::Kind::list, doc, v, {}, sha256(bytes)});
     }
-    Bytes bytes;
-    if (open_list(doc, Store::current_access_list(doc), bytes)) {
-      lists.push_back({ResignItem::Kind::current, doc, 0, {}, sha256(bytes)});
-    }
+    if (current) lists.push_back({ResignItem::Kind::current, doc, 0, {}, sha256(current_bytes)});
     out.items.insert(out.items.end(), lists.begin(), lists.end());
     return Status::success();
   }
@@ -157,6 +244,11 @@ struct Resigner {
   const ResignJournal& j;
   TrustedIdentity identity = TrustedIdentity::of(me, now);
   std::size_t done = 0, skipped = 0;
+  struct Walked {
+    std::optional<VersionedContentKey> key;
+    std::string why;
+  };
+  std::map<std::pair<DocumentId, std::uint32_t>, Walked> walked{};  // shared Drive folders' keys, by version
 
   const ResignItem* find(ResignItem::Kind kind, const DocumentRef& doc, std::uint32_t v, const UserId* r) const {
     for (const auto& it : j.items) {
@@ -183,15 +275,48 @@ struct Resigner {
     return std::move(list).take();
   }
 
-  // The content key of `v` through this account's own wrap, as recorded or already wrapped again.
-  std::optional<VersionedContentKey> key_of(const DocumentRef& doc, const AccessList& list) {
+  // The current list, as recorded or already signed again.
+  std::optional<AccessList> current_of(const DocumentRef& doc) {
+    std::optional<Bytes> bytes;
+    if (!store.get(Store::current_access_list(doc), bytes).ok() || !bytes) return std::nullopt;
+    const bool recorded = as_recorded(find(ResignItem::Kind::current, doc, 0, nullptr), *bytes);
+    auto list = open_access_list(*bytes, recorded ? j.old_identity : identity, doc, std::nullopt);
+    if (!list) return std::nullopt;
+    return std::move(list).take();
+  }
+
+  // The content key of `v` through this account's own wrap, as recorded or already wrapped again. A shared Drive
+  // folder's versions whose wraps were recorded without an own wrap (SPEC 15.3: the owner has none) get the folder's
+  // key found by walking the drive, from the root's key opened here the same way (walked once per version).
+  std::optional<VersionedContentKey> key_of(const DocumentRef& doc, const AccessList& list, std::string& why) {
     std::optional<Bytes> bytes;
     const std::uint32_t v = list.key_version();
+    const ResignItem* own = find(ResignItem::Kind::wrap, doc, v, &me);
+    if (!own && doc.purpose == Purpose::drive_node) return walked_key(doc, v, why);
     if (!store.get(Store::content_wrap(doc, v, me), bytes).ok() || !bytes) return std::nullopt;
-    const bool recorded = as_recorded(find(ResignItem::Kind::wrap, doc, v, &me), *bytes);
-    auto key = open_content_wrap(*bytes, me, now, list, recorded ? j.old_identity : identity);
+    auto key = open_content_wrap(*bytes, me, now, list, as_recorded(own, *bytes) ? j.old_identity : identity);
     if (!key) return std::nullopt;
     return std::move(key).take();
+  }
+
+  std::optional<VersionedContentKey> walked_key(const DocumentRef& doc, std::uint32_t v, std::string& why) {
+    auto [at, fresh] = walked.try_emplace({doc.id, v});
+    Walked& w = at->second;
+    if (fresh) {
+      KeyOpener root = [this](const DocumentRef& r) -> std::optional<VersionedContentKey> {
+        auto l = current_of(r);
+        std::string ignored;
+        return l ? key_of(r, *l, ignored) : std::nullopt;
+      };
+      w.key = walked_folder_key(store, me, doc, v, current_of(doc), root, w.why);
+    }
+    if (!w.key) {
+      why = w.why;
+      return std::nullopt;
+    }
+    auto copy = VersionedContentKey::from_bytes(v, w.key->key.secret().reveal());
+    if (!copy) return std::nullopt;
+    return std::move(copy).take();
   }
 
   void skip(const ResignItem& it, const std::string& why) {
@@ -224,10 +349,10 @@ struct Resigner {
     std::optional<Bytes> bytes;
     if (Status s = recorded_bytes(it, bytes); !s.ok() || !bytes) return s;
     auto list = list_of(it.doc, it.key_version);
+    std::string why = "its version's access list or this account's own wrap no longer opens";
     std::optional<VersionedContentKey> key;
-    if (list) key = key_of(it.doc, *list);
-    if (!key) return skip(it, "its version's access list or this account's own wrap no longer opens"),
-                  Status::success();
+    if (list) key = key_of(it.doc, *list, why);
+    if (!key) return skip(it, why), Status::success();
     std::optional<WrapRecipient> to;
     if (it.recipient == me) {
       auto r = WrapRecipient::of(me, now);
@@ -270,12 +395,6 @@ struct Resigner {
 };
 
 std::string journal_path(const std::string& home) { return home + "/" + kResignFileName; }
-
-bool parse_u32(std::string_view s, std::uint32_t& v) {
-  if (s.empty() || (s.size() > 1 && s[0] == '0')) return false;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  return r.ec == std::errc{} && r.ptr == s.data() + s.size();
-}
 
 }  // namespace
 
@@ -321,7 +440,7 @@ Status ResignJournal::parse(std::string_view text, const std::string& name, Resi
     std::string extra;
     if (!(l >> word >> user >> gen >> pk) || (l >> extra) || word != "user") return bad("user line");
     std::array<std::uint8_t, 32> pkb{};
-    if (!from_hex(user, out.old_identity.user.bytes) || !parse_u32(gen, out.old_identity.generation) ||
+    if (!from_hex(user, out.old_identity.user.bytes) || !parse_decimal(gen, out.old_identity.generation) ||
         !from_hex(pk, pkb)) {
       return bad("user line");
     }
@@ -348,10 +467,11 @@ Status ResignJournal::parse(std::string_view text, const std::string& name, Resi
     }
     if (l >> extra) return bad("extra words");
     std::uint32_t p = 0;
-    if (!from_hex(sha, it.sha256) || !from_hex(doc, it.doc.id.bytes) || !parse_u32(purpose, p) || p < 1 || p > 3) {
+    if (!from_hex(sha, it.sha256) || !from_hex(doc, it.doc.id.bytes) || !parse_decimal(purpose, p) || p < 1 ||
+        p > 3) {
       return bad("item");
     }
-    if (it.kind != ResignItem::Kind::current && (!parse_u32(version, it.key_version) || it.key_version == 0)) {
+    if (it.kind != ResignItem::Kind::current && (!parse_decimal(version, it.key_version) || it.key_version == 0)) {
       return bad("version");
     }
     it.doc.owner = out.old_identity.user;

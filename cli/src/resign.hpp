@@ -7,8 +7,9 @@
 //
 //   1. before the revoke entry (generation g still in force): every list opened with the current identity, every
 //      wrap checked (the sender is this account, the recipient a member of the verified list of its version, and
-//      this account's own wrap of that version opens); the SHA-256 of the exact bytes verified is recorded in
-//      <home>/resign.journal (replaced atomically);
+//      this account's own wrap of that version opens, or, for a shared Drive folder, of which the owner holds no
+//      self-wrap, the folder's key found by walking the drive from its root is that version's); the SHA-256 of the
+//      exact bytes verified is recorded in <home>/resign.journal (replaced atomically);
 //   2. after the entry: each item whose store bytes still hash to the recorded value is signed again (wraps first,
 //      then `<v>.access`, then `current`, per document), replacing the old object; then the journal is removed.
 //

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -27,11 +26,8 @@ std::optional<std::uint64_t> numbered(const std::string& name, std::string_view 
   if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
     return std::nullopt;
   }
-  std::string_view digits(name.data(), name.size() - suffix.size());
-  if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
   std::uint64_t v = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  if (!parse_decimal(std::string_view(name.data(), name.size() - suffix.size()), v)) return std::nullopt;
   return v;
 }
 

@@ -23,6 +23,7 @@
 
 #include <coffre/coffre.hpp>
 
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -108,5 +109,14 @@ Status make_dirs(const std::string& dir);
 // Lowercase hex, and its strict inverse (exactly `size` bytes, nothing else).
 std::string to_hex(std::span<const std::uint8_t> bytes);
 bool from_hex(std::string_view hex, std::span<std::uint8_t> out);
+
+// A decimal number that is all of `text`: digits only, within T's range (T unsigned). `canonical`: no leading zero,
+// the one spelling the CLI writes in its state files and store names (SPEC 15); lenient readers pass false.
+template <typename T>
+bool parse_decimal(std::string_view text, T& v, bool canonical = true) {
+  if (text.empty() || (canonical && text.size() > 1 && text[0] == '0')) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  return ec == std::errc() && end == text.data() + text.size();
+}
 
 }  // namespace coffre::cli

@@ -497,24 +497,122 @@ def test_share_folder(d):
     check(b.ls(at8) == ["sub/"], "Bob still reads")
 
 
-def test_revoke_resigns_shared_folder(d):
-    """SPEC 15.4: Alice's revocation signs her Drive's access lists (the root's and the shared folder's, purpose 3)
-    and wraps again with her new identity key: she still reads her drive; Bob is refused before he verified her new
-    safety number (trust_mismatch)."""
-    alice, a, bob, b, content = two_users(d)
-    team = share(a, "/team", bob.user)
-    check(b.get(f"@{team}/sub/h.bin", os.path.join(d, "b-h")) == content, "Bob reads inside the share")
-    alice.enroll("A2", "A")
-    _, err = expect(["device", "revoke", alice.device_id("A2"), "--yes", *alice.at("A")], EXIT_OK)
-    check("again with identity generation 2" in err, err)
-    check(a.get("/team/sub/h.bin", os.path.join(d, "a-h")) == content, "Alice reads her drive")
-    b.fails(EXIT_AUTH, "trust_mismatch", "get", f"@{team}/sub/h.bin", os.path.join(d, "b-x"))
+WRAP_GENERATION = slice(58, 62)  # a wrap's sender identity generation (SPEC 16.2)
+
+
+def bob_trusts_alice(alice, bob):
+    """Bob verifies Alice's current safety number (after each of her identity changes)."""
     out, _ = expect(["fingerprint", bob.user, *alice.at("A")], EXIT_OK)
     number = re.search(r"^  ((?:\d{5} ){11}\d{5})$", out, re.M).group(1)
     expect(["verify", alice.user, number, *bob.at("B")], EXIT_OK)
-    # Not yet: the folder's wrap to Bob is not signed again (the owner holds no self-wrap of a shared folder's key,
-    # SPEC 15.3, so the re-signing cannot open it; it needs the Drive walk). Bob's list check passes, his wrap fails.
-    b.fails(EXIT_AUTH, "content-key wrap", "get", f"@{team}/sub/h.bin", os.path.join(d, "b-h2"))
+
+
+def shared_twice(d):
+    """two_users, /team shared with Bob twice: returns the wrap file of /team's key to Bob and the bytes of the first
+    one, a genuine wrap of the old identity generation that the account no longer has in the store (what a revoked
+    device holding the old identity key can sign and plant)."""
+    alice, a, bob, b, content = two_users(d)
+    team = share(a, "/team", bob.user)
+    wrap = os.path.join(doc_dir(alice, team), "wraps", "1", bob.user + ".wrap")
+    planted = read(wrap)
+    share(a, "/team", bob.user)
+    check(read(wrap) != planted, "sharing again wrapped the key again")
+    check(b.get(f"@{team}/sub/h.bin", os.path.join(d, "b-h"), "--force") == content, "Bob reads inside the share")
+    return alice, a, bob, b, content, team, wrap, planted
+
+
+def test_revoke_resigns_shared_folder(d):
+    """SPEC 15.4: Alice's revocation signs her Drive's access lists (the root's and the shared folder's, purpose 3)
+    and wraps again with her new identity key, the shared folder's wraps to its members too (the folder's key found
+    by walking her drive: she holds no self-wrap of it). She still reads her drive; Bob is refused before he verified
+    her new safety number (trust_mismatch), then reads; a wrap of the old generation planted afterwards is refused."""
+    alice, a, bob, b, content, team, wrap, planted = shared_twice(d)
+    alice.enroll("A2", "A")
+    _, err = expect(["device", "revoke", alice.device_id("A2"), "--yes", *alice.at("A")], EXIT_OK)
+    # The root's own wrap, 1.access and current; /team's wrap to Bob, 1.access and current.
+    check("signed 6 access list(s) and wrap(s) again with identity generation 2" in err and "skipped" not in err, err)
+    check(read(wrap)[WRAP_GENERATION] == (2).to_bytes(4, "big"), "/team's wrap to Bob signed by generation 2")
+    check(a.get("/team/sub/h.bin", os.path.join(d, "a-h")) == content, "Alice reads her drive")
+    b.fails(EXIT_AUTH, "trust_mismatch", "get", f"@{team}/sub/h.bin", os.path.join(d, "b-x"))
+    no_local(d, "b-x")
+    bob_trusts_alice(alice, bob)
+    check(b.get(f"@{team}/sub/h.bin", os.path.join(d, "b-h2")) == content, "Bob reads after the revocation")
+    # The revoked device plants a wrap signed by the old identity key: Bob refuses it.
+    resigned = read(wrap)
+    write(wrap, planted)
+    b.fails(EXIT_AUTH, "trust_mismatch", "get", f"@{team}/sub/h.bin", os.path.join(d, "b-x"))
+    no_local(d, "b-x")
+    write(wrap, resigned)
+    check(b.get(f"@{team}/sub/h.bin", os.path.join(d, "b-h3")) == content, "Bob reads again")
+    # An older key version of a shared folder is re-keyed away (no content left under it): its wraps are left.
+    carol = World(d)
+    carol.init("C")
+    share(a, "/team", carol.user)
+    a.ok("unshare", "/team", carol.user)
+    alice.enroll("A3", "A")
+    _, err = expect(["device", "revoke", alice.device_id("A3"), "--yes", *alice.at("A")], EXIT_OK)
+    check("an older key version of a shared Drive folder" in err, err)
+    check(read(os.path.join(doc_dir(alice, team), "wraps", "2", bob.user + ".wrap"))[WRAP_GENERATION] ==
+          (3).to_bytes(4, "big"), "the current version's wrap to Bob signed by generation 3")
+    bob_trusts_alice(alice, bob)
+    check(b.get(f"@{team}/sub/h.bin", os.path.join(d, "b-h4")) == content, "Bob reads after the second revocation")
+
+
+# The crash points of a revocation's re-signing (cli/src/account_cmds.cpp, resign.cpp), in the order passed, for a
+# drive whose root and one shared folder are its only documents: two wraps (the root's own, the folder's to Bob) and
+# four lists (1.access and current of each) are signed again.
+RESIGN_CRASH_POINTS = ["revoke: re-signing journal written", "revoke: entry appended", "revoke: record published",
+                       "resign: a wrap replaced:1", "resign: a wrap replaced:2",
+                       *(f"resign: an access list replaced:{n}" for n in range(1, 5))]
+
+
+def test_revoke_resign_drive_killed_at_every_step(d):
+    """A revocation killed at each crash point of its re-signing journal (written, the entry, the record, each
+    re-signed wrap and list): Alice's next drive command finishes the re-signing (or, before the entry, drops the
+    journal), and Bob, once he verified her new safety number, reads in her shared folder. At the first step after
+    the entry, the revoked device plants a wrap of the folder's key to Bob signed by the old identity key: the
+    resumed journal does not sign it again, and Bob refuses it until Alice shares the folder again."""
+    alice, a, bob, b, content, team, wrap, planted = shared_twice(d)
+    generation, was_planted = 1, False
+    journal = os.path.join(alice.home("A"), "resign.journal")
+    for step, point in enumerate([*RESIGN_CRASH_POINTS, None], 1):
+        victim = f"A{step + 1}"
+        alice.enroll(victim, "A")
+        revoke = ["device", "revoke", alice.device_id(victim), "--yes", *alice.at("A")]
+        if point is None:  # the last revocation runs to its end
+            expect(revoke, EXIT_OK)
+            check(not os.path.exists(journal), "the journal is removed once done")
+        else:
+            rc, _, err = at.run(revoke, env={"COFFRE_TEST_CRASH_AT": point}, binary=at.COFFRE_HOOKS)
+            check(rc == -signal.SIGKILL and f"after {re.sub(r':[0-9]+$', '', point)}\n" in err, f"{point}: exit {rc}: {err!r}")
+            has_journal = os.path.exists(journal)
+            revoked = os.path.exists(alice.log_path(2 * step))  # 0 init, then an add-device and a revoke entry per step
+            check(has_journal and revoked == (step > 1), f"{point}: journal {has_journal}, revoked {revoked}")
+            plant = revoked and not was_planted
+            if plant:
+                check(read(wrap)[WRAP_GENERATION] == generation.to_bytes(4, "big"), "not re-signed yet")
+                was_planted = True
+                write(wrap, planted)
+            # Alice's next command finishes the re-signing (or drops the journal of a revocation that never happened).
+            _, err = expect(a.args("ls", "/team"), EXIT_OK)
+            check(not os.path.exists(journal), f"{point}: the journal is still there")
+            check(revoked or "changed nothing" in err, err)
+            if plant:
+                check("not signed again" in err and bob.user + ".wrap" in err, err)
+                check(read(wrap) == planted, "the planted wrap was signed again")
+                bob_trusts_alice(alice, bob)
+                b.fails(EXIT_AUTH, "trust_mismatch", "get", f"@{team}/sub/h.bin", os.path.join(d, "b-x"))
+                no_local(d, "b-x")
+                share(a, "/team", bob.user)  # what Alice does about it: the wrap is made again, by the new generation
+            if not revoked:
+                # Killed before the entry: its epoch objects block the next revocation until --force removes them.
+                expect([*revoke, "--force"], EXIT_OK)
+        generation += 1
+        check(read(wrap)[WRAP_GENERATION] == generation.to_bytes(4, "big"), f"step {step}: the wrap to Bob")
+        check(a.get("/team/sub/h.bin", os.path.join(d, "a-h"), "--force") == content, f"step {step}: Alice reads")
+        bob_trusts_alice(alice, bob)
+        check(b.get(f"@{team}/sub/h.bin", os.path.join(d, "b-h"), "--force") == content, f"step {step}: Bob reads")
+    check(was_planted, "no crash point came after the entry")
 
 
 def test_share_malicious_store(d):
