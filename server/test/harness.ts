@@ -35,7 +35,7 @@ export async function startServer(args: string[] = [], port = 0): Promise<Server
   const proc = spawn(process.execPath, [MAIN, '--database', PG_URL, '--port', String(port), ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); process.stderr.write(d); });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {

@@ -114,9 +114,10 @@ export async function listNames(db: Db, dir: string, after: string | undefined, 
   // Paths under dir/ are the range [dir/, dir0) in byte order ('0' follows '/').
   const from = after === undefined ? `${dir}/` : `${dir}/${after}`;
   const r = await db.query<{ name: string }>(
-    `SELECT DISTINCT split_part(substr(path, $3), '/', 1) AS name FROM objects
-     WHERE path >= $1 AND path < $2 AND split_part(substr(path, $3), '/', 1) > ($4::text COLLATE "C")
-     ORDER BY name COLLATE "C" LIMIT $5`,
+    `SELECT name FROM (
+       SELECT DISTINCT split_part(substr(path, $3), '/', 1) COLLATE "C" AS name FROM objects
+       WHERE path >= $1 AND path < $2) n
+     WHERE name > ($4::text COLLATE "C") ORDER BY name LIMIT $5`,
     [from, `${dir}0`, dir.length + 2, after ?? '', limit + 1]);
   const names = r.rows.map((x) => x.name);
   return { names: names.slice(0, limit), more: names.length > limit };
