@@ -23,7 +23,7 @@ async function members(db: Db, owner: string, doc: string, purpose: number): Pro
   if (row === undefined) return null;
   const log = await currentLog(db, owner);
   if (log === undefined) return null;
-  const key = `${row.etag}:${log.headHash}`;
+  const key = `${owner}/${doc}/${purpose}:${row.etag}:${log.headHash}`;
   const cached = memberCache.get(key);
   if (cached !== undefined) return cached;
   let result: Set<string> | null = null;
