@@ -1,14 +1,13 @@
 // Test harness: a real server process on the PostgreSQL that scripts/test-server.sh started (PG_URL), signed HTTP
 // requests sent byte for byte (node:http: no URL normalization), and real accounts made with @coffre/core.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, createPrivateKey, createPublicKey, randomBytes, sign as edSign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import {
   type AccountSecrets, Coffre, createAccount, DeviceKeys, EnrollmentApprover, EnrollmentRequester, RecoveryPhrase,
-  type RootKey, UsedEnrollmentRequests, VerifiedLog,
+  type RootKey, signStoreRequest, UsedEnrollmentRequests, VerifiedLog,
 } from '@coffre/core';
-import { storeRequestMessage } from '../src/auth/message.js';
 
 export const PG_URL = process.env['PG_URL'] ?? '';
 if (PG_URL === '') throw new Error('PG_URL is not set: run scripts/test-server.sh');
@@ -58,25 +57,8 @@ export async function startServer(args: string[] = [], port = 0): Promise<Server
 // ---------------------------------------------------------------------------------------------------------------
 // Signed requests
 
-export interface Signer {
-  publicKey: Buffer;
-  sign(message: Buffer): Buffer;
-}
-
-const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
-
-export function signerFromSeed(seed: Uint8Array): Signer {
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
-  const publicKey = Buffer.from(createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(-32));
-  return { publicKey, sign: (m) => edSign(null, m, key) };
-}
-
-export function deviceSigner(device: DeviceKeys): Signer {
-  const seeds = device.exportSecretSeeds();
-  const s = signerFromSeed(seeds.signSeed);
-  if (!s.publicKey.equals(Buffer.from(device.signPublicKey))) throw new Error('seed and public key differ');
-  return s;
-}
+/** Who signs: a device's keys, or the recovery phrase (a recovery signer). */
+export type Signer = DeviceKeys | RecoveryPhrase;
 
 export interface Response {
   status: number;
@@ -124,22 +106,19 @@ export class Client {
   }
 
   signedHeaders(method: string, target: string, body: Buffer, o: RequestOptions = {}): Record<string, string> {
-    const time = o.time ?? BigInt(Math.floor(Date.now() / 1000));
-    const nonce = o.nonce ?? randomBytes(16);
-    const contentSha256 = sha256(body);
-    const userBytes = this.user === null ? Buffer.alloc(0) : Buffer.from(this.user, 'hex');
     const prefix = new URL(this.base).pathname.replace(/\/$/, '');
-    let signature = this.signer.sign(storeRequestMessage({ method, target: prefix + target, contentSha256, time, nonce,
-      user: userBytes }));
-    if (o.badSignature) signature = Buffer.from(signature.map((b, i) => (i === 0 ? b ^ 1 : b)));
-    const h: Record<string, string> = {
-      'coffre-key': this.signer.publicKey.toString('hex'),
-      'coffre-time': time.toString(),
-      'coffre-nonce': nonce.toString('hex'),
-      'coffre-content-sha256': contentSha256.toString('hex'),
-      'coffre-signature': signature.toString('hex'),
-    };
-    if (this.user !== null) h['coffre-user'] = this.user;
+    const { headers } = signStoreRequest(this.signer, {
+      method, target: prefix + target, body,
+      ...(o.time === undefined ? {} : { time: o.time }),
+      ...(o.nonce === undefined ? {} : { nonce: o.nonce }),
+      ...(this.user === null ? {} : { user: Buffer.from(this.user, 'hex') }),
+    });
+    const h: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) h[k.toLowerCase()] = v;
+    if (o.badSignature) {
+      const sig = h['coffre-signature']!;
+      h['coffre-signature'] = (sig[0] === '0' ? '1' : '0') + sig.slice(1);
+    }
     return h;
   }
 
@@ -209,7 +188,7 @@ export async function newAccount(base: string, options: { invite?: string } = {}
   const created = createAccount(device, 'laptop', phrase);
   const log = VerifiedLog.verify([created.genesis]);
   const user = hex(log.userId);
-  const client = new Client(base, deviceSigner(device), user);
+  const client = new Client(base, device, user);
   const headers: Record<string, string> = options.invite === undefined ? {} : { 'coffre-invite': options.invite };
   const a = `accounts/${user}`;
   await expectStatus(client.create(`${a}/state/1.sealed`, created.sealedState, { headers }), 201);
@@ -254,7 +233,7 @@ export async function enrollDevice(acc: Account): Promise<{ device: DeviceKeys; 
     201);
   await expectStatus(acc.client.create(`accounts/${acc.user}/log/${seq}.entry`, entry), 201);
   acc.log = acc.log.verifyAppended([entry]);
-  return { device, client: new Client(acc.client.base, deviceSigner(device), acc.user) };
+  return { device, client: new Client(acc.client.base, device, acc.user) };
 }
 
 export async function expectStatus(p: Promise<Response>, status: number): Promise<Response> {
@@ -264,5 +243,5 @@ export async function expectStatus(p: Promise<Response>, status: number): Promis
 }
 
 export function anonymous(base: string): Client {
-  return new Client(base, signerFromSeed(randomBytes(32)), null);
+  return new Client(base, DeviceKeys.generate(), null);
 }

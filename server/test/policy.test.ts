@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { AccessList, DirectoryRecord } from '@coffre/core';
+import { AccessList, AccountSecrets, DirectoryRecord, enrollWithRecovery, RootKey } from '@coffre/core';
 import {
-  type Account, anonymous, approveNewDevice, Client, deviceSigner, expectStatus, hex, newAccount, type Response,
-  type ServerProcess, startServer,
+  type Account, anonymous, approveNewDevice, Client, expectStatus, hex, newAccount, type Response,
+  RECOVERY_ID, type ServerProcess, startServer,
 } from './harness.js';
 import { DeviceKeys } from '@coffre/core';
 
@@ -75,7 +75,7 @@ test('account creation: claims; with --invite a token per account', async () => 
   // Another key cannot write under an account being created.
   const dev = DeviceKeys.generate();
   const user = id();
-  const claimer = new Client(server.url, deviceSigner(dev), user);
+  const claimer = new Client(server.url, dev, user);
   is(await claimer.create(`accounts/${user}/state/1.sealed`, 's'), 201);
   is(await anonymous(server.url).as(user).create(`accounts/${user}/state/2.sealed`, 's'), 403, 'forbidden');
   is(await claimer.get(`/v1/o/accounts/${user}/state/1.sealed`), 200);
@@ -205,4 +205,26 @@ test('quotas and rate limits', async () => {
   } finally {
     await tight.stop();
   }
+});
+
+test('recovery signers: read sealed states and wraps, enroll a device with an entry they authored; nothing else', async () => {
+  const acc = await newAccount(server.url);
+  const rec = new Client(server.url, acc.phrase, acc.user);
+  const a = `accounts/${acc.user}`;
+  const sealed = await expectStatus(rec.get(`/v1/o/${a}/state/1.sealed`), 200);
+  const wrap = await expectStatus(rec.get(`/v1/o/${a}/wraps/1/${RECOVERY_ID}.wrap`), 200);
+  is(await rec.get(`/v1/log/${acc.user}`), 200);
+  is(await rec.get(`/v1/o/${a}/pins/1/1.pins`), 403);
+  is(await rec.create(`${a}/pins/1/1.pins`, 'p'), 403);
+  is(await rec.create(`${a}/state/2.sealed`, 's'), 403);
+  is(await rec.put(`/v1/o/directory/${acc.user}.record`, 'r'), 403);
+  // An entry a device authored, sent by the recovery signer: refused.
+  is(await rec.create(`${a}/log/1.entry`, approveNewDevice(acc).entry), 403, 'forbidden');
+  const root = RootKey.unwrapRecovery(acc.phrase, acc.log, new Uint8Array(wrap.body));
+  const secrets = AccountSecrets.open(root, acc.log, new Uint8Array(sealed.body));
+  const device = DeviceKeys.generate();
+  const enrolled = enrollWithRecovery(acc.phrase, acc.log, secrets, root, device, 'recovered');
+  is(await rec.create(`${a}/wraps/1/${hex(device.id)}.wrap`, enrolled.wrap), 201);
+  is(await rec.create(`${a}/log/1.entry`, enrolled.entry), 201);
+  is(await new Client(server.url, device, acc.user).get(`/v1/o/${a}/wraps/1/${hex(device.id)}.wrap`), 200);
 });

@@ -3,10 +3,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Db } from '../db/pool.js';
 import { StoreError } from '../http/errors.js';
-import { parseSignedHeaders, type SignedHeaders } from './headers.js';
+import { checkSignature, parseSignedHeaders, type SignedHeaders } from './headers.js';
 import { type AccountLog, currentLog } from './logs.js';
 import type { RateLimiter } from './ratelimit.js';
-import { verifyRequestSignature } from './signature.js';
 
 export const CLOCK_SKEW_SECONDS = 300n;
 export const REPLAY_WINDOW_SECONDS = 600;
@@ -22,19 +21,11 @@ export type Principal =
   | { kind: 'claimant'; user: string; key: string; headers: SignedHeaders };
 
 export async function authenticate(db: Db, limiter: RateLimiter, req: IncomingMessage): Promise<Principal> {
-  const h = parseSignedHeaders(req.headers);
+  const h = parseSignedHeaders(req);
   const now = BigInt(Math.floor(Date.now() / 1000));
   const skew = h.time > now ? h.time - now : now - h.time;
   if (skew > CLOCK_SKEW_SECONDS) throw new StoreError(401, 'request_expired', 'Coffre-Time is too far from the server clock');
-  const signed = verifyRequestSignature(h.key, {
-    method: req.method ?? '',
-    target: req.url ?? '',
-    contentSha256: h.contentSha256,
-    time: h.time,
-    nonce: h.nonce,
-    user: h.user === null ? new Uint8Array(0) : Buffer.from(h.user, 'hex'),
-  }, h.signature);
-  if (!signed) throw new StoreError(401, 'signature_invalid', 'the request signature does not verify');
+  checkSignature(req, h);
   const key = h.key.toString('hex');
   const wait = limiter.take(key);
   if (wait > 0) throw new StoreError(429, 'rate_limited', 'too many requests', {}, { 'retry-after': String(wait) });

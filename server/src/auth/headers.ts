@@ -1,6 +1,7 @@
-// The signed-request headers of docs/STORE.md section 2, parsed strictly (unauthenticated when any is missing or
-// malformed).
-import type { IncomingHttpHeaders } from 'node:http';
+// The signed-request headers and signature (docs/STORE.md section 2, steps 1 and 3), checked by coffre's own
+// parseStoreRequestHeaders / verifyStoreRequest.
+import type { IncomingMessage } from 'node:http';
+import { CoffreError, parseStoreRequestHeaders, type StoreRequestHeaders, verifyStoreRequest } from '@coffre/core';
 import { StoreError } from '../http/errors.js';
 
 export interface SignedHeaders {
@@ -8,40 +9,42 @@ export interface SignedHeaders {
   user: string | null;    // 32 hex digits, or null (a device in no account yet)
   time: bigint;
   nonce: Buffer;          // 16 bytes
-  contentSha256: Buffer;  // 32 bytes
-  signature: Buffer;      // 64 bytes
-  invite: string | null;
+  contentSha256: Buffer;  // 32 bytes, compared with the body once read
+  invite: string | null;  // Coffre-Invite (not signed)
+  parsed: StoreRequestHeaders;
 }
 
-function one(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? undefined : v;
-}
-
-function hexHeader(headers: IncomingHttpHeaders, name: string, digits: number): Buffer {
-  const v = one(headers, name);
-  if (v === undefined || v.length !== digits || !/^[0-9a-f]+$/.test(v)) {
-    throw new StoreError(401, 'unauthenticated', `${name} is missing or is not ${digits} lowercase hex digits`);
+/** Step 1: every header present and well-formed (401 unauthenticated). */
+export function parseSignedHeaders(req: IncomingMessage): SignedHeaders {
+  let parsed: StoreRequestHeaders;
+  try {
+    parsed = parseStoreRequestHeaders(req.headers);
+  } catch (e) {
+    if (e instanceof CoffreError) throw new StoreError(401, 'unauthenticated', e.message);
+    throw e;
   }
-  return Buffer.from(v, 'hex');
-}
-
-export function parseSignedHeaders(headers: IncomingHttpHeaders): SignedHeaders {
-  const key = hexHeader(headers, 'coffre-key', 64);
-  const userRaw = one(headers, 'coffre-user');
-  const user = userRaw === undefined ? null : hexHeader(headers, 'coffre-user', 32).toString('hex');
-  const timeRaw = one(headers, 'coffre-time');
-  if (timeRaw === undefined || !/^(0|[1-9][0-9]{0,19})$/.test(timeRaw) || BigInt(timeRaw) >= 1n << 64n) {
-    throw new StoreError(401, 'unauthenticated', 'Coffre-Time is missing or is not decimal seconds');
-  }
-  const invite = one(headers, 'coffre-invite') ?? null;
+  const invite = req.headers['coffre-invite'];
   return {
-    key,
-    user,
-    time: BigInt(timeRaw),
-    nonce: hexHeader(headers, 'coffre-nonce', 32),
-    contentSha256: hexHeader(headers, 'coffre-content-sha256', 64),
-    signature: hexHeader(headers, 'coffre-signature', 128),
-    invite,
+    key: Buffer.from(parsed.key),
+    user: parsed.userHex ?? null,
+    time: parsed.time,
+    nonce: Buffer.from(parsed.nonce),
+    contentSha256: Buffer.from(parsed.contentSha256),
+    invite: typeof invite === 'string' ? invite : null,
+    parsed,
   };
+}
+
+/** Step 3: the signature over the request line as received (401 signature_invalid, or unauthenticated). */
+export function checkSignature(req: IncomingMessage, h: SignedHeaders): void {
+  try {
+    verifyStoreRequest(h.parsed, req.method ?? '', req.url ?? '');
+  } catch (e) {
+    if (e instanceof CoffreError) {
+      throw e.code === 'signature_invalid'
+        ? new StoreError(401, 'signature_invalid', 'the request signature does not verify')
+        : new StoreError(401, 'unauthenticated', e.message);
+    }
+    throw e;
+  }
 }

@@ -45,7 +45,10 @@ export function readRight(p: ParsedPath): Right {
 export function writeRight(p: ParsedPath): Right {
   const v = p.vars;
   switch (p.kind) {
-    case 'log': case 'state': case 'rootwrap': case 'pins': return accountOnly(v.user!);
+    case 'state': case 'pins': return accountOnly(v.user!);
+    // The recovery signer writes the wrap of the device it enrolls, then its entry (SPEC 15; append.ts checks that
+    // the entry adds a device and that the recovery key authored it).
+    case 'log': case 'rootwrap': return accountOrRecovery(v.user!);
     case 'enroll': return ANY;
     case 'directory': return [{ device: v.user! }];
     case 'access': case 'docwrap': case 'driveroot': case 'rekey': case 'shared': return [{ device: v.owner! }];
