@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every test: native unit, property, vector, C ABI and CLI tests; the same under ASan+UBSan; the
-# fuzzers for a bounded time; vector determinism; the JS package under node and in headless Chromium.
+# fuzzers for a bounded time; vector determinism; the JS package under node and in headless Chromium; the store server.
 # Usage: scripts/test.sh            (FUZZ_SECONDS=N to change the fuzzing time per harness, default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,5 +43,8 @@ done
 
 step "JS package: WebAssembly build, node and headless Chromium"
 scripts/test-js.sh
+
+step "store server: PostgreSQL, signed requests, policy, concurrency, faults"
+scripts/test-server.sh
 
 step "all tests passed"

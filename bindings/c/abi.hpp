@@ -29,6 +29,9 @@ struct coffre_device_keys {
 struct coffre_log {
   coffre::VerifiedLog log;
 };
+struct coffre_recovery_phrase {
+  coffre::RecoveryPhrase phrase;
+};
 
 namespace coffre_abi {
 

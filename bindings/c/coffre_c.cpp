@@ -48,9 +48,6 @@ struct coffre_enrollment_approver {
 struct coffre_root_key {
   coffre::RootKey root;
 };
-struct coffre_recovery_phrase {
-  coffre::RecoveryPhrase phrase;
-};
 struct coffre_revocation {
   coffre::RevocationPlan plan;
 };

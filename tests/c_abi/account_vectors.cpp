@@ -1,5 +1,6 @@
-// Replays the account vectors (vectors/xwing.json, recovery.json, enrollment.json, account-state.json; README there)
-// through the C ABI only (coffre.h), as a native client would. vectors/device-log.json: device_log_vectors.cpp.
+// Replays the account vectors (vectors/xwing.json, recovery.json, enrollment.json, account-state.json,
+// store-request.json; README there) through the C ABI only (coffre.h), as a native client would.
+// vectors/device-log.json: device_log_vectors.cpp.
 // What the ABI cannot reach is left to the C++ replay (vectors/src/replay_accounts.cpp): X-Wing encapsulation with a
 // chosen eseed, and the byte-exact re-run of an exchange from its RNG seeds (the ABI draws from the system RNG).
 #include "hex.hpp"
@@ -183,6 +184,55 @@ void replay_account_state(const json& doc, const json& v) {
   expect_eq("root epoch", std::to_string(coffre_root_key_epoch(root.p)), std::to_string(v.at("root_epoch").get<int>()));
 }
 
+// vectors/store-request.json: the message, the verification and, for a signed request, the signer's signature.
+void replay_store_request(const json& doc, const json& v) {
+  const std::string method = v.at("method"), target = v.at("target");
+  const Bytes key = hex_field(v, "key"), sha = hex_field(v, "content_sha256"), nonce = hex_field(v, "nonce");
+  const Bytes sig = hex_field(v, "signature");
+  const Bytes user = v.at("user").is_null() ? Bytes{} : hex_field(v, "user");
+  const std::uint64_t time = u64_field(v, "time");
+  const std::uint8_t* user_p = user.empty() ? nullptr : user.data();
+
+  std::uint8_t* m = nullptr;
+  std::size_t m_len = 0;
+  const int st = coffre_store_request_message(method.data(), method.size(), target.data(), target.size(), sha.data(),
+                                              sha.size(), time, nonce.data(), nonce.size(), user_p, user.size(), &m,
+                                              &m_len);
+  const std::string message = st == COFFRE_OK ? to_hex(m, m_len) : outcome(st);
+  coffre_buffer_free(m, m_len);
+  expect_eq("message", message, v.at("message").is_null() ? "invalid_argument" : v.at("message").get<std::string>());
+  expect_eq("outcome",
+            outcome(coffre_store_request_verify(key.data(), key.size(), method.data(), method.size(), target.data(),
+                                                target.size(), sha.data(), sha.size(), time, nonce.data(),
+                                                nonce.size(), user_p, user.size(), sig.data(), sig.size())),
+            v.at("expect"));
+  if (v.at("expect") != "success") return;
+
+  const Bytes body = hex_field(v, "body");
+  std::uint8_t digest[COFFRE_SHA256_BYTES];
+  must(coffre_sha256(body.data(), body.size(), digest, sizeof digest), "sha256");
+  expect_eq("content_sha256", to_hex(digest, sizeof digest), v.at("content_sha256"));
+  const json& signer = doc.at("signers").at(v.at("signer").get<std::string>());
+  std::uint8_t signature[COFFRE_SIGNATURE_BYTES];
+  if (signer.contains("phrase")) {
+    const std::string words = signer.at("phrase");
+    Phrase p;
+    must(coffre_recovery_phrase_from_words(words.data(), words.size(), &p.p), "recovery phrase");
+    must(coffre_store_request_sign_recovery(p.p, method.data(), method.size(), target.data(), target.size(),
+                                            sha.data(), sha.size(), time, nonce.data(), nonce.size(), user_p,
+                                            user.size(), signature, sizeof signature),
+         "sign");
+  } else {
+    Keys d;
+    device_from_seeds(hex_field(signer, "id"), hex_field(signer, "sign_seed"), hex_field(signer, "kem_seed"), d);
+    must(coffre_store_request_sign(d.p, method.data(), method.size(), target.data(), target.size(), sha.data(),
+                                   sha.size(), time, nonce.data(), nonce.size(), user_p, user.size(), signature,
+                                   sizeof signature),
+         "sign");
+  }
+  expect_eq("signature", to_hex(signature, sizeof signature), v.at("signature"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -193,6 +243,7 @@ int main(int argc, char** argv) {
       {"coffre-recovery-vectors", {"recovery.json", replay_recovery}},
       {"coffre-enrollment-vectors", {"enrollment.json", replay_enrollment}},
       {"coffre-account-state-vectors", {"account-state.json", replay_account_state}},
+      {"coffre-store-request-vectors", {"store-request.json", replay_store_request}},
   };
   int pass = 0, fail = 0;
   for (const auto& [format, file] : files) {

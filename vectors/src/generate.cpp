@@ -7,6 +7,7 @@
 #include "generate_sharing.hpp"
 #include "generate_accounts.hpp"
 #include "generate_key_file.hpp"
+#include "generate_store_request.hpp"
 #include "hex.hpp"
 
 #include <coffre/coffre.hpp>
@@ -406,8 +407,9 @@ int main(int argc, char** argv) {
   vectors::write_key_file_vectors(dir + "/keyfile.json");
   try {
     vectors::write_account_vectors(dir);
+    vectors::write_store_request_vectors(dir + "/store-request.json");
   } catch (const std::exception& e) {
-    std::cerr << "account vectors: " << e.what() << "\n";
+    std::cerr << "account or store-request vectors: " << e.what() << "\n";
     return 1;
   }
   return 0;

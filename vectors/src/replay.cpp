@@ -5,6 +5,7 @@
 #include "replay_sharing.hpp"
 #include "replay_accounts.hpp"
 #include "replay_key_file.hpp"
+#include "replay_store_request.hpp"
 
 #include <coffre/coffre.hpp>
 #include <nlohmann/json.hpp>
@@ -111,6 +112,7 @@ std::vector<VectorOutcome> replay_vector_file(const std::filesystem::path& path)
   }
   if (auto account = replay_account_vectors(doc)) return *account;
   if (auto key_files = replay_key_file_vectors(doc)) return *key_files;
+  if (auto requests = replay_store_request_vectors(doc)) return *requests;
   std::vector<VectorOutcome> out;
   for (const json& v : doc["vectors"]) out.push_back(replay_one(v));
   return out;

@@ -678,6 +678,64 @@ int coffre_drive_file_key(const coffre_node_key* node_key, coffre_key** out);
 int coffre_drive_file_context(const uint8_t* node_id, size_t node_id_len, char* object_id, size_t object_id_len,
                               uint32_t* key_version);
 
+/* ---------------------------------------------------------------------------------------------------------------
+ * Signed store requests (docs/STORE.md section 2)
+ *
+ * The fields every function below takes, in this order:
+ *   method, method_len             the upper-case HTTP method (A-Z only, not empty; no NUL needed)
+ *   target, target_len             the request target exactly as sent: starts with '/', visible ASCII (0x21-0x7e)
+ *   content_sha256, ..._len        SHA-256 of the body (COFFRE_SHA256_BYTES; of no bytes when there is none)
+ *   time                           Unix seconds, the client's clock
+ *   nonce, nonce_len               COFFRE_STORE_NONCE_BYTES random bytes (coffre_store_request_nonce)
+ *   user_id, user_id_len           the account the signer acts for (16 bytes), or NULL and 0 for none
+ * A method or target breaking its rule, or a wrong size: COFFRE_E_INVALID_ARGUMENT.
+ */
+#define COFFRE_SHA256_BYTES 32
+#define COFFRE_STORE_NONCE_BYTES 16
+#define COFFRE_SIGNATURE_BYTES 64
+
+size_t coffre_sha256_bytes(void);
+size_t coffre_store_nonce_bytes(void);
+size_t coffre_signature_bytes(void);
+
+/* SHA-256 (crypto_hash_sha256) of `len` bytes into out (COFFRE_SHA256_BYTES). */
+int coffre_sha256(const uint8_t* data, size_t len, uint8_t* out, size_t out_len);
+/* The same over a body given in pieces: update each piece in order, then final (the hasher then starts again). */
+typedef struct coffre_sha256_hasher coffre_sha256_hasher;
+int coffre_sha256_hasher_new(coffre_sha256_hasher** out);
+int coffre_sha256_hasher_update(coffre_sha256_hasher* h, const uint8_t* data, size_t len);
+int coffre_sha256_hasher_final(coffre_sha256_hasher* h, uint8_t* out, size_t out_len);
+void coffre_sha256_hasher_free(coffre_sha256_hasher* h);
+
+/* A fresh random nonce (the system's CSPRNG) into out (COFFRE_STORE_NONCE_BYTES). */
+int coffre_store_request_nonce(uint8_t* out, size_t out_len);
+
+/* The signed message m of STORE.md section 2 (a library buffer). */
+int coffre_store_request_message(const char* method, size_t method_len, const char* target, size_t target_len,
+                                 const uint8_t* content_sha256, size_t content_sha256_len, uint64_t time,
+                                 const uint8_t* nonce, size_t nonce_len, const uint8_t* user_id, size_t user_id_len,
+                                 uint8_t** out, size_t* out_len);
+/* The Coffre-Signature of a request signed with the device's signing key, into signature (COFFRE_SIGNATURE_BYTES). */
+int coffre_store_request_sign(const coffre_device_keys* keys, const char* method, size_t method_len,
+                              const char* target, size_t target_len, const uint8_t* content_sha256,
+                              size_t content_sha256_len, uint64_t time, const uint8_t* nonce, size_t nonce_len,
+                              const uint8_t* user_id, size_t user_id_len, uint8_t* signature, size_t signature_len);
+/* The same signed with the recovery signing key of `phrase` (a recovery signer, STORE.md section 4). Derives the
+ * recovery key from the phrase on each call (an X-Wing key generation: milliseconds). */
+int coffre_store_request_sign_recovery(const coffre_recovery_phrase* phrase, const char* method, size_t method_len,
+                                       const char* target, size_t target_len, const uint8_t* content_sha256,
+                                       size_t content_sha256_len, uint64_t time, const uint8_t* nonce,
+                                       size_t nonce_len, const uint8_t* user_id, size_t user_id_len,
+                                       uint8_t* signature, size_t signature_len);
+/* COFFRE_OK if `signature` (signature_len bytes) is the signature of the request by the Ed25519 public key
+ * (COFFRE_SIGN_PUBLIC_KEY_BYTES); COFFRE_E_SIGNATURE_INVALID otherwise (also for a signature that is not 64 bytes).
+ * Freshness of `time` and replay of `nonce` are the caller's checks. */
+int coffre_store_request_verify(const uint8_t* public_key, size_t public_key_len, const char* method,
+                                size_t method_len, const char* target, size_t target_len,
+                                const uint8_t* content_sha256, size_t content_sha256_len, uint64_t time,
+                                const uint8_t* nonce, size_t nonce_len, const uint8_t* user_id, size_t user_id_len,
+                                const uint8_t* signature, size_t signature_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -86,6 +86,19 @@ export {
   type NodeMeta,
   openNodeRecord,
 } from './drive.js';
+export {
+  type HeadersLike,
+  parseStoreRequestHeaders,
+  sha256,
+  type SignedStoreRequest,
+  signStoreRequest,
+  STORE_REQUEST_HEADERS,
+  StoreRequestHeaders,
+  type StoreRequestFields,
+  storeRequestMessage,
+  type VerifiedStoreRequest,
+  verifyStoreRequest,
+} from './storeRequest.js';
 
 /** Loading the module, and the format's size constants (read from the library, never duplicated here). */
 export class Coffre {

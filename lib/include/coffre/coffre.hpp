@@ -16,6 +16,7 @@
 #include <coffre/secret.hpp>
 #include <coffre/sharing.hpp>
 #include <coffre/signing.hpp>
+#include <coffre/store_request.hpp>
 #include <coffre/xwing.hpp>
 
 namespace coffre {

@@ -1124,7 +1124,8 @@ export async function replayVectors(lib, files, sha256, { chunked = false, seed 
 }
 
 // Account vectors (vectors/README.md): X-Wing keys from seeds, recovery phrases, device lists, enrollment messages,
-// root wraps and sealed states, through the package's public API. Each replay throws on a mismatch.
+// root wraps and sealed states, signed store requests, through the package's public API. Each replay throws on a
+// mismatch.
 
 function codeOf(lib, fn) {
   try {
@@ -1251,6 +1252,38 @@ const accountReplays = {
       });
     });
   },
+  'coffre-store-request-vectors': async (lib, doc, v) => {
+    const user = v.user === null ? undefined : hex(v.user);
+    const fields = { method: v.method, target: v.target, contentSha256: hex(v.content_sha256), time: u64(v.time),
+      nonce: hex(v.nonce), user };
+    let message;
+    expectEqual('message outcome', codeOf(lib, () => { message = lib.storeRequestMessage(fields); }),
+      v.message === null ? 'invalid_argument' : 'success');
+    if (message !== undefined) expectEqual('message', toHex(message), v.message);
+    // The headers as the store receives them (node lower-cases their names).
+    const received = Object.fromEntries(Object.entries(v.headers).map(([k, x]) => [k.toLowerCase(), x]));
+    const parsed = lib.parseStoreRequestHeaders(received);
+    expectEqual('key', parsed.keyHex, v.key);
+    expectEqual('user', parsed.userHex ?? null, v.user);
+    expectEqual('time', parsed.time, u64(v.time));
+    expectEqual('nonce', parsed.nonceHex, v.nonce);
+    expectEqual('content_sha256', parsed.contentSha256Hex, v.content_sha256);
+    let verified;
+    expectEqual('outcome', codeOf(lib, () => { verified = lib.verifyStoreRequest(received, v.method, v.target); }),
+      v.expect);
+    if (v.expect !== 'success') return;
+    expectEqual('verified target', verified.target, v.target);
+    expectEqual('verified nonce', toHex(verified.nonce), v.nonce);
+    expectEqual('body hash', toHex(lib.sha256(hex(v.body))), v.content_sha256);
+    const s = doc.signers[v.signer];
+    const signer = s.phrase !== undefined ? lib.RecoveryPhrase.fromWords(s.phrase)
+      : lib.DeviceKeys.fromSeeds({ id: hex(s.id), signSeed: hex(s.sign_seed), kemSeed: hex(s.kem_seed) });
+    using([signer], (k) => {
+      const { headers } = lib.signStoreRequest(k, { method: v.method, target: v.target, body: hex(v.body),
+        time: u64(v.time), nonce: hex(v.nonce), user });
+      expectEqual('headers', JSON.stringify(headers), JSON.stringify(v.headers));
+    });
+  },
 };
 
 function usedOf(lib, records) {
@@ -1286,7 +1319,7 @@ export async function replayAccountVectors(lib, files, sha256) {
 
 /** The account files every replay must find (vectors/README.md). */
 export const ACCOUNT_VECTOR_FILES = ['account-state.json', 'device-log.json', 'enrollment.json', 'recovery.json',
-  'xwing.json'];
+  'store-request.json', 'xwing.json'];
 
 /** "document.json 23/23, file.json 45/45" */
 export function summarize(results) {
