@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   libsodium-dev nlohmann-json3-dev libcli11-dev doctest-dev   # native library, CLI, tests
+  libcurl4-openssl-dev                                        # the CLI's HTTP store (--store URL)
   clang libclang-rt-14-dev                                    # libFuzzer
   dpkg-dev emscripten                                         # apt-get source libsodium; WebAssembly
   chromium                                                    # browser tests (driven by playwright-core)

@@ -58,7 +58,27 @@ Status unchanged(Status s) {
 }
 
 std::string home_of(const AccountArgs& a) { return a.home.empty() ? default_home() : a.home; }
-Store store_of(const AccountArgs& a) { return Store(a.store.empty() ? default_store() : a.store); }
+// The store of --store; an HTTP store signs, unless the command says otherwise (Store::sign_as), with this device's
+// key for its account (asking for the passphrase if the keys are protected).
+std::unique_ptr<Store> store_of(const AccountArgs& a) {
+  StoreAccess access{home_of(a), [home = home_of(a), passphrase_file = a.passphrase_file](RequestSigner& signer) {
+                       if (!state_exists(home)) return Status::success();  // no device yet: a throwaway key
+                       DeviceState st;
+                       if (Status s = load_state(home, st); !s.ok()) return s;
+                       std::optional<DeviceKeys> keys;
+                       if (Status s = unlock_keys(st, passphrase_file, keys); !s.ok()) return s;
+                       signer.key.emplace(std::move(keys->sign_key));
+                       signer.user = st.user;
+                       return Status::success();
+                     }};
+  return open_store(a.store.empty() ? default_store() : a.store, std::move(access));
+}
+
+// Signs the store's next requests with `key` for `user` (none: a device in no account yet).
+void sign_store_as(const Store& store, const SigningKey& key, std::optional<UserId> user) {
+  auto copy = SigningKey::from_seed(key.seed().reveal());
+  if (copy) store.sign_as(RequestSigner{std::move(copy).take(), user});
+}
 
 std::string host_name() {
   char buf[256] = {};
@@ -108,7 +128,7 @@ Status fetch_verified(const Store& store, const UserId& user, std::optional<LogH
   const std::string what = "the device list the store serves for account " + to_hex(user.bytes);
   if (entries.empty() && !pin && !genesis) {
     e = Error::not_found;
-    return Status::fail(kExitIo, "the store " + store.root() + " has no account " + to_hex(user.bytes) +
+    return Status::fail(kExitIo, "the store " + store.location() + " has no account " + to_hex(user.bytes) +
                                      " (not_found); check --user and --store");
   }
   auto r = verify_log(entries, pin, genesis);
@@ -282,7 +302,7 @@ Status conflict(const std::string& what) {
 
 struct Loaded {
   std::string home;
-  Store store;
+  std::unique_ptr<Store> store;
   HomeLock lock;
   DeviceState st;
   std::optional<VerifiedLog> vlog;  // set by load_and_verify
@@ -294,7 +314,7 @@ Status load_and_verify(const AccountArgs& a, Loaded& l) {
   l.home = home_of(a);
   if (Status s = l.lock.acquire(l.home); !s.ok()) return s;
   if (Status s = load_state(l.home, l.st); !s.ok()) return s;
-  return fetch_pinned(l.store, l.st, l.vlog, &l.authors);
+  return fetch_pinned(*l.store, l.st, l.vlog, &l.authors);
 }
 
 Status check_no_unexpected(const Loaded& l, const DeviceId* except = nullptr) {
@@ -399,16 +419,16 @@ Status unlock_account(const AccountArgs& a, Loaded& l, std::optional<DeviceKeys>
                       std::optional<AccountSecrets>& secrets) {
   if (Status s = unlock_keys(l.st, a.passphrase_file, keys); !s.ok()) return s;
   if (Status s = check_self(*l.vlog, l.st.device, &*keys); !s.ok()) return s;
-  if (Status s = open_account(l.store, *l.vlog, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
+  if (Status s = open_account(*l.store, *l.vlog, l.st.device, keys->kem_key, "this device", root, secrets); !s.ok()) {
     return s;
   }
-  if (Status s = repair_own_wraps(l.store, *l.vlog, *root, l.st.device, l.authors); !s.ok()) return s;
+  if (Status s = repair_own_wraps(*l.store, *l.vlog, *root, l.st.device, l.authors); !s.ok()) return s;
   // An interrupted revocation: its re-signing, then its directory record (the kill may have come before it).
   bool finished = false;
-  if (Status s = finish_resign(l.store, l.home, l.st.user, *secrets, &finished); !s.ok() || !finished) return s;
+  if (Status s = finish_resign(*l.store, l.home, l.st.user, *secrets, &finished); !s.ok() || !finished) return s;
   std::optional<SigningKey> previous;
-  Status s = open_previous_identity(l.store, *l.vlog, l.st.device, keys->kem_key, "this device", previous);
-  if (s.ok()) s = publish_record(l.store, l.st.user, *secrets, &*previous);
+  Status s = open_previous_identity(*l.store, *l.vlog, l.st.device, keys->kem_key, "this device", previous);
+  if (s.ok()) s = publish_record(*l.store, l.st.user, *secrets, &*previous);
   if (!s.ok()) std::fprintf(stderr, "coffre: warning: %s; run 'coffre publish'\n", s.message.c_str());
   return Status::success();
 }
@@ -488,7 +508,8 @@ Status user_id_taken(const std::string& home) {
 
 int cmd_init(const AccountArgs& a) {
   const std::string home = home_of(a);
-  Store store = store_of(a);
+  const std::unique_ptr<Store> owned_store = store_of(a);
+  const Store& store = *owned_store;
   HomeLock lock;
   if (Status s = claim_empty_home(home, lock, ". Use another --home for another account"); !s.ok()) return report(s);
   if (Status s = remove_init_leftovers(home, store); !s.ok()) return report(s);
@@ -511,6 +532,7 @@ int cmd_init(const AccountArgs& a) {
     return report(lib_failure(made.error(), "cannot create the account"));
   }
   AccountCreation& c = made.value();
+  sign_store_as(store, keys.value().sign_key, c.user);  // claims the new account (STORE.md section 4)
   std::vector<Bytes> genesis{c.genesis_entry};
   auto log = verify_log(genesis, std::nullopt);
   if (!log) return report(lib_failure(log.error(), "internal error: the new genesis entry does not verify"));
@@ -645,7 +667,8 @@ int cmd_device_list(const AccountArgs& a) {
 
 int cmd_device_request(const AccountArgs& a) {
   const std::string home = home_of(a);
-  Store store = store_of(a);
+  const std::unique_ptr<Store> owned_store = store_of(a);
+  const Store& store = *owned_store;
   HomeLock lock;
   if (Status s = claim_empty_home(home, lock, ". A new device needs its own --home"); !s.ok()) return report(s);
   UserId user;
@@ -669,6 +692,7 @@ int cmd_device_request(const AccountArgs& a) {
   Rng& rng = system_rng();
   auto keys = DeviceKeys::generate(rng);
   if (!keys) return report(lib_failure(keys.error(), "cannot create the device keys"));
+  sign_store_as(store, keys.value().sign_key, std::nullopt);  // in no account until approved
   auto started = EnrollmentRequester::start(keys.value(), name, now_s(), rng,
                                             std::min<std::uint64_t>(a.timeout, kEnrollmentMaxLifetime));
   if (!started) {
@@ -736,6 +760,7 @@ int cmd_device_request(const AccountArgs& a) {
       return report(unchanged(lib_failure(e, "the device list's entry for this device")));
     }
     if (e == Error::ok) {
+      sign_store_as(store, keys.value().sign_key, user);  // now a device of the account
       std::optional<Bytes> wrap;
       if (Status s = store.get(Store::wrap(user, now_log.root_epoch, keys.value().id), wrap); !s.ok()) {
         return report(unchanged(s));
@@ -826,9 +851,9 @@ int cmd_device_approve(const AccountArgs& a) {
   const auto deadline = Clock::now() + std::chrono::seconds(a.timeout);
 
   std::string rid;
-  if (Status s = pick_request(l.store, a.request_id, rid); !s.ok()) return report(unchanged(s));
+  if (Status s = pick_request(*l.store, a.request_id, rid); !s.ok()) return report(unchanged(s));
   std::optional<Bytes> request;
-  if (Status s = l.store.get(Store::mailbox(rid, "request"), request); !s.ok()) return report(unchanged(s));
+  if (Status s = l.store->get(Store::mailbox(rid, "request"), request); !s.ok()) return report(unchanged(s));
   if (!request) {
     return report(unchanged(lib_failure(Error::not_found, "the store has no enrollment request " + rid)));
   }
@@ -855,7 +880,7 @@ int cmd_device_approve(const AccountArgs& a) {
   if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
   const std::string recorded = "; only the request id was recorded as used in the home directory";
   bool existed = false;
-  if (Status s = l.store.put_new(Store::mailbox(rid, "response"), approver.response(), existed); !s.ok()) {
+  if (Status s = l.store->put_new(Store::mailbox(rid, "response"), approver.response(), existed); !s.ok()) {
     return report(s);
   }
   if (existed) {
@@ -868,7 +893,7 @@ int cmd_device_approve(const AccountArgs& a) {
   std::uint64_t expires = 0;
   for (int i = 0; i < 8; ++i) expires = expires << 8 | (*request)[30 + static_cast<std::size_t>(i)];
   std::optional<Bytes> reveal;
-  if (Status s = wait_for(l.store, Store::mailbox(rid, "reveal"), deadline, expires, reveal); !s.ok()) {
+  if (Status s = wait_for(*l.store, Store::mailbox(rid, "reveal"), deadline, expires, reveal); !s.ok()) {
     return report(s);
   }
   if (!reveal) {
@@ -893,7 +918,7 @@ int cmd_device_approve(const AccountArgs& a) {
   // The log may have grown since the request: verify it again and append after its head.
   std::optional<VerifiedLog> refetched;
   EntryAuthors authors;
-  if (Status s = fetch_verified(l.store, l.st.user, lg.head, lg.genesis_hash, refetched, &authors); !s.ok()) {
+  if (Status s = fetch_verified(*l.store, l.st.user, lg.head, lg.genesis_hash, refetched, &authors); !s.ok()) {
     s.message += recorded;
     return report(s);
   }
@@ -904,7 +929,7 @@ int cmd_device_approve(const AccountArgs& a) {
     return report(s);
   }
   if (current.root_epoch != lg.root_epoch) {
-    if (Status s = open_account(l.store, current, l.st.device, keys->kem_key, "this device", root, secrets);
+    if (Status s = open_account(*l.store, current, l.st.device, keys->kem_key, "this device", root, secrets);
         !s.ok()) {
       return report(s);
     }
@@ -918,10 +943,10 @@ int cmd_device_approve(const AccountArgs& a) {
   // enrolled without its wrap. A lost race removes the wrap again.
   const auto& w = approval.value().wrap;
   std::vector<NewObject> wrap{{Store::wrap(l.st.user, current.root_epoch, w.recipient), &w.bytes}};
-  if (Status s = put_all_new(l.store, wrap); !s.ok()) return report(s);
-  if (Status s = l.store.put_new(Store::log_entry(l.st.user, current.head.seq + 1), approval.value().entry, existed);
+  if (Status s = put_all_new(*l.store, wrap); !s.ok()) return report(s);
+  if (Status s = l.store->put_new(Store::log_entry(l.st.user, current.head.seq + 1), approval.value().entry, existed);
       !s.ok() || existed) {
-    remove_created(l.store, wrap);
+    remove_created(*l.store, wrap);
     return report(existed ? conflict("log entry " + std::to_string(current.head.seq + 1)) : s);
   }
   pin(l.st, after.value());
@@ -1034,14 +1059,14 @@ int cmd_device_revoke(const AccountArgs& a) {
   // revocation that loses the append race removes its own epoch objects.
   std::vector<NewObject> objects{{Store::sealed_state(l.st.user, epoch), &p.sealed_state}};
   for (const auto& w : p.wraps) objects.push_back({Store::wrap(l.st.user, epoch, w.recipient), &w.bytes});
-  Status put = put_all_new(l.store, objects);
+  Status put = put_all_new(*l.store, objects);
   if (!put.ok() && a.force) {
     // The leftovers are only ours to remove while no entry follows the head this revocation builds on.
     std::optional<Bytes> next;
-    if (Status s = l.store.get(Store::log_entry(l.st.user, lg.head.seq + 1), next); !s.ok()) return report(s);
+    if (Status s = l.store->get(Store::log_entry(l.st.user, lg.head.seq + 1), next); !s.ok()) return report(s);
     if (next) return report(unchanged(conflict("log entry " + std::to_string(lg.head.seq + 1))));
-    if (Status s = remove_epoch_objects(l.store, l.st.user, epoch); !s.ok()) return report(s);
-    put = put_all_new(l.store, objects);
+    if (Status s = remove_epoch_objects(*l.store, l.st.user, epoch); !s.ok()) return report(s);
+    put = put_all_new(*l.store, objects);
   }
   if (!put.ok()) {
     put.message += " (another revocation of epoch " + std::to_string(epoch) + " is running, or crashed before its "
@@ -1052,19 +1077,19 @@ int cmd_device_revoke(const AccountArgs& a) {
   // What the account signed with the identity key in force (SPEC 15.4): recorded before the entry, signed again
   // with the new key after it. A list the revoked device plants later is not in the journal.
   ResignJournal journal;
-  if (Status s = plan_resign(l.store, l.st.user, *secrets, journal); !s.ok()) {
-    remove_created(l.store, objects);
+  if (Status s = plan_resign(*l.store, l.st.user, *secrets, journal); !s.ok()) {
+    remove_created(*l.store, objects);
     return report(unchanged(s));
   }
   if (Status s = save_resign_journal(l.home, journal); !s.ok()) {
-    remove_created(l.store, objects);
+    remove_created(*l.store, objects);
     return report(unchanged(s));
   }
   crash_point("revoke: re-signing journal written");
   const std::uint64_t seq = lg.head.seq + 1;
   bool existed = false;
-  if (Status s = l.store.put_new(Store::log_entry(l.st.user, seq), p.entry, existed); !s.ok() || existed) {
-    remove_created(l.store, objects);  // nothing of this revocation is in the log
+  if (Status s = l.store->put_new(Store::log_entry(l.st.user, seq), p.entry, existed); !s.ok() || existed) {
+    remove_created(*l.store, objects);  // nothing of this revocation is in the log
     (void)remove_resign_journal(l.home);
     return report(unchanged(existed ? conflict("log entry " + std::to_string(seq)) : s));
   }
@@ -1072,9 +1097,9 @@ int cmd_device_revoke(const AccountArgs& a) {
   pin(l.st, after.value());
   if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
   // The new identity key (generation + 1) is published with the continuity signature of the one it replaces.
-  publish_or_warn(l.store, l.st.user, p.secrets, &secrets->identity());
+  publish_or_warn(*l.store, l.st.user, p.secrets, &secrets->identity());
   crash_point("revoke: record published");
-  if (Status s = finish_resign(l.store, l.home, l.st.user, p.secrets); !s.ok()) {
+  if (Status s = finish_resign(*l.store, l.home, l.st.user, p.secrets); !s.ok()) {
     s.message = "device " + describe(revoked) + " is revoked, but: " + s.message;
     return report(s);
   }
@@ -1128,7 +1153,8 @@ Status read_phrase(const AccountArgs& a, SecretBytes& out) {
 
 int cmd_recover(const AccountArgs& a) {
   const std::string home = home_of(a);
-  Store store = store_of(a);
+  const std::unique_ptr<Store> owned_store = store_of(a);
+  const Store& store = *owned_store;
   HomeLock lock;
   if (Status s = claim_empty_home(home, lock, ". Recover into a new --home"); !s.ok()) return report(s);
   UserId user;
@@ -1165,6 +1191,7 @@ int cmd_recover(const AccountArgs& a) {
                                       "account"
                                 : "this recovery phrase is not the one of account " + to_hex(user.bytes))));
   }
+  sign_store_as(store, rkey.value().signing_key(), user);  // a recovery signer (STORE.md section 4)
   std::optional<RootKey> root;
   std::optional<AccountSecrets> secrets;
   if (Status s = open_account(store, log, recovery_recipient_id(), rkey.value().kem_key(), "the recovery key", root,
@@ -1209,6 +1236,7 @@ int cmd_recover(const AccountArgs& a) {
     return report(unchanged(existed ? conflict("log entry " + std::to_string(log.head.seq + 1)) : s));
   }
   if (Status s = save_state(home, st, /*create=*/true); !s.ok()) return report(s);
+  sign_store_as(store, keys.value().sign_key, user);  // now a device of the account
   // After a revocation the record needs the previous identity key, which the recovery key also opens.
   std::optional<SigningKey> previous;
   if (!log.superseded_identities.empty()) {
@@ -1250,7 +1278,7 @@ int cmd_test_export_secrets(const AccountArgs& a) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-Store store_for(const AccountArgs& a) { return store_of(a); }
+std::unique_ptr<Store> store_for(const AccountArgs& a) { return store_of(a); }
 
 namespace {
 

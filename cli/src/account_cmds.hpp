@@ -54,7 +54,7 @@ struct UnlockedAccount {
   std::optional<DeviceKeys> keys;  // unlock_enrolled only
   std::optional<AccountSecrets> secrets;
 };
-Store store_for(const AccountArgs& a);  // --store, or the default store
+std::unique_ptr<Store> store_for(const AccountArgs& a);  // --store, or the default store
 Status unlock_enrolled(const AccountArgs& a, const Store& store, UnlockedAccount& u);
 // The same without unlocking (no passphrase asked; `keys` and `secrets` stay empty): for commands that need only the
 // verified device list (contacts, fingerprint, verify, refuse). Saves nothing.

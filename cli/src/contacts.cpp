@@ -305,19 +305,19 @@ TrustedContact SharingSession::self() const {
 
 Status open_session(const AccountArgs& a, bool unlock, SharingSession& s) {
   s.server = store_for(a);
-  if (Status st = unlock ? unlock_enrolled(a, s.server, s.account) : open_enrolled(a, s.server, s.account); !st.ok()) {
+  if (Status st = unlock ? unlock_enrolled(a, *s.server, s.account) : open_enrolled(a, *s.server, s.account); !st.ok()) {
     return st;
   }
   if (Status st = load_trust(s.account.home, s.trust); !st.ok()) return st;
   if (Status st = load_contact_logs(s.account.home, s.logs); !st.ok()) return st;
   if (Status st = load_pins(s.account.home, s.pins); !st.ok()) return st;
   if (!unlock) return Status::success();
-  return pull_account_pins(s.server, s.account, s.pins, s.account_pins, s.pins_changed);
+  return pull_account_pins(*s.server, s.account, s.pins, s.account_pins, s.pins_changed);
 }
 
 Status save_session(SharingSession& s) {
   if (s.account_pins.root) {
-    if (Status st = push_account_pins(s.server, s.account, s.pins, s.account_pins, s.pins_changed); !st.ok()) {
+    if (Status st = push_account_pins(*s.server, s.account, s.pins, s.account_pins, s.pins_changed); !st.ok()) {
       std::fprintf(stderr, "coffre: warning: %s; the next command on this device tries again\n", st.message.c_str());
     }
   }
@@ -470,7 +470,19 @@ Status share_content_key(SharingSession& s, const AccessList& access, const Vers
     }
   }
   if (Status st = s.store().put(Store::access_list(doc, access.key_version()), access.bytes()); !st.ok()) return st;
-  if (Status st = s.store().put(Store::current_access_list(doc), access.bytes()); !st.ok()) return st;
+  // Replacing the list this command read: only if no other device replaced it meanwhile (compare-and-swap).
+  const std::string current = Store::current_access_list(doc);
+  if (auto read = s.current_lists_read.find(current); read != s.current_lists_read.end()) {
+    bool swapped = false;
+    if (Status st = s.store().put_if(current, access.bytes(), read->second, swapped); !st.ok()) return st;
+    if (!swapped) {
+      return Status::fail(kExitUsage, "the access list of " + describe(doc) + " changed in the store meanwhile "
+                                      "(another device shared or unshared it): run the command again");
+    }
+    read->second = access.bytes();
+  } else if (Status st = s.store().put(current, access.bytes()); !st.ok()) {
+    return st;
+  }
   if (s.pins.raise(doc, access.pin())) s.pins_changed = true;
   return Status::success();
 }
@@ -485,6 +497,7 @@ Status open_list_at(SharingSession& s, const std::string& rel, const TrustedIden
   if (!bytes) return lib_failure(Error::not_found, "the store has no " + what + " of document " + describe(doc));
   auto r = open_access_list(*bytes, owner, doc, pin);
   if (!r) return lib_failure(r.error(), "the " + what + " of document " + describe(doc));
+  if (rel == Store::current_access_list(doc)) s.current_lists_read[rel] = *bytes;
   out.emplace(std::move(r).take());
   return Status::success();
 }

@@ -115,7 +115,7 @@ Status publish_record(const Store& store, const UserId& user, const AccountSecre
 
 // A command's local state: this device's verified account (unlocked when asked), the trust store and the pins.
 struct SharingSession {
-  Store server{""};  // --store
+  std::unique_ptr<Store> server;  // --store
   UnlockedAccount account;
   TrustStore trust;
   AccessPins pins;
@@ -125,9 +125,12 @@ struct SharingSession {
   bool pins_changed = false;
   AccountPinsSync account_pins;  // what the store's account pins object held (unlocked sessions only)
   bool logs_changed = false;
+  // The bytes of each document's current access list this command opened (by path): share_content_key replaces
+  // it only if it still holds them (Store::put_if).
+  std::map<std::string, std::vector<std::uint8_t>> current_lists_read;
 
   const UserId& me() const noexcept { return account.state.user; }
-  const Store& store() const noexcept { return server; }
+  const Store& store() const noexcept { return *server; }
   // This account's identity and current suite key, as its verified device list says.
   TrustedContact self() const;
   // Only after open_session(..., unlock = true).

@@ -12,6 +12,7 @@
 #include "drive_tree.hpp"
 #include "io.hpp"
 #include "store.hpp"
+#include "upload_resume.hpp"
 
 #include <sodium.h>
 
@@ -252,7 +253,11 @@ Status claim_name(const Store& store, const Folder& parent, const NameHash& h, c
                   const std::string& shown) {
   bool existed = false;
   if (Status s = store.put_new(claim_path(parent, h), id.bytes, existed); !s.ok()) return s;
+  std::optional<Bytes> held;  // already this node's: an interrupted put being resumed (upload_resume.hpp)
   if (existed) {
+    if (Status s = store.get(claim_path(parent, h), held); !s.ok()) return s;
+  }
+  if (existed && !(held && std::equal(held->begin(), held->end(), id.bytes.begin(), id.bytes.end()))) {
     return already_exists(printable(shown), ", or is being created by another device, or was left claimed by an "
                                             "interrupted upload: if no device is uploading it, 'coffre drive put "
                                             "--force' takes the name over");
@@ -413,30 +418,32 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
-// Streams `in` into the file envelope of (node id, revision) under the node key, to a new blob in the store.
+// Streams `in` into the file envelope of (node id, revision) under the node key, to a new blob in the store. `rng`
+// makes the envelope's nonces (upload_resume.hpp: the same bytes again when a rerun resumes the upload).
 Status upload(const Store& store, const UserId& owner, const NodeId& id, const NodeKey& key, std::uint64_t revision,
-              Input& in, unsigned threads, std::uint64_t& size) {
+              Input& in, unsigned threads, Rng& rng, const std::string& resume_key, std::uint64_t& size) {
   auto file_key = drive_file_key(key);
   if (!file_key) return lib_failure(file_key.error(), "the file key");
   auto enc = FileEncryptor::create(file_key.value(), drive_file_context(id, revision),
-                                   FileOptions{kDefaultChunkSize, threads});
+                                   FileOptions{kDefaultChunkSize, threads}, rng);
   if (!enc) return lib_failure(enc.error(), "the file envelope");
   FileEncryptor& e = enc.value();
-  const std::string blob = store.root() + "/" + Store::drive_blob(owner, id, revision);
-  if (Status s = make_dirs(blob.substr(0, blob.find_last_of('/'))); !s.ok()) return s;
+  const std::string blob = Store::drive_blob(owner, id, revision);
+  std::unique_ptr<BlobWriter> writer;
+  if (Status s = store.create_blob(blob, resume_key, writer); !s.ok()) return s;
   Output out;
-  if (Status s = out.open(blob, /*force=*/false, Output::NonRegular::replace); !s.ok()) return s;
+  out.open_sink(blob, [&writer](const std::uint8_t* data, std::size_t n) { return writer->write(data, n); });
+  bool existed = false;
   Status s = encrypt_stream(e, kDefaultChunkSize, in, out, {});
-  if (s.ok()) s = out.commit();
+  if (s.ok()) s = writer->commit(existed);
+  if (s.ok() && existed) s = Status::fail(kExitUsage, "the content " + blob + " is already in the store (already_exists)");
   if (!s.ok()) {
-    out.discard();
+    writer->abort();
     return s;
   }
   // The plaintext size follows from the ciphertext size (SPEC 5.2), also for a pipe.
-  struct stat sb {};
-  if (stat(blob.c_str(), &sb) != 0) return io_failure("cannot read " + blob, errno);
   FileHeaderInfo info{kFileHeaderSizeKey, KeySource::key, kDefaultChunkSize, 1, std::nullopt};
-  auto layout = file_layout(info, static_cast<std::uint64_t>(sb.st_size));
+  auto layout = file_layout(info, writer->written());
   if (!layout) return lib_failure(layout.error(), "the content just written to " + blob);
   size = layout.value().plaintext_size;
   return Status::success();
@@ -469,13 +476,42 @@ Status parse_range(const std::string& text, ByteSpan& r) {
   return Status::success();
 }
 
-// Random access: the header, then the chunks covering the range, a few MiB at a time.
-Status download_range(Input& in, Output& out, std::span<const std::uint8_t> header, const ContentKey& key,
-                      const Context& ctx, ByteSpan range, const std::string& shown) {
+// A blob's header for random access, read with one ranged read.
+Status read_blob_header(BlobReader& blob, FileHead& head, const std::string& shown) {
+  std::size_t got = 0;
+  const auto avail = static_cast<std::size_t>(std::min<std::uint64_t>(blob.size(), head.bytes.size()));
+  if (Status s = blob.read_at(0, head.bytes.data(), avail, got); !s.ok()) return s;
+  // docs/SPEC.md 5.1: the key source (byte 9) tells the header size.
+  const bool passphrase = got > 9 && head.bytes[9] == static_cast<std::uint8_t>(KeySource::passphrase);
+  auto r = inspect_file_header({head.bytes.data(), std::min(got, passphrase ? kFileHeaderSizePassphrase
+                                                                            : kFileHeaderSizeKey)});
+  if (!r) return lib_failure(r.error(), "the content of " + printable(shown));
+  head.info = r.value();
+  head.size = head.info.header_size;
+  if (head.info.key_source != KeySource::key) {
+    return lib_failure(Error::wrong_key, "the content of " + printable(shown) + " (not under a key)");
+  }
+  return Status::success();
+}
+
+// Opens the range reader: checks the final chunk (the plaintext size), read from the blob.
+Result<FileRangeReader> open_blob_range_reader(BlobReader& blob, std::span<const std::uint8_t> header,
+                                               const ContentKey& key, const Context& ctx) {
+  auto where = FileRangeReader::final_chunk_range(header, blob.size());
+  if (!where) return where.error();
+  std::vector<std::uint8_t> final_chunk(static_cast<std::size_t>(where.value().size()));
+  std::size_t got = 0;
+  if (Status s = blob.read_at(where.value().begin, final_chunk.data(), final_chunk.size(), got); !s.ok()) {
+    return Error::io_error;
+  }
+  if (got != final_chunk.size()) return Error::truncated;
+  return FileRangeReader::open(header, blob.size(), final_chunk, key, ctx);
+}
+
+// Random access: the chunks covering the range, a few MiB at a time (a ranged read each).
+Status download_range(BlobReader& blob, Output& out, const FileRangeReader& rr, ByteSpan range,
+                      const std::string& shown) {
   const std::string what = "the content of " + printable(shown);
-  auto reader = open_range_reader(in, header, key, ctx);
-  if (!reader) return lib_failure(reader.error(), what);
-  const FileRangeReader& rr = reader.value();
   if (range.offset + range.length > rr.plaintext_size()) {
     return lib_failure(Error::range_out_of_bounds, "--range " + std::to_string(range.offset) + ":" +
                                                      std::to_string(range.length) + " of a file of " +
@@ -491,10 +527,7 @@ Status download_range(Input& in, Output& out, std::span<const std::uint8_t> head
     if (!ct) return lib_failure(ct.error(), what);
     fetched.resize(static_cast<std::size_t>(ct.value().size()));
     std::size_t got = 0;
-    if (lseek(in.fd(), static_cast<off_t>(ct.value().begin), SEEK_SET) < 0) {
-      return io_failure("cannot seek in " + in.name(), errno);
-    }
-    if (Status s = read_full(in.fd(), fetched.data(), fetched.size(), got, in.name()); !s.ok()) return s;
+    if (Status s = blob.read_at(ct.value().begin, fetched.data(), fetched.size(), got); !s.ok()) return s;
     if (got != fetched.size()) return lib_failure(Error::truncated, what);
     plain.resize(static_cast<std::size_t>(piece.size()));
     if (Error e = rr.read(piece, fetched, plain); e != Error::ok) return lib_failure(e, what);
@@ -673,8 +706,21 @@ int cmd_drive_put(const DriveArgs& a) {
     if (Status st = check_revision_pin(s, parent->owner, *old, shown); !st.ok()) return report(st);
   }
 
+  // A put to a store that resumes uploads takes its randomness from the home's record of it (upload_resume.hpp).
+  const std::string& home = s.sharing().account.home;
+  std::optional<std::string> resume;
+  std::optional<SeededRng> seeded;
+  if (s.store().resumes_uploads()) {
+    resume = upload_resume_key(s.store().location(), parent->owner, parent->id, name, a.paths[0]);
+    if (resume) {
+      if (Status st = upload_rng(home, *resume, seeded); !st.ok()) return report(st);
+    }
+  }
+  auto forget = [&] {
+    if (resume) forget_upload(home, *resume);
+  };
   // A new file claims its name first; a replaced one keeps its id, key and name, with the next revision.
-  Rng& rng = system_rng();
+  Rng& rng = seeded ? static_cast<Rng&>(*seeded) : system_rng();
   NodeId id = old ? old->id : NodeId::generate(rng);
   auto key = old ? old->key.copy() : NodeKey::generate(rng);
   if (!key) return report(lib_failure(key.error(), "a new file key"));
@@ -688,8 +734,12 @@ int cmd_drive_put(const DriveArgs& a) {
   if (!old) {
     Status st = claim_name(s.store(), *parent, h.value(), id, shown);
     if (!st.ok() && a.force) st = take_over_claim(s, *parent, h.value(), id, shown);
-    if (!st.ok()) return report(st);
+    if (!st.ok()) {
+      forget();
+      return report(st);
+    }
   } else if (Status st = prune_blobs(s.store(), parent->owner, id, old->meta.revision); !st.ok()) {
+    forget();
     return report(st);  // what killed uploads of this file left, among them maybe this very revision
   }
   // On failure: nothing of this command stays in the store (a blob Output never committed is already gone).
@@ -700,9 +750,12 @@ int cmd_drive_put(const DriveArgs& a) {
       prune_blobs(s.store(), parent->owner, id, 0);
       s.store().remove(claim);
     }
+    forget();
     return report(st);
   };
-  if (Status st = upload(s.store(), parent->owner, id, key.value(), revision, in, a.threads, meta.size); !st.ok()) {
+  if (Status st = upload(s.store(), parent->owner, id, key.value(), revision, in, a.threads, rng, resume.value_or(""),
+                         meta.size);
+      !st.ok()) {
     return undo(st);
   }
   auto record = make_node_record(parent->id, parent->key, NodeKind::file, id, key.value(), meta, rng);
@@ -710,6 +763,7 @@ int cmd_drive_put(const DriveArgs& a) {
   crash_point("put-uploaded");
   if (Status st = s.store().put(record_path(*parent, id), record.value()); !st.ok()) return undo(st);
   raise_revision_pin(s, parent->owner, id, revision);
+  forget();
   if (old) {
     if (Status st = prune_blobs(s.store(), parent->owner, id, revision); !st.ok()) return report(st);
   }
@@ -736,16 +790,11 @@ int cmd_drive_get(const DriveArgs& a) {
   const OpenedNode& n = *t.node;
   if (Status st = check_revision_pin(s, t.parent->owner, n, shown); !st.ok()) return report(st);
 
-  const std::string blob = Store::drive_blob(t.parent->owner, n.id, n.meta.revision);
-  struct stat sb {};
-  if (stat((s.store().root() + "/" + blob).c_str(), &sb) != 0) {
-    return report(lib_failure(Error::not_found, "the content of " + printable(shown) + " in the store"));
+  std::unique_ptr<BlobReader> blob;
+  if (Status st = s.store().open_blob(Store::drive_blob(t.parent->owner, n.id, n.meta.revision), blob); !st.ok()) {
+    return report(st);
   }
-  Input in;
-  if (Status st = in.open(s.store().root() + "/" + blob); !st.ok()) return report(st);
-  FileHead head;
-  if (Status st = read_header(in, head, shown); !st.ok()) return report(st);
-  const std::span<const std::uint8_t> header(head.bytes.data(), head.size);
+  if (!blob) return report(lib_failure(Error::not_found, "the content of " + printable(shown) + " in the store"));
   auto key = drive_file_key(n.key);
   if (!key) return report(lib_failure(key.error(), "the file key"));
   const Context ctx = drive_file_context(n.id, n.meta.revision);
@@ -753,14 +802,19 @@ int cmd_drive_get(const DriveArgs& a) {
   Status st;
   Output out;
   if (range) {
-    if (!in.size()) return report(Status::fail(kExitIo, "the content of " + printable(shown) + " is not a file"));
+    FileHead head;
+    if (st = read_blob_header(*blob, head, shown); !st.ok()) return report(st);
     // Opened before the output exists: a wrong key or context (another file's blob, an old revision) fails here.
-    auto check = open_range_reader(in, header, key.value(), ctx);
-    if (!check) return report(lib_failure(check.error(), "the content of " + printable(shown)));
+    auto rr = open_blob_range_reader(*blob, {head.bytes.data(), head.size}, key.value(), ctx);
+    if (!rr) return report(lib_failure(rr.error(), "the content of " + printable(shown)));
     if (st = out.open(a.paths[1], a.force); !st.ok()) return report(st);
-    st = download_range(in, out, header, key.value(), ctx, *range, shown);
+    st = download_range(*blob, out, rr.value(), *range, shown);
     if (!st.ok() && !out.writes_in_place()) st.message += "; nothing was written to " + out.name();
   } else {
+    Input in;
+    if (st = blob->open_input(in); !st.ok()) return report(st);
+    FileHead head;
+    if (st = read_header(in, head, shown); !st.ok()) return report(st);
     auto dec = FileDecryptor::create(key.value(), ctx, a.threads);
     if (!dec) return report(lib_failure(dec.error(), "the content of " + printable(shown)));
     if (st = authenticate_head(dec.value(), head, Hints::none); !st.ok()) {

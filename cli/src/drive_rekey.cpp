@@ -420,10 +420,11 @@ class Builder {
     const std::string what = "the content of node " + to_hex(n.id.bytes) + " in the store";
     // What killed uploads of this file left (revision r + 1 among them).
     if (Status st = prune_blobs(store, s_.me(), n.id, n.meta.revision); !st.ok()) return st;
+    std::unique_ptr<BlobReader> blob;
+    if (Status st = store.open_blob(Store::drive_blob(s_.me(), n.id, n.meta.revision), blob); !st.ok()) return st;
+    if (!blob) return lib_failure(Error::not_found, what);
     Input in;
-    if (Status st = in.open(store.root() + "/" + Store::drive_blob(s_.me(), n.id, n.meta.revision)); !st.ok()) {
-      return st;
-    }
+    if (Status st = blob->open_input(in); !st.ok()) return st;
     FileHead head;
     if (Status st = read_file_head(in, head, Hints::none); !st.ok()) {
       st.message = what + ": " + st.message;
@@ -442,13 +443,17 @@ class Builder {
     auto enc = FileEncryptor::create(new_fk.value(), drive_file_context(n.id, revision),
                                      FileOptions{head.info.chunk_size, s_.threads()});
     if (!enc) return lib_failure(enc.error(), what);
-    const std::string blob = store.root() + "/" + Store::drive_blob(s_.me(), n.id, revision);
+    const std::string target = Store::drive_blob(s_.me(), n.id, revision);
+    std::unique_ptr<BlobWriter> writer;
+    if (Status st = store.create_blob(target, "", writer); !st.ok()) return st;
     Output out;
-    if (Status st = out.open(blob, /*force=*/false, Output::NonRegular::replace); !st.ok()) return st;
+    out.open_sink(target, [&writer](const std::uint8_t* data, std::size_t size) { return writer->write(data, size); });
+    bool existed = false;
     Status st = reencrypt_stream(dec.value(), head, enc.value(), head.info.chunk_size, in, out, {}, Hints::none);
-    if (st.ok()) st = out.commit();
+    if (st.ok()) st = writer->commit(existed);
+    if (st.ok() && existed) st = Status::fail(kExitUsage, "the content " + target + " is already in the store");
     if (!st.ok()) {
-      out.discard();
+      writer->abort();
       return st;
     }
     stats_.bytes += n.meta.size;

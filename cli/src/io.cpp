@@ -159,6 +159,14 @@ Status Input::open(const std::string& path) {
   return Status::success();
 }
 
+void Input::adopt(int fd, std::string name, std::optional<std::uint64_t> size) {
+  if (owned_ && fd_ >= 0) close(fd_);
+  fd_ = fd;
+  owned_ = true;
+  name_ = std::move(name);
+  size_ = size;
+}
+
 int Input::release() noexcept {
   int fd = fd_;
   if (!owned_) fd = dup(fd_);  // the reader thread closes what it gets; keep standard input open
@@ -303,7 +311,13 @@ Status Output::open_temp(const std::string& path) {
   return Status::fail(kExitIo, "cannot create a temporary file in " + parent_dir(path) + ": too many name collisions");
 }
 
+void Output::open_sink(std::string name, Sink sink) {
+  name_ = std::move(name);
+  sink_ = std::move(sink);
+}
+
 Status Output::write(const std::uint8_t* data, std::size_t size) {
+  if (sink_) return sink_(data, size);
   while (size > 0) {
     std::size_t want = size;
     if (direct_) {
@@ -346,7 +360,7 @@ void Output::start_writeback() noexcept {
 }
 
 Status Output::commit() {
-  if (stdout_) return Status::success();
+  if (stdout_ || sink_) return Status::success();
   if (fd_ < 0) return Status::fail(kExitIo, "internal error: output already closed");
   if (writes_in_place()) {
     // A block device holds data: make it durable. Character devices and FIFOs have nothing to sync.
@@ -390,7 +404,7 @@ Status Output::commit() {
 }
 
 void Output::discard() noexcept {
-  if (stdout_) return;
+  if (stdout_ || sink_) return;
   signals::Blocker block;
   // Removed before the descriptor (and its lock) goes.
   if (!temp_.empty()) unlink(temp_.c_str());

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,8 @@ class Input {
   ~Input();
 
   Status open(const std::string& path);
+  // Takes `fd` (a pipe or socket another thread feeds, e.g. a blob of an HTTP store), closed with the Input.
+  void adopt(int fd, std::string name, std::optional<std::uint64_t> size);
   int fd() const noexcept { return fd_; }
   // Hands the descriptor to a reader thread, which closes it.
   int release() noexcept;
@@ -68,6 +71,10 @@ class Output {
   // Creates the temporary file (O_EXCL, 0600, locked) next to `path` and arms its removal on SIGINT/SIGTERM/SIGHUP;
   // or opens the device or FIFO `path` names; or selects standard output.
   Status open(const std::string& path, bool force, NonRegular non_regular = NonRegular::in_place);
+  // Sends every write to `sink` instead (a blob being uploaded, store.hpp's BlobWriter): written in place; commit
+  // and discard leave it to the sink's owner.
+  using Sink = std::function<Status(const std::uint8_t* data, std::size_t size)>;
+  void open_sink(std::string name, Sink sink);
 
   int fd() const noexcept { return fd_; }
   bool is_stdout() const noexcept { return stdout_; }
@@ -102,6 +109,7 @@ class Output {
   bool direct_ = false;
   std::uint64_t written_ = 0;
   std::uint64_t synced_ = 0;
+  Sink sink_;
 
   Status open_in_place(const std::string& path, bool force);
   Status open_temp(const std::string& path);

@@ -81,17 +81,31 @@ void add_io_options(CLI::App* cmd, CryptArgs& a, const char* in_what, const char
       ->check(kNotNegative & CLI::Range(0u, 1024u));
 }
 
+constexpr const char* kStoreHelp =
+    "The store: a directory, or a server's URL (https://..., or http:// on this machine; docs/STORE.md). Default "
+    "$COFFRE_STORE, else $XDG_DATA_HOME/coffre/store";
+
+// --store DIR or URL: a URL that cannot be used is a usage error before anything runs.
+const CLI::Validator kStoreLocation(
+    [](std::string& value) {
+      Status s = check_store_location(value);
+      return s.ok() ? std::string() : s.message;
+    },
+    "DIR|URL");
+
 // encrypt -r and decrypt of a shared file use the account (SPEC section 15).
 void add_shared_file_options(CLI::App* cmd, CryptArgs& a) {
   cmd->add_option("--home", a.account.home, "Shared files: this device's local state (default $XDG_CONFIG_HOME/coffre)")
       ->group("Shared files (the account's keys; --passphrase-file unlocks this device's keys)");
-  cmd->add_option("--store", a.account.store, "Shared files: the store (default $XDG_DATA_HOME/coffre/store)")
+  cmd->add_option("--store", a.account.store, kStoreHelp)
+      ->envname("COFFRE_STORE")
+      ->check(kStoreLocation)
       ->group("Shared files (the account's keys; --passphrase-file unlocks this device's keys)");
 }
 
 constexpr const char* kAccountFooter = R"(Local state: --home DIR (default $XDG_CONFIG_HOME/coffre, else
-~/.config/coffre), one file device.state, mode 0600, written atomically. Shared objects: --store DIR (default
-$XDG_DATA_HOME/coffre/store), what a server would hold; assumed malicious: the device list is verified against the
+~/.config/coffre), one file device.state, mode 0600, written atomically. Shared objects: --store DIR or URL (default
+$COFFRE_STORE, else $XDG_DATA_HOME/coffre/store), what a server holds; assumed malicious: the device list is verified against the
 head this device pinned before anything else. On any error the home directory is left as it was (except that
 'device approve' records an answered request id as used, SPEC section 12). Contacts and sharing keep
 trust.state, pins.state and contact-logs.state in the home (SPEC section 15).
@@ -112,7 +126,7 @@ constexpr const char* kUserHelp =
 
 void add_home_options(CLI::App* cmd, AccountArgs& a) {
   cmd->add_option("--home", a.home, "This device's local state (default $XDG_CONFIG_HOME/coffre)")->group("Places");
-  cmd->add_option("--store", a.store, "The store (default $XDG_DATA_HOME/coffre/store)")->group("Places");
+  cmd->add_option("--store", a.store, kStoreHelp)->envname("COFFRE_STORE")->check(kStoreLocation)->group("Places");
   cmd->footer(kAccountFooter);
 }
 

@@ -1,6 +1,7 @@
 #include "store.hpp"
 
 #include "crash_point.hpp"
+#include "http_store.hpp"
 #include "io.hpp"
 
 #include <sodium.h>
@@ -62,7 +63,7 @@ Status make_dirs(const std::string& dir) {
   return Status::success();
 }
 
-Status Store::get(const std::string& rel, std::optional<std::vector<std::uint8_t>>& out) const {
+Status DirectoryStore::get(const std::string& rel, std::optional<std::vector<std::uint8_t>>& out) const {
   out.reset();
   const std::string p = path(rel);
   int fd = open(p.c_str(), O_RDONLY | O_CLOEXEC);
@@ -86,7 +87,7 @@ Status Store::get(const std::string& rel, std::optional<std::vector<std::uint8_t
   return Status::success();
 }
 
-Status Store::put(const std::string& rel, std::span<const std::uint8_t> bytes) const {
+Status DirectoryStore::put(const std::string& rel, std::span<const std::uint8_t> bytes) const {
   const std::string p = path(rel);
   if (Status s = make_dirs(parent_of(p)); !s.ok()) return s;
   Output out;
@@ -97,7 +98,7 @@ Status Store::put(const std::string& rel, std::span<const std::uint8_t> bytes) c
   return Status::success();
 }
 
-Status Store::put_new(const std::string& rel, std::span<const std::uint8_t> bytes, bool& existed) const {
+Status DirectoryStore::put_new(const std::string& rel, std::span<const std::uint8_t> bytes, bool& existed) const {
   existed = false;
   const std::string p = path(rel);
   if (Status s = make_dirs(parent_of(p)); !s.ok()) return s;
@@ -124,20 +125,20 @@ Status Store::put_new(const std::string& rel, std::span<const std::uint8_t> byte
   return Status::success();
 }
 
-Status Store::remove(const std::string& rel) const {
+Status DirectoryStore::remove(const std::string& rel) const {
   const std::string p = path(rel);
   if (unlink(p.c_str()) != 0 && errno != ENOENT) return io_failure("cannot remove " + p + " from the store", errno);
   crash_point(rel.c_str());
   return Status::success();
 }
 
-void Store::remove_empty_dirs_of(const std::string& rel) const noexcept {
+void DirectoryStore::remove_empty_dirs_of(const std::string& rel) const noexcept {
   for (auto slash = rel.rfind('/'); slash != std::string::npos && slash > 0; slash = rel.rfind('/', slash - 1)) {
     if (rmdir(path(rel.substr(0, slash)).c_str()) != 0) return;
   }
 }
 
-Status Store::remove_tree(const std::string& rel) const {
+Status DirectoryStore::remove_tree(const std::string& rel) const {
   const std::string p = path(rel);
   struct stat sb {};
   if (lstat(p.c_str(), &sb) != 0) {
@@ -154,7 +155,7 @@ Status Store::remove_tree(const std::string& rel) const {
   return Status::success();
 }
 
-Status Store::list(const std::string& rel_dir, std::vector<std::string>& names, bool hidden) const {
+Status DirectoryStore::list(const std::string& rel_dir, std::vector<std::string>& names, bool hidden) const {
   names.clear();
   const std::string p = path(rel_dir);
   DIR* d = opendir(p.c_str());
@@ -170,6 +171,112 @@ Status Store::list(const std::string& rel_dir, std::vector<std::string>& names, 
   closedir(d);
   std::sort(names.begin(), names.end());
   return Status::success();
+}
+
+Status DirectoryStore::put_if(const std::string& rel, std::span<const std::uint8_t> bytes,
+                              const std::optional<std::vector<std::uint8_t>>& expected, bool& swapped) const {
+  // A directory has no atomic compare-and-swap: compare, then replace (devices of one home are serialized by its
+  // lock; the server does this atomically).
+  swapped = false;
+  std::optional<std::vector<std::uint8_t>> now;
+  if (Status s = get(rel, now); !s.ok()) return s;
+  if (now.has_value() != expected.has_value() || (now && *now != *expected)) return Status::success();
+  if (Status s = put(rel, bytes); !s.ok()) return s;
+  swapped = true;
+  return Status::success();
+}
+
+namespace {
+
+class FileBlobReader final : public BlobReader {
+ public:
+  FileBlobReader(std::string path, int fd, std::uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  ~FileBlobReader() override { close(fd_); }
+  std::uint64_t size() const override { return size_; }
+  Status read_at(std::uint64_t offset, std::uint8_t* data, std::size_t n, std::size_t& got) override {
+    got = 0;
+    while (got < n) {
+      ssize_t r = pread(fd_, data + got, n - got, static_cast<off_t>(offset + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return io_failure("cannot read " + path_, errno);
+      if (r == 0) break;
+      got += static_cast<std::size_t>(r);
+    }
+    return Status::success();
+  }
+  Status open_input(Input& in) override { return in.open(path_); }
+
+ private:
+  std::string path_;
+  int fd_;
+  std::uint64_t size_;
+};
+
+class FileBlobWriter final : public BlobWriter {
+ public:
+  Status open(const std::string& path) {
+    path_ = path;
+    if (Status s = make_dirs(parent_of(path)); !s.ok()) return s;
+    return out_.open(path, /*force=*/false, Output::NonRegular::replace);
+  }
+  Status write(const std::uint8_t* data, std::size_t size) override {
+    written_ += size;
+    return out_.write(data, size);
+  }
+  Status commit(bool& existed) override {
+    existed = false;
+    Status s = out_.commit();
+    struct stat st {};
+    // Output::commit reports a no-replace rename that found the name taken with kExitUsage.
+    if (s.code == kExitUsage && lstat(path_.c_str(), &st) == 0) existed = true;
+    return existed ? Status::success() : s;
+  }
+  void abort() noexcept override { out_.discard(); }
+
+ private:
+  std::string path_;
+  Output out_;
+};
+
+}  // namespace
+
+Status DirectoryStore::open_blob(const std::string& rel, std::unique_ptr<BlobReader>& out) const {
+  out.reset();
+  const std::string p = path(rel);
+  int fd = open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Status::success();
+    return io_failure("cannot read " + p + " from the store", errno);
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return Status::fail(kExitIo, p + " in the store is not a regular file");
+  }
+  out = std::make_unique<FileBlobReader>(p, fd, static_cast<std::uint64_t>(st.st_size));
+  return Status::success();
+}
+
+Status DirectoryStore::create_blob(const std::string& rel, const std::string& /*resume_key*/,
+                                   std::unique_ptr<BlobWriter>& out) const {
+  auto w = std::make_unique<FileBlobWriter>();
+  if (Status s = w->open(path(rel)); !s.ok()) return s;
+  out = std::move(w);
+  return Status::success();
+}
+
+bool is_store_url(std::string_view location) noexcept {
+  return location.starts_with("http://") || location.starts_with("https://");
+}
+
+Status check_store_location(std::string_view location) {
+  if (!is_store_url(location)) return Status::success();
+  return check_store_url(location);
+}
+
+std::unique_ptr<Store> open_store(const std::string& location, StoreAccess access) {
+  if (is_store_url(location)) return std::make_unique<HttpStore>(location, std::move(access));
+  return std::make_unique<DirectoryStore>(location);
 }
 
 std::string Store::log_dir(const UserId& user) { return "accounts/" + to_hex(user.bytes) + "/log"; }

@@ -47,7 +47,7 @@ Status current_head(const Store& store, const UserId& user, LogHead& head) {
 }  // namespace
 
 int cmd_test_forge_entry(const ForgeArgs& a) {
-  Store store(a.store);
+  DirectoryStore store(a.store);
   UserId user;
   DeviceId author;
   std::optional<SigningKey> identity, author_key;
@@ -80,7 +80,7 @@ int cmd_test_forge_entry(const ForgeArgs& a) {
 }
 
 int cmd_test_forge_record(const ForgeArgs& a) {
-  Store store(a.store);
+  DirectoryStore store(a.store);
   UserId user;
   std::optional<SigningKey> old_identity;
   if (Status s = hex_arg(a.user, user.bytes, "--user"); !s.ok()) return report(s);
