@@ -128,6 +128,7 @@ std::optional<std::uint64_t> AccessPins::drive_revision(const UserId& owner, con
 }
 
 bool AccessPins::raise_drive(const UserId& owner, const NodeId& node, std::uint64_t revision) {
+  if (revision == 0) return false;  // no content revision (a folder's record): a pin of 0 could not be sealed
   std::uint64_t& r = drive_[{owner, node}];
   if (revision <= r) return false;
   r = revision;

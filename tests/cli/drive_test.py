@@ -269,6 +269,31 @@ def test_revision_rollback_across_devices(d):
     b.fails(EXIT_AUTH, "key_version_rollback", "get", "/docs/f", os.path.join(d, "b-out"))
     no_local(d, "b-out")
     a.fails(EXIT_AUTH, "key_version_rollback", "get", "/docs/f", os.path.join(d, "a-out2"))
+    # ls never shows the rolled-back record as current: the folder's listing and the file alone, short or long.
+    for args in [["/docs"], ["-l", "/docs"], ["/docs/f"], ["-l", "/docs/f"]]:
+        out, _ = b.fails(EXIT_AUTH, "key_version_rollback", "ls", *args)
+        check(out == "", f"ls {args} printed {out!r}")
+    check(a.ls("/") == ["docs/"], "a listing without the file still works")
+
+
+def test_revision_rollback_after_ls(d):
+    """ls raises the pins it checks: Bob only listed Alice's shared folder (never read the file) after she replaced
+    it; a store that then serves him the previous revision is refused, by ls and by get."""
+    alice, a, bob, b, content = two_users(d)
+    team = share(a, "/team", bob.user)
+    check(b.ls(f"@{team}/sub") == ["h.bin"], "Bob lists the share")
+    store_copy = os.path.join(d, "store-at-v1")
+    shutil.copytree(alice.store, store_copy)
+    v2 = os.urandom(CHUNK + 9)
+    write(os.path.join(d, "v2"), v2)
+    a.ok("put", "--force", os.path.join(d, "v2"), "/team/sub/h.bin")
+    check(b.ls(f"@{team}/sub", long=True)[0].split()[1] == str(len(v2)), "Bob lists revision 2")
+    drive_dir = os.path.join(alice.store, "drive")
+    shutil.rmtree(drive_dir)
+    shutil.copytree(os.path.join(store_copy, "drive"), drive_dir)
+    b.fails(EXIT_AUTH, "key_version_rollback", "ls", "-l", f"@{team}/sub")
+    b.fails(EXIT_AUTH, "key_version_rollback", "get", f"@{team}/sub/h.bin", os.path.join(d, "b-out"))
+    no_local(d, "b-out")
 
 
 def prepare(d):
