@@ -464,6 +464,12 @@ Status trusted_contact(SharingSession& s, const UserId& user, std::optional<Trus
 
 Status share_content_key(SharingSession& s, const AccessList& access, const VersionedContentKey& key,
                          std::span<const UserId> recipients) {
+  if (Status st = publish_content_key(s, access, key, recipients); !st.ok()) return st;
+  return make_current(s, access);
+}
+
+Status publish_content_key(SharingSession& s, const AccessList& access, const VersionedContentKey& key,
+                           std::span<const UserId> recipients) {
   const DocumentRef& doc = access.document();
   std::vector<WrapRecipient> to;
   for (const auto& u : recipients) {
@@ -478,9 +484,12 @@ Status share_content_key(SharingSession& s, const AccessList& access, const Vers
       return st;
     }
   }
-  if (Status st = s.store().put(Store::access_list(doc, access.key_version()), access.bytes()); !st.ok()) return st;
-  if (Status st = s.store().put(Store::current_access_list(doc), access.bytes()); !st.ok()) return st;
-  if (s.pins.raise(doc, access.pin())) s.pins_changed = true;
+  return s.store().put(Store::access_list(doc, access.key_version()), access.bytes());
+}
+
+Status make_current(SharingSession& s, const AccessList& access) {
+  if (Status st = s.store().put(Store::current_access_list(access.document()), access.bytes()); !st.ok()) return st;
+  if (s.pins.raise(access.document(), access.pin())) s.pins_changed = true;
   return Status::success();
 }
 
@@ -531,7 +540,35 @@ Status open_my_content_key(SharingSession& s, const DocumentRef& doc, std::optio
                                                    " of document " + describe(doc));
     }
   }
-  const AccessList& access = *out.access;
+  if (Status st = open_my_wrap(s, *out.access, out.key); !st.ok()) return st;
+  if (s.pins.raise(doc, out.current->pin())) s.pins_changed = true;
+  return Status::success();
+}
+
+Status open_next_access_list(SharingSession& s, const AccessList& current, std::optional<AccessList>& out) {
+  const DocumentRef& doc = current.document();
+  const std::uint32_t next = current.key_version() + 1;
+  out.reset();
+  if (next == 0) return Status::success();  // no version after the last one
+  std::optional<Bytes> bytes;
+  if (Status st = s.store().get(Store::access_list(doc, next), bytes); !st.ok()) return st;
+  if (!bytes) return Status::success();
+  std::optional<TrustedContact> owner;
+  if (Status st = trusted_contact(s, doc.owner, owner); !st.ok()) return st;
+  const std::string what =
+      "the access list of content-key version " + std::to_string(next) + " of document " + describe(doc);
+  auto r = open_access_list(*bytes, owner->identity, doc, current.pin());
+  if (!r) return lib_failure(r.error(), what);
+  if (r.value().key_version() != next || r.value().revision() <= current.revision()) {
+    return lib_failure(Error::wrong_context, "the store serves another list as " + what);
+  }
+  out.emplace(std::move(r).take());
+  return Status::success();
+}
+
+Status open_my_wrap(SharingSession& s, const AccessList& access, std::optional<VersionedContentKey>& out) {
+  const DocumentRef& doc = access.document();
+  const std::uint32_t want = access.key_version();
   const std::string kv = std::to_string(want);
   if (!access.is_member(s.me())) {
     return lib_failure(Error::not_a_member, "this account is not a member of document " + describe(doc) +
@@ -553,8 +590,7 @@ Status open_my_content_key(SharingSession& s, const DocumentRef& doc, std::optio
   auto key = open_content_wrap(*wrap, s.me(), s.secrets(), access, from->identity);
   if (!key) return lib_failure(key.error(), "the content-key wrap of document " + describe(doc) + " (version " + kv +
                                                 ")");
-  out.key.emplace(std::move(key).take());
-  if (s.pins.raise(doc, out.current->pin())) s.pins_changed = true;
+  out.emplace(std::move(key).take());
   return Status::success();
 }
 
