@@ -61,6 +61,17 @@ std::size_t target_block() {
   return kTargetBlock;
 }
 
+// The read block of a stream: the target, rounded down to `unit` (a chunk, plain or sealed); for an input of known
+// size no more than reads it whole (the smallest multiple of `unit` above its size: the first short read is its end).
+// Every buffer of the stream is sized from the block and wiped at the end: a small file costs small buffers.
+std::size_t stream_block(std::size_t unit, std::optional<std::uint64_t> input_size) {
+  const std::size_t block = round_down(target_block(), unit);
+  if (input_size && *input_size / unit + 1 < block / unit) {
+    return static_cast<std::size_t>(*input_size / unit + 1) * unit;
+  }
+  return block;
+}
+
 Status check_secret_kind(const SecretArgs& a, const FileHeaderInfo& info, const std::string& name) {
   if (info.key_source == KeySource::passphrase && !a.key_file.empty()) {
     return Status::fail(kExitAuth, name + " was encrypted with a passphrase, not a key file (wrong_key): pass "
@@ -126,7 +137,7 @@ Status encrypt_stream(FileEncryptor& e, std::uint32_t chunk_size, Input& in, Out
     if (Status s = out.write(prefix.data(), prefix.size()); !s.ok()) return s;
   }
   StreamPlan plan;
-  plan.block = round_down(target_block(), chunk_size);
+  plan.block = stream_block(chunk_size, in.size());
   plan.map_input = true;
   const std::size_t cc = chunk_size + kChunkOverhead;
   plan.out_capacity = kFileHeaderMaxSize + ((plan.block + chunk_size) / chunk_size + 1) * cc;
@@ -181,7 +192,7 @@ Status authenticate_head(FileDecryptor& d, const FileHead& head, Hints hints) {
 Status decrypt_stream(FileDecryptor& d, const FileHead& head, Input& in, Output& out, Hints hints) {
   const std::size_t cc = head.info.chunk_size + kChunkOverhead;
   StreamPlan plan;
-  plan.block = round_down(target_block(), cc);
+  plan.block = stream_block(cc, in.size());
   plan.out_capacity = plan.block + cc;
   std::uint64_t released = 0;
   // No bar over plaintext printed on the same terminal.
@@ -221,38 +232,40 @@ Status reencrypt_stream(FileDecryptor& d, const FileHead& head, FileEncryptor& e
   }
   const std::size_t in_cc = head.info.chunk_size + kChunkOverhead;
   StreamPlan plan;
-  plan.block = round_down(target_block(), in_cc);
+  plan.block = stream_block(in_cc, in.size());
   std::vector<std::uint8_t> plain(plan.block + in_cc);
   plan.out_capacity = kFileHeaderMaxSize + (plain.size() / chunk_size + 2) * (chunk_size + kChunkOverhead);
   Progress progress("re-encrypting", in.size() ? std::optional(*in.size() - head.size) : std::nullopt);
-  return run_stream(in, out, plan, progress,
-                    [&](std::span<const std::uint8_t> block, bool eof, std::span<std::uint8_t> dst,
-                        std::size_t& written) -> Status {
-                      written = 0;
-                      std::size_t n = 0;
-                      Error err = d.update(block, plain, n);
-                      if (err == Error::ok && eof) {
-                        std::size_t last = 0;
-                        err = d.finish(std::span(plain).subspan(n), last);
-                        n += last;
-                        if (err == Error::ok && !d.ended_properly()) err = Error::truncated;
-                      }
-                      if (err != Error::ok) return library_failure(err, kExitAuth, hints);
-                      std::size_t m = 0;
-                      if (n > 0) {
-                        if (Error e2 = e.update(std::span(plain).first(n), dst, m); e2 != Error::ok) {
-                          return library_failure(e2, kExitIo);
+  Status s = run_stream(in, out, plan, progress,
+                      [&](std::span<const std::uint8_t> block, bool eof, std::span<std::uint8_t> dst,
+                          std::size_t& written) -> Status {
+                        written = 0;
+                        std::size_t n = 0;
+                        Error err = d.update(block, plain, n);
+                        if (err == Error::ok && eof) {
+                          std::size_t last = 0;
+                          err = d.finish(std::span(plain).subspan(n), last);
+                          n += last;
+                          if (err == Error::ok && !d.ended_properly()) err = Error::truncated;
                         }
-                      }
-                      written = m;
-                      if (eof) {
-                        if (Error e2 = e.finish(dst.subspan(written), m); e2 != Error::ok) {
-                          return library_failure(e2, kExitIo);
+                        if (err != Error::ok) return library_failure(err, kExitAuth, hints);
+                        std::size_t m = 0;
+                        if (n > 0) {
+                          if (Error e2 = e.update(std::span(plain).first(n), dst, m); e2 != Error::ok) {
+                            return library_failure(e2, kExitIo);
+                          }
                         }
-                        written += m;
-                      }
-                      return Status::success();
-                    });
+                        written = m;
+                        if (eof) {
+                          if (Error e2 = e.finish(dst.subspan(written), m); e2 != Error::ok) {
+                            return library_failure(e2, kExitIo);
+                          }
+                          written += m;
+                        }
+                        return Status::success();
+                      });
+  sodium_memzero(plain.data(), plain.size());  // plaintext passed through here
+  return s;
 }
 
 Status refuse_terminal_output(const std::string& output) {

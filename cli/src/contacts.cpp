@@ -120,6 +120,7 @@ std::optional<std::uint64_t> AccessPins::drive_revision(const UserId& owner, con
 }
 
 bool AccessPins::raise_drive(const UserId& owner, const NodeId& node, std::uint64_t revision) {
+  if (revision == 0) return false;  // no content revision (a folder's record): a pin of 0 could not be sealed
   std::uint64_t& r = drive_[{owner, node}];
   if (revision <= r) return false;
   r = revision;
@@ -455,6 +456,12 @@ Status trusted_contact(SharingSession& s, const UserId& user, std::optional<Trus
 
 Status share_content_key(SharingSession& s, const AccessList& access, const VersionedContentKey& key,
                          std::span<const UserId> recipients) {
+  if (Status st = publish_content_key(s, access, key, recipients); !st.ok()) return st;
+  return make_current(s, access);
+}
+
+Status publish_content_key(SharingSession& s, const AccessList& access, const VersionedContentKey& key,
+                           std::span<const UserId> recipients) {
   const DocumentRef& doc = access.document();
   std::vector<WrapRecipient> to;
   for (const auto& u : recipients) {
@@ -469,7 +476,11 @@ Status share_content_key(SharingSession& s, const AccessList& access, const Vers
       return st;
     }
   }
-  if (Status st = s.store().put(Store::access_list(doc, access.key_version()), access.bytes()); !st.ok()) return st;
+  return s.store().put(Store::access_list(doc, access.key_version()), access.bytes());
+}
+
+Status make_current(SharingSession& s, const AccessList& access) {
+  const DocumentRef& doc = access.document();
   // Replacing the list this command read: only if no other device replaced it meanwhile (compare-and-swap).
   const std::string current = Store::current_access_list(doc);
   if (auto read = s.current_lists_read.find(current); read != s.current_lists_read.end()) {
@@ -535,7 +546,35 @@ Status open_my_content_key(SharingSession& s, const DocumentRef& doc, std::optio
                                                    " of document " + describe(doc));
     }
   }
-  const AccessList& access = *out.access;
+  if (Status st = open_my_wrap(s, *out.access, out.key); !st.ok()) return st;
+  if (s.pins.raise(doc, out.current->pin())) s.pins_changed = true;
+  return Status::success();
+}
+
+Status open_next_access_list(SharingSession& s, const AccessList& current, std::optional<AccessList>& out) {
+  const DocumentRef& doc = current.document();
+  const std::uint32_t next = current.key_version() + 1;
+  out.reset();
+  if (next == 0) return Status::success();  // no version after the last one
+  std::optional<Bytes> bytes;
+  if (Status st = s.store().get(Store::access_list(doc, next), bytes); !st.ok()) return st;
+  if (!bytes) return Status::success();
+  std::optional<TrustedContact> owner;
+  if (Status st = trusted_contact(s, doc.owner, owner); !st.ok()) return st;
+  const std::string what =
+      "the access list of content-key version " + std::to_string(next) + " of document " + describe(doc);
+  auto r = open_access_list(*bytes, owner->identity, doc, current.pin());
+  if (!r) return lib_failure(r.error(), what);
+  if (r.value().key_version() != next || r.value().revision() <= current.revision()) {
+    return lib_failure(Error::wrong_context, "the store serves another list as " + what);
+  }
+  out.emplace(std::move(r).take());
+  return Status::success();
+}
+
+Status open_my_wrap(SharingSession& s, const AccessList& access, std::optional<VersionedContentKey>& out) {
+  const DocumentRef& doc = access.document();
+  const std::uint32_t want = access.key_version();
   const std::string kv = std::to_string(want);
   if (!access.is_member(s.me())) {
     return lib_failure(Error::not_a_member, "this account is not a member of document " + describe(doc) +
@@ -557,8 +596,7 @@ Status open_my_content_key(SharingSession& s, const DocumentRef& doc, std::optio
   auto key = open_content_wrap(*wrap, s.me(), s.secrets(), access, from->identity);
   if (!key) return lib_failure(key.error(), "the content-key wrap of document " + describe(doc) + " (version " + kv +
                                                 ")");
-  out.key.emplace(std::move(key).take());
-  if (s.pins.raise(doc, out.current->pin())) s.pins_changed = true;
+  out.emplace(std::move(key).take());
   return Status::success();
 }
 

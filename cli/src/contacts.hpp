@@ -167,8 +167,13 @@ Status trusted_contact(SharingSession& s, const UserId& user, std::optional<Trus
 // Wraps `key` (of access.key_version()) to `recipients` (members of `access`, each passed through trusted_contact),
 // then puts the wraps, the access list under its key version, and last the access list as `current` (so that a
 // reader never finds a current list without its wraps). Raises the document's pin. Needs an unlocked session.
+// publish_content_key is the part before `current`, make_current the rest (an unshare puts FILE in place between
+// them, SPEC 15.2).
 Status share_content_key(SharingSession& s, const AccessList& access, const VersionedContentKey& key,
                          std::span<const UserId> recipients);
+Status publish_content_key(SharingSession& s, const AccessList& access, const VersionedContentKey& key,
+                           std::span<const UserId> recipients);
+Status make_current(SharingSession& s, const AccessList& access);
 
 // This user's content key of `doc`: opens the current access list with the pin (its owner trust-checked), then, for
 // an older `key_version` (content sealed before a rotation), the access list of that version (no pin: its version
@@ -184,6 +189,15 @@ struct OpenedContentKey {
 };
 Status open_my_content_key(SharingSession& s, const DocumentRef& doc, std::optional<std::uint32_t> key_version,
                            OpenedContentKey& out);
+
+// The access list of the version after `current`'s when the store holds one that is not current (yet): what an
+// unshare interrupted between its publish_content_key and make_current leaves (SPEC 15.2). Opened with the owner's
+// trusted identity and `current`'s pin; it must be of key version current + 1 and a later revision (else
+// wrong_context). `out` stays empty when there is none.
+Status open_next_access_list(SharingSession& s, const AccessList& current, std::optional<AccessList>& out);
+// This user's key of `access`'s version (a list already opened and checked): this user's wrap, its sender
+// trust-checked, open_content_wrap. Errors: not_a_member, not_found, and those of open_my_content_key's last steps.
+Status open_my_wrap(SharingSession& s, const AccessList& access, std::optional<VersionedContentKey>& out);
 
 // "<owner hex>/<document hex>" for messages.
 std::string describe(const DocumentRef& doc);

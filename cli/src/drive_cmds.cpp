@@ -657,6 +657,16 @@ Status check_revision_pin(Session& s, const UserId& owner, const OpenedNode& n, 
   return Status::success();
 }
 
+// The pins of the files among `nodes` (children of `folder`), before any of them is shown: ls shows a record's
+// size and time as current, so it refuses a rolled-back one as get does (and what it saw raises the pins as well).
+Status check_revision_pins(Session& s, const Folder& folder, std::span<const OpenedNode> nodes) {
+  for (const OpenedNode& n : nodes) {
+    if (n.kind != NodeKind::file) continue;  // a folder's record has no content revision (0)
+    if (Status st = check_revision_pin(s, folder.owner, n, join(folder.shown, n.meta.name)); !st.ok()) return st;
+  }
+  return Status::success();
+}
+
 }  // namespace
 
 int cmd_drive_put(const DriveArgs& a) {
@@ -848,6 +858,7 @@ int cmd_drive_ls(const DriveArgs& a) {
     if (Status st = locate(s, p, false, t); !st.ok()) return report(st);
     if (!t.node) return report(no_such(join(t.parent->shown, p.names.back())));
     if (t.node->kind == NodeKind::file) {
+      if (Status st = check_revision_pins(s, *t.parent, {t.node, 1}); !st.ok()) return report(st);
       print_node(*t.node, a.long_format);
       return s.finish();
     }
@@ -855,6 +866,7 @@ int cmd_drive_ls(const DriveArgs& a) {
   }
   std::vector<OpenedNode> children;
   if (Status st = s.list(*folder, children); !st.ok()) return report(st);
+  if (Status st = check_revision_pins(s, *folder, children); !st.ok()) return report(st);
   std::sort(children.begin(), children.end(),
             [](const OpenedNode& x, const OpenedNode& y) { return x.meta.name < y.meta.name; });
   for (const auto& c : children) print_node(c, a.long_format);

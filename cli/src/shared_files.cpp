@@ -6,13 +6,16 @@
 // context, so a prefix naming another document fails to decrypt.
 //
 // Order of effects, so that a failure changes nothing that matters: the output (or FILE's replacement) is written to
-// a temporary file first; then the store gets the wraps, the access list and last `current`; then the output is
-// renamed into place; then the home (trust.state, pins.state) is saved.
+// a temporary file first; then the store gets the wraps and the access list of that version; then the output is
+// renamed into place; then `current` moves to that list; then the home (trust.state, pins.state) is saved.
 //
-// An unshare killed after `current` moved on but before FILE was replaced leaves FILE "behind": its envelope's key
-// version is below the current one, and the removed member can still read it. The owner's next command on FILE sees
-// it: `unshare FILE [USER]` finishes (re-encrypts FILE under the current key, which the owner opens through its own
-// wrap; and rotates again if USER is still a member), `share` refuses until then, `decrypt` warns.
+// So an unshare never leaves FILE readable by the member it removes once `current` no longer lists them: FILE is
+// under the new key before `current` moves. Killed in between, it leaves the next version's list in the store but not
+// current ("unfinished"), FILE under the old key (before the rename; the member is still a member) or the new one
+// (after). The owner's next command on FILE sees it: `unshare FILE [USER]` finishes (re-encrypts FILE under that
+// version if it is not yet, then makes the list current; and rotates again if USER is still a member), `share`
+// refuses until then, `decrypt` warns. A FILE under an older version than the current one ("behind": an older copy)
+// is re-encrypted by `unshare FILE` too.
 #include "sharing_cmds.hpp"
 
 #include "contacts.hpp"
@@ -120,6 +123,52 @@ std::string behind_message(const std::string& file, std::uint32_t file_version, 
          "since can still read it; 'coffre unshare " + file + "' re-encrypts it under the current version";
 }
 
+// FILE's document has the next version's list in the store, not current: an unshare interrupted before its end.
+std::string unfinished_message(const std::string& file, std::uint32_t next_version) {
+  return "the store holds content-key version " + std::to_string(next_version) + " of " + file + "'s document but "
+         "not as current: an interrupted 'coffre unshare'. 'coffre unshare " + file + "' finishes it";
+}
+
+// A document as its owner's commands see it (SPEC 15.2): the current list and key, and the next version an
+// interrupted unshare left in the store without making it current. The latest version is that one if any: the one
+// FILE is to be under.
+struct OwnedDocument {
+  OpenedContentKey current;
+  std::optional<AccessList> next;
+  std::optional<VersionedContentKey> next_key;
+
+  const AccessList& latest() const { return next ? *next : *current.current; }
+  const VersionedContentKey& latest_key() const { return next ? *next_key : *current.key; }
+};
+
+Status open_owned_document(SharingSession& s, const DocumentRef& doc, OwnedDocument& out) {
+  if (Status st = open_my_content_key(s, doc, std::nullopt, out.current); !st.ok()) return st;
+  if (Status st = open_next_access_list(s, *out.current.current, out.next); !st.ok()) return st;
+  if (out.next) return open_my_wrap(s, *out.next, out.next_key);
+  return Status::success();
+}
+
+// The key of version `v` (FILE's envelope's): the latest, the current, or an older one (`older` holds it then).
+Status key_of_version(SharingSession& s, const DocumentRef& doc, const OwnedDocument& d, std::uint32_t v,
+                      OpenedContentKey& older, const VersionedContentKey*& out) {
+  if (v == d.latest().key_version()) {
+    out = &d.latest_key();
+  } else if (v == d.current.current->key_version()) {
+    out = &*d.current.key;
+  } else {
+    if (Status st = open_my_content_key(s, doc, v, older); !st.ok()) return st;  // above the latest: a rollback
+    out = &*older.key;
+  }
+  return Status::success();
+}
+
+// What the owner is told about FILE (of version `v`) before using it: an unfinished unshare, FILE behind, or nothing.
+std::string owner_notice(const std::string& file, std::uint32_t v, const OwnedDocument& d) {
+  if (d.next) return unfinished_message(file, d.next->key_version());
+  if (v < d.current.current->key_version()) return behind_message(file, v, d.current.current->key_version());
+  return "";
+}
+
 // Every non-owner member passes trusted_contact before anything is written (share_content_key checks them again).
 Status check_members(SharingSession& s, std::span<const UserId> members) {
   for (const auto& u : members) {
@@ -184,13 +233,21 @@ int cmd_decrypt_shared(const CryptArgs& a, Input& in) {
   if (Status s = check_raw_key(head, in.name()); !s.ok()) return report(s);
   SharingSession s;
   if (Status st = open_session(account_of(a), /*unlock=*/true, s); !st.ok()) return fail(st);
+  // The owner also reads FILE under the version an interrupted unshare left unfinished; members, only once current.
   OpenedContentKey opened;
-  if (Status st = open_my_content_key(s, doc, head.info.key_version, opened); !st.ok()) return fail(st);
-  if (doc.owner == s.me() && head.info.key_version < opened.current->key_version()) {
-    std::fprintf(stderr, "coffre: warning: %s\n",
-                 behind_message(in.name(), head.info.key_version, opened.current->key_version()).c_str());
+  OwnedDocument owned;
+  const VersionedContentKey* key = nullptr;
+  if (doc.owner == s.me()) {
+    if (Status st = open_owned_document(s, doc, owned); !st.ok()) return fail(st);
+    if (Status st = key_of_version(s, doc, owned, head.info.key_version, opened, key); !st.ok()) return fail(st);
+    if (std::string notice = owner_notice(in.name(), head.info.key_version, owned); !notice.empty()) {
+      std::fprintf(stderr, "coffre: warning: %s\n", notice.c_str());
+    }
+  } else {
+    if (Status st = open_my_content_key(s, doc, head.info.key_version, opened); !st.ok()) return fail(st);
+    key = &*opened.key;
   }
-  auto dec = FileDecryptor::create(opened.key->key, shared_file_context(doc, head.info.key_version), a.threads);
+  auto dec = FileDecryptor::create(key->key, shared_file_context(doc, head.info.key_version), a.threads);
   if (!dec) return fail(library_failure(dec.error(), kExitIo));
   if (Status st = authenticate_head(dec.value(), head); !st.ok()) {
     st.message = in.name() + " does not open under the content key of document " + describe(doc) +
@@ -217,14 +274,17 @@ int cmd_share(const SharingArgs& a) {
   std::optional<UserId> user;
   if (a.user.empty()) return report(Status::fail(kExitUsage, "share needs FILE and USER"));
   if (Status st = open_owned(a, s, in, doc, head, user); !st.ok()) return fail(st);
-  OpenedContentKey opened;
-  if (Status st = open_my_content_key(s, doc, head.info.key_version, opened); !st.ok()) return fail(st);
-  // A new member gets the current key only: FILE under an older one would stay closed to them, and open to members
-  // removed since.
-  if (head.info.key_version != opened.current->key_version()) {
-    return fail(Status::fail(kExitUsage, behind_message(a.file, head.info.key_version,
-                                                        opened.current->key_version())));
+  OwnedDocument owned;
+  if (Status st = open_owned_document(s, doc, owned); !st.ok()) return fail(st);
+  OpenedContentKey older;
+  const VersionedContentKey* file_key = nullptr;  // opened only to check FILE's version against the store
+  if (Status st = key_of_version(s, doc, owned, head.info.key_version, older, file_key); !st.ok()) return fail(st);
+  // A new member gets the current key only, once no unshare is unfinished: FILE under an older one would stay closed
+  // to them, and open to members removed since.
+  if (std::string notice = owner_notice(a.file, head.info.key_version, owned); !notice.empty()) {
+    return fail(Status::fail(kExitUsage, notice));
   }
+  const OpenedContentKey& opened = owned.current;
   if (opened.current->is_member(*user)) {
     return fail(Status::fail(kExitUsage, to_hex(user->bytes) + " already has access to " + describe(doc)));
   }
@@ -238,9 +298,10 @@ int cmd_share(const SharingArgs& a) {
   return kExitOk;
 }
 
-// unshare FILE USER: a new content key without USER, FILE re-encrypted under it. FILE behind (an interrupted
-// unshare): re-encrypted from its own version, under the new key, or (USER not given, or no longer a member) under
-// the current one, which finishes the interrupted unshare without touching the store.
+// unshare FILE USER: a new content key without USER (rotated from the latest version), FILE re-encrypted under it.
+// An unfinished unshare, or FILE behind: FILE re-encrypted from its own version under the new key, or (USER not given,
+// or no longer a member) under the latest one; an unfinished version becomes current. Steps, in this order (SPEC
+// 15.2): FILE re-encrypted to a temporary file; the new version's wraps and list; FILE renamed; `current`.
 int cmd_unshare(const SharingArgs& a) {
   SharingSession s;
   Input in;
@@ -250,12 +311,17 @@ int cmd_unshare(const SharingArgs& a) {
   if (Status st = open_owned(a, s, in, doc, head, user); !st.ok()) return fail(st);
   if (!in.size()) return fail(Status::fail(kExitUsage, a.file + " is not a regular file: unshare replaces it"));
   if (user == s.me()) return fail(Status::fail(kExitUsage, "the owner cannot be removed from its own file"));
-  OpenedContentKey old;
-  if (Status st = open_my_content_key(s, doc, head.info.key_version, old); !st.ok()) return fail(st);
-  const AccessList& current = *old.current;
-  const bool behind = head.info.key_version < current.key_version();
-  const bool removing = user && current.is_member(*user);
-  if (!removing && !behind) {
+  OwnedDocument owned;
+  if (Status st = open_owned_document(s, doc, owned); !st.ok()) return fail(st);
+  OpenedContentKey older;
+  const VersionedContentKey* file_key = nullptr;
+  if (Status st = key_of_version(s, doc, owned, head.info.key_version, older, file_key); !st.ok()) return fail(st);
+  const AccessList& latest = owned.latest();
+  const AccessList& current = *owned.current.current;
+  const bool unfinished = owned.next.has_value();
+  const bool behind = head.info.key_version < latest.key_version();
+  const bool removing = user && latest.is_member(*user);
+  if (!removing && !behind && !unfinished) {
     if (user) {
       return fail(Status::fail(kExitUsage, to_hex(user->bytes) + " has no access to " + describe(doc) +
                                                " (not_a_member)"));
@@ -264,52 +330,63 @@ int cmd_unshare(const SharingArgs& a) {
                                              std::to_string(current.key_version()) + "): name the USER to remove"));
   }
 
-  // The key FILE is re-encrypted under, and the access list it goes with.
+  // The key FILE is to be under, and the access list that becomes current.
   std::optional<ContentKeyRotation> rotation;
-  OpenedContentKey latest;
   if (removing) {
     const UserId removed[] = {*user};
-    auto r = rotate_content_key(s.secrets(), current, removed, system_rng());
+    auto r = rotate_content_key(s.secrets(), latest, removed, system_rng());
     if (!r) return fail(lib_failure(r.error(), "cannot rotate the content key"));
     rotation.emplace(std::move(r).take());
     if (Status st = check_members(s, rotation->access.members()); !st.ok()) return fail(st);
-  } else if (Status st = open_my_content_key(s, doc, std::nullopt, latest); !st.ok()) {
-    return fail(st);
   }
-  const VersionedContentKey& target = rotation ? rotation->key : *latest.key;
-  const AccessList& target_access = rotation ? rotation->access : *latest.current;
+  const VersionedContentKey& target = rotation ? rotation->key : owned.latest_key();
+  const AccessList& target_access = rotation ? rotation->access : latest;
 
-  auto dec = FileDecryptor::create(old.key->key, shared_file_context(doc, head.info.key_version), a.threads);
-  if (!dec) return fail(library_failure(dec.error(), kExitIo));
-  if (Status st = authenticate_head(dec.value(), head); !st.ok()) return fail(st);
-  auto enc = FileEncryptor::create(target.key, shared_file_context(doc, target.version),
-                                   FileOptions{head.info.chunk_size, a.threads});
-  if (!enc) return fail(library_failure(enc.error(), kExitIo));
-  Output out;
-  if (Status st = out.open(a.file, /*force=*/true); !st.ok()) return fail(st);
-  Status st = reencrypt_stream(dec.value(), head, enc.value(), head.info.chunk_size, in, out, shared_prefix(doc));
-  if (!st.ok()) {
-    out.discard();
-    return fail(st);
-  }
-  crash_point("unshare: the re-encryption of FILE in a temporary file");
-  if (rotation) {
-    if (st = share_content_key(s, rotation->access, rotation->key, rotation->access.members()); !st.ok()) {
+  // FILE under the new version before `current` moves: a member removed there never reads a FILE it is cut off from.
+  if (head.info.key_version != target.version) {
+    auto dec = FileDecryptor::create(file_key->key, shared_file_context(doc, head.info.key_version), a.threads);
+    if (!dec) return fail(library_failure(dec.error(), kExitIo));
+    if (Status st = authenticate_head(dec.value(), head); !st.ok()) return fail(st);
+    auto enc = FileEncryptor::create(target.key, shared_file_context(doc, target.version),
+                                     FileOptions{head.info.chunk_size, a.threads});
+    if (!enc) return fail(library_failure(enc.error(), kExitIo));
+    Output out;
+    if (Status st = out.open(a.file, /*force=*/true); !st.ok()) return fail(st);
+    Status st = reencrypt_stream(dec.value(), head, enc.value(), head.info.chunk_size, in, out, shared_prefix(doc));
+    if (!st.ok()) {
       out.discard();
+      return fail(st);
+    }
+    crash_point("unshare: the re-encryption of FILE in a temporary file");
+    if (rotation) {
+      if (st = publish_content_key(s, rotation->access, rotation->key, rotation->access.members()); !st.ok()) {
+        out.discard();
+        return report(st);  // the wraps and list written so far are not current: the next rotation replaces them
+      }
+    }
+    if (st = out.commit(); !st.ok()) {
+      if (rotation) {
+        st.message += ". The store holds content-key version " + std::to_string(target.version) + " without " +
+                      to_hex(user->bytes) + ", not yet current, and " + a.file + " was not replaced: run 'coffre "
+                      "unshare " + a.file + "' to finish";
+      }
+      return report(st);
+    }
+    crash_point("unshare: FILE replaced");
+  }
+  if (target_access.key_version() != current.key_version()) {
+    if (Status st = make_current(s, target_access); !st.ok()) {
+      st.message += ". " + a.file + " is under content-key version " + std::to_string(target.version) + ", which is "
+                    "not yet current: members other than this account cannot read it until 'coffre unshare " +
+                    a.file + "' finishes";
       return report(st);
     }
   }
-  if (st = out.commit(); !st.ok()) {
-    if (rotation) {
-      st.message += ". The store already holds content-key version " + std::to_string(target.version) +
-                    " without " + to_hex(user->bytes) + ", but " + a.file + " was not replaced: run 'coffre unshare " +
-                    a.file + "' to finish";
-    }
-    return report(st);
-  }
-  crash_point("unshare: FILE replaced");
   if (Status sv = save_session(s); !sv.ok()) return report(sv);
-  if (behind) {
+  if (unfinished && head.info.key_version == latest.key_version()) {
+    std::printf("Finished an interrupted unshare: content-key version %u, which %s is under, is now current.\n",
+                latest.key_version(), a.file.c_str());
+  } else if (behind || unfinished) {
     std::printf("Finished an interrupted unshare: %s re-encrypted from content-key version %u.\n", a.file.c_str(),
                 head.info.key_version);
     if (user && !removing) std::printf("%s has no access to the current version.\n", to_hex(user->bytes).c_str());
@@ -318,7 +395,7 @@ int cmd_unshare(const SharingArgs& a) {
     std::printf("Removed %s from %s: content-key version %u for %zu member(s); %s re-encrypted under it.\n"
                 "Copies of version %u that %s already had stay readable by them.\n",
                 to_hex(user->bytes).c_str(), describe(doc).c_str(), target.version, target_access.members().size(),
-                a.file.c_str(), current.key_version(), to_hex(user->bytes).c_str());
+                a.file.c_str(), latest.key_version(), to_hex(user->bytes).c_str());
   } else {
     std::printf("%s is now under content-key version %u of %s, readable by its %zu member(s).\n", a.file.c_str(),
                 target.version, describe(doc).c_str(), target_access.members().size());

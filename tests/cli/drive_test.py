@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -269,6 +270,31 @@ def test_revision_rollback_across_devices(d):
     b.fails(EXIT_AUTH, "key_version_rollback", "get", "/docs/f", os.path.join(d, "b-out"))
     no_local(d, "b-out")
     a.fails(EXIT_AUTH, "key_version_rollback", "get", "/docs/f", os.path.join(d, "a-out2"))
+    # ls never shows the rolled-back record as current: the folder's listing and the file alone, short or long.
+    for args in [["/docs"], ["-l", "/docs"], ["/docs/f"], ["-l", "/docs/f"]]:
+        out, _ = b.fails(EXIT_AUTH, "key_version_rollback", "ls", *args)
+        check(out == "", f"ls {args} printed {out!r}")
+    check(a.ls("/") == ["docs/"], "a listing without the file still works")
+
+
+def test_revision_rollback_after_ls(d):
+    """ls raises the pins it checks: Bob only listed Alice's shared folder (never read the file) after she replaced
+    it; a store that then serves him the previous revision is refused, by ls and by get."""
+    alice, a, bob, b, content = two_users(d)
+    team = share(a, "/team", bob.user)
+    check(b.ls(f"@{team}/sub") == ["h.bin"], "Bob lists the share")
+    store_copy = os.path.join(d, "store-at-v1")
+    shutil.copytree(alice.store, store_copy)
+    v2 = os.urandom(CHUNK + 9)
+    write(os.path.join(d, "v2"), v2)
+    a.ok("put", "--force", os.path.join(d, "v2"), "/team/sub/h.bin")
+    check(b.ls(f"@{team}/sub", long=True)[0].split()[1] == str(len(v2)), "Bob lists revision 2")
+    drive_dir = os.path.join(alice.store, "drive")
+    shutil.rmtree(drive_dir)
+    shutil.copytree(os.path.join(store_copy, "drive"), drive_dir)
+    b.fails(EXIT_AUTH, "key_version_rollback", "ls", "-l", f"@{team}/sub")
+    b.fails(EXIT_AUTH, "key_version_rollback", "get", f"@{team}/sub/h.bin", os.path.join(d, "b-out"))
+    no_local(d, "b-out")
 
 
 def prepare(d):
@@ -974,11 +1000,12 @@ def test_orphan_blobs(d):
 
 
 def peak_rss_kib(args):
-    """Runs coffre and returns (exit code, its own peak resident set size in KiB)."""
-    p = subprocess.Popen([at.COFFRE, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return p.returncode, usage.ru_maxrss
+    """Runs coffre under GNU time (scripts/install-deps.sh installs it) and returns (exit code, its own peak resident
+    set size in KiB). Not from os.wait4: a child forked from this Python process starts its peak at Python's size."""
+    with tempfile.NamedTemporaryFile() as report:
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, at.COFFRE, *args],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, timeout=120)
+        return p.returncode, int(read(report.name).split()[-1])
 
 
 def test_constant_memory(d):
@@ -1007,6 +1034,27 @@ def test_constant_memory(d):
     for what, rss in [("put", put_rss), ("get", get_rss), ("get --range", range_rss)]:
         check(rss < limit, f"{what} of a {size >> 20} MiB file peaked at {rss >> 10} MiB")
 
+
+def test_small_files_small_buffers(d):
+    """A stream's buffers are sized from its input (cli_test.py small_file_small_buffers): a re-keying (unshare) of
+    small files, a stream per file in one process, peaks within a few MiB of a command that streams nothing (ls),
+    where 4 MiB blocks (16 MiB of buffers per stream, wiped page by page) cost about 40 ms of CPU per file and grew
+    the heap by tens of MiB."""
+    alice, a, bob, b, content = two_users(d)
+    share(a, "/team", bob.user)
+    small = os.path.join(d, "small")
+    write(small, os.urandom(1000))
+    for i in range(20):
+        a.ok("put", small, f"/team/sub/s{i:02d}.bin")
+    rc, base = peak_rss_kib(a.args("ls", "/team/sub"))
+    check(rc == 0, f"ls exit {rc}")
+    rc, unshare_rss = peak_rss_kib(a.args("unshare", "/team", bob.user))
+    check(rc == 0, f"unshare exit {rc}")
+    reads(a, d, "/team/sub/s19.bin", read(small))
+    reads(a, d, "/team/sub/h.bin", content)
+    print(f"      peak RSS: ls {base >> 10} MiB, unshare of 23 nodes {unshare_rss >> 10} MiB")
+    check(unshare_rss - base < 4 << 10, f"unshare of small files peaked at {unshare_rss >> 10} MiB, ls at "
+                                        f"{base >> 10} MiB")
 
 TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
 

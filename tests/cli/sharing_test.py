@@ -408,59 +408,146 @@ def file_key_version(p, name):
     return int.from_bytes(read(p.path(name))[37 + 14:37 + 18], "big")
 
 
+def current_key_version(p, owner, doc):
+    """The key version of the document's current access list in the store (SPEC 16.1: u32 at byte 42)."""
+    return int.from_bytes(read(p.access(owner, doc, "current"))[42:46], "big")
+
+
+def unshare_state(p, doc, version):
+    """After a killed unshare of Carol from FILE (of key version `version` before): FILE's and the store's current
+    key versions, and whether the owner is told of an unfinished unshare. Checks the order's promise: Carol reads
+    FILE only while the store's current list still has her (FILE not yet re-encrypted, `current` not moved); Alice
+    always reads it; Bob reads it unless FILE is already under the version that is not yet current."""
+    shared = p.path("shared")
+    fv, cv = file_key_version(p, "shared"), current_key_version(p, "A", doc)
+    check(not (cv > version and fv == version), f"current moved to {cv} while FILE is still under {version}")
+    rc, _, err = at.run(["decrypt", shared, "-o", p.path("out-C"), *p.at("C")])
+    if os.path.exists(p.path("out-C")):
+        os.remove(p.path("out-C"))
+    check((rc == EXIT_OK) == (fv == version), f"Carol decrypts FILE of version {fv} (current {cv}): exit {rc}")
+    _, warn = expect(["decrypt", shared, "-o", p.path("out-A"), *p.at("A")], EXIT_OK)
+    check(read(p.path("out-A")) == read(p.path("plain")), "Alice decrypted FILE to other bytes")
+    os.remove(p.path("out-A"))
+    if fv > cv:
+        p.decrypt_fails("B", "shared", EXIT_AUTH, "key_version_rollback")
+    else:
+        p.decrypt_ok("B", "shared", "plain")
+    return fv, cv, "interrupted 'coffre unshare'" in warn
+
+
+def finished(p, doc, version, temps):
+    """Carol is out of FILE and the store; Alice and Bob read it; nothing is left over."""
+    check(file_key_version(p, "shared") > version, f"FILE still under version {version}")
+    check(current_key_version(p, "A", doc) == file_key_version(p, "shared"), "FILE and current differ")
+    p.decrypt_fails("C", "shared", EXIT_AUTH, "not_a_member")
+    p.decrypt_ok("A", "shared", "plain")
+    p.decrypt_ok("B", "shared", "plain")
+    check(temps() == [], f"temporary files left: {temps()}")
+
+
 def test_unshare_killed_at_every_step(d):
     """unshare killed after each step that outlives it (the re-encryption in a temporary file, each store write, the
-    rename of FILE): a FILE left behind the store's current key version (Carol, removed in the store, still reads it)
-    is seen by the owner's next command: decrypt warns, share refuses, unshare finishes it. Afterwards Carol cannot
-    read FILE, Alice and Bob can, and no temporary file is left. Then Carol is added back for the next round."""
+    rename of FILE): FILE is under the new key before the store's current list drops Carol, so no crash leaves her
+    reading a FILE she is cut off from (SPEC 15.2). A kill between the new version's list and `current` leaves the
+    unshare unfinished: the owner's decrypt warns, share refuses, 'unshare FILE [USER]' finishes it (also when killed
+    itself, at each of its steps). Then Carol is added back for the next round."""
     p = People(d)
     make_plain(p, "plain", 300_000)
     c = p.user("C")
-    p.encrypt("A", ["B", "C"], "plain", "shared")
+    doc = p.encrypt("A", ["B", "C"], "plain", "shared")
     shared = p.path("shared")
     temps = lambda: [n for n in os.listdir(d) if n.endswith(".coffre-tmp")]  # noqa: E731
-    seen_behind = False
+    seen = set()
     step = 1
     while True:
         version = file_key_version(p, "shared")
         rc, out, err = run_hooks(["unshare", shared, c, *p.at("A")], step)
         if rc == EXIT_OK:
-            check(step > 4, f"unshare finished after only {step - 1} crash points")
+            check(step > 5, f"unshare finished after only {step - 1} crash points")
             break
         check(rc == -9 and f"killed at crash point {step}," in err, f"step {step}: exit {rc}: {err!r}")
-        _, warn = expect(["decrypt", shared, "-o", p.path("out-A"), *p.at("A")], EXIT_OK)
-        os.remove(p.path("out-A"))
-        behind = "interrupted 'coffre unshare'" in warn
-        if behind:
-            # The half-done state: the store moved on, FILE did not (Carol still reads it), share refuses.
-            seen_behind = True
-            p.decrypt_ok("C", "shared", "plain")
+        fv, cv, unfinished = unshare_state(p, doc, version)
+        if unfinished:
+            seen.add("unfinished, FILE " + ("old" if fv == version else "new"))
             p.fails(["share", shared, c, *p.at("A")], EXIT_USAGE, "interrupted 'coffre unshare'", shared)
-            # Finished by 'unshare FILE' or by running the same command again (alternately).
-            args = ["unshare", shared] + ([c] if step % 2 else [])
-            out, _ = expect(args + p.at("A"), EXIT_OK)
-            check("Finished an interrupted unshare" in out, out)
-        elif file_key_version(p, "shared") == version:
-            # Killed before the store changed: the same command does the whole unshare.
+            if fv == version:
+                # The finishing command killed at each of its own steps: the same promise, then it finishes.
+                finish_step = 1
+                while True:
+                    rc, _, err = run_hooks(["unshare", shared, *p.at("A")], finish_step)
+                    if rc == EXIT_OK:
+                        break
+                    check(rc == -9, f"step {step}, finishing step {finish_step}: exit {rc}: {err!r}")
+                    fv, _, unfinished = unshare_state(p, doc, version)
+                    finish_step += 1
+                    if not unfinished:  # killed after `current`: what is left (saving the home) needs no store write
+                        check(fv > version, f"step {step}: the finishing left FILE under {fv}")
+                        seen.add("finishing killed after current")
+                        break
+                check(finish_step > 3, f"finishing took only {finish_step - 1} crash points")
+            else:
+                # Finished by 'unshare FILE' or by running the same command again (alternately).
+                args = ["unshare", shared] + ([c] if step % 2 else [])
+                out, _ = expect(args + p.at("A"), EXIT_OK)
+                check("Finished an interrupted unshare" in out, out)
+        elif fv == version:
+            seen.add("nothing changed")
             expect(["unshare", shared, c, *p.at("A")], EXIT_OK, None)
         else:
-            # Killed after FILE was replaced: nothing is left to do.
+            seen.add("done")
             p.fails(["unshare", shared, c, *p.at("A")], EXIT_USAGE, "not_a_member", shared)
-        check(file_key_version(p, "shared") > version, f"step {step}: FILE still under version {version}")
-        p.decrypt_fails("C", "shared", EXIT_AUTH, "not_a_member")
-        p.decrypt_ok("A", "shared", "plain")
-        p.decrypt_ok("B", "shared", "plain")
-        check(temps() == [], f"step {step}: temporary files left: {temps()}")
+        finished(p, doc, version, temps)
         # Carol back for the next round.
         expect(["share", shared, c, *p.at("A")], EXIT_OK, None)
         p.decrypt_ok("C", "shared", "plain")
         step += 1
-    check(seen_behind, "no crash point left FILE behind the store")
-    p.decrypt_fails("C", "shared", EXIT_AUTH, "not_a_member")
-    p.decrypt_ok("B", "shared", "plain")
+    print(f"      {step - 1} crash points; states after a kill: {sorted(seen)}")
+    check(seen == {"nothing changed", "unfinished, FILE old", "unfinished, FILE new", "done",
+                   "finishing killed after current"}, f"states seen: {seen}")
+    finished(p, doc, 0, temps)
     # 'unshare FILE' on a file that is up to date has nothing to do.
     p.fails(["unshare", shared, *p.at("A")], EXIT_USAGE, "name the USER", shared)
     p.scan(["plain"])
+
+
+def test_unshare_over_unfinished(d):
+    """Removing another member while an unshare is unfinished rotates from the version it left (not from current):
+    `current` goes from 1 to 3, without either member, and FILE with it."""
+    p = People(d)
+    make_plain(p, "plain", 300_000)
+    b, c = p.user("B"), p.user("C")
+    doc = p.encrypt("A", ["B", "C"], "plain", "shared")
+    rel = os.path.relpath(p.access("A", doc, "2.access"), p.store)
+    rc, _, err = run_hooks(["unshare", p.path("shared"), c, *p.at("A")], rel)
+    check(rc == -9 and rel in err, f"exit {rc}: {err!r}")
+    check(file_key_version(p, "shared") == current_key_version(p, "A", doc) == 1, "killed too late")
+    out, _ = expect(["unshare", p.path("shared"), b, *p.at("A")], EXIT_OK)
+    check("Removed " + b in out, out)
+    check(file_key_version(p, "shared") == current_key_version(p, "A", doc) == 3, "FILE and current not at 3")
+    p.decrypt_fails("B", "shared", EXIT_AUTH, "not_a_member")
+    p.decrypt_fails("C", "shared", EXIT_AUTH, "not_a_member")
+    p.decrypt_ok("A", "shared", "plain")
+
+
+def test_unshare_older_copy(d):
+    """A copy of FILE kept from before an unshare is behind the current version: the owner's decrypt warns, share
+    refuses, 'unshare COPY' re-encrypts it under the current version without writing to the store."""
+    p = People(d)
+    make_plain(p, "plain", 300_000)
+    c = p.user("C")
+    doc = p.encrypt("A", ["B", "C"], "plain", "shared")
+    shutil.copy(p.path("shared"), p.path("copy"))
+    expect(["unshare", p.path("shared"), c, *p.at("A")], EXIT_OK)
+    _, warn = expect(["decrypt", p.path("copy"), "-o", p.path("out-A"), *p.at("A")], EXIT_OK)
+    check("an older copy" in warn, warn)
+    p.fails(["share", p.path("copy"), c, *p.at("A")], EXIT_USAGE, "an older copy", p.path("copy"))
+    docs_before = snapshot(os.path.join(p.store, "docs"))
+    out, _ = expect(["unshare", p.path("copy"), *p.at("A")], EXIT_OK)
+    check("Finished an interrupted unshare" in out, out)
+    check(snapshot(os.path.join(p.store, "docs")) == docs_before, "unshare of a copy wrote to the store")
+    check(file_key_version(p, "copy") == current_key_version(p, "A", doc) == 2, "the copy is not under version 2")
+    p.decrypt_fails("C", "copy", EXIT_AUTH, "not_a_member")
+    p.decrypt_ok("B", "copy", "plain")
 
 
 def test_inspect_shared_file(d):
