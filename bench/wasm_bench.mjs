@@ -450,7 +450,7 @@ function sharingBench() {
   const t0 = performance.now();
   for (let i = 1; i <= n; i++) {
     const me = { userId: userId(i), secrets: pkg.generateAccountSecrets() };
-    const record = pkg.DirectoryRecord.make(me, 1800000000);
+    const record = pkg.DirectoryRecord.make(me, { created: 1800000000 });
     trust.observe(record);
     record.dispose();
     members.push(me.userId);
@@ -464,7 +464,7 @@ function sharingBench() {
   // The reader: the last recipient, who trusts the owner.
   const reader = accounts[n - 1];
   const readerTrust = pkg.TrustStore.create();
-  const ownerRecord = pkg.DirectoryRecord.make(owner, 1800000000);
+  const ownerRecord = pkg.DirectoryRecord.make(owner, { created: 1800000000 });
   readerTrust.observe(ownerRecord);
   const ownerContact = readerTrust.checkSharable(owner.userId);
   const listBytes = access.bytes;

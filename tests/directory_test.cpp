@@ -125,6 +125,31 @@ TEST_CASE("directory: a record is the spec's bytes and verifies alone") {
   CHECK(r2.previous_identity_pk() == u.secrets.identity().verify_key());
 }
 
+TEST_CASE("directory: after a revocation, the record's continuity comes from the replaced secrets, checked") {
+  User u = make_user(4), other = make_user(5);
+  auto rng = acct::rng_for('C', 4);  // continuity
+  auto s2 = u.secrets.rotated(SigningKey::generate(rng).take(), xwing_generate(rng).take()).take();
+  auto s3 = s2.rotated(SigningKey::generate(rng).take(), xwing_generate(rng).take()).take();
+  auto r2 = make_directory_record(u.id, s2, acct::kNow, u.secrets);
+  REQUIRE(r2.error() == Error::ok);
+  CHECK(r2.value() == make_directory_record(u.id, s2, acct::kNow, &u.secrets.identity()).take());
+  CHECK(verify_record(r2.value().bytes()).error() == Error::ok);
+  CHECK(r2.value().previous_identity_pk() == u.secrets.identity().verify_key());
+  CHECK(make_directory_record(u.id, s3, acct::kNow, s2).error() == Error::ok);
+
+  // Generation 1 has no continuity; the previous secrets must be of generation - 1 exactly.
+  CHECK(make_directory_record(u.id, u.secrets, acct::kNow, u.secrets).error() == Error::invalid_argument);
+  CHECK(make_directory_record(u.id, s2, acct::kNow, s2).error() == Error::invalid_argument);
+  CHECK(make_directory_record(u.id, s3, acct::kNow, u.secrets).error() == Error::invalid_argument);
+  CHECK(make_directory_record(u.id, s2, acct::kNow, s3).error() == Error::invalid_argument);
+  // Another account's secrets of generation 1, also with this account's identity key: the suite keys differ.
+  CHECK(make_directory_record(u.id, s2, acct::kNow, other.secrets).error() == Error::invalid_argument);
+  auto borrowed = AccountSecrets::create(SigningKey::from_seed(u.secrets.identity().seed().reveal()).take(), 1,
+                                         copy_suite_keys(other.secrets))
+                      .take();
+  CHECK(make_directory_record(u.id, s2, acct::kNow, borrowed).error() == Error::invalid_argument);
+}
+
 TEST_CASE("directory: malformed, flipped and forged records are refused in the spec's order") {
   User u = make_user(2), m = make_user(3);
   auto pk = xwing_public_key(u.secrets.current_suite_key().key).take();

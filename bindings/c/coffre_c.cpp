@@ -869,11 +869,6 @@ uint32_t coffre_account_secrets_identity_generation(const coffre_account_secrets
   return secrets == nullptr ? 0 : secrets->secrets.identity_generation();
 }
 
-int coffre_account_secrets_export_identity_seed(const coffre_account_secrets* secrets, uint8_t* out, size_t out_len) {
-  if (secrets == nullptr) return COFFRE_E_INVALID_ARGUMENT;
-  return put_fixed(secrets->secrets.identity().seed().reveal(), out, out_len);
-}
-
 void coffre_account_secrets_free(coffre_account_secrets* secrets) { delete secrets; }
 
 int coffre_account_create(const coffre_device_keys* device, const char* name, size_t name_len,

@@ -144,23 +144,16 @@ int coffre_account_secrets_generate(coffre_account_secrets** out) {
 // Directory records
 
 int coffre_directory_record_make(const uint8_t* user_id, size_t user_id_len, const coffre_account_secrets* secrets,
-                                 uint64_t created, const uint8_t* previous_identity_seed,
-                                 size_t previous_identity_seed_len, coffre_directory_record** out) {
+                                 uint64_t created, const coffre_account_secrets* previous,
+                                 coffre_directory_record** out) {
   clear_out(out);
-  if (out == nullptr || secrets == nullptr || !data_ok(previous_identity_seed, previous_identity_seed_len)) {
-    return COFFRE_E_INVALID_ARGUMENT;
-  }
+  if (out == nullptr || secrets == nullptr) return COFFRE_E_INVALID_ARGUMENT;
   return guarded_secret([&] {
     auto user = id_of<coffre::UserId>(user_id, user_id_len);
     if (!user) return status(user.error());
-    std::optional<coffre::SigningKey> previous;
-    if (previous_identity_seed_len != 0) {
-      auto key = coffre::SigningKey::from_seed(bytes(previous_identity_seed, previous_identity_seed_len));
-      if (!key) return status(key.error());
-      previous.emplace(std::move(key).take());
-    }
-    return give_handle(coffre::make_directory_record(user.value(), secrets->secrets, created,
-                                                     previous ? &*previous : nullptr),
+    return give_handle(previous != nullptr
+                           ? coffre::make_directory_record(user.value(), secrets->secrets, created, previous->secrets)
+                           : coffre::make_directory_record(user.value(), secrets->secrets, created),
                        out);
   });
 }

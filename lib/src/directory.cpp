@@ -67,6 +67,25 @@ void half_number(char* out, const TrustedIdentity& id) {
   }
 }
 
+// ok if `previous` are the secrets that a revocation replaced by `secrets` (AccountSecrets::rotated): generation - 1,
+// and the same account: its suite keys are the first suite keys of `secrets` (compared in constant time).
+Error check_predecessor(const AccountSecrets& previous, const AccountSecrets& secrets) noexcept {
+  const std::uint32_t generation = secrets.identity_generation();
+  if (generation == 1 || previous.identity_generation() != generation - 1) return Error::invalid_argument;
+  const auto& old_keys = previous.suite_keys();
+  const auto& keys = secrets.suite_keys();
+  if (old_keys.size() > keys.size()) return Error::invalid_argument;
+  for (std::size_t i = 0; i < old_keys.size(); ++i) {
+    const auto a = old_keys[i].key.secret().reveal();
+    const auto b = keys[i].key.secret().reveal();
+    if (old_keys[i].version != keys[i].version || a.size() != b.size() ||
+        sodium_memcmp(a.data(), b.data(), a.size()) != 0) {
+      return Error::invalid_argument;
+    }
+  }
+  return Error::ok;
+}
+
 const DirectoryRecord& shown_record(const ContactTrust& c) { return c.pending ? *c.pending : c.pinned; }
 
 // 17.1 step 3 to 6 for a user already pinned and not refused.
@@ -141,6 +160,12 @@ Result<DirectoryRecord> make_directory_record(const UserId& user, const AccountS
   return DirectoryRecordAccess::make(std::span<const std::uint8_t, DirectoryRecord::kSize>(out.data(), out.size()),
                                      user, generation, secrets.identity().verify_key(),
                                      recipient.value().suite_version, recipient.value().suite_pk, created, previous);
+}
+
+Result<DirectoryRecord> make_directory_record(const UserId& user, const AccountSecrets& secrets, std::uint64_t created,
+                                              const AccountSecrets& previous) {
+  if (Error e = check_predecessor(previous, secrets); e != Error::ok) return e;
+  return make_directory_record(user, secrets, created, &previous.identity());
 }
 
 Result<DirectoryRecord> verify_record(std::span<const std::uint8_t> bytes) {

@@ -2,10 +2,11 @@
  * store as a relay that tampers with every message (docs/SPEC.md sections 10 to 13); then revoking a device
  * (section 14), what the revoked device can still try with every secret it kept, enrolling with the recovery phrase,
  * and the identity fingerprint (section 9). The revoked device's forgeries re-sign entries with libsodium: an
- * attacker is not limited to the ABI. */
+ * attacker is not limited to the ABI (kept_secrets.h: the identity seed it reads from its own memory). */
 #include <coffre.h>
 
 #include "expect.h"
+#include "kept_secrets.h"
 
 #include <sodium.h>
 
@@ -647,7 +648,7 @@ static void revoked_device_appends(const account* acc, const coffre_log* after, 
   uint8_t laptop_id[COFFRE_DEVICE_ID_BYTES], laptop_seed[32], kem_seed[32], identity_seed[32];
   REQUIRE_OK(coffre_device_keys_id(acc->laptop, laptop_id, sizeof laptop_id));
   REQUIRE_OK(coffre_device_keys_export_secret_seeds(acc->laptop, laptop_seed, 32, kem_seed, 32));
-  REQUIRE_OK(coffre_account_secrets_export_identity_seed(acc->secrets, identity_seed, sizeof identity_seed));
+  kept_identity_seed(acc->secrets, identity_seed);
 
   /* Against the current log it is no device: it cannot answer a request. */
   coffre_device_keys* n = NULL;
@@ -721,24 +722,29 @@ static void verify_contact(coffre_trust_store* store, const uint8_t* user, const
   EXPECT_STATUS(coffre_trust_store_verify(store, user, COFFRE_USER_ID_BYTES, number, strlen(number), me), COFFRE_OK);
 }
 
-/* (c) The directory after the revocation (section 17): the laptop publishes a record of a new identity of its own,
- * continuity-signed with the old identity key it kept. The device list and the trust store both refuse it. */
+/* (c) The directory after the revocation (section 17): the laptop, with the epoch-1 log and secrets it kept, plans a
+ * revocation of its own (of the desktop: a fork a store could serve) and, through the ABI like any client, publishes
+ * the record of its new identity, continuity-signed by the old identity key. The device list and the trust store
+ * both refuse it. */
 static void revoked_device_publishes(const account* acc, const coffre_log* after,
                                      const coffre_account_secrets* new_secrets) {
-  uint8_t user[COFFRE_USER_ID_BYTES], old_seed[32], forged_seeds[3 * 32];
+  uint8_t user[COFFRE_USER_ID_BYTES], desktop_id[COFFRE_DEVICE_ID_BYTES];
   REQUIRE_OK(coffre_log_user_id(after, user, sizeof user));
-  REQUIRE_OK(coffre_account_secrets_export_identity_seed(acc->secrets, old_seed, sizeof old_seed));
-  EXPECT(coffre_account_secrets_identity_generation(acc->secrets) == 1 &&
-         coffre_account_secrets_identity_generation(new_secrets) == 2);
-  randombytes_buf(forged_seeds, sizeof forged_seeds); /* identity, suite keys 1 and 2 */
+  REQUIRE_OK(coffre_device_keys_id(acc->a, desktop_id, sizeof desktop_id));
+  coffre_revocation* fork = NULL;
   coffre_account_secrets* forged_secrets = NULL;
-  REQUIRE_OK(coffre_account_secrets_from_seeds(forged_seeds, 32, 2, forged_seeds + 32, 64, &forged_secrets));
+  REQUIRE_OK(coffre_revocation_plan(acc->log, acc->secrets, acc->laptop, desktop_id, sizeof desktop_id, &fork));
+  REQUIRE_OK(coffre_revocation_secrets(fork, &forged_secrets));
+  coffre_revocation_free(fork);
+  EXPECT(coffre_account_secrets_identity_generation(acc->secrets) == 1 &&
+         coffre_account_secrets_identity_generation(new_secrets) == 2 &&
+         coffre_account_secrets_identity_generation(forged_secrets) == 2);
 
   /* Generation 1; the revoking device's generation 2; the laptop's generation 2. All three verify alone. */
   coffre_directory_record *first = NULL, *honest = NULL, *forged = NULL;
-  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, acc->secrets, now, NULL, 0, &first));
-  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, new_secrets, now + 1, old_seed, 32, &honest));
-  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, forged_secrets, now + 1, old_seed, 32, &forged));
+  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, acc->secrets, now, NULL, &first));
+  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, new_secrets, now + 1, acc->secrets, &honest));
+  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, forged_secrets, now + 1, acc->secrets, &forged));
   uint8_t previous[32], superseded[32];
   REQUIRE_OK(coffre_directory_record_previous_identity_public_key(forged, previous, sizeof previous));
   EXPECT(coffre_log_superseded_identity_count(after) == 1);
@@ -788,8 +794,6 @@ static void revoked_device_publishes(const account* acc, const coffre_log* after
   REQUIRE_OK(coffre_log_identity_public_key(after, log_pk, sizeof log_pk));
   EXPECT(memcmp(pk, log_pk, 32) == 0);
 
-  sodium_memzero(old_seed, sizeof old_seed);
-  sodium_memzero(forged_seeds, sizeof forged_seeds);
   coffre_trusted_contact_free(contact);
   coffre_trust_store_free(store);
   coffre_trusted_contact_free(me);
@@ -798,6 +802,57 @@ static void revoked_device_publishes(const account* acc, const coffre_log* after
   coffre_directory_record_free(honest);
   coffre_directory_record_free(forged);
   coffre_account_secrets_free(forged_secrets);
+}
+
+/* The revoking device's record after the revocation (section 17): coffre_directory_record_make takes the replaced
+ * secrets themselves, never an exported key. The record carries a continuity signature by the superseded identity key
+ * that verifies; the previous secrets must be this account's, of generation - 1 (COFFRE_E_INVALID_ARGUMENT). */
+static void continuity_record(const account* acc, const coffre_log* after, const coffre_account_secrets* new_secrets) {
+  uint8_t user[COFFRE_USER_ID_BYTES], superseded[32], previous[32], bytes[COFFRE_DIRECTORY_RECORD_BYTES];
+  REQUIRE_OK(coffre_log_user_id(after, user, sizeof user));
+  REQUIRE_OK(coffre_log_superseded_identity(after, 0, superseded, sizeof superseded));
+  coffre_directory_record *made = NULL, *verified = NULL, *again = NULL, *refused = NULL;
+  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, new_secrets, now, acc->secrets, &made));
+  REQUIRE_OK(coffre_directory_record_export(made, bytes, sizeof bytes));
+  EXPECT_STATUS(coffre_directory_record_verify(bytes, sizeof bytes, &verified), COFFRE_OK);
+  EXPECT(coffre_directory_record_identity_generation(verified) == 2);
+  REQUIRE_OK(coffre_directory_record_previous_identity_public_key(verified, previous, sizeof previous));
+  EXPECT(memcmp(previous, superseded, 32) == 0);
+  EXPECT_STATUS(coffre_directory_record_check_log(verified, after), COFFRE_OK);
+  /* The continuity signature (the last 64 bytes) is checked: one bit flipped and the record is refused. */
+  bytes[sizeof bytes - 1] ^= 1;
+  EXPECT_STATUS(coffre_directory_record_verify(bytes, sizeof bytes, &refused), COFFRE_E_SIGNATURE_INVALID);
+  EXPECT(refused == NULL);
+
+  /* On another device (or after a restart): the epoch-1 secrets opened again from the sealed state, against the log as
+   * it was before the revocation, make the same record (Ed25519 is deterministic). */
+  coffre_account_secrets* reopened = NULL;
+  REQUIRE_OK(coffre_account_state_open(acc->root, acc->log, acc->sealed, acc->sealed_len, &reopened));
+  REQUIRE_OK(coffre_directory_record_make(user, sizeof user, new_secrets, now, reopened, &again));
+  uint8_t again_bytes[COFFRE_DIRECTORY_RECORD_BYTES];
+  REQUIRE_OK(coffre_directory_record_export(again, again_bytes, sizeof again_bytes));
+  bytes[sizeof bytes - 1] ^= 1;
+  EXPECT(memcmp(bytes, again_bytes, sizeof bytes) == 0);
+
+  /* Refusals, in the documented order: no previous secrets above generation 1, previous secrets for generation 1;
+   * previous secrets of the same generation (the new ones again); of another account (bob's, generation 1). */
+  coffre_account_secrets* bob = NULL;
+  REQUIRE_OK(coffre_account_secrets_generate(&bob));
+  EXPECT_STATUS(coffre_directory_record_make(user, sizeof user, new_secrets, now, NULL, &refused),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT_STATUS(coffre_directory_record_make(user, sizeof user, acc->secrets, now, acc->secrets, &refused),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT_STATUS(coffre_directory_record_make(user, sizeof user, new_secrets, now, new_secrets, &refused),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT_STATUS(coffre_directory_record_make(user, sizeof user, new_secrets, now, bob, &refused),
+                COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(refused == NULL);
+
+  coffre_account_secrets_free(bob);
+  coffre_account_secrets_free(reopened);
+  coffre_directory_record_free(again);
+  coffre_directory_record_free(verified);
+  coffre_directory_record_free(made);
 }
 
 /* All devices lost (section 13): a new device enrolls with the recovery phrase, which authors the entry. */
@@ -989,6 +1044,7 @@ static void revocation(account* acc) {
 
   revoked_device_appends(acc, after, entry, entry_len, tablet_id);
   revoked_device_publishes(acc, after, secrets2);
+  continuity_record(acc, after, secrets2);
   EXPECT_STATUS(coffre_revocation_wrap(plan, 2, recipient, sizeof recipient, wrap, sizeof wrap), COFFRE_OK);
   recovery_enrollment(acc, after, wrap, sealed, sealed_len);
 

@@ -26,7 +26,7 @@ static void user_new(user* u, uint8_t tag) {
   REQUIRE_OK(coffre_account_secrets_generate(&u->secrets));
   REQUIRE_OK(coffre_trusted_contact_self(u->id, sizeof u->id, u->secrets, &u->self));
   coffre_directory_record* r = NULL;
-  REQUIRE_OK(coffre_directory_record_make(u->id, sizeof u->id, u->secrets, 1700000000, NULL, 0, &r));
+  REQUIRE_OK(coffre_directory_record_make(u->id, sizeof u->id, u->secrets, 1700000000, NULL, &r));
   REQUIRE_OK(coffre_directory_record_export(r, u->record, sizeof u->record));
   coffre_directory_record_free(r);
   REQUIRE_OK(coffre_trust_store_new(&u->trust));

@@ -335,9 +335,6 @@ void coffre_root_key_free(coffre_root_key* root);
 int coffre_account_state_open(const coffre_root_key* root, const coffre_log* log, const uint8_t* sealed,
                               size_t sealed_len, coffre_account_secrets** out);
 uint32_t coffre_account_secrets_identity_generation(const coffre_account_secrets* secrets); /* 0 for NULL */
-/* SECRET: the identity key's 32-byte seed. A revocation replaces the identity key: keep the old secrets' seed until
- * the new directory record is made (coffre_directory_record_make's previous_identity_seed), then wipe it. */
-int coffre_account_secrets_export_identity_seed(const coffre_account_secrets* secrets, uint8_t* out, size_t out_len);
 void coffre_account_secrets_free(coffre_account_secrets* secrets);
 
 typedef struct coffre_recovery_phrase coffre_recovery_phrase;
@@ -366,7 +363,7 @@ int coffre_enrollment_approve(const coffre_enrollment_approver* a, const coffre_
  * revoking device uploads: the entry, the sealed state of the new epoch and its root wraps (to every remaining device
  * in log order, then to the recovery key, recipient ff..ff), and, for this device, the verified log after the entry
  * (pin its head once the store accepted it), the new root key and the new secrets (new handles, copies; publish a new
- * directory record with them, the old secrets' identity seed as previous_identity_seed). Statuses of
+ * directory record with them and the old secrets as `previous`: coffre_directory_record_make). Statuses of
  * coffre_revocation_plan: device_not_enrolled (`device_id` or `own` is not an enrolled device of `log`),
  * device_revoked (`own` was revoked), wrap_invalid (`secrets` are not this log's), invalid_argument (`own` is the
  * revoked device, a generation, version or epoch would overflow, or an id that is not 16 bytes). */
@@ -465,22 +462,29 @@ size_t coffre_node_record_min_bytes(void);
 size_t coffre_node_record_max_bytes(void);
 size_t coffre_drive_object_id_bytes(void);
 
-/* Account secrets from their seeds: the identity signing seed (32) with its generation (>= 1), and the suite-key seeds
- * of versions 1..n concatenated (n * 32 bytes, n >= 1). SECRET inputs: wipe them after use. For a client that keeps
- * its secrets itself, and for vectors; an enrolled device gets them from coffre_account_state_open. */
+/* FOR TESTS AND VECTORS ONLY. Account secrets from their seeds: the identity signing seed (32) with its generation
+ * (>= 1), and the suite-key seeds of versions 1..n concatenated (n * 32 bytes, n >= 1). SECRET inputs: wipe them after
+ * use. No flow of the suite needs it, and nothing checks such secrets against a device list: an account's secrets
+ * come from coffre_account_create, coffre_account_state_open (an enrolled device, any epoch whose root key it holds)
+ * and coffre_revocation_secrets, and no secret key is exported. */
 int coffre_account_secrets_from_seeds(const uint8_t* identity_seed, size_t identity_seed_len, uint32_t generation,
                                       const uint8_t* suite_seeds, size_t suite_seeds_len,
                                       coffre_account_secrets** out);
 /* A new account's secrets (generation 1, suite version 1): for tests and benchmarks. */
 int coffre_account_secrets_generate(coffre_account_secrets** out);
 
-/* Directory records (section 17). make: `me`'s record created at `created` (Unix seconds); previous_identity_seed:
- * NULL (len 0) for generation 1, else the 32-byte seed of the identity key of generation - 1. verify: a record served
- * by the store, checked alone (record_invalid, public_key_invalid, signature_invalid). */
+/* Directory records (section 17). make: `me`'s record created at `created` (Unix seconds). `previous`: NULL for
+ * generation 1; above it, the account secrets that the last revocation replaced, whose identity key signs the record
+ * too (continuity): those passed to coffre_revocation_plan, or on another device those of the previous epoch
+ * (coffre_account_state_open against the log as it was before the revocation). No secret key leaves the library.
+ * COFFRE_E_INVALID_ARGUMENT, in this order: `previous` is NULL above generation 1 or given for generation 1;
+ * `previous` is not of generation - 1 (the same generation, an older or a newer one); `previous` is another
+ * account's (its suite keys are not the first suite keys of `secrets`).
+ * verify: a record served by the store, checked alone (record_invalid, public_key_invalid, signature_invalid). */
 typedef struct coffre_directory_record coffre_directory_record;
 int coffre_directory_record_make(const uint8_t* user_id, size_t user_id_len, const coffre_account_secrets* secrets,
-                                 uint64_t created, const uint8_t* previous_identity_seed,
-                                 size_t previous_identity_seed_len, coffre_directory_record** out);
+                                 uint64_t created, const coffre_account_secrets* previous,
+                                 coffre_directory_record** out);
 int coffre_directory_record_verify(const uint8_t* bytes, size_t len, coffre_directory_record** out);
 /* Whether the record states exactly the identity key and generation, suite key and version of `log`, the user's
  * verified device list (section 17): COFFRE_OK; key_version_rollback if the record is older than the log;

@@ -61,7 +61,6 @@ interface DeviceExports extends Exports {
   _coffre_root_key_epoch(root: Ptr): number;
   _coffre_account_state_open(root: Ptr, log: Ptr, sealed: Ptr, len: number, out: Ptr): number;
   _coffre_account_secrets_identity_generation(secrets: Ptr): number;
-  _coffre_account_secrets_export_identity_seed(secrets: Ptr, out: Ptr, len: number): number;
   _coffre_account_create(device: Ptr, name: Ptr, nameLen: number, phrase: Ptr, genesis: Ptr, genesisLen: Ptr,
     sealed: Ptr, sealedLen: Ptr, deviceWrap: Ptr, deviceWrapLen: Ptr, recoveryWrap: Ptr, recoveryWrapLen: Ptr,
     secrets: Ptr, root: Ptr): number;
@@ -572,15 +571,6 @@ export class AccountSecrets extends Handle {
   get identityGeneration(): number {
     return (wasm() as DeviceExports)._coffre_account_secrets_identity_generation(this.ptr()) >>> 0;
   }
-
-  /**
-   * SECRET: the identity key's 32-byte seed. A revocation replaces the identity key: keep the old secrets' seed until
-   * the new directory record is made (DirectoryRecord.make's previousIdentitySeed), then wipe it (`fill(0)`).
-   */
-  exportIdentitySeed(): Uint8Array {
-    const s = this.ptr();
-    return withFrame((f) => fixed(f, SEED_BYTES, (o, n) => dm(f)._coffre_account_secrets_export_identity_seed(s, o, n)));
-  }
 }
 
 /** What a new account uploads (genesis, sealed state, the two wraps) and keeps in memory (secrets, root). */
@@ -660,7 +650,8 @@ export interface Revocation {
 /**
  * `own` revokes `deviceId`: the entry replaces the identity key (generation + 1) and the suite key (version + 1); a
  * new root key for epoch + 1 seals the account state, wrapped to every device but the revoked one. Pure: upload the
- * result, then publish a new DirectoryRecord (the new secrets, the old ones' identity seed as previousIdentitySeed).
+ * result, then publish a new DirectoryRecord: `DirectoryRecord.make({ userId, secrets: plan.secrets }, { previous:
+ * secrets })` (the old secrets sign it too; keep them until then).
  * Errors: device_not_enrolled (`deviceId` or `own` is not an enrolled device of `log`), device_revoked (`own` was
  * revoked), wrap_invalid (`secrets` are not this log's), invalid_argument (`own` is the revoked device, an id that is
  * not 16 bytes, or a generation, version or epoch would overflow).

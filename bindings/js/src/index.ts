@@ -60,6 +60,7 @@ export {
   checkSafetyNumber,
   type ContactTrust,
   DirectoryRecord,
+  type DirectoryRecordOptions,
   generateAccountSecrets,
   type Observation,
   openContentWrap,

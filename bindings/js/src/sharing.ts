@@ -3,7 +3,7 @@
 // and wraps to and from the store, which is assumed malicious; every binding is checked when opening, and
 // signatures are accepted only from contacts the TrustStore hands out.
 //
-//   publish:  DirectoryRecord.make(me) -> record.bytes to the store
+//   publish:  DirectoryRecord.make(me[, { previous: the secrets a revocation replaced }]) -> record.bytes to the store
 //   trust:    trust.observe(DirectoryRecord.verify(bytes)); trust.checkSharable(user) -> TrustedContact
 //   share:    AccessList.make(owner, ...) -> wrapContentKeyToMany(owner, contacts, list, key)
 //   read:     AccessList.open(bytes, ownerContact, ...) -> wrapSender(wrap) -> openContentWrap(wrap, me, list, sender)
@@ -20,8 +20,8 @@ interface SharingExports extends Exports {
   _coffre_account_secrets_from_seeds(identity: Ptr, identityLen: number, generation: number, suites: Ptr,
     suitesLen: number, out: Ptr): number;
   _coffre_account_secrets_generate(out: Ptr): number;
-  _coffre_directory_record_make(user: Ptr, userLen: number, secrets: Ptr, created: bigint, prev: Ptr,
-    prevLen: number, out: Ptr): number;
+  _coffre_directory_record_make(user: Ptr, userLen: number, secrets: Ptr, created: bigint, previous: Ptr,
+    out: Ptr): number;
   _coffre_directory_record_verify(bytes: Ptr, len: number, out: Ptr): number;
   _coffre_directory_record_check_log(r: Ptr, log: Ptr): number;
   _coffre_directory_record_export(r: Ptr, out: Ptr, len: number): number;
@@ -117,8 +117,10 @@ function own(name: string, a: OwnAccount): { user: Uint8Array; secrets: Ptr } {
 }
 
 /**
- * Account secrets from their seeds: the identity signing seed (32 bytes) with its generation, and the suite-key seeds
- * of versions 1..n. SECRET inputs: wipe them after use. For clients that keep their secrets themselves, and vectors.
+ * FOR TESTS AND VECTORS ONLY. Account secrets from their seeds: the identity signing seed (32 bytes) with its
+ * generation, and the suite-key seeds of versions 1..n. SECRET inputs: wipe them after use. No flow of the suite needs
+ * it and nothing checks such secrets against a device list: an account's secrets come from createAccount,
+ * AccountSecrets.open and planRevocation, and no secret key is exported.
  */
 export function accountSecretsFromSeeds(seeds: { identitySeed: Uint8Array; generation: number;
   suiteSeeds: readonly Uint8Array[] }): AccountSecrets {
@@ -141,6 +143,12 @@ export function generateAccountSecrets(): AccountSecrets {
 // ---------------------------------------------------------------------------------------------------------------
 // Directory records
 
+/** DirectoryRecord.make's options: when the record was created, and the secrets a revocation replaced. */
+export interface DirectoryRecordOptions {
+  created?: number | bigint | Date;
+  previous?: AccountSecrets;
+}
+
 /** A directory record (section 17) that passed verification alone: layout, suite key, signatures. No trust yet. */
 export class DirectoryRecord extends Handle {
   private constructor(p: Ptr) {
@@ -153,17 +161,26 @@ export class DirectoryRecord extends Handle {
   }
 
   /**
-   * The client's own record, created at `created` (Unix seconds; default now). `previousIdentitySeed`: the identity
-   * seed of generation - 1, required above generation 1.
+   * The client's own record. `created`: Unix seconds (default now). `previous`: above identity generation 1, the
+   * AccountSecrets that the last revocation replaced, whose identity key signs the record too (continuity): those
+   * given to planRevocation, or on another device those of the previous epoch (AccountSecrets.open against the log as
+   * it was before the revocation). No secret key leaves the module. invalid_argument, in this order: an option other
+   * than these two; `previous` missing above generation 1 or given for generation 1; `previous` not of generation - 1
+   * (the same generation, an older or a newer one); `previous` of another account (its suite keys are not the first
+   * suite keys of `me.secrets`).
    */
-  static make(me: OwnAccount, created?: number | bigint | Date, previousIdentitySeed?: Uint8Array): DirectoryRecord {
+  static make(me: OwnAccount, options: DirectoryRecordOptions = {}): DirectoryRecord {
     const { user, secrets } = own('me', me);
+    if (typeof options !== 'object' || options === null || options instanceof Date ||
+      Object.keys(options).some((k) => k !== 'created' && k !== 'previous')) {
+      throw invalidArgument('options must be { created?, previous? }.');
+    }
+    const { created, previous } = options;
     const when = created instanceof Date ? BigInt(Math.floor(created.getTime() / 1000))
       : u64Arg('created', created, BigInt(Math.floor(Date.now() / 1000)));
-    const prev = previousIdentitySeed === undefined ? new Uint8Array(0) : bytesArg('previousIdentitySeed',
-      previousIdentitySeed);
+    const prev = previous === undefined ? 0 : handleOf(AccountSecrets, previous, 'previous');
     return withFrame((f) => new DirectoryRecord(newHandle(f, (out) => sm(f)._coffre_directory_record_make(
-      f.bytes(user), user.length, secrets, when, prev.length === 0 ? 0 : f.bytes(prev), prev.length, out))));
+      f.bytes(user), user.length, secrets, when, prev, out))));
   }
 
   /** A record served by the store: record_invalid, public_key_invalid, signature_invalid. */

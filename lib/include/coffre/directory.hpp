@@ -9,7 +9,7 @@
 // the previous key signed: a revoked device holds that key), and lets the user compare a safety number out of band to
 // verify a contact or accept a changed key.
 //
-//   publish:  make_directory_record(user, secrets, created, ...) -> bytes for the store
+//   publish:  make_directory_record(user, secrets, created[, previous secrets]) -> bytes for the store
 //   read:     verify_record(bytes) -> DirectoryRecord (alone, without trust), then store.observe(record)
 //   share:    store.check_sharable(u) -> TrustedContact: whom to wrap to and whose signatures to accept
 //   compare:  store.safety_number(u, me) shown to the user; store.verify(u, typed number, me)
@@ -94,9 +94,17 @@ class DirectoryRecord {
 
 // The record of `user`'s identity and current suite key (from `secrets`), created at `created` (Unix seconds).
 // `previous_identity`: the identity key of generation - 1, required when the generation is above 1 and refused
-// (invalid_argument) when it is 1.
+// (invalid_argument) when it is 1. Any key is accepted as the previous one: prefer the overload below, which checks it.
 Result<DirectoryRecord> make_directory_record(const UserId& user, const AccountSecrets& secrets, std::uint64_t created,
                                               const SigningKey* previous_identity = nullptr);
+
+// The record after a revocation, continuity-signed by `previous`: the account's secrets that the revocation replaced
+// by `secrets` (section 14; AccountSecrets::rotated). invalid_argument, checked in this order: `secrets` are of
+// generation 1 (no continuity); `previous` are not of generation - 1 (the same generation, an older or a newer one);
+// `previous` are another account's (their suite keys are not the first suite keys of `secrets`). No secret key
+// leaves the two AccountSecrets.
+Result<DirectoryRecord> make_directory_record(const UserId& user, const AccountSecrets& secrets, std::uint64_t created,
+                                              const AccountSecrets& previous);
 
 // A record served by the store, checked alone in the spec's order: record_invalid (layout, sizes, zero generation or
 // version, continuity fields inconsistent with the generation), public_key_invalid (suite key), signature_invalid

@@ -145,16 +145,21 @@ async function drain(readable) {
   }
 }
 
-// Does the module's heap contain `needle`? (The heap-wipe checks: nothing secret may stay behind in freed memory.)
-export function heapContains(internals, needle) {
+// Where the module's heap holds `needle`, at or after `from` (-1: nowhere).
+function heapIndexOf(internals, needle, from = 0) {
   const heap = internals.wasm().HEAPU8;
   const first = needle[0];
-  for (let i = heap.indexOf(first); i !== -1 && i <= heap.length - needle.length; i = heap.indexOf(first, i + 1)) {
+  for (let i = heap.indexOf(first, from); i !== -1 && i <= heap.length - needle.length; i = heap.indexOf(first, i + 1)) {
     let j = 1;
     while (j < needle.length && heap[i + j] === needle[j]) j++;
-    if (j === needle.length) return true;
+    if (j === needle.length) return i;
   }
-  return false;
+  return -1;
+}
+
+// Does the module's heap contain `needle`? (The heap-wipe checks: nothing secret may stay behind in freed memory.)
+export function heapContains(internals, needle) {
+  return heapIndexOf(internals, needle) !== -1;
 }
 
 const CODES = ['ok', 'invalid_argument', 'bad_magic', 'wrong_envelope_type', 'unsupported_version',
@@ -748,6 +753,22 @@ export function checks(lib, { internals, seed = 1 } = {}) {
     const framed = concat([new Uint8Array([0, 0, 0, l.length]), l, message]);
     return new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, framed));
   };
+  const ed25519PublicKey = async (seed) => {
+    const pkcs8 = concat([hex('302e020100300506032b657004220420'), seed]);
+    const key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, true, ['sign']);
+    const { x } = await crypto.subtle.exportKey('jwk', key);
+    return Uint8Array.from(atob(x.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  };
+  // The package exports no identity key (no secret key has to leave it); the laptop reads the one it kept from its
+  // own memory, the module's heap, where libsodium's expanded Ed25519 secret key is seed || public key.
+  const keptIdentitySeed = async (publicKey) => {
+    if (!internals) throw new CheckFailure('reading the heap needs the module internals (dist/wasm.js)');
+    for (let i = heapIndexOf(internals, publicKey, 32); i !== -1; i = heapIndexOf(internals, publicKey, i + 1)) {
+      const seed = internals.wasm().HEAPU8.slice(i - 32, i);
+      if (equalBytes(await ed25519PublicKey(seed), publicKey)) return seed;
+    }
+    throw new CheckFailure('the kept identity key is not in the wasm heap');
+  };
   const forgeEntry = async (entry, { seq, prev, author, identitySeed, authorSeed }) => {
     const e = entry.slice();
     new DataView(e.buffer).setBigUint64(5, seq);
@@ -778,7 +799,7 @@ export function checks(lib, { internals, seed = 1 } = {}) {
         const { entry } = app.approve(acc.log, acc.created.secrets, acc.created.root, laptop);
         await throwsCode(lib, () => after.verifyAppended([entry]), 'log_broken_chain', 'as it is');
 
-        const identitySeed = acc.created.secrets.exportIdentitySeed();
+        const identitySeed = await keptIdentitySeed(acc.log.identityPublicKey);
         const authorSeed = laptop.exportSecretSeeds().signSeed;
         const at = { seq: after.head.seq + 1n, prev: after.head.hash, identitySeed, authorSeed };
         // (a) Re-chained after the revocation, signed again with the keys it holds: its author is revoked.
@@ -814,14 +835,15 @@ export function checks(lib, { internals, seed = 1 } = {}) {
     };
     try {
       const userId = after.userId;
-      const oldSeed = acc.created.secrets.exportIdentitySeed();
-      // The laptop's own identity key of generation 2, continuity-signed with the old identity key it kept.
-      const forgedSecrets = keep(lib.accountSecretsFromSeeds({ identitySeed: crypto.getRandomValues(new Uint8Array(32)),
-        generation: 2, suiteSeeds: [crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32))] }));
-      const first = keep(lib.DirectoryRecord.make({ userId, secrets: acc.created.secrets }, T0));
-      const honest = keep(lib.DirectoryRecord.make({ userId, secrets: plan.secrets }, T0 + 1, oldSeed));
-      const forged = keep(lib.DirectoryRecord.make({ userId, secrets: forgedSecrets }, T0 + 1, oldSeed));
-      oldSeed.fill(0);
+      // With the epoch-1 log and secrets it kept, the laptop plans a revocation of its own (of the desktop: a fork a
+      // store could serve), and publishes the record of its new identity, continuity-signed by the old identity key,
+      // through the package like any client.
+      const fork = lib.planRevocation(acc.log, acc.created.secrets, r.laptop, acc.a.id);
+      kept.push(fork.log, fork.root, fork.secrets);
+      const previous = acc.created.secrets;
+      const first = keep(lib.DirectoryRecord.make({ userId, secrets: acc.created.secrets }, { created: T0 }));
+      const honest = keep(lib.DirectoryRecord.make({ userId, secrets: plan.secrets }, { created: T0 + 1, previous }));
+      const forged = keep(lib.DirectoryRecord.make({ userId, secrets: fork.secrets }, { created: T0 + 1, previous }));
       assert(forged.identityGeneration === 2 &&
         equalBytes(forged.previousIdentityPublicKey, after.supersededIdentities[0]), 'a genuine continuity signature');
 
@@ -852,6 +874,52 @@ export function checks(lib, { internals, seed = 1 } = {}) {
       const shared = keep(trust.checkSharable(userId));
       assert(shared.identityGeneration === 2 && equalBytes(shared.identityPublicKey, after.identityPublicKey),
         'after comparing: the new identity');
+    } finally {
+      for (const h of kept) h?.dispose();
+      r.dispose();
+    }
+  });
+
+  check('directory: after a revocation, the record made with the replaced secrets carries a continuity signature ' +
+    'that verifies; secrets of the same generation or of another account are refused (invalid_argument)', async () => {
+    const r = revokedLaptop();
+    const { acc, after, plan } = r;
+    const kept = [];
+    const keep = (h) => {
+      kept.push(h);
+      return h;
+    };
+    try {
+      const me = { userId: after.userId, secrets: plan.secrets };
+      const made = keep(lib.DirectoryRecord.make(me, { created: T0, previous: acc.created.secrets }));
+      const verified = keep(lib.DirectoryRecord.verify(made.bytes));
+      assert(verified.identityGeneration === 2 &&
+        equalBytes(verified.previousIdentityPublicKey, after.supersededIdentities[0]), 'continuity by the old key');
+      verified.checkAgainstLog(after);
+      const flipped = made.bytes;
+      flipped[flipped.length - 1] ^= 1;  // the continuity signature is the last 64 bytes
+      await throwsCode(lib, () => lib.DirectoryRecord.verify(flipped), 'signature_invalid', 'continuity flipped');
+      // On another device (or after a restart): the epoch-1 secrets opened again, against the log as it was before
+      // the revocation, make the same record (Ed25519 is deterministic).
+      const reopened = keep(lib.AccountSecrets.open(acc.created.root, acc.log, acc.created.sealedState));
+      assertBytes(keep(lib.DirectoryRecord.make(me, { created: T0, previous: reopened })).bytes, made.bytes,
+        'the same record from the reopened secrets');
+      assert(!('exportIdentitySeed' in acc.created.secrets), 'no identity seed export');
+
+      // Refusals: no previous secrets above generation 1, previous secrets for generation 1, of the same generation,
+      // of another account; anything but { created?, previous?: AccountSecrets }.
+      const bob = keep(lib.generateAccountSecrets());
+      const old = { userId: after.userId, secrets: acc.created.secrets };
+      const refused = [
+        ['none above generation 1', () => lib.DirectoryRecord.make(me, { created: T0 })],
+        ['given for generation 1', () => lib.DirectoryRecord.make(old, { previous: acc.created.secrets })],
+        ['the same generation', () => lib.DirectoryRecord.make(me, { previous: plan.secrets })],
+        ['another account', () => lib.DirectoryRecord.make(me, { previous: bob })],
+        ['a seed', () => lib.DirectoryRecord.make(me, { previous: new Uint8Array(32) })],
+        ['an unknown option', () => lib.DirectoryRecord.make(me, { previousIdentitySeed: new Uint8Array(32) })],
+        ['a positional time', () => lib.DirectoryRecord.make(old, T0)],
+      ];
+      for (const [what, make] of refused) await throwsCode(lib, make, 'invalid_argument', what);
     } finally {
       for (const h of kept) h?.dispose();
       r.dispose();

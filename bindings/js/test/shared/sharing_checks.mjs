@@ -43,7 +43,7 @@ function id(byte) {
 /** A user: account, self contact, its record as the store keeps it, its trust store. */
 function newUser(lib, s, byte) {
   const me = { userId: id(byte), secrets: s.keep(lib.generateAccountSecrets()) };
-  const record = s.keep(lib.DirectoryRecord.make(me, 1700000000)).bytes;
+  const record = s.keep(lib.DirectoryRecord.make(me, { created: 1700000000 })).bytes;
   return { me, self: s.keep(lib.TrustedContact.self(me)), record, trust: s.keep(lib.TrustStore.create()) };
 }
 
