@@ -155,7 +155,9 @@ TEST_CASE("a method or target that is not as sent on an HTTP request line is ref
     CHECK(sign_store_request(key, r).error() == Error::invalid_argument);
     CHECK(verify_store_request(key.verify_key(), r, sig) == Error::invalid_argument);
   }
-  for (std::string target : {"", "v1/o/x", "*", "/v1/o/a b", "/v1/\x7f", "/v1/\xc3\xa9", std::string("/v1/\0x", 6)}) {
+  const std::vector<std::string> targets = {"",         "v1/o/x",         "*", "/v1/o/a b", "/v1/\x7f",
+                                             "/v1/\xc3\xa9", std::string("/v1/\0x", 6)};
+  for (const std::string& target : targets) {
     StoreRequest r = good;
     r.target = target;
     CAPTURE(target);

@@ -141,3 +141,5 @@ int coffre_store_request_verify(const uint8_t* public_key, size_t public_key_len
 }
 
 }  // extern "C"
+
+#undef COFFRE_STORE_REQUEST_ARGS
