@@ -584,7 +584,8 @@ Status HttpStore::get(const std::string& rel, std::optional<std::vector<std::uin
 Status HttpStore::put(const std::string& rel, std::span<const std::uint8_t> bytes) const {
   if (Status s = check_rel(rel); !s.ok()) return s;
   Response res;
-  if (Status s = conn_->send({"PUT", object_target(rel), bytes, {}, kMaxJsonBody, false}, res); !s.ok()) return s;
+  // A plain replacing PUT is idempotent (the same bytes at the same path): retried like the conditional ones.
+  if (Status s = conn_->send({"PUT", object_target(rel), bytes, {}, kMaxJsonBody, true}, res); !s.ok()) return s;
   if (Status s = expect_status(res, {200, 201, 204}, "writing " + rel); !s.ok()) return s;
   crash_point(rel.c_str());
   return Status::success();
