@@ -299,6 +299,8 @@ class World:
                 for needle in needles:
                     check(needle not in content, f"a secret or a recovery word is in the store file {root}/{n}")
         check(count > 0, "empty store")
+        where = store_mirror.database_holds(needles)
+        check(where is None, f"a secret or a recovery word is in {where}")
 
 
 def phrase_pieces(phrase):

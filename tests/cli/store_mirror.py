@@ -20,6 +20,7 @@ import hashlib
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -42,19 +43,32 @@ def _bash(script):
 
 
 class _Cluster:
+    """The cluster of the CTest fixture (COFFRE_TEST_PG_STATE names its state file, tests/cli/http_cluster.sh), or
+    one of this process's own."""
+
     def __init__(self):
-        out = _bash('pg_throwaway_start >&2; echo "$PG_DIR $PG_PORT"').split()
+        state = os.environ.get("COFFRE_TEST_PG_STATE")
+        self.shared = bool(state) and os.path.exists(state)
+        if self.shared:
+            with open(state) as f:
+                out = f.read().split()
+        else:
+            out = _bash('pg_throwaway_start >&2; echo "$PG_DIR $PG_PORT"').split()
         self.dir, self.port = out[0], int(out[1])
-        self.count = 0
+        self.databases = []
 
     def new_database(self):
-        self.count += 1
-        name = f"store{self.count}"
+        name = f"store_{os.getpid()}_{len(self.databases)}"
         psql(self.port, "coffre", f"CREATE DATABASE {name}")
+        self.databases.append(name)
         return name
 
     def stop(self):
-        _bash(f"PG_DIR={self.dir}; pg_throwaway_stop")
+        if not self.shared:
+            _bash(f"PG_DIR={self.dir}; pg_throwaway_stop")
+            return
+        for name in self.databases:
+            psql(self.port, "coffre", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def psql(port, db, sql):
@@ -118,7 +132,7 @@ class StoreServer:
         self.pg_port = _cluster.port
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(os.path.join(_cluster.dir, f"{self.db}.server.log"), "wb")
+        self.log = tempfile.NamedTemporaryFile(prefix=f"coffre-{self.db}-", suffix=".server.log", delete=False)
         self.proc = subprocess.Popen(
             ["node", os.path.join(ROOT, "server", "dist", "src", "main.js"), "--database",
              f"postgres://coffre@127.0.0.1:{self.pg_port}/{self.db}", "--port", str(self.port), "--host", "127.0.0.1",
@@ -154,6 +168,8 @@ class StoreServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.log.close()
+        os.unlink(self.log.name)
 
     # DIR -> database ------------------------------------------------------------------------------------------
 
@@ -300,3 +316,31 @@ def sync_all():
     """Pulls every server into its directory (after a background command ended)."""
     for s in _servers.values():
         s.pull()
+
+
+TABLES = ["objects", "blob_parts", "uploads", "accounts", "device_keys", "drive_edges", "nonces", "invites"]
+
+
+def database_holds(needles):
+    """Where, if anywhere, a needle is in a server's database: every column of every table (bytea as hex, text as
+    is), then the cluster's raw files (after a checkpoint). None when no needle is anywhere; [] when HTTP mode is off."""
+    if not _servers:
+        return None
+    hexed = [(n, n.hex().encode()) for n in needles]
+    for s in _servers.values():
+        dump = s.sql("\n".join(f"COPY {t} TO STDOUT;" for t in TABLES)).encode()
+        for raw, h in hexed:
+            if h in dump or raw in dump:
+                return f"a column of the database {s.db}"
+        s.sql("CHECKPOINT")
+    for root, _, names in os.walk(os.path.join(_cluster.dir, "data")):
+        for n in names:
+            try:
+                with open(os.path.join(root, n), "rb") as f:
+                    content = f.read()
+            except OSError:
+                continue
+            for raw, _ in hexed:
+                if raw in content:
+                    return f"the cluster file {os.path.join(root, n)}"
+    return None
