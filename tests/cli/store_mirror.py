@@ -111,6 +111,11 @@ def _kind_of(path):
     return {"enroll": "enroll", "directory": "directory", "shared": "shared"}[seg[0]]
 
 
+def _entry_hash(entry):
+    frame = lambda b: len(b).to_bytes(4, "big") + b  # noqa: E731
+    return hashlib.blake2b(frame(b"coffre/v1/log/entry-hash") + frame(entry), digest_size=32).digest()
+
+
 def _hexlit(b):
     return "'\\x" + b.hex() + "'::bytea"
 
@@ -209,7 +214,11 @@ class StoreServer:
             n = 0
             while n in seqs:
                 n += 1
-            stmts.append(f"UPDATE accounts SET log_length = {n} WHERE user_id = '\\x{u}'::bytea;")
+            # An account the server never saw (a store the test made up): its row, as if the server had verified it.
+            head = _entry_hash(files[f"accounts/{u}/log/{n - 1}.entry"]).hex() if n else None
+            stmts.append(f"INSERT INTO accounts (user_id, log_length, head_hash) VALUES ('\\x{u}'::bytea, {n}, "
+                         f"{'NULL' if head is None else _q(chr(92) + 'x' + head) + '::bytea'}) "
+                         f"ON CONFLICT (user_id) DO UPDATE SET log_length = {n};")
         stmts.append("COMMIT;")
         self.sql("\n".join(stmts))
         for p in gone:
@@ -333,7 +342,10 @@ def database_holds(needles):
             if h in dump or raw in dump:
                 return f"a column of the database {s.db}"
         s.sql("CHECKPOINT")
-    for root, _, names in os.walk(os.path.join(_cluster.dir, "data")):
+    # The data files only: tables, catalogs, the write-ahead log (configuration files hold English words, which
+    # two consecutive recovery words may be).
+    for root, _, names in (w for sub in ("base", "global", "pg_wal") for w in os.walk(os.path.join(_cluster.dir,
+                                                                                                   "data", sub))):
         for n in names:
             try:
                 with open(os.path.join(root, n), "rb") as f:
