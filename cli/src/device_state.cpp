@@ -268,11 +268,27 @@ Status seal_keys(DeviceState& st, const DeviceKeys& keys, const SecretBytes& pas
   return Status::success();
 }
 
+namespace {
+// The seeds this process opened last and the envelope they came from: a command that signs store requests and then
+// unlocks the account asks for the passphrase once (a changed envelope, e.g. a new passphrase, is opened again).
+struct OpenedSeeds {
+  std::vector<std::uint8_t> envelope;
+  SecretBytes seeds;
+};
+OpenedSeeds& opened_seeds() {
+  static OpenedSeeds cache;
+  return cache;
+}
+}  // namespace
+
 Status unlock_keys(const DeviceState& st, const std::string& passphrase_file, std::optional<DeviceKeys>& keys) {
   keys.reset();
   SecretBytes opened;
   const SecretBytes* seeds = &st.plain_seeds;
-  if (st.is_protected()) {
+  OpenedSeeds& cache = opened_seeds();
+  if (st.is_protected() && cache.seeds.size() == kSeedsSize && cache.envelope == st.sealed_seeds) {
+    seeds = &cache.seeds;
+  } else if (st.is_protected()) {
     SecretBytes pass;
     if (!passphrase_file.empty()) {
       if (Status s = read_passphrase_file(passphrase_file, /*for_encryption=*/false, pass); !s.ok()) return s;
@@ -298,6 +314,10 @@ Status unlock_keys(const DeviceState& st, const std::string& passphrase_file, st
     if (!exact) return Status::fail(kExitIo, std::string(error_message(exact.error())));
     opened = std::move(exact).take();
     seeds = &opened;
+    if (auto kept = SecretBytes::copy_of(opened.reveal()); kept) {
+      cache.envelope = st.sealed_seeds;
+      cache.seeds = std::move(kept).take();
+    }
   }
   if (seeds->size() != kSeedsSize) return Status::fail(kExitIo, "internal error: device seeds missing");
   auto k = DeviceKeys::from_seeds(st.device, seeds->reveal().first(SigningKey::kSeedSize),

@@ -143,8 +143,10 @@ Status refused(const Response& r, const std::string& what) {
       return Status::fail(kExitAuth, m);
     case 403:
       if (f.error == "device_revoked" || f.error == "device_not_enrolled") {
-        return lib_failure(f.error == "device_revoked" ? Error::device_revoked : Error::device_not_enrolled,
-                           what + " (refused by the store: this device is not an enrolled device of the account)");
+        // The library's device_revoked names an entry signed by a revoked device; a device that finds itself
+        // outside the list fails with device_not_enrolled, as the directory store's own check says.
+        return lib_failure(Error::device_not_enrolled, what + " (refused by the store, " + f.error +
+                                                           ": this device is not an enrolled device of the account)");
       }
       return Status::fail(kExitAuth, m);
     case 404: return lib_failure(Error::not_found, what + " (not in the store)");
@@ -584,7 +586,8 @@ Status HttpStore::get(const std::string& rel, std::optional<std::vector<std::uin
 Status HttpStore::put(const std::string& rel, std::span<const std::uint8_t> bytes) const {
   if (Status s = check_rel(rel); !s.ok()) return s;
   Response res;
-  if (Status s = conn_->send({"PUT", object_target(rel), bytes, {}, kMaxJsonBody, false}, res); !s.ok()) return s;
+  // A plain replacing PUT is idempotent (the same bytes at the same path): retried like the conditional ones.
+  if (Status s = conn_->send({"PUT", object_target(rel), bytes, {}, kMaxJsonBody, true}, res); !s.ok()) return s;
   if (Status s = expect_status(res, {200, 201, 204}, "writing " + rel); !s.ok()) return s;
   crash_point(rel.c_str());
   return Status::success();

@@ -463,6 +463,9 @@ def test_store_holds_no_plaintext(d):
             data = read(os.path.join(root, n))
             for needle in needles:
                 check(needle not in data, f"plaintext in the store file {root}/{n}")
+    # Over HTTP: no column of the server's database, no file of its PostgreSQL cluster (store_mirror.py).
+    where = at.store_mirror.database_holds(needles)
+    check(where is None, f"a plaintext or a name is in {where}")
     w.scan_store(w.secrets("A") + w.secrets("B") + bob.secrets("C"))
 
 
