@@ -106,8 +106,8 @@ log "== server pid $pid at $url; idle RSS $((idle_rss / 1024)) MiB"
 home=$shm/home
 "$coffre" init --home "$home" --store "$url" --no-passphrase >/dev/null 2>"$shm/init.log" || { cat "$shm/init.log" >&2; exit 1; }
 user=$(sed -n 's/^user //p' "$home/device.state")
-C=("$coffre" drive --home "$home" --store "$url")
-"${C[@]}" ls / >/dev/null
+drive() { local op=$1; shift; "$coffre" drive "$op" --home "$home" --store "$url" "$@"; }
+drive ls / >/dev/null
 warm_rss=$(rss VmRSS)
 log "== account $user; server RSS after init and a listing: $((warm_rss / 1024)) MiB"
 
@@ -158,7 +158,7 @@ for mib in $sizes; do
     for who in $first $([ $first = coffre ] && echo curl || echo coffre); do
       sync
       if [ $who = coffre ]; then
-        measured "${C[@]}" put "$plain" "/f$mib-$r"
+        measured drive put "$plain" "/f$mib-$r"
         rec "coffre_put_$mib" "$t"; R[$mib]="${R[$mib]:-} $peak_hwm $peak_sampled"
         log "     coffre put $t s, server peak RSS $((peak_hwm / 1024)) MiB (sampled $((peak_sampled / 1024))), load $(load)"
         if [ ! -d "$parts" ]; then  # the ciphertext the CLI stored, and its parts (once, outside the timing)
@@ -186,7 +186,7 @@ for mib in $sizes; do
     for who in $first $([ $first = coffre ] && echo curl || echo coffre); do
       rm -f "$shm/out"*
       if [ $who = coffre ]; then
-        measured "${C[@]}" get "/f$mib-$r" "$shm/out"
+        measured drive get "/f$mib-$r" "$shm/out"
         rec "coffre_get_$mib" "$t"
         [ "$r" = 1 ] && { cmp -s "$shm/out" "$plain" || { log "coffre get differs"; exit 1; }; }
         log "     coffre get $t s, load $(load)"
@@ -205,8 +205,10 @@ for mib in $sizes; do
 done
 
 # --- requests per second -------------------------------------------------------------------------------------------
-port2=$(pg_free_port)
+port2=$(pg_free_port) port3=$(pg_free_port) port4=$(pg_free_port)
 start_server "$port2" --import "$here/unsigned-hook.mjs"
+COFFRE_BENCH_SKIP=signature start_server "$port3" --import "$here/unsigned-hook.mjs"  # nonce insert kept
+COFFRE_BENCH_SKIP=nonce start_server "$port4" --import "$here/unsigned-hook.mjs"      # signature check kept
 target=/v1/o/accounts/$user/log/0.entry
 rps_run() {  # rps_run NAME PORT
   local j
@@ -224,6 +226,7 @@ for ((r = 1; r <= runs; r++)); do
   b=$(wait_quiet)
   log "   rps round $r/$runs (busy $b, load $(load))"
   if ((r % 2)); then rps_run signed "$port"; rps_run unsigned "$port2"; else rps_run unsigned "$port2"; rps_run signed "$port"; fi
+  rps_run nonce_only "$port3"; rps_run verify_only "$port4"
 done
 
 # --- summary -------------------------------------------------------------------------------------------------------
@@ -249,6 +252,8 @@ s=$(median ${T[rps_signed]}) u=$(median ${T[rps_unsigned]})
 cost=$(awk -v s="$s" -v u="$u" 'BEGIN {printf "%.1f", 100 * (1 - s / u)}')
 printf '%-44s %16s %16s %8s %10s %s\n' "small GETs/s: signed vs unchecked" "$s" "$u" "$(ratio "$s" "$u")" "< 20% cost" \
   "$(awk -v c="$cost" 'BEGIN {print (c < 20) ? "met" : "MISSED"}') (cost $cost%)"
+# shellcheck disable=SC2086
+printf '%-44s %16s %16s\n' "  of which: only the nonce insert / only verify" "$(median ${T[rps_nonce_only]})" "$(median ${T[rps_verify_only]})"
 echo
 echo "server RSS (MiB): idle $((idle_rss / 1024)), after init $((warm_rss / 1024))"
 for mib in $sizes; do

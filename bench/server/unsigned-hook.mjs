@@ -9,16 +9,18 @@ import { register } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 
 if (isMainThread) {  // the hooks below run in node's loader thread, which imports this file again
-  process.stderr.write('coffre-server: BENCH BUILD: request signatures and nonces are NOT checked\n');
+  process.stderr.write(`coffre-server: BENCH BUILD: NOT checked: ${process.env.COFFRE_BENCH_SKIP ?? 'signature,nonce'}\n`);
   register(import.meta.url);
 }
 
+// COFFRE_BENCH_SKIP=signature or =nonce removes only one of the two (to tell their costs apart); default both.
+const skip = (process.env.COFFRE_BENCH_SKIP ?? 'signature,nonce').split(',');
 const rewrites = [
   // step 3: the Ed25519 verification of the request
-  [/\n\s*checkSignature\(req, h\);/, '\n    /* bench: signature not checked */'],
-  // step 4: the nonce insert (a database round trip)
-  [/const fresh = await db\.query\('INSERT INTO nonces[^;]*;/, 'const fresh = { rowCount: 1 }; /* bench: no nonce */'],
-];
+  ['signature', /\n\s*checkSignature\(req, h\);/, '\n    /* bench: signature not checked */'],
+  // step 4: the nonce insert (a database round trip, one commit)
+  ['nonce', /const fresh = await db\.query\('INSERT INTO nonces[^;]*;/, 'const fresh = { rowCount: 1 }; /* bench: no nonce */'],
+].filter(([name]) => skip.includes(name)).map(([, p, r]) => [p, r]);
 
 export async function load(url, context, nextLoad) {
   const result = await nextLoad(url, context);
