@@ -17,7 +17,8 @@
 # Environment: BENCH_COFFRE (CLI binary; default build-bench/cli/coffre, built like scripts/bench.sh), BENCH_RUNS
 # (rounds, default 3), BENCH_SIZES (MiB, default "256 1024"), BENCH_DATA_DIR (plaintext inputs, kept; default
 # /var/tmp/coffre-bench), BENCH_TMPFS_DIR (default /dev/shm), BENCH_RPS_N (default 10000), BENCH_RPS_CONC
-# (default 16), BENCH_QUIET / BENCH_QUIET_WAIT (wait for a quieter machine before each round: fraction busy,
+# (default 16), BENCH_INPUT (tmpfs: the CLI's input is copied to BENCH_TMPFS_DIR first, like curl's parts;
+# disk: read where it is, with O_DIRECT, from the disk PostgreSQL writes to), BENCH_QUIET / BENCH_QUIET_WAIT (wait for a quieter machine before each round: fraction busy,
 # default 0.5, at most 30 s). Root is needed for PostgreSQL as the postgres user (scripts/lib/pg.sh).
 set -euo pipefail
 
@@ -149,6 +150,9 @@ for mib in $sizes; do
     log "== creating $plain"
     head -c $((mib << 20)) /dev/urandom >"$plain.tmp" && mv "$plain.tmp" "$plain"
   fi
+  # The CLI reads its input from tmpfs, like curl its parts: on disk, its O_DIRECT reads would compete with
+  # PostgreSQL's writes to the same disk, which curl's input does not (BENCH_INPUT=disk measures that case).
+  if [ "${BENCH_INPUT:-tmpfs}" = tmpfs ]; then cp "$plain" "$shm/plain-$mib" && plain=$shm/plain-$mib; fi
   cat "$plain" >/dev/null
   parts=$shm/parts-$mib ct=$shm/ct-$mib
   for ((r = 1; r <= runs; r++)); do
@@ -201,7 +205,7 @@ for mib in $sizes; do
     done
     rm -f "$shm/out"*
   done
-  rm -rf "$parts" "$ct"
+  rm -rf "$parts" "$ct" "$shm/plain-$mib"
 done
 
 # --- requests per second -------------------------------------------------------------------------------------------
