@@ -2,6 +2,8 @@
 # scripts/bench.sh: build Release, run every benchmark, print a summary table of ratios (docs/PERFORMANCE.md).
 #
 # Usage: scripts/bench.sh [native] [cli] [wasm] [sharing]      (no argument: all four)
+#        scripts/bench.sh server      the store server (bench/server/bench.sh: PostgreSQL + server, coffre vs curl,
+#                                     server RSS, signed vs unchecked requests); alone, and never by default
 #
 #   native  build-bench/bench/coffre_bench_file: file envelope vs raw XChaCha20-Poly1305 (1 thread and all cores),
 #           100-byte document envelopes vs raw 100-byte messages. In-process, interleaved, same buffers.
@@ -51,6 +53,7 @@ wasm_bench_build=${BENCH_WASM_BUILD_DIR:-$root/build-wasm-bench}
 recipients=${BENCH_RECIPIENTS:-1000}
 
 sections=("$@")
+if [ "${1:-}" = server ]; then exec "$root/bench/server/bench.sh"; fi
 [ ${#sections[@]} -eq 0 ] && sections=(native cli wasm sharing)
 want() {
   local s
