@@ -67,6 +67,69 @@ cmp "$work/report.pdf" "$work/bob-drive.pdf" && echo "  bob opened $shared/repor
 echo "  what the store holds (public records, signed lists, wraps, ciphertext; no name, no key):"
 (cd "$st" && find . -type f | sed 's|^\./||' | awk -F/ '{print $1"/"$2}' | sort | uniq -c | sed 's/^/    /')
 
+step "over the reference server (server/, docs/STORE.md): two devices of one user share nothing but its URL"
+. scripts/lib/pg.sh
+. scripts/lib/server-build.sh
+server_build "$PWD" >/dev/null 2>&1
+server_pid=
+stop_server() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  pg_throwaway_stop
+  rm -rf "$work"
+}
+trap stop_server EXIT
+pg_throwaway_start >/dev/null
+port=$(pg_free_port)
+node server/dist/src/main.js --database "$PG_URL" --port "$port" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+url="http://127.0.0.1:$port"
+echo "  server: $url (PostgreSQL holds everything, on a throwaway cluster)"
+L=(--home "$work/s-laptop" --store "$url")
+P=(--home "$work/s-phone" --store "$url")
+C=(--home "$work/s-carol" --store "$url")
+$coffre init --name alice-laptop --no-passphrase "${L[@]}" >"$work/s-init" 2>&1
+alice=$(user_of "$work/s-init")
+$coffre device request --user "$alice" --name alice-phone --yes --no-passphrase --timeout 60 "${P[@]}" \
+  >"$work/s-request" 2>&1 &
+request_pid=$!
+rid=
+for _ in $(seq 300); do
+  rid=$(sed -n 's/^Request id: \([0-9a-f]\{32\}\).*/\1/p' "$work/s-request")
+  [ -n "$rid" ] && break
+  sleep 0.1
+done
+$coffre device approve "$rid" --yes "${L[@]}" | grep -E 'Security code' | sed 's/^/  laptop: /'
+wait "$request_pid"
+grep -E 'Security code|enrolled' "$work/s-request" | sed 's/^/  phone:  /'
+$coffre init --name carol-desk --no-passphrase "${C[@]}" >"$work/s-carol-init" 2>&1
+carol=$(user_of "$work/s-carol-init")
+$coffre drive mkdir /plans "${L[@]}"
+$coffre drive put "$work/report.pdf" /plans/budget-2027.pdf "${L[@]}" 2>/dev/null
+$coffre drive get /plans/budget-2027.pdf "$work/phone.pdf" "${P[@]}" 2>/dev/null
+cmp "$work/report.pdf" "$work/phone.pdf" && echo "  the phone read the laptop's upload through the server: identical"
+$coffre drive share /plans "$carol" "${P[@]}" | sed 's/^/  phone: /'
+shared=$($coffre drive ls --shared "${C[@]}" | awk '{print $1; exit}')
+$coffre drive get "$shared/budget-2027.pdf" "$work/carol.pdf" "${C[@]}" 2>/dev/null
+cmp "$work/report.pdf" "$work/carol.pdf" && echo "  carol opened the folder the phone shared: identical"
+$coffre encrypt -r "$carol" "$work/report.pdf" -o "$work/s-report.shared" "${L[@]}" 2>&1 | sed 's/^/  /'
+$coffre decrypt "$work/s-report.shared" -o "$work/carol2.pdf" "${C[@]}"
+cmp "$work/report.pdf" "$work/carol2.pdf" && echo "  carol decrypted a file the laptop encrypted to her: identical"
+# What the server holds: every row as text (bytea as hex) and the cluster's raw files; none of the plaintext, the
+# file or folder names.
+pg_as_owner "$(pg_bin)/pg_dump" -h 127.0.0.1 -p "$PG_PORT" -U coffre --data-only coffre >"$work/dump.sql"
+for needle in "$(head -c 48 "$work/report.pdf" | od -An -tx1 | tr -d ' \n')" \
+              "$(tail -c +1500001 "$work/report.pdf" | head -c 48 | od -An -tx1 | tr -d ' \n')" \
+              "$(printf budget-2027 | od -An -tx1 | tr -d ' \n')" "$(printf plans | od -An -tx1 | tr -d ' \n')" \
+              budget-2027 plans; do
+  if grep -q -- "$needle" "$work/dump.sql"; then echo "demo: the server's database holds $needle" >&2; exit 1; fi
+done
+if grep -rqa -e budget-2027 "$PG_DIR/data/base" "$PG_DIR/data/pg_wal"; then
+  echo "demo: the cluster's files hold a name" >&2
+  exit 1
+fi
+echo "  the server's database ($(wc -c <"$work/dump.sql") bytes as text) holds no plaintext, no file or folder name"
+
 step "WebAssembly, through @coffre/core in node"
 node bindings/js/examples/demo.mjs
 
