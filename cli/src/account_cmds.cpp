@@ -451,6 +451,7 @@ void publish_or_warn(const Store& store, const UserId& user, const AccountSecret
 // <home>/init.pending names the account it is creating. Such an account can never be used (its only device's keys
 // died with the process and its recovery phrase was never shown), so the next `init` in that home removes what it
 // left in the store: the genesis entry first (the account then no longer exists), the objects of epoch 1, the file.
+// An HTTP store keeps them (STORE.md section 4): the file alone goes.
 namespace {
 
 constexpr const char* kInitPending = "init.pending";
@@ -484,8 +485,13 @@ Status remove_init_leftovers(const std::string& home, const Store& store) {
   }
   std::vector<Bytes> entries;
   if (Status st = store.fetch_log(user, entries); !st.ok()) return st;
-  // Only the entry init writes: anything more is not this init's to remove (the store is not trusted either).
-  if (entries.size() <= 1) {
+  if (store.keeps_abandoned_accounts()) {
+    // Its claimant's key is lost and log entries are never deleted: the store keeps it (without a genesis, only
+    // until the server discards the claim, 1 h).
+    std::fprintf(stderr, "coffre: the store keeps what an interrupted 'coffre init' left (account %s, never usable: "
+                 "its device keys were not saved)\n", to_hex(user.bytes).c_str());
+  } else if (entries.size() <= 1) {
+    // Only the entry init writes: anything more is not this init's to remove (the store is not trusted either).
     if (Status st = store.remove(Store::log_entry(user, 0)); !st.ok()) return st;
     if (Status st = remove_epoch_objects(store, user, 1); !st.ok()) return st;
     for (const auto& gone : {Store::log_entry(user, 0), Store::sealed_state(user, 1), Store::wrap(user, 1, {})}) {

@@ -384,6 +384,11 @@ Status expect_status(const Response& r, std::initializer_list<long> ok, const st
 
 std::string object_target(const std::string& rel) { return "/v1/o/" + rel; }
 
+// docs/<owner>/<doc>/<purpose>/access/...: an access list (STORE.md section 4).
+bool is_access_list(std::string_view rel) {
+  return rel.starts_with("docs/") && rel.find("/access/") != std::string_view::npos;
+}
+
 Status check_rel(const std::string& rel) {
   if (!plain_path(rel)) return Status::fail(kExitIo, "internal error: store path " + rel);
   return Status::success();
@@ -578,6 +583,12 @@ Status HttpStore::get(const std::string& rel, std::optional<std::vector<std::uin
     return s;
   }
   if (res.status == 404) return Status::success();
+  if (res.status == 403 && is_access_list(rel) && refusal_of(res).error == "forbidden") {
+    // The server lets only the owner's devices and the members its own check finds read a document's access list
+    // (STORE.md section 4): for anyone else that is the client's own finding, not_a_member.
+    return lib_failure(Error::not_a_member, "reading " + rel + " (refused by the store: this account is not a "
+                                            "member of the document)");
+  }
   if (Status s = expect_status(res, {200}, "reading " + rel); !s.ok()) return s;
   out = std::move(res.body);
   return Status::success();

@@ -37,6 +37,7 @@ class HttpStore final : public Store {
   Status create_blob(const std::string& rel, const std::string& resume_key,
                      std::unique_ptr<BlobWriter>& out) const override;
   bool resumes_uploads() const noexcept override { return true; }
+  bool keeps_abandoned_accounts() const noexcept override { return true; }
   void sign_as(RequestSigner signer) const override;
 
   class Connection;  // one libcurl handle and the signer (http_store.cpp)

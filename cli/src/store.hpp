@@ -119,6 +119,9 @@ class Store {
 
   // Whether create_blob resumes an interrupted upload with the same resume key.
   virtual bool resumes_uploads() const noexcept { return false; }
+  // Whether the store refuses to delete log entries and a lost claimant's objects (an HTTP store, STORE.md section 4):
+  // then what an interrupted `init` left stays (a claim without genesis is discarded by the server after 1 h).
+  virtual bool keeps_abandoned_accounts() const noexcept { return false; }
 
   // Sets who signs the following requests (HTTP; the directory store has no requests). Until then, the signer the
   // store was opened with.

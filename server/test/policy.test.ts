@@ -100,6 +100,10 @@ test('enrollment mailbox: any signer, create only; directory records checked aga
   is(await stranger.create(`${box}/request`, 'r'), 201);
   is(await stranger.put(`/v1/o/${box}/request`, 'r2'), 409, 'create_only');
   is(await anonymous(server.url).get(`/v1/o/${box}/request`), 200);
+  // The pending requests' ids: any signer lists them (`device approve` without an id); no other top level.
+  const listed = await expectStatus(anonymous(server.url).get('/v1/list/enroll'), 200);
+  assert.ok((listed.json().names as string[]).includes(box.slice('enroll/'.length)), 'the request is listed');
+  is(await anonymous(server.url).get('/v1/list/directory'), 403);
 
   const record = DirectoryRecord.make({ userId: Buffer.from(alice.user, 'hex'), secrets: alice.secrets });
   is(await alice.client.put(`/v1/o/directory/${alice.user}.record`, record.bytes), 201);

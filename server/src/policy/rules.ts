@@ -81,6 +81,9 @@ export function deleteRight(p: ParsedPath, principal: Principal): Right {
 export function directoryReadRight(segs: readonly string[], v: Vars): Right {
   const [top, , third, fourth] = segs;
   const n = segs.length;
+  // The pending enrollment requests' ids: any signer (`device approve` without an id lists them, as from a
+  // directory store; they name nothing secret and are pruned after 1 h, STORE.md section 4).
+  if (n === 1 && top === 'enroll') return ANY;
   if (n < 2) return NOBODY;  // no listing of all accounts, documents or drives
   switch (top) {
     case 'accounts':
