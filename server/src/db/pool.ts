@@ -29,6 +29,10 @@ export async function migrate(db: Db): Promise<void> {
 export async function inTransaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Promise<T> {
   const tx = await db.connect();
   let broken = false;
+  // A checked-out client has no listener of the pool: without this, PostgreSQL closing the connection (a restart)
+  // is an unhandled 'error' event that ends the process. The pending query fails on its own (503).
+  const onError = (): void => { broken = true; };
+  tx.on('error', onError);
   try {
     await tx.query('BEGIN');
     const result = await body(tx);
@@ -42,6 +46,7 @@ export async function inTransaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Pr
     }
     throw e;
   } finally {
+    tx.removeListener('error', onError);
     tx.release(broken || undefined);
   }
 }
