@@ -648,10 +648,10 @@ Status HttpStore::remove_tree(const std::string& rel) const {
   if (Status s = check_rel(rel); !s.ok()) return s;
   Response res;
   if (Status s = conn_->send({"DELETE", "/v1/tree/" + rel, {}, {}, kMaxJsonBody, true}, res); !s.ok()) return s;
-  if (res.status != 404) {
-    if (Status s = expect_status(res, {200, 204}, "removing " + rel); !s.ok()) return s;
-  }
-  return remove(rel);  // `rel` may name an object (or a blob) itself
+  // A directory is a proper prefix of an object path (STORE.md 3.2): an object's own path (a blob's revision, say)
+  // is not one, and the server says bad_path. Object paths and directories never coincide.
+  if (res.status == 400 && refusal_of(res).error == "bad_path") return remove(rel);
+  return expect_status(res, {200, 204}, "removing " + rel);
 }
 
 Status HttpStore::list(const std::string& rel_dir, std::vector<std::string>& names, bool /*hidden*/) const {
