@@ -578,6 +578,11 @@ Status HttpStore::get(const std::string& rel, std::optional<std::vector<std::uin
     return s;
   }
   if (res.status == 404) return Status::success();
+  if (res.status == 403 && refusal_of(res).error == "forbidden") {
+    // The server answers a signer without the read right the same whether the object exists or not (STORE.md 4):
+    // for this account there is no such object (a share it is not, or no longer, a member of).
+    return lib_failure(Error::not_found, "reading " + rel + " (the store does not let this account read it)");
+  }
   if (Status s = expect_status(res, {200}, "reading " + rel); !s.ok()) return s;
   out = std::move(res.body);
   return Status::success();
