@@ -248,7 +248,8 @@ Status no_such(const std::string& shown) {
   return Status::fail(kExitIo, "no " + printable(shown) + " in the drive (not_found)");
 }
 
-// Claims `name_hash` under `parent` for `id`: the store's exclusive create refuses a second child of that name.
+}  // namespace
+
 Status claim_name(const Store& store, const Folder& parent, const NameHash& h, const NodeId& id,
                   const std::string& shown) {
   bool existed = false;
@@ -264,6 +265,8 @@ Status claim_name(const Store& store, const Folder& parent, const NameHash& h, c
   }
   return Status::success();
 }
+
+namespace {
 
 // A claim whose node has no record is left by an interrupted upload, or belongs to one still running on another
 // device: nothing tells them apart, so only the user's --force takes the name over. The leftover's content goes too.

@@ -407,7 +407,8 @@ class Builder {
       if (Status st = rebuild(c, *ck, *new_f, c.meta.name, rec); !st.ok()) return st;
       auto h = name_hash(new_f->key, c.meta.name);
       if (!h) return lib_failure(h.error(), printable(join(shown, c.meta.name)));
-      if (Status st = s_.store().put(claim_path(*new_f, h.value()), c.id.bytes); !st.ok()) return st;
+      // Create only (a store refuses replacing a claim); a claim of this node already there: a resumed re-keying.
+      if (Status st = claim_name(s_.store(), *new_f, h.value(), c.id, join(shown, c.meta.name)); !st.ok()) return st;
       if (Status st = s_.store().put(record_path(*new_f, c.id), rec); !st.ok()) return st;
       crash_point("rekey-node");
     }

@@ -38,6 +38,10 @@ Status folder_of(const OpenedNode& n, const Folder& parent, std::optional<Folder
 // Store paths of a folder's child record and of a child's name claim.
 std::string record_path(const Folder& f, const NodeId& child);
 std::string claim_path(const Folder& f, const NameHash& h);
+// Claims `h` under `parent` for `id` (create only: the store refuses a second child of that name). A claim already
+// held for `id` is taken as done (a resumed put or re-keying); one held for another node is already_exists.
+Status claim_name(const Store& store, const Folder& parent, const NameHash& h, const NodeId& id,
+                  const std::string& shown);
 
 DocumentRef node_document(const UserId& owner, const NodeId& node);
 

@@ -589,6 +589,11 @@ Status HttpStore::get(const std::string& rel, std::optional<std::vector<std::uin
     return lib_failure(Error::not_a_member, "reading " + rel + " (refused by the store: this account is not a "
                                             "member of the document)");
   }
+  if (res.status == 403 && refusal_of(res).error == "forbidden") {
+    // The server answers a signer without the read right the same whether the object exists or not (STORE.md 4):
+    // for this account there is no such object (a share it is not, or no longer, a member of).
+    return lib_failure(Error::not_found, "reading " + rel + " (the store does not let this account read it)");
+  }
   if (Status s = expect_status(res, {200}, "reading " + rel); !s.ok()) return s;
   out = std::move(res.body);
   return Status::success();
@@ -659,10 +664,10 @@ Status HttpStore::remove_tree(const std::string& rel) const {
   if (Status s = check_rel(rel); !s.ok()) return s;
   Response res;
   if (Status s = conn_->send({"DELETE", "/v1/tree/" + rel, {}, {}, kMaxJsonBody, true}, res); !s.ok()) return s;
-  if (res.status != 404) {
-    if (Status s = expect_status(res, {200, 204}, "removing " + rel); !s.ok()) return s;
-  }
-  return remove(rel);  // `rel` may name an object (or a blob) itself
+  // A directory is a proper prefix of an object path (STORE.md 3.2): an object's own path (a blob's revision, say)
+  // is not one, and the server says bad_path. Object paths and directories never coincide.
+  if (res.status == 400 && refusal_of(res).error == "bad_path") return remove(rel);
+  return expect_status(res, {200, 204}, "removing " + rel);
 }
 
 Status HttpStore::list(const std::string& rel_dir, std::vector<std::string>& names, bool /*hidden*/) const {

@@ -163,7 +163,15 @@ test('drive: the owner\'s devices; members of a shared folder read and write bel
   // Bob reads and writes inside the shared folder (two levels down)...
   is(await bob.client.get(`/v1/list/${dr}/nodes/${shared}/${tag}`), 200);
   is(await bob.client.get(`/v1/o/${dr}/nodes/${inner}/${tag}/${file}.node`), 200);
-  is(await bob.client.create(`${dr}/names/${inner}/${tag}/${'ab'.repeat(32)}`, Buffer.from(id(), 'hex')), 201);
+  // A new file (SPEC 15.3: claim, content, record): its blob is uploaded before its record places it; the claim
+  // under a folder Bob reads lets him, as long as no record places the node elsewhere.
+  const [fresh, hidden] = [id(), id()];
+  is(await bob.client.create(`${dr}/names/${inner}/${tag}/${'ab'.repeat(32)}`, Buffer.from(fresh, 'hex')), 201);
+  is(await bob.client.post('/v1/uploads', { path: `${dr}/blobs/${fresh}/1` }), 201);
+  is(await alice.client.create(`${dr}/names/${outside}/${tag}/${'cd'.repeat(32)}`, Buffer.from(hidden, 'hex')), 201);
+  is(await bob.client.post('/v1/uploads', { path: `${dr}/blobs/${hidden}/1` }), 403);
+  is(await bob.client.create(`${dr}/names/${inner}/${tag}/${'ef'.repeat(32)}`, Buffer.from(outside, 'hex')), 201);
+  is(await bob.client.post('/v1/uploads', { path: `${dr}/blobs/${outside}/1` }), 403);
   const up = await expectStatus(bob.client.post('/v1/uploads', { path: `${dr}/blobs/${file}/1` }), 201);
   is(await bob.client.put(`/v1/uploads/${up.json()['id']}/0`, 'content'), 204);
   is(await bob.client.post(`/v1/uploads/${up.json()['id']}/commit`, { parts: 1, size: 7 }), 201);

@@ -276,6 +276,11 @@ class StoreServer:
                 with open(full, "wb") as f:
                     f.write(b)
         for root, dirs, names in os.walk(self.dir, topdown=False):
+            # A directory store's temporary files a test planted are no object of the server: gone, as the server
+            # never had them (an HTTP store's unfinished upload is invisible).
+            for n in names:
+                if n.endswith(TEMP_SUFFIX):
+                    os.unlink(os.path.join(root, n))
             if root != self.dir and not os.listdir(root):
                 os.rmdir(root)
         os.makedirs(self.dir, exist_ok=True)

@@ -85,4 +85,9 @@ export const MIGRATIONS: readonly string[] = [
     used_at     timestamptz
   );
   `,
+  `
+  -- Name claims by the node id they hold (drive/<owner>/names/...: 16 bytes): the write right of a new node's blob,
+  -- uploaded before its record (STORE.md section 4).
+  CREATE INDEX IF NOT EXISTS objects_claims ON objects (owner, bytes) WHERE kind = 'name';
+  `,
 ];

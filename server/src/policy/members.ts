@@ -68,3 +68,21 @@ export async function isMemberReader(db: Db, owner: string, node: string, user: 
   }
   return false;
 }
+
+/**
+ * Whether `user` may write the blob of `node`, a node with no record yet (SPEC 15.3: claim, content, record): a
+ * member reader of the parent of a name claim that holds the node's id. A node with a record: its place decides.
+ */
+export async function isClaimWriter(db: Db, owner: string, node: string, user: string): Promise<boolean> {
+  const o = Buffer.from(owner, 'hex');
+  const n = Buffer.from(node, 'hex');
+  const placed = await db.query('SELECT 1 FROM drive_edges WHERE owner = $1 AND node = $2 LIMIT 1', [o, n]);
+  if (placed.rows.length > 0) return false;
+  const claims = await db.query<{ path: string }>(
+    `SELECT path FROM objects WHERE owner = $1 AND kind = 'name' AND bytes = $2`, [o, n]);
+  for (const { path } of claims.rows) {
+    const parent = path.split('/')[3]!;  // drive/<owner>/names/<parent>/<tag>/<name_hash>
+    if (await isMemberReader(db, owner, parent, user)) return true;
+  }
+  return false;
+}

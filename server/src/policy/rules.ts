@@ -1,7 +1,7 @@
 // Who may do what (docs/STORE.md section 4): each right is a list of alternatives, any one of which allows.
 import type { Principal } from '../auth/authenticate.js';
 import type { Db } from '../db/pool.js';
-import { isMember, isMemberReader } from './members.js';
+import { isClaimWriter, isMember, isMemberReader } from './members.js';
 import type { ParsedPath, Vars } from './paths.js';
 
 export type Alt =
@@ -12,7 +12,9 @@ export type Alt =
   | { claimant: string }
   | { member: { owner: string; doc: string; purpose: number } }
   /** a device of the owner, or of a member of a shared folder at or above the node */
-  | { reader: { owner: string; node: string } };
+  | { reader: { owner: string; node: string } }
+  /** a node with no record yet: a device of a member reader of the parent of a name claim holding the node's id */
+  | { claimer: { owner: string; node: string } };
 
 export type Right = readonly Alt[];
 
@@ -53,7 +55,7 @@ export function writeRight(p: ParsedPath): Right {
     case 'directory': return [{ device: v.user! }];
     case 'access': case 'docwrap': case 'driveroot': case 'rekey': case 'shared': return [{ device: v.owner! }];
     case 'node': case 'name': return [{ reader: { owner: v.owner!, node: v.parent! } }];
-    case 'blob': return [{ reader: { owner: v.owner!, node: v.node! } }];
+    case 'blob': return [{ reader: { owner: v.owner!, node: v.node! } }, { claimer: { owner: v.owner!, node: v.node! } }];
   }
 }
 
@@ -125,6 +127,7 @@ async function allows(db: Db, who: Principal, alt: Alt): Promise<boolean> {
   }
   if (who.kind !== 'device') return false;
   if ('member' in alt) return isMember(db, alt.member.owner, alt.member.doc, alt.member.purpose, who.user);
+  if ('claimer' in alt) return isClaimWriter(db, alt.claimer.owner, alt.claimer.node, who.user);
   if (who.user === alt.reader.owner) return true;
   return isMemberReader(db, alt.reader.owner, alt.reader.node, who.user);
 }
