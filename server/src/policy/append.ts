@@ -4,7 +4,7 @@ import { VerifiedLog } from '@coffre/core';
 import type { Principal } from '../auth/authenticate.js';
 import { type AccountLog, currentLog, describe, rememberLog } from '../auth/logs.js';
 import { holdClaim } from '../db/accounts.js';
-import { idBytes, writeObject } from '../db/objects.js';
+import { checkConditions, getObject, idBytes, writeObject } from '../db/objects.js';
 import type { Tx } from '../db/pool.js';
 import { forbidden, libraryCheck, StoreError } from '../http/errors.js';
 
@@ -23,6 +23,14 @@ export async function appendEntry(tx: Tx, who: Principal, user: string, seq: big
   if (who.kind === 'claimant') await holdClaim(tx, user, who.key, who.headers.invite, o.inviteOnly);
   const before = await currentLog(tx, user, /* forUpdate */ true);
   const length = before?.length ?? 0n;
+  if (seq < length) {
+    // The same entry again (a retry after a lost answer): 412 exists, as any create-only object, so the client
+    // finds its own entry stored. Another entry at that place is a race lost or a fork: below.
+    const stored = await getObject(tx, path);
+    if (stored?.bytes && stored.bytes.equals(entry)) {
+      checkConditions(stored, { createOnly: true, ifMatch: undefined });
+    }
+  }
   if (seq !== length) {
     throw new StoreError(409, 'log_conflict', `the log has ${length} entries`, { length: Number(length) });
   }
