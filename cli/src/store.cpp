@@ -22,6 +22,23 @@ std::string parent_of(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
+// Opens the store object at `p` for reading: `fd` -1 (and success) when there is none; a non-regular file is refused.
+Status open_object(const std::string& p, int& fd, std::uint64_t& size) {
+  fd = open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Status::success();
+    return io_failure("cannot read " + p + " from the store", errno);
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    fd = -1;
+    return Status::fail(kExitIo, p + " in the store is not a regular file");
+  }
+  size = static_cast<std::uint64_t>(st.st_size);
+  return Status::success();
+}
+
 // "<number><suffix>" with a canonical decimal number.
 std::optional<std::uint64_t> numbered(const std::string& name, std::string_view suffix) {
   if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
@@ -66,16 +83,9 @@ Status make_dirs(const std::string& dir) {
 Status DirectoryStore::get(const std::string& rel, std::optional<std::vector<std::uint8_t>>& out) const {
   out.reset();
   const std::string p = path(rel);
-  int fd = open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return Status::success();
-    return io_failure("cannot read " + p + " from the store", errno);
-  }
-  struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return Status::fail(kExitIo, p + " in the store is not a regular file");
-  }
+  int fd = -1;
+  std::uint64_t size = 0;
+  if (Status s = open_object(p, fd, size); !s.ok() || fd < 0) return s;
   std::vector<std::uint8_t> bytes(kMaxObjectSize + 1);
   std::size_t got = 0;
   Status s = read_full(fd, bytes.data(), bytes.size(), got, p);
@@ -243,17 +253,10 @@ class FileBlobWriter final : public BlobWriter {
 Status DirectoryStore::open_blob(const std::string& rel, std::unique_ptr<BlobReader>& out) const {
   out.reset();
   const std::string p = path(rel);
-  int fd = open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return Status::success();
-    return io_failure("cannot read " + p + " from the store", errno);
-  }
-  struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return Status::fail(kExitIo, p + " in the store is not a regular file");
-  }
-  out = std::make_unique<FileBlobReader>(p, fd, static_cast<std::uint64_t>(st.st_size));
+  int fd = -1;
+  std::uint64_t size = 0;
+  if (Status s = open_object(p, fd, size); !s.ok() || fd < 0) return s;
+  out = std::make_unique<FileBlobReader>(p, fd, size);
   return Status::success();
 }
 
