@@ -146,6 +146,7 @@ void floor_work(std::size_t entry_sigs, std::size_t entry_size, std::size_t pops
 }  // namespace
 
 int main(int argc, char** argv) {
+  coffre::set_default_threads(coffre::all_cores());  // threads = 0 is "all cores" in every figure here
   std::size_t n = 1000;
   int runs = 7;
   for (int i = 1; i + 1 < argc; i += 2) {

@@ -166,6 +166,7 @@ void guarded_allocations(std::size_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  coffre::set_default_threads(coffre::all_cores());  // threads = 0 is "all cores" in every figure here
   std::size_t n = 10000;
   int runs = 7;
   for (int i = 1; i + 1 < argc; i += 2) {

@@ -297,6 +297,7 @@ struct Series {
 }  // namespace
 
 int main(int argc, char** argv) {
+  coffre::set_default_threads(coffre::all_cores());  // threads = 0 is "all cores" in every figure here
   Options opt = parse(argc, argv);
   if (coffre::init() != coffre::Error::ok) die("init");
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());

@@ -112,6 +112,10 @@ const char* coffre_error_message(int s) {
   return table[(s >= 0 && s < coffre::kErrorCount) ? static_cast<std::size_t>(s) : coffre::kErrorCount].c_str();
 }
 
+void coffre_set_default_threads(uint32_t threads) { coffre::set_default_threads(threads); }
+uint32_t coffre_default_threads(void) { return coffre::default_threads(); }
+uint32_t coffre_all_cores(void) { return coffre::all_cores(); }
+
 size_t coffre_content_key_bytes(void) { return coffre::ContentKey::kSize; }
 size_t coffre_document_overhead(void) { return coffre::kDocumentOverhead; }
 size_t coffre_chunk_overhead(void) { return coffre::kChunkOverhead; }

@@ -8,6 +8,7 @@
 #include "status.hpp"
 
 #include <CLI/CLI.hpp>
+#include <coffre/threads.hpp>
 
 #include <cstdio>
 
@@ -225,6 +226,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "coffre: cannot initialize libsodium\n");
     return kExitIo;
   }
+  coffre::set_default_threads(coffre::all_cores());  // the tool, unlike a library user, wants every core by default
 
   CLI::App app{"coffre: end-to-end encryption of files, on your machine (docs/SPEC.md version 1)", "coffre"};
   app.set_version_flag("--version", std::string("coffre ") + COFFRE_VERSION);

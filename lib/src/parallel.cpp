@@ -1,11 +1,24 @@
 #include "parallel.hpp"
 
+#include <coffre/threads.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+namespace coffre {
+namespace {
+std::atomic<unsigned> g_default_threads{1};  // a library starts no thread unless asked
+}  // namespace
+
+void set_default_threads(unsigned threads) noexcept { g_default_threads.store(std::max(1u, threads)); }
+unsigned default_threads() noexcept { return g_default_threads.load(); }
+unsigned all_cores() noexcept { return detail::hardware_threads(); }
+
+}  // namespace coffre
 
 namespace coffre::detail {
 
@@ -24,12 +37,11 @@ void parallel_for(std::size_t count, unsigned, const std::function<void(std::siz
 #else
 namespace {
 
-// One job at a time (callers serialize on job_mutex); workers sleep between jobs.
+// One job at a time (callers serialize on job_mutex); workers sleep between jobs. Starts with no worker: each job
+// first adds the workers it needs, up to `max_workers`.
 class Pool {
  public:
-  explicit Pool(unsigned workers) {
-    for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
-  }
+  explicit Pool(unsigned max_workers) : max_workers_(max_workers) {}
   ~Pool() {
     {
       std::lock_guard lock(m_);
@@ -41,6 +53,7 @@ class Pool {
 
   void run(std::size_t count, unsigned helpers, const std::function<void(std::size_t)>& task) {
     std::lock_guard job(job_mutex_);
+    add_workers(std::min(helpers, max_workers_));
     {
       std::lock_guard lock(m_);
       task_ = &task;
@@ -58,6 +71,14 @@ class Pool {
   }
 
  private:
+  // Between jobs no worker holds wanted_ > 0, so a new worker waits for the next generation like the others. A
+  // thread that cannot start leaves fewer helpers: the caller drains every task anyway.
+  void add_workers(unsigned wanted) noexcept {
+    try {
+      while (threads_.size() < wanted) threads_.emplace_back([this] { work(); });
+    } catch (...) {
+    }
+  }
   void drain() {
     for (std::size_t i; (i = next_.fetch_add(1)) < count_;) (*task_)(i);
   }
@@ -76,6 +97,7 @@ class Pool {
     }
   }
 
+  const unsigned max_workers_;
   std::vector<std::thread> threads_;
   std::mutex job_mutex_, m_;
   std::condition_variable cv_, done_cv_;
@@ -90,7 +112,7 @@ class Pool {
 }  // namespace
 
 void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& task) {
-  unsigned want = threads == 0 ? hardware_threads() : threads;
+  unsigned want = threads == 0 ? default_threads() : threads;
   if (count < 2 || want < 2) {
     for (std::size_t i = 0; i < count; ++i) task(i);
     return;

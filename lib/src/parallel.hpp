@@ -1,4 +1,5 @@
-// Runs independent tasks on all cores: a process-wide pool of worker threads, the caller taking part.
+// Runs independent tasks on several cores: a process-wide pool of worker threads, started on the first call that asks
+// for more than one thread and grown only to what calls ask (coffre/threads.hpp), the caller taking part.
 // In WebAssembly (no threads) tasks run inline.
 #pragma once
 
@@ -7,7 +8,8 @@
 
 namespace coffre::detail {
 
-// Calls task(i) for i in [0, count) using up to `threads` threads (0: all cores); returns when all are done.
+// Calls task(i) for i in [0, count) using up to `threads` threads (0: the process default); returns when all are
+// done.
 void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& task);
 
 unsigned hardware_threads() noexcept;

@@ -92,6 +92,13 @@ int coffre_init(void);
 const char* coffre_error_code(int status);    /* "wrong_key"; "unknown" for a value outside the enum */
 const char* coffre_error_message(int status); /* one sentence, no secrets */
 
+/* Threads. Every call that takes `threads` reads 0 as this process default: 1 (no thread is ever started) until the
+ * application sets another; worker threads start on the first call that asks for more, and only as many as asked.
+ * coffre_set_default_threads(coffre_all_cores()) lets every call use all cores. 1 core in WebAssembly. */
+void coffre_set_default_threads(uint32_t threads); /* 0 is taken as 1 */
+uint32_t coffre_default_threads(void);
+uint32_t coffre_all_cores(void);
+
 size_t coffre_content_key_bytes(void);
 size_t coffre_document_overhead(void);
 size_t coffre_chunk_overhead(void);
@@ -123,8 +130,8 @@ int coffre_file_header_inspect(const uint8_t* bytes, size_t len, size_t* header_
                                uint32_t* chunk_size, uint32_t* key_version, uint32_t* opslimit,
                                uint32_t* memlimit_kib);
 
-/* File encryption, streaming. chunk_size = 0: COFFRE_DEFAULT_CHUNK_SIZE. threads = 0: all cores (1 in WebAssembly).
- * A passphrase must not be empty, and opslimit/memlimit_kib at least COFFRE_MIN_ENCRYPT_* (else
+/* File encryption, streaming. chunk_size = 0: COFFRE_DEFAULT_CHUNK_SIZE. threads = 0: the process default
+ * (coffre_set_default_threads). A passphrase must not be empty, and opslimit/memlimit_kib at least COFFRE_MIN_ENCRYPT_* (else
  * COFFRE_E_INVALID_ARGUMENT). */
 typedef struct coffre_encryptor coffre_encryptor;
 int coffre_encryptor_new(const coffre_key* key, const char* object_id, size_t object_id_len, uint64_t revision,
@@ -600,7 +607,7 @@ void coffre_access_list_free(coffre_access_list* list);
 int coffre_wrap_content_key(const uint8_t* sender_user_id, size_t sender_user_id_len,
                             const coffre_account_secrets* sender_secrets, const coffre_trusted_contact* recipient,
                             const coffre_access_list* access, const coffre_key* key, uint8_t* out, size_t out_len);
-/* The same to n recipients on up to `threads` threads (0: all cores; 1 in WebAssembly): n wraps concatenated
+/* The same to n recipients on up to `threads` threads (0: the process default): n wraps concatenated
  * (n * 1314 bytes) in recipient order; fails as a whole with the first recipient's error. */
 int coffre_wrap_content_key_to_many(const uint8_t* sender_user_id, size_t sender_user_id_len,
                                     const coffre_account_secrets* sender_secrets,
@@ -660,7 +667,7 @@ uint64_t coffre_node_modified(const coffre_node* node);
 int coffre_node_key_of(const coffre_node* node, coffre_node_key** out); /* a new handle on the node's key */
 void coffre_node_free(coffre_node* node);
 
-/* Every record of a folder (frames, as the store served them) opened on up to `threads` threads (0: all cores):
+/* Every record of a folder (frames, as the store served them) opened on up to `threads` threads (0: the process default):
  * the error of the first failing record by position, then node_binding_invalid for a duplicate node id or name hash.
  * Nodes in the order given; coffre_folder_listing_node borrows (valid until the listing is freed). */
 typedef struct coffre_folder_listing coffre_folder_listing;

@@ -17,6 +17,7 @@
 #include <coffre/sharing.hpp>
 #include <coffre/signing.hpp>
 #include <coffre/store_request.hpp>
+#include <coffre/threads.hpp>
 #include <coffre/xwing.hpp>
 
 namespace coffre {

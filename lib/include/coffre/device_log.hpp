@@ -188,7 +188,7 @@ std::string identity_fingerprint(const VerifiedLog& log);
 //   identity_superseded  an entry's identity signature is by an identity key a revocation replaced;
 //   signature_invalid    any other signature (identity, author, new identity, proof of possession) that fails.
 // `pinned`: none on a first fetch (trust on first use: confirm the identity fingerprint with the user).
-// threads: 0 = all cores (1 in WebAssembly); the result does not depend on it.
+// threads: 0 = the process default (coffre/threads.hpp); the result does not depend on it.
 Result<VerifiedLog> verify_log(std::span<const std::vector<std::uint8_t>> entries, std::optional<LogHead> pinned,
                                std::optional<LogHash> expected_genesis_hash = std::nullopt, unsigned threads = 0);
 

@@ -141,7 +141,7 @@ Result<std::vector<std::uint8_t>> move_node_record(const OpenedNode& node, const
 Result<OpenedNode> open_node_record(const NodeId& parent_id, const NodeKey& parent_key,
                                     std::span<const std::uint8_t> record);
 
-// Opens every record of a folder, on up to `threads` threads (0: all cores). All nodes in the order given, or the
+// Opens every record of a folder, on up to `threads` threads (0: the process default, coffre/threads.hpp). All nodes in the order given, or the
 // error of the first record (by position) that fails; then node_binding_invalid if two records share a node id or
 // a name hash.
 Result<std::vector<OpenedNode>> list_folder(const NodeId& parent_id, const NodeKey& parent_key,

@@ -55,7 +55,7 @@ struct PassphraseLimits {
 
 struct FileOptions {
   std::uint32_t chunk_size = kDefaultChunkSize;
-  unsigned threads = 0;  // 0: all cores (1 in WebAssembly)
+  unsigned threads = 0;  // 0: the process default (coffre/threads.hpp: 1 unless the application sets it)
 };
 
 enum class KeySource : std::uint8_t { key = 1, passphrase = 2 };

@@ -135,7 +135,7 @@ Result<std::vector<std::uint8_t>> wrap_content_key(const UserId& sender, const A
                                                    const WrapRecipient& recipient, const AccessList& access,
                                                    const VersionedContentKey& key, Rng& rng);
 
-// The same to many recipients (in their order), on up to `threads` threads (0 = all cores; 1 in WebAssembly).
+// The same to many recipients (in their order), on up to `threads` threads (0: the process default, coffre/threads.hpp).
 // The randomness is drawn from `rng` first, in recipient order, so the result does not depend on `threads`.
 // Fails as a whole: not_a_member or invalid_argument for the first such recipient before any work, else the first
 // recipient's error in recipient order.
