@@ -80,6 +80,16 @@ void sign_store_as(const Store& store, const SigningKey& key, std::optional<User
   if (copy) store.sign_as(RequestSigner{std::move(copy).take(), user});
 }
 
+// Signs the store's requests with a throwaway key in no account (STORE.md section 2), for a command that reads only
+// what any signer may (an account's device list): it needs no secret of this device, and a revoked device still
+// reads the list and finds itself revoked there, as from a directory store.
+Status sign_store_anonymously(const Store& store) {
+  auto key = SigningKey::generate(system_rng());
+  if (!key) return lib_failure(key.error(), "a request signing key");
+  store.sign_as(RequestSigner{std::move(key).take(), std::nullopt});
+  return Status::success();
+}
+
 std::string host_name() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "device";
@@ -634,6 +644,7 @@ int cmd_whoami(const AccountArgs& a) {
 
 int cmd_device_list(const AccountArgs& a) {
   Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
+  if (Status s = sign_store_anonymously(*l.store); !s.ok()) return report(s);  // it reads the device list only
   if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
   VerifiedLog& lg = *l.vlog;
   say("Account %s, fingerprint %s, root epoch %u, head seq %llu\n", to_hex(l.st.user.bytes).c_str(),

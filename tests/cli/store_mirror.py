@@ -327,9 +327,16 @@ def after(used):
 
 
 def sync_all():
-    """Pulls every server into its directory (after a background command ended)."""
+    """Pulls every server into its directory (after a background command ended, or to see what one running wrote)."""
     for s in _servers.values():
         s.pull()
+
+
+def push_all():
+    """Writes what the test changed in every directory into its server now (for a command running in the
+    background, which reads the store while the test edits it)."""
+    for s in _servers.values():
+        s.push()
 
 
 TABLES = ["objects", "blob_parts", "uploads", "accounts", "device_keys", "drive_edges", "nonces", "invites"]
@@ -348,7 +355,11 @@ def database_holds(needles):
                 return f"a column of the database {s.db}"
         s.sql("CHECKPOINT")
     # The data files only: tables, catalogs, the write-ahead log (configuration files hold English words, which
-    # two consecutive recovery words may be).
+    # two consecutive recovery words may be). PostgreSQL's own catalogs hold English text too (pg_description:
+    # "time zone", "index build"), copied into every database and the WAL: a needle they hold says nothing there
+    # (the column check above still covers it).
+    catalogs = _catalog_bytes()
+    raws = [raw for raw, _ in hexed if raw not in catalogs]
     for root, _, names in (w for sub in ("base", "global", "pg_wal") for w in os.walk(os.path.join(_cluster.dir,
                                                                                                    "data", sub))):
         for n in names:
@@ -357,7 +368,25 @@ def database_holds(needles):
                     content = f.read()
             except OSError:
                 continue
-            for raw, _ in hexed:
+            for raw in raws:
                 if raw in content:
                     return f"the cluster file {os.path.join(root, n)}"
     return None
+
+
+_catalogs = None
+
+
+def _catalog_bytes():
+    """The files of template1 and the shared catalogs: what PostgreSQL holds before any store writes to it."""
+    global _catalogs
+    if _catalogs is None:
+        oid = psql(_cluster.port, "coffre", "SELECT oid FROM pg_database WHERE datname = 'template1'").strip()
+        parts = []
+        for sub in (os.path.join("base", oid), "global"):
+            for root, _, names in os.walk(os.path.join(_cluster.dir, "data", sub)):
+                for n in names:
+                    with open(os.path.join(root, n), "rb") as f:
+                        parts.append(f.read())
+        _catalogs = b"\0".join(parts)
+    return _catalogs
