@@ -19,6 +19,10 @@ coffre_http_transcript_tests(account_test.py account
 coffre_http_transcript_tests(sharing_test.py sharing
   inspect_shared_file
   publish
+  revoke_resigns
+  substituted_key
+  swapped_wraps
+  unshare_rollback
   revoke_publishes
   revoke_resign_killed_at_every_step
   revoked_device_record
@@ -34,6 +38,7 @@ coffre_http_transcript_tests(drive_test.py drive
   constant_memory
   malicious_cut_blob_range
   malicious_moved_record
+  malicious_old_revision
   malicious_renamed
   malicious_swapped_blob
   malicious_tampered
