@@ -1,6 +1,6 @@
 # The cases that also run over HTTP (tests/cli/CMakeLists.txt, label cli-http). Left out until the CLI or the
 # server is fixed (each fails over HTTP for a reason this mode found; see the branch's report):
-#   account_pins crashed_revocation_taken_over enroll_revoke_recover malicious_old_revision malicious_replayed_enrollment passphrase_home revoke_resigns substituted_key swapped_wraps unshare_rollback
+#   account_pins crashed_revocation_taken_over enroll_revoke_recover malicious_replayed_enrollment passphrase_home
 coffre_http_transcript_tests(account_test.py account
   concurrent_revocations
   init_whoami
@@ -19,18 +19,18 @@ coffre_http_transcript_tests(account_test.py account
 coffre_http_transcript_tests(sharing_test.py sharing
   inspect_shared_file
   publish
-  revoke_resigns
-  substituted_key
-  swapped_wraps
-  unshare_rollback
   revoke_publishes
   revoke_resign_killed_at_every_step
+  revoke_resigns
   revoked_device_record
   share_decrypt
+  substituted_key
+  swapped_wraps
   unexpected_device_blocks
   unshare_killed_at_every_step
   unshare_older_copy
   unshare_over_unfinished
+  unshare_rollback
   verify_refuse
 )
 coffre_http_transcript_tests(drive_test.py drive
