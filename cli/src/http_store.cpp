@@ -584,8 +584,8 @@ Status HttpStore::get(const std::string& rel, std::optional<std::vector<std::uin
   }
   if (res.status == 404) return Status::success();
   if (res.status == 403 && is_access_list(rel) && refusal_of(res).error == "forbidden") {
-    // The server lets only the owner's devices and the members its own check finds read a document's access list
-    // (STORE.md section 4): for anyone else that is the client's own finding, not_a_member.
+    // The server lets only the owner's devices and the accounts its own check finds in one of the document's lists
+    // read them (STORE.md section 4): for anyone else that is the client's own finding, not_a_member.
     return lib_failure(Error::not_a_member, "reading " + rel + " (refused by the store: this account is not a "
                                             "member of the document)");
   }

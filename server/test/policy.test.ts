@@ -142,6 +142,37 @@ test('documents: members read the access list, recipients their wrap; only the o
   is(await bob.client.get(`/v1/o/${other}/access/current`), 403);
 });
 
+test('documents: a removed member still reads the lists (the versions it held); other accounts do not', async () => {
+  const doc = id();
+  const d = `docs/${alice.user}/${doc}/2`;
+  const owner = { userId: Buffer.from(alice.user, 'hex'), secrets: alice.secrets };
+  const ctx = { documentId: Buffer.from(doc, 'hex'), purpose: 'file' as const };
+  const v1 = AccessList.make(owner, ctx, 1, 1, [Buffer.from(bob.user, 'hex'), Buffer.from(carol.user, 'hex')]);
+  const v2 = AccessList.make(owner, ctx, 2, 2, [Buffer.from(bob.user, 'hex')]);
+  is(await alice.client.put(`/v1/o/${d}/access/1.access`, v1.bytes), 201);
+  is(await alice.client.put(`/v1/o/${d}/wraps/1/${carol.user}.wrap`, 'wrap'), 201);
+  is(await alice.client.put(`/v1/o/${d}/access/2.access`, v2.bytes), 201);
+  is(await alice.client.put(`/v1/o/${d}/access/current`, v2.bytes), 201);
+  // Carol, removed in version 2, opens content of version 1: her client reads current (its pin) and 1.access.
+  is(await carol.client.get(`/v1/o/${d}/access/current`), 200);
+  is(await carol.client.get(`/v1/o/${d}/access/1.access`), 200);
+  is(await carol.client.get(`/v1/o/${d}/wraps/1/${carol.user}.wrap`), 200);
+  // ... never a write, and never more than the lists and her own wraps.
+  is(await carol.client.put(`/v1/o/${d}/access/current`, v1.bytes), 403);
+  is(await carol.client.get(`/v1/o/${d}/wraps/1/${bob.user}.wrap`), 403);
+  // An account no list of the document names: nothing, whether the object exists or not.
+  const dave = await newAccount(server.url);
+  is(await dave.client.get(`/v1/o/${d}/access/current`), 403, 'forbidden');
+  is(await dave.client.get(`/v1/o/${d}/access/1.access`), 403, 'forbidden');
+  is(await dave.client.get(`/v1/o/${d}/access/9.access`), 403, 'forbidden');
+  is(await dave.client.get(`/v1/list/${d}/access`), 403);
+  // A version's list that does not open as this document's (another document's, here) names nobody.
+  const other = `docs/${alice.user}/${id()}/2`;
+  is(await alice.client.put(`/v1/o/${other}/access/1.access`, v1.bytes), 201);
+  is(await carol.client.get(`/v1/o/${other}/access/1.access`), 403, 'forbidden');
+  is(await carol.client.get(`/v1/o/${other}/access/current`), 403, 'forbidden');
+});
+
 test('drive: the owner\'s devices; members of a shared folder read and write below it, nowhere else', async () => {
   const dr = `drive/${alice.user}`;
   const [root, shared, inner, file, outside] = [id(), id(), id(), id(), id()];

@@ -1,6 +1,5 @@
-# The cases that also run over HTTP (tests/cli/CMakeLists.txt, label cli-http). Left out until the CLI or the
-# server is fixed (each fails over HTTP for a reason this mode found; see the branch's report):
-#   malicious_old_revision revoke_resigns substituted_key swapped_wraps unshare_rollback
+# The cases that also run over HTTP (tests/cli/CMakeLists.txt, label cli-http): every case of account_test.py,
+# sharing_test.py and drive_test.py (cli_test.py tests local files only).
 coffre_http_transcript_tests(account_test.py account
   concurrent_revocations
   crashed_revocation_taken_over
@@ -26,12 +25,16 @@ coffre_http_transcript_tests(sharing_test.py sharing
   publish
   revoke_publishes
   revoke_resign_killed_at_every_step
+  revoke_resigns
   revoked_device_record
   share_decrypt
+  substituted_key
+  swapped_wraps
   unexpected_device_blocks
   unshare_killed_at_every_step
   unshare_older_copy
   unshare_over_unfinished
+  unshare_rollback
   verify_refuse
 )
 coffre_http_transcript_tests(drive_test.py drive
@@ -39,6 +42,7 @@ coffre_http_transcript_tests(drive_test.py drive
   constant_memory
   malicious_cut_blob_range
   malicious_moved_record
+  malicious_old_revision
   malicious_renamed
   malicious_swapped_blob
   malicious_tampered

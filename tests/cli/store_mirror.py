@@ -266,25 +266,32 @@ class StoreServer:
                 p, h = line.split("\t")
                 db[p] = bytes.fromhex(h)
         files = self._files()
-        for p in files:
-            if p not in db:
-                os.unlink(os.path.join(self.dir, p))
+        gone = [os.path.join(self.dir, p) for p in files if p not in db]
+        # A directory store's temporary files a test planted are no object of the server: gone, as the server never
+        # had them (an HTTP store's unfinished upload is invisible).
+        gone += [os.path.join(root, n) for root, _, names in os.walk(self.dir) for n in names
+                 if n.endswith(TEMP_SUFFIX)]
+        for full in gone:
+            os.unlink(full)
         for p, b in db.items():
             if files.get(p) != b:
                 full = os.path.join(self.dir, p)
                 os.makedirs(os.path.dirname(full), exist_ok=True)
                 with open(full, "wb") as f:
                     f.write(b)
-        for root, dirs, names in os.walk(self.dir, topdown=False):
-            # A directory store's temporary files a test planted are no object of the server: gone, as the server
-            # never had them (an HTTP store's unfinished upload is invisible).
-            for n in names:
-                if n.endswith(TEMP_SUFFIX):
-                    os.unlink(os.path.join(root, n))
-            if root != self.dir and not os.listdir(root):
-                os.rmdir(root)
+        # The directories that the removals above emptied go too (the server has no directories); a directory the
+        # test emptied itself stays, as in a directory store, so that the test can put a file back into it.
+        for full in gone:
+            self._remove_empty_parents(full)
         os.makedirs(self.dir, exist_ok=True)
         self.mirrored = {p: hashlib.sha256(b).digest() for p, b in db.items()}
+
+    def _remove_empty_parents(self, path):
+        parent = os.path.dirname(path)
+        while parent != self.dir and parent.startswith(self.dir + os.sep) and os.path.isdir(parent) \
+                and not os.listdir(parent):
+            os.rmdir(parent)
+            parent = os.path.dirname(parent)
 
 
 def _stop_all():

@@ -1,13 +1,13 @@
 // Members of a document and readers of a Drive node (docs/STORE.md section 4), checked by the server itself: the
-// document's access/current list is opened (SPEC 16.1) with the owner's identity key from the owner's verified log.
+// document's access lists are opened (SPEC 16.1) with the owner's identity key from the owner's verified log.
 import { AccessList, type Purpose, TrustedContact } from '@coffre/core';
-import { currentLog } from '../auth/logs.js';
+import { type AccountLog, currentLog } from '../auth/logs.js';
 import type { Db } from '../db/pool.js';
 
 const PURPOSES: readonly Purpose[] = ['document', 'file', 'drive-node'];
 const MAX_DEPTH = 256;
 
-/** members (hex) of a list, by list ETag and the owner's log head: a new list or a revocation is a new key */
+/** members (hex) of a list, by its path, ETag and the owner's log head: a new list or a revocation is a new key */
 const memberCache = new Map<string, Set<string> | null>();
 
 function cacheSet(k: string, v: Set<string> | null): void {
@@ -15,26 +15,35 @@ function cacheSet(k: string, v: Set<string> | null): void {
   while (memberCache.size > 4096) memberCache.delete(memberCache.keys().next().value!);
 }
 
-/** The members of docs/<owner>/<doc>/<purpose>'s current list, or null when there is none that opens. */
-async function members(db: Db, owner: string, doc: string, purpose: number): Promise<Set<string> | null> {
-  const r = await db.query<{ bytes: Buffer; etag: string }>('SELECT bytes, etag FROM objects WHERE path = $1',
-    [`docs/${owner}/${doc}/${purpose}/access/current`]);
-  const row = r.rows[0];
-  if (row === undefined) return null;
-  const log = await currentLog(db, owner);
-  if (log === undefined) return null;
-  const key = `${owner}/${doc}/${purpose}:${row.etag}:${log.headHash}`;
+interface Document {
+  owner: string;
+  doc: string;
+  purpose: number;
+}
+
+const accessDir = (d: Document): string => `docs/${d.owner}/${d.doc}/${d.purpose}/access`;
+
+/**
+ * The members of the access list stored at `path` (one of d's), or null when that list does not open (SPEC 16.1)
+ * with the owner's current identity key and generation as d's list.
+ */
+async function listMembers(db: Db, d: Document, path: string, etag: string, log: AccountLog):
+  Promise<Set<string> | null> {
+  const key = `${path}:${etag}:${log.headHash}`;
   const cached = memberCache.get(key);
   if (cached !== undefined) return cached;
+  const r = await db.query<{ bytes: Buffer }>('SELECT bytes FROM objects WHERE path = $1 AND etag = $2', [path, etag]);
+  const bytes = r.rows[0]?.bytes;
+  if (bytes === undefined) return null;  // replaced meanwhile: not cached, the next request sees the new list
   let result: Set<string> | null = null;
   try {
     const contact = TrustedContact.fromKeys({
-      userId: Buffer.from(owner, 'hex'),
+      userId: Buffer.from(d.owner, 'hex'),
       identityPublicKey: log.log.identityPublicKey,
       generation: log.log.identityGeneration,
     });
-    const list = AccessList.open(new Uint8Array(row.bytes), contact,
-      { documentId: Buffer.from(doc, 'hex'), purpose: PURPOSES[purpose - 1]! }, null);
+    const list = AccessList.open(new Uint8Array(bytes), contact,
+      { documentId: Buffer.from(d.doc, 'hex'), purpose: PURPOSES[d.purpose - 1]! }, null);
     result = new Set(list.members.map((m) => Buffer.from(m).toString('hex')));
     list.dispose();
     contact.dispose();
@@ -45,8 +54,41 @@ async function members(db: Db, owner: string, doc: string, purpose: number): Pro
   return result;
 }
 
+/** The ETag of d's access list at `path`, or undefined. */
+async function etagOf(db: Db, path: string): Promise<string | undefined> {
+  const r = await db.query<{ etag: string }>('SELECT etag FROM objects WHERE path = $1', [path]);
+  return r.rows[0]?.etag;
+}
+
+/** A member of d: listed in its access/current list (STORE.md section 4). */
 export async function isMember(db: Db, owner: string, doc: string, purpose: number, user: string): Promise<boolean> {
-  return (await members(db, owner, doc, purpose))?.has(user) ?? false;
+  const d = { owner, doc, purpose };
+  const path = `${accessDir(d)}/current`;
+  const etag = await etagOf(db, path);
+  if (etag === undefined) return false;
+  const log = await currentLog(db, owner);
+  if (log === undefined) return false;
+  return (await listMembers(db, d, path, etag, log))?.has(user) ?? false;
+}
+
+/**
+ * A present or past member of d: listed in its current list or in one of its versions' lists (`<v>.access`). A
+ * removed member still opens the content of the versions it held (SPEC 16.3, THREAT-MODEL), for which its client
+ * reads `current` (the pins' rollback check) and the list of that version (STORE.md section 4).
+ */
+export async function isListed(db: Db, owner: string, doc: string, purpose: number, user: string): Promise<boolean> {
+  if (await isMember(db, owner, doc, purpose, user)) return true;
+  const d = { owner, doc, purpose };
+  const log = await currentLog(db, owner);
+  if (log === undefined) return false;
+  const dir = accessDir(d);
+  const r = await db.query<{ path: string; etag: string }>(
+    'SELECT path, etag FROM objects WHERE path >= $1 AND path < $2 AND path <> $3',
+    [`${dir}/`, `${dir}0`, `${dir}/current`]);
+  for (const { path, etag } of r.rows) {
+    if ((await listMembers(db, d, path, etag, log))?.has(user)) return true;
+  }
+  return false;
 }
 
 /** `node` and its ancestors in the owner's tree, as the record paths shape it. */

@@ -1,7 +1,7 @@
 // Who may do what (docs/STORE.md section 4): each right is a list of alternatives, any one of which allows.
 import type { Principal } from '../auth/authenticate.js';
 import type { Db } from '../db/pool.js';
-import { isClaimWriter, isMember, isMemberReader } from './members.js';
+import { isClaimWriter, isListed, isMemberReader } from './members.js';
 import type { ParsedPath, Vars } from './paths.js';
 
 export type Alt =
@@ -10,7 +10,8 @@ export type Alt =
   | { recovery: string }
   /** before the account's genesis: the key holding its claim, or any key while nobody holds it */
   | { claimant: string }
-  | { member: { owner: string; doc: string; purpose: number } }
+  /** a device of a present or past member of a document: listed in its current list or a version's list */
+  | { listed: { owner: string; doc: string; purpose: number } }
   /** a device of the owner, or of a member of a shared folder at or above the node */
   | { reader: { owner: string; node: string } }
   /** a node with no record yet: a device of a member reader of the parent of a name claim holding the node's id */
@@ -35,7 +36,7 @@ export function readRight(p: ParsedPath): Right {
     case 'log': case 'enroll': case 'directory': return ANY;
     case 'state': case 'rootwrap': return accountOrRecovery(v.user!);
     case 'pins': return accountOnly(v.user!);
-    case 'access': return [{ device: v.owner! }, { member: { owner: v.owner!, doc: v.doc!, purpose: v.purpose! } }];
+    case 'access': return [{ device: v.owner! }, { listed: { owner: v.owner!, doc: v.doc!, purpose: v.purpose! } }];
     case 'docwrap': return [{ device: v.owner! }, { device: v.user! }];
     case 'driveroot': case 'rekey': return [{ device: v.owner! }];
     case 'node': case 'name': return [{ reader: { owner: v.owner!, node: v.parent! } }];
@@ -96,7 +97,7 @@ export function directoryReadRight(segs: readonly string[], v: Vars): Right {
     case 'enroll': return ANY;
     case 'docs':
       if (n < 4) return [{ device: v.owner! }];
-      return [{ device: v.owner! }, { member: { owner: v.owner!, doc: v.doc!, purpose: v.purpose! } }];
+      return [{ device: v.owner! }, { listed: { owner: v.owner!, doc: v.doc!, purpose: v.purpose! } }];
     case 'drive':
       if (n >= 4 && (third === 'nodes' || third === 'names')) return [{ reader: { owner: v.owner!, node: fourth! } }];
       if (n >= 4 && third === 'blobs') return [{ reader: { owner: v.owner!, node: fourth! } }];
@@ -126,7 +127,7 @@ async function allows(db: Db, who: Principal, alt: Alt): Promise<boolean> {
     return holder === undefined || holder === null || holder.toString('hex') === who.key;
   }
   if (who.kind !== 'device') return false;
-  if ('member' in alt) return isMember(db, alt.member.owner, alt.member.doc, alt.member.purpose, who.user);
+  if ('listed' in alt) return isListed(db, alt.listed.owner, alt.listed.doc, alt.listed.purpose, who.user);
   if ('claimer' in alt) return isClaimWriter(db, alt.claimer.owner, alt.claimer.node, who.user);
   if (who.user === alt.reader.owner) return true;
   return isMemberReader(db, alt.reader.owner, alt.reader.node, who.user);
