@@ -1026,6 +1026,7 @@ def test_usage_errors(d):
 
 
 TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
+HTTP_TESTS = {}  # cases only the HTTP mode runs (http_cases.cmake names them; --list does not)
 
 
 def main(prefix="coffre-account-"):
@@ -1047,7 +1048,7 @@ def main(prefix="coffre-account-"):
         with tempfile.TemporaryDirectory(prefix=prefix) as d:
             t = time.time()
             try:
-                TESTS[case](d)
+                (TESTS.get(case) or HTTP_TESTS[case])(d)
                 print(f"ok    {case} ({time.time() - t:.1f} s)")
             except Failure as e:
                 failed += 1

@@ -21,6 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import account_test as at  # noqa: E402
+import store_mirror  # noqa: E402
 from account_test import EXIT_OK, EXIT_AUTH, EXIT_USAGE, EXIT_IO, Failure, World, check, read, write  # noqa: E402
 
 CHUNK = 65536
@@ -1066,9 +1067,34 @@ def test_small_files_small_buffers(d):
     check(unshare_rss - base < 4 << 10, f"unshare of small files peaked at {unshare_rss >> 10} MiB, ls at "
                                         f"{base >> 10} MiB")
 
+def http_test_killed_put_resumes(d):
+    """Over HTTP, `put` killed after some parts reached the server resumes there: the rerun sends only the parts the
+    server does not hold (the same bytes again: its randomness comes from the home's record of the upload), says so,
+    and what lands reads back whole; no part, record or upload is left behind."""
+    check(store_mirror.ENABLED, "this case needs the HTTP store (COFFRE_TEST_STORE=http)")
+    w, a = account(d)
+    a.ok("mkdir", "/up")
+    parts = 6  # 16 chunks per part (STORE.md 3.4); the first part also holds the header
+    content = os.urandom((parts - 1) * 16 * CHUNK + 1000)
+    src = os.path.join(d, "f.bin")
+    write(src, content)
+    hooked(a, "upload-part:3", "put", src, "/up/f.bin")
+    check(a.ls("/up") == [], "a killed upload is in the listing")
+    # The rerun crashes if it sends a 4th part: resumed, it sends only the 3 the server does not hold.
+    rc, out, err = at.run(a.args("put", src, "/up/f.bin"), env={"COFFRE_TEST_CRASH_AT": "upload-part:4"},
+                          binary=at.COFFRE_HOOKS)
+    check(rc == 0, f"the resumed put sent parts the server held, or failed: exit {rc}; {err!r}")
+    check("resuming the interrupted upload" in err, f"the rerun did not say it resumed: {err!r}")
+    check(a.get("/up/f.bin", os.path.join(d, "back")) == content, "the resumed upload came back different")
+    check(len(blob_files(w)) == 1, f"blobs left beside the file's content: {blob_files(w)}")
+    check(not os.path.exists(os.path.join(w.home("A"), "uploads")), "the home keeps a record of a finished upload")
+
+
 TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}
+# Cases that need the HTTP store (registered by http_cases.cmake only; --list does not show them).
+HTTP_TESTS = {name[len("http_test_"):]: f for name, f in sorted(globals().items()) if name.startswith("http_test_")}
 
 
 if __name__ == "__main__":
-    at.TESTS = TESTS  # account_test.py's runner
+    at.TESTS, at.HTTP_TESTS = TESTS, HTTP_TESTS  # account_test.py's runner
     sys.exit(at.main(prefix="coffre-drive-"))

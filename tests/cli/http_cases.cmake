@@ -1,5 +1,5 @@
 # The cases that also run over HTTP (tests/cli/CMakeLists.txt, label cli-http): every case of account_test.py,
-# sharing_test.py and drive_test.py (cli_test.py tests local files only).
+# sharing_test.py and drive_test.py (cli_test.py tests local files only), and drive_test.py's HTTP-only cases.
 coffre_http_transcript_tests(account_test.py account
   concurrent_revocations
   crashed_revocation_taken_over
@@ -51,6 +51,7 @@ coffre_http_transcript_tests(drive_test.py drive
   small_files_small_buffers
   store_holds_no_plaintext
   interrupted_put
+  killed_put_resumes
   move_out_crash
   move_out_rekeys
   orphan_blobs
