@@ -9,6 +9,8 @@ import {
   type RootKey, signStoreRequest, UsedEnrollmentRequests, VerifiedLog,
 } from '@coffre/core';
 
+import pg from 'pg';
+
 export const PG_URL = process.env['PG_URL'] ?? '';
 if (PG_URL === '') throw new Error('PG_URL is not set: run scripts/test-server.sh');
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
@@ -244,4 +246,20 @@ export async function expectStatus(p: Promise<Response>, status: number): Promis
 
 export function anonymous(base: string): Client {
   return new Client(base, DeviceKeys.generate(), null);
+}
+
+/**
+ * Replaces the bytes of a stored object in the database itself (a malicious or broken server: what the server's
+ * own write checks would refuse). The object must exist.
+ */
+export async function plantObject(path: string, bytes: Uint8Array): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const r = await client.query('UPDATE objects SET bytes = $2, size = $3, etag = $4 WHERE path = $1',
+      [path, Buffer.from(bytes), bytes.length, `"${sha256(bytes).toString('hex')}"`]);
+    if (r.rowCount !== 1) throw new Error(`plantObject: no object at ${path}`);
+  } finally {
+    await client.end();
+  }
 }

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { AccessList, AccountSecrets, DirectoryRecord, enrollWithRecovery, RootKey } from '@coffre/core';
 import {
   type Account, anonymous, approveNewDevice, Client, expectStatus, hex, newAccount, type Response,
-  RECOVERY_ID, type ServerProcess, startServer,
+  plantObject, RECOVERY_ID, type ServerProcess, startServer,
 } from './harness.js';
 import { DeviceKeys } from '@coffre/core';
 
@@ -136,9 +136,17 @@ test('documents: members read the access list, recipients their wrap; only the o
   is(await bob.client.get(`/v1/o/${d}/wraps/1/${bob.user}.wrap`), 200);
   is(await carol.client.get(`/v1/o/${d}/wraps/1/${bob.user}.wrap`), 403);
   is(await bob.client.get(`/v1/list/${d}/access`), 200);
-  // A list that does not open with the owner's identity (here: bytes signed for another document) gives nothing.
-  const other = `docs/${alice.user}/${id()}/2`;
-  is(await alice.client.put(`/v1/o/${other}/access/current`, list.bytes), 201);
+  // A list that does not open with the owner's identity (here: bytes signed for another document) is refused...
+  const otherDoc = id();
+  const other = `docs/${alice.user}/${otherDoc}/2`;
+  is(await alice.client.put(`/v1/o/${other}/access/current`, list.bytes), 422, 'wrong_context');
+  is(await alice.client.put(`/v1/o/${d}/access/2.access`, list.bytes), 422, 'wrong_context');  // key version 1
+  // ... and, planted in the database, gives nothing.
+  const otherList = AccessList.make({ userId: Buffer.from(alice.user, 'hex'), secrets: alice.secrets },
+    { documentId: Buffer.from(otherDoc, 'hex'), purpose: 'file' }, 1, 1, [Buffer.from(bob.user, 'hex')]);
+  is(await alice.client.put(`/v1/o/${other}/access/current`, otherList.bytes), 201);
+  is(await bob.client.get(`/v1/o/${other}/access/current`), 200);
+  await plantObject(`${other}/access/current`, list.bytes);
   is(await bob.client.get(`/v1/o/${other}/access/current`), 403);
 });
 
@@ -166,9 +174,14 @@ test('documents: a removed member still reads the lists (the versions it held); 
   is(await dave.client.get(`/v1/o/${d}/access/1.access`), 403, 'forbidden');
   is(await dave.client.get(`/v1/o/${d}/access/9.access`), 403, 'forbidden');
   is(await dave.client.get(`/v1/list/${d}/access`), 403);
-  // A version's list that does not open as this document's (another document's, here) names nobody.
-  const other = `docs/${alice.user}/${id()}/2`;
-  is(await alice.client.put(`/v1/o/${other}/access/1.access`, v1.bytes), 201);
+  // A version's list that does not open as this document's (another document's, planted) names nobody.
+  const otherDoc = id();
+  const other = `docs/${alice.user}/${otherDoc}/2`;
+  const otherV1 = AccessList.make(owner, { documentId: Buffer.from(otherDoc, 'hex'), purpose: 'file' }, 1, 1,
+    [Buffer.from(carol.user, 'hex')]);
+  is(await alice.client.put(`/v1/o/${other}/access/1.access`, otherV1.bytes), 201);
+  is(await carol.client.get(`/v1/o/${other}/access/1.access`), 200);
+  await plantObject(`${other}/access/1.access`, v1.bytes);
   is(await carol.client.get(`/v1/o/${other}/access/1.access`), 403, 'forbidden');
   is(await carol.client.get(`/v1/o/${other}/access/current`), 403, 'forbidden');
 });

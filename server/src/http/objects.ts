@@ -8,7 +8,7 @@ import { type Conditions, getObject, listNames, pathsUnder, removeObject, writeO
 import { inTransaction, type Tx } from '../db/pool.js';
 import { appendEntry, rememberLog } from '../policy/append.js';
 import { chargedAccount, isCreateOnly, type ParsedPath, parseDirectory, parseObjectPath } from '../policy/paths.js';
-import { checkDirectoryRecord } from '../policy/records.js';
+import { checkAccessList, checkDirectoryRecord } from '../policy/records.js';
 import { allowed, deleteRight, directoryReadRight, readRight, type Right, writeRight } from '../policy/rules.js';
 import { checkDeclaredLength, OBJECT_LIMIT, readBody } from './body.js';
 import { decimal, principalOf, queryParams, type ServerContext, targetAfter } from './context.js';
@@ -68,6 +68,10 @@ export function objectRoutes(app: FastifyInstance, ctx: ServerContext, v1: strin
       return reply.code(201).header('etag', `"${sha(bytes)}"`).send();
     }
     if (p.kind === 'directory' && who.kind === 'device') checkDirectoryRecord(bytes, p.vars.user!, who.log);
+    if (p.kind === 'access' && who.kind === 'device') {
+      const v = p.vars;
+      checkAccessList(bytes, { owner: v.owner!, doc: v.doc!, purpose: v.purpose! }, v.v, who.log);
+    }
     const created = await inTransaction(db, async (tx) => {
       await claimIfCreating(tx, who, p);
       const made = await writeObject(tx, { path: p.path, kind: p.kind, owner: chargedAccount(p), bytes }, c,

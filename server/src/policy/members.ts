@@ -15,13 +15,28 @@ function cacheSet(k: string, v: Set<string> | null): void {
   while (memberCache.size > 4096) memberCache.delete(memberCache.keys().next().value!);
 }
 
-interface Document {
+export interface Document {
   owner: string;
   doc: string;
   purpose: number;
 }
 
 const accessDir = (d: Document): string => `docs/${d.owner}/${d.doc}/${d.purpose}/access`;
+
+/** d's access list in `bytes`, opened (SPEC 16.1) with the owner's current identity; throws the library's error. */
+export function openAccessList(bytes: Uint8Array, d: Document, log: AccountLog): AccessList {
+  const contact = TrustedContact.fromKeys({
+    userId: Buffer.from(d.owner, 'hex'),
+    identityPublicKey: log.log.identityPublicKey,
+    generation: log.log.identityGeneration,
+  });
+  try {
+    return AccessList.open(new Uint8Array(bytes), contact,
+      { documentId: Buffer.from(d.doc, 'hex'), purpose: PURPOSES[d.purpose - 1]! }, null);
+  } finally {
+    contact.dispose();
+  }
+}
 
 /**
  * The members of the access list stored at `path` (one of d's), or null when that list does not open (SPEC 16.1)
@@ -37,16 +52,9 @@ async function listMembers(db: Db, d: Document, path: string, etag: string, log:
   if (bytes === undefined) return null;  // replaced meanwhile: not cached, the next request sees the new list
   let result: Set<string> | null = null;
   try {
-    const contact = TrustedContact.fromKeys({
-      userId: Buffer.from(d.owner, 'hex'),
-      identityPublicKey: log.log.identityPublicKey,
-      generation: log.log.identityGeneration,
-    });
-    const list = AccessList.open(new Uint8Array(bytes), contact,
-      { documentId: Buffer.from(d.doc, 'hex'), purpose: PURPOSES[d.purpose - 1]! }, null);
+    const list = openAccessList(bytes, d, log);
     result = new Set(list.members.map((m) => Buffer.from(m).toString('hex')));
     list.dispose();
-    contact.dispose();
   } catch {
     result = null;  // a list the owner's current identity did not sign gives no access
   }
