@@ -106,8 +106,8 @@ class COFFRE_API FileEncryptor {
   // Writes the final chunk. After finish(), update() and finish() return bad_state.
   Error finish(std::span<std::uint8_t> out, std::size_t& written);
 
-  struct Impl;  // defined in the library only
-  explicit FileEncryptor(std::unique_ptr<Impl> impl);
+  struct Impl;  // defined in the library only, which alone constructs from one
+  COFFRE_LOCAL explicit FileEncryptor(std::unique_ptr<Impl> impl);
 
  private:
   std::unique_ptr<Impl> impl_;
@@ -131,8 +131,8 @@ class COFFRE_API FileDecryptor {
   // True only after finish() succeeded: a final chunk authenticated and nothing followed it.
   bool ended_properly() const noexcept;
 
-  struct Impl;  // defined in the library only
-  explicit FileDecryptor(std::unique_ptr<Impl> impl);
+  struct Impl;  // defined in the library only, which alone constructs from one
+  COFFRE_LOCAL explicit FileDecryptor(std::unique_ptr<Impl> impl);
 
  private:
   std::unique_ptr<Impl> impl_;
@@ -164,8 +164,8 @@ class COFFRE_API FileRangeReader {
   // `fetched` holds exactly the bytes of ciphertext_range(plaintext); writes plaintext.size() bytes to `out`.
   Error read(ByteRange plaintext, std::span<const std::uint8_t> fetched, std::span<std::uint8_t> out) const;
 
-  struct Impl;  // defined in the library only
-  explicit FileRangeReader(std::unique_ptr<Impl> impl);
+  struct Impl;  // defined in the library only, which alone constructs from one
+  COFFRE_LOCAL explicit FileRangeReader(std::unique_ptr<Impl> impl);
 
  private:
   std::unique_ptr<Impl> impl_;
