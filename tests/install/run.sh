@@ -77,6 +77,7 @@ extra=$(comm -13 "$work/c_api.txt" "$work/c_exported.txt")
 strong_cxx=$(awk '$2 ~ /^[TDBR]$/ && $3 !~ /^coffre_/ {print $3}' "$work/symbols.txt" | c++filt)
 others=$(grep -v '^coffre::' <<<"$strong_cxx" | grep -v -E '^(typeinfo|typeinfo name|vtable) for coffre::' || true)
 [ -z "$others" ] || fail "exported outside namespace coffre: $(head -5 <<<"$others")"
+# shellcheck disable=SC2001  # per line: the name, without its parameters
 internals=$(sed 's/(.*//' <<<"$strong_cxx" | grep -E 'coffre::detail::|::Impl\b|Access\b' || true)
 [ -z "$internals" ] || fail "internals exported: $(head -5 <<<"$internals")"
 grep -q -E ' [TDBR] (sodium_|crypto_|randombytes_|coffre_pqclean_|PQCLEAN_)' "$work/symbols.txt" &&
@@ -116,7 +117,8 @@ ldd "$work/subdirectory/c_consumer" | grep -q libcoffre && fail "add_subdirector
 static_prefix=$work/static-prefix
 cmake --install "$work/subdirectory" --prefix "$static_prefix" >"$work/static-install.log"
 static_libdir=$(dirname "$(dirname "$(find "$static_prefix" -name coffre.pc)")")
-[ -e "$static_libdir/libcoffre.a" ] && [ ! -e "$static_libdir/libcoffre.so" ] || fail "static install: no libcoffre.a"
+[ -e "$static_libdir/libcoffre.a" ] || fail "static install: no libcoffre.a"
+[ ! -e "$static_libdir/libcoffre.so" ] || fail "static install: a libcoffre.so too"
 
 step "find_package(coffre), static"
 cmake -S "$here" -B "$work/package-static" "${consumer_args[@]}" -DCMAKE_PREFIX_PATH="$static_prefix" \
