@@ -3,7 +3,7 @@
 #
 # Input:  COFFRE_BIP39_WORDLIST  an english.txt (2048 lines) such as the one scripts/fetch-bip39-wordlist.sh prints.
 #                                Empty (the default): this file runs that script at configure time into
-#                                <source>/.deps (npm pack bip39@3.1.2, tarball pinned by sha256), so
+#                                COFFRE_DEPS_DIR (npm pack bip39@3.1.2, tarball pinned by sha256), so
 #                                `cmake -S . -B build` needs nothing else.
 # Output: COFFRE_BIP39_ENGLISH_SOURCE  the generated source defining coffre::detail::kBip39English
 #                                      (lib/src/bip39.hpp), to compile into the library.
@@ -11,15 +11,15 @@
 include_guard(GLOBAL)
 
 set(COFFRE_BIP39_WORDLIST "" CACHE FILEPATH
-    "BIP-39 English wordlist (english.txt) from scripts/fetch-bip39-wordlist.sh (empty: fetch into .deps)")
+    "BIP-39 English wordlist (english.txt) from scripts/fetch-bip39-wordlist.sh (empty: fetch into COFFRE_DEPS_DIR)")
 
 function(_coffre_bip39_english_source out_var)
   set(txt "${COFFRE_BIP39_WORDLIST}")
   if(NOT txt)
-    # Idempotent and offline once fetched (a stamp and the tarball stay in .deps); re-run on every configure so a
-    # deleted .deps comes back.
+    # Idempotent and offline once fetched (a stamp and the tarball stay in COFFRE_DEPS_DIR); re-run on every
+    # configure so a deleted one comes back.
     execute_process(
-      COMMAND "${PROJECT_SOURCE_DIR}/scripts/fetch-bip39-wordlist.sh" "${PROJECT_SOURCE_DIR}/.deps"
+      COMMAND "${PROJECT_SOURCE_DIR}/scripts/fetch-bip39-wordlist.sh" "${COFFRE_DEPS_DIR}"
       OUTPUT_VARIABLE txt OUTPUT_STRIP_TRAILING_WHITESPACE
       RESULT_VARIABLE rc)
     if(NOT rc EQUAL 0)

@@ -1,22 +1,23 @@
-# ML-KEM-768 from PQClean's "clean" C sources, as the STATIC target `coffre_mlkem768`, for native and WebAssembly
-# builds alike (included by the top-level CMakeLists.txt, plain or under emcmake).
+# ML-KEM-768 from PQClean's "clean" C sources, as the OBJECT library `coffre_mlkem768` (part of libcoffre), for
+# native and WebAssembly builds alike (included by the top-level CMakeLists.txt, plain or under emcmake).
 #
 # Input:  COFFRE_PQCLEAN_SRC  a tree printed by scripts/fetch-pqclean.sh. Empty (the default): this file runs that
-#                             script at configure time into <source>/.deps (npm pack pqclean@0.8.1, pinned sha256),
-#                             so `cmake -S . -B build` needs nothing else.
+#                             script at configure time into COFFRE_DEPS_DIR (default <build>/_deps; npm pack
+#                             pqclean@0.8.1, pinned sha256), so `cmake -S . -B build` needs nothing else.
 # Output: target coffre_mlkem768 (PUBLIC: lib/src/mlkem768/mlkem768.h, coffre's own interface to it; PQClean's
 #         headers stay PRIVATE). Links coffre_sodium (wiping, and PQClean's unused randombytes).
 include_guard(GLOBAL)
 
-set(COFFRE_PQCLEAN_SRC "" CACHE PATH "PQClean source tree from scripts/fetch-pqclean.sh (empty: fetch into .deps)")
+set(COFFRE_PQCLEAN_SRC "" CACHE PATH
+    "PQClean source tree from scripts/fetch-pqclean.sh (empty: fetch into COFFRE_DEPS_DIR)")
 
 function(_coffre_add_mlkem768)
   set(src "${COFFRE_PQCLEAN_SRC}")
   if(NOT src)
-    # Idempotent and offline once fetched (a stamp and the tarball stay in .deps); re-run on every configure so a
-    # deleted .deps comes back.
+    # Idempotent and offline once fetched (a stamp and the tarball stay in COFFRE_DEPS_DIR); re-run on every
+    # configure so a deleted one comes back.
     execute_process(
-      COMMAND "${PROJECT_SOURCE_DIR}/scripts/fetch-pqclean.sh" "${PROJECT_SOURCE_DIR}/.deps"
+      COMMAND "${PROJECT_SOURCE_DIR}/scripts/fetch-pqclean.sh" "${COFFRE_DEPS_DIR}"
       OUTPUT_VARIABLE src OUTPUT_STRIP_TRAILING_WHITESPACE
       RESULT_VARIABLE rc)
     if(NOT rc EQUAL 0)
@@ -33,7 +34,7 @@ function(_coffre_add_mlkem768)
   endif()
 
   set(here "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/src/mlkem768")
-  add_library(coffre_mlkem768 STATIC
+  add_library(coffre_mlkem768 OBJECT
     "${kem}/cbd.c" "${kem}/indcpa.c" "${kem}/kem.c" "${kem}/ntt.c" "${kem}/poly.c" "${kem}/polyvec.c"
     "${kem}/reduce.c" "${kem}/symmetric-shake.c" "${kem}/verify.c"
     "${common}/fips202.c"
@@ -41,6 +42,7 @@ function(_coffre_add_mlkem768)
   target_include_directories(coffre_mlkem768 PUBLIC "${here}" PRIVATE "${kem}" "${common}")
   target_link_libraries(coffre_mlkem768 PRIVATE coffre_sodium)
   set_target_properties(coffre_mlkem768 PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON)
+  coffre_library_objects(coffre_mlkem768)
 
   # fips202's functions have generic global names (shake256, sha3_256...): prefix them, and PQClean's randombytes,
   # so that an application linking coffre and another Keccak library or PQClean build gets no clash.

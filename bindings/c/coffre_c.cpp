@@ -93,6 +93,8 @@ extern "C" {
 
 int coffre_init(void) { return status(coffre::init()); }
 
+const char* coffre_version(void) { return COFFRE_VERSION_STRING; }
+
 const char* coffre_error_code(int s) {
   // std::string copies: NUL-terminated whatever the C++ API's string_views point to. Index kErrorCount = unknown.
   static const auto table = [] {

@@ -12,7 +12,7 @@ namespace coffre {
 
 using namespace detail;
 
-struct FileRangeReader::Impl {
+struct COFFRE_LOCAL FileRangeReader::Impl {
   ChunkCipher cipher;
   std::uint64_t header_size;
   std::uint64_t chunk_size;

@@ -28,7 +28,7 @@ ByteView fill(Bytes& buf, std::size_t want, ByteView in) {
 // ---------------------------------------------------------------------------------------------------------------
 // Encryptor
 
-struct FileEncryptor::Impl {
+struct COFFRE_LOCAL FileEncryptor::Impl {
   Impl(ChunkCipher c, Bytes h, std::uint32_t size, unsigned t)
       : cipher(std::move(c)), header(std::move(h)), chunk_size(size), threads(t) {
     pending.reserve(size);
@@ -146,7 +146,7 @@ Error FileEncryptor::finish(std::span<std::uint8_t> out, std::size_t& written) {
 // ---------------------------------------------------------------------------------------------------------------
 // Decryptor
 
-struct FileDecryptor::Impl {
+struct COFFRE_LOCAL FileDecryptor::Impl {
   enum class Phase { header, chunks, ended, failed };
 
   FileSecret secret;

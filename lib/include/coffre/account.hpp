@@ -10,6 +10,7 @@
 
 #include <coffre/device_log.hpp>
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/random.hpp>
 #include <coffre/secret.hpp>
 #include <coffre/signing.hpp>
@@ -25,7 +26,7 @@
 namespace coffre {
 
 // A device's own secret keys: its local state, never uploaded (section 9).
-struct DeviceKeys {
+struct COFFRE_API DeviceKeys {
   DeviceId id;
   SigningKey sign_key;
   XWingSecretKey kem_key;
@@ -41,7 +42,7 @@ struct DeviceKeys {
 };
 
 // The 32-byte root key of one epoch (epochs start at 1).
-class RootKey {
+class COFFRE_API RootKey {
  public:
   static constexpr std::size_t kSize = 32;
   // invalid_argument if epoch is 0.
@@ -59,14 +60,14 @@ class RootKey {
 };
 
 // One suite X-Wing secret key and its version.
-struct SuiteSecretKey {
+struct COFFRE_API SuiteSecretKey {
   std::uint32_t version;
   XWingSecretKey key;
 };
 
 // The account's secrets, as sealed in the account state: the identity key with its generation, and every suite key
 // the account ever had, versions 1..n in order (so that documents wrapped to an old suite key still open).
-class AccountSecrets {
+class COFFRE_API AccountSecrets {
  public:
   // invalid_argument: generation 0, no suite key, or versions that are not exactly 1, 2, ..., n in order.
   static Result<AccountSecrets> create(SigningKey identity, std::uint32_t identity_generation,
@@ -97,19 +98,19 @@ class AccountSecrets {
 
 // ok if `secrets` are the account's of `log`: same identity key and generation, and a current suite key with the
 // log's suite version and public key. wrap_invalid otherwise (a sealed state of another account or epoch).
-Error check_account_secrets(const AccountSecrets& secrets, const VerifiedLog& log);
+COFFRE_API Error check_account_secrets(const AccountSecrets& secrets, const VerifiedLog& log);
 
 // sealed_state of section 11, for root.epoch(). The nonce comes from `rng`.
-Result<std::vector<std::uint8_t>> seal_account_state(const RootKey& root, const UserId& user,
-                                                     const AccountSecrets& secrets, Rng& rng);
+COFFRE_API Result<std::vector<std::uint8_t>> seal_account_state(const RootKey& root, const UserId& user,
+                                                                const AccountSecrets& secrets, Rng& rng);
 // wrap_invalid if `sealed` does not open under `root` for `user` and root.epoch() (modified, truncated, extended,
 // another user or epoch, or a plaintext that breaks the layout).
-Result<AccountSecrets> open_account_state(const RootKey& root, const UserId& user,
-                                          std::span<const std::uint8_t> sealed);
+COFFRE_API Result<AccountSecrets> open_account_state(const RootKey& root, const UserId& user,
+                                                     std::span<const std::uint8_t> sealed);
 
 // Account pins (section 11): what every device of the account saw, so that no device accepts a rollback that another
 // one already saw past. Ids are raw bytes here (sharing.hpp and drive.hpp build on this header).
-struct AccountDocumentPin {
+struct COFFRE_API AccountDocumentPin {
   UserId owner;
   std::array<std::uint8_t, 16> document{};  // the section-16 document_id
   std::uint8_t purpose = 0;                 // 1, 2 or 3 (section 16)
@@ -117,14 +118,14 @@ struct AccountDocumentPin {
   std::uint32_t key_version = 0;            // >= 1: the highest content-key version of an access list opened
   bool operator==(const AccountDocumentPin&) const = default;
 };
-struct AccountDrivePin {
+struct COFFRE_API AccountDrivePin {
   UserId owner;
   std::array<std::uint8_t, 16> node{};  // a Drive file's node id (section 18)
   std::uint64_t revision = 0;           // >= 1: the highest content revision of that file opened
   bool operator==(const AccountDrivePin&) const = default;
 };
 // Both lists strictly ascending: documents by (owner, document, purpose), drive by (owner, node), bytewise.
-struct AccountPins {
+struct COFFRE_API AccountPins {
   std::vector<AccountDocumentPin> documents;
   std::vector<AccountDrivePin> drive;
   bool operator==(const AccountPins&) const = default;
@@ -132,36 +133,38 @@ struct AccountPins {
 
 // account_pins of section 11: object number `n` (>= 1) of root.epoch(). The nonce comes from `rng`.
 // invalid_argument: n = 0, or pins that break the rules above (order, duplicates, zero or out-of-range fields).
-Result<std::vector<std::uint8_t>> seal_account_pins(const RootKey& root, const UserId& user, std::uint64_t n,
-                                                    const AccountPins& pins, Rng& rng);
+COFFRE_API Result<std::vector<std::uint8_t>> seal_account_pins(const RootKey& root, const UserId& user, std::uint64_t n,
+                                                               const AccountPins& pins, Rng& rng);
 // wrap_invalid if `sealed` is not object `n` of `user` for root.epoch() under `root` (modified, truncated, extended,
 // another user, epoch or number, or a plaintext that breaks the rules). invalid_argument: n = 0.
-Result<AccountPins> open_account_pins(const RootKey& root, const UserId& user, std::uint64_t n,
-                                      std::span<const std::uint8_t> sealed);
+COFFRE_API Result<AccountPins> open_account_pins(const RootKey& root, const UserId& user, std::uint64_t n,
+                                                 std::span<const std::uint8_t> sealed);
 
 // root_wrap of section 11: always kRootWrapSize bytes.
 inline constexpr std::size_t kRootWrapSize = 4 + 1 + 4 + 4 + DeviceId::kSize + XWingCiphertext::kSize + 32 + 16;
 // The recipient id of the recovery key's wrap: 16 bytes 0xff (no device may have it).
-DeviceId recovery_recipient_id() noexcept;
+COFFRE_API DeviceId recovery_recipient_id() noexcept;
 
 // Wraps `root` to `recipient_pk` (a device KEM key with its device id, or the recovery key with
 // recovery_recipient_id()).
-Result<std::vector<std::uint8_t>> wrap_root_key(const RootKey& root, const UserId& user, const DeviceId& recipient,
-                                                const XWingPublicKey& recipient_pk, Rng& rng);
+COFFRE_API Result<std::vector<std::uint8_t>> wrap_root_key(const RootKey& root, const UserId& user,
+                                                           const DeviceId& recipient,
+                                                           const XWingPublicKey& recipient_pk, Rng& rng);
 // The root key of epoch `epoch` in `wrap`. wrap_invalid if it does not open with `recipient_sk` for exactly this
 // user, recipient and epoch (every byte of a wrap is authenticated).
-Result<RootKey> unwrap_root_key(const XWingSecretKey& recipient_sk, const UserId& user, const DeviceId& recipient,
-                                std::uint32_t epoch, std::span<const std::uint8_t> wrap);
+COFFRE_API Result<RootKey> unwrap_root_key(const XWingSecretKey& recipient_sk, const UserId& user,
+                                           const DeviceId& recipient, std::uint32_t epoch,
+                                           std::span<const std::uint8_t> wrap);
 
 // A root wrap and whom it is for (recovery_recipient_id() for the recovery key).
-struct RootWrap {
+struct COFFRE_API RootWrap {
   DeviceId recipient;
   std::vector<std::uint8_t> bytes;
 };
 
 // Everything a new account uploads (section 9): the genesis entry, the sealed state of epoch 1 and the root wraps of
 // epoch 1 (the first device, then the recovery key). `secrets` and `root` are for the creating device's memory only.
-struct AccountCreation {
+struct COFFRE_API AccountCreation {
   UserId user;
   AccountSecrets secrets;
   RootKey root;
@@ -172,8 +175,8 @@ struct AccountCreation {
 // `recovery`: the key of the phrase shown to the user (RecoveryKey::from_phrase, recovery.hpp); the genesis
 // records its public key and its MAC of the genesis keys (SPEC sections 10 and 13), and epoch 1 is wrapped to it.
 // invalid_argument: a device name longer than 64 bytes or not UTF-8.
-Result<AccountCreation> create_account(const DeviceKeys& first_device, std::string device_name,
-                                       const RecoveryKey& recovery, Rng& rng);
+COFFRE_API Result<AccountCreation> create_account(const DeviceKeys& first_device, std::string device_name,
+                                                  const RecoveryKey& recovery, Rng& rng);
 
 // Revoking a device (section 14), everything the revoking device uploads, computed without I/O:
 //   entry         the revoke entry (it also rotates the identity key, the suite key and the root epoch);
@@ -182,7 +185,7 @@ Result<AccountCreation> create_account(const DeviceKeys& first_device, std::stri
 //   secrets       the new identity key (generation + 1), every suite key so far plus the new one (version + 1);
 //   sealed_state  `secrets` sealed under `root`;
 //   wraps         `root` wrapped to every remaining device (in log order), then to the recovery key.
-struct RevocationPlan {
+struct COFFRE_API RevocationPlan {
   std::vector<std::uint8_t> entry;
   VerifiedLog log;
   RootKey root;
@@ -194,7 +197,7 @@ struct RevocationPlan {
 // device of `log` (device_revoked: `own` was revoked); invalid_argument: `own` is `revoked`, or the generation,
 // suite version or epoch would overflow; wrap_invalid: `secrets` are not this log's (check_account_secrets).
 // Every remaining device gets a wrap: the caller must have accepted each of them (none unexpected) beforehand.
-Result<RevocationPlan> plan_revocation(const VerifiedLog& log, const AccountSecrets& secrets, const DeviceKeys& own,
-                                       const DeviceId& revoked, Rng& rng);
+COFFRE_API Result<RevocationPlan> plan_revocation(const VerifiedLog& log, const AccountSecrets& secrets,
+                                                  const DeviceKeys& own, const DeviceId& revoked, Rng& rng);
 
 }  // namespace coffre

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/random.hpp>
 #include <coffre/signing.hpp>
 #include <coffre/xwing.hpp>
@@ -35,7 +36,7 @@ using RecoveryMac = std::array<std::uint8_t, 32>;
 
 class RecoveryKey;
 
-struct DeviceId {
+struct COFFRE_API DeviceId {
   static constexpr std::size_t kSize = 16;
   std::array<std::uint8_t, kSize> bytes{};
   static DeviceId generate(Rng& rng);
@@ -44,7 +45,7 @@ struct DeviceId {
   bool operator<(const DeviceId& o) const noexcept { return bytes < o.bytes; }
 };
 
-struct UserId {
+struct COFFRE_API UserId {
   static constexpr std::size_t kSize = 16;
   std::array<std::uint8_t, kSize> bytes{};
   static UserId generate(Rng& rng);
@@ -57,11 +58,11 @@ inline constexpr std::size_t kDeviceNameMaxSize = 64;  // bytes of well-formed U
 
 // The author id of an entry made with the recovery key (16 bytes 0xff; no device may have it). It is also the
 // recipient id of the recovery key's root wraps (account.hpp).
-DeviceId recovery_author_id() noexcept;
+COFFRE_API DeviceId recovery_author_id() noexcept;
 
 // A device as the log records it. transcript_hash: the enrollment transcript (section 12), or 32 zero bytes for the
 // genesis device and for a device enrolled with the recovery phrase (section 13).
-struct DeviceRecord {
+struct COFFRE_API DeviceRecord {
   DeviceId id;
   VerifyKey sign_pk;
   XWingPublicKey kem_pk;
@@ -72,7 +73,7 @@ struct DeviceRecord {
 
 enum class LogEntryKind : std::uint8_t { genesis = 1, add_device = 2, revoke_device = 3 };
 
-struct GenesisBody {
+struct COFFRE_API GenesisBody {
   UserId user;
   VerifyKey identity_pk;
   std::uint32_t identity_generation;
@@ -85,13 +86,13 @@ struct GenesisBody {
   DeviceRecord device;
   bool operator==(const GenesisBody&) const = default;
 };
-struct AddDeviceBody {
+struct COFFRE_API AddDeviceBody {
   DeviceRecord device;
   bool operator==(const AddDeviceBody&) const = default;
 };
 // Revoking a device also rotates every account key (SPEC section 14): a new identity key (generation + 1), a new
 // suite key (version + 1) and a new root epoch (+ 1), all sealed only to the devices that remain.
-struct RevokeDeviceBody {
+struct COFFRE_API RevokeDeviceBody {
   DeviceId device;
   VerifyKey identity_pk;
   std::uint32_t identity_generation;
@@ -106,7 +107,7 @@ using LogEntryBody = std::variant<GenesisBody, AddDeviceBody, RevokeDeviceBody>;
 // One entry, parsed. encode() and parse() are the exact byte layout of the spec; parse() checks structure only
 // (magic, version, kind, field lengths, keys, name, no trailing bytes), never signatures or the chain: that is
 // verify_log's job.
-struct LogEntry {
+struct COFFRE_API LogEntry {
   std::uint64_t seq = 0;
   LogHash prev{};  // zero for seq 0, else entry_hash of entry seq - 1
   LogEntryBody body;
@@ -126,16 +127,16 @@ struct LogEntry {
 };
 
 // H("coffre/v1/log/entry-hash", entry bytes): what the next entry's prev and a pinned head hold.
-LogHash entry_hash(std::span<const std::uint8_t> entry_bytes) noexcept;
+COFFRE_API LogHash entry_hash(std::span<const std::uint8_t> entry_bytes) noexcept;
 
-struct LogHead {
+struct COFFRE_API LogHead {
   std::uint64_t seq = 0;
   LogHash hash{};
   bool operator==(const LogHead&) const = default;
 };
 
 // The state of a verified log (its last entry is `head`).
-struct VerifiedLog {
+struct COFFRE_API VerifiedLog {
   UserId user;
   VerifyKey identity_pk;
   std::uint32_t identity_generation;
@@ -170,12 +171,11 @@ struct VerifiedLog {
 // groups of 4 separated by single spaces ("1a2b 3c4d ... 9f0e", 49 characters).
 inline constexpr std::size_t kIdentityFingerprintSize = 20;
 inline constexpr std::size_t kIdentityFingerprintTextSize = 49;
-std::array<std::uint8_t, kIdentityFingerprintSize> identity_fingerprint_bytes(const UserId& user,
-                                                                              const VerifyKey& identity_pk,
-                                                                              std::uint32_t generation) noexcept;
-std::string identity_fingerprint(const UserId& user, const VerifyKey& identity_pk, std::uint32_t generation);
+COFFRE_API std::array<std::uint8_t, kIdentityFingerprintSize> identity_fingerprint_bytes(
+    const UserId& user, const VerifyKey& identity_pk, std::uint32_t generation) noexcept;
+COFFRE_API std::string identity_fingerprint(const UserId& user, const VerifyKey& identity_pk, std::uint32_t generation);
 // The fingerprint of a verified log's identity (its user, identity key and generation).
-std::string identity_fingerprint(const VerifiedLog& log);
+COFFRE_API std::string identity_fingerprint(const VerifiedLog& log);
 
 // Verifies a whole served log, entries 0..n-1, in the order of SPEC section 10:
 //   log_rollback         fewer entries than the pinned head (or none while a genesis hash is pinned);
@@ -189,23 +189,27 @@ std::string identity_fingerprint(const VerifiedLog& log);
 //   signature_invalid    any other signature (identity, author, new identity, proof of possession) that fails.
 // `pinned`: none on a first fetch (trust on first use: confirm the identity fingerprint with the user).
 // threads: 0 = the process default (coffre/threads.hpp); the result does not depend on it.
-Result<VerifiedLog> verify_log(std::span<const std::vector<std::uint8_t>> entries, std::optional<LogHead> pinned,
-                               std::optional<LogHash> expected_genesis_hash = std::nullopt, unsigned threads = 0);
+COFFRE_API Result<VerifiedLog> verify_log(std::span<const std::vector<std::uint8_t>> entries,
+                                          std::optional<LogHead> pinned,
+                                          std::optional<LogHash> expected_genesis_hash = std::nullopt,
+                                          unsigned threads = 0);
 
 // Verifies the entries that follow `current` (seq current.head.seq + 1, ...): the same checks and the same result
 // as verify_log over the whole log, at the cost of the new entries only. The first new entry must follow
 // current.head (else log_broken_chain). No entries: a copy of `current`.
-Result<VerifiedLog> verify_appended(const VerifiedLog& current, std::span<const std::vector<std::uint8_t>> entries,
-                                    unsigned threads = 0);
+COFFRE_API Result<VerifiedLog> verify_appended(const VerifiedLog& current,
+                                               std::span<const std::vector<std::uint8_t>> entries,
+                                               unsigned threads = 0);
 
 // A device's proof of possession of its signing key, bound to the account and to its KEM key and enrollment
 // transcript. Computed by the device being added (it alone holds device_key) and sent to the enrolling device.
 // invalid_argument if device_key is not the key of device.sign_pk.
-Result<SigningKey::Signature> device_pop(const SigningKey& device_key, const UserId& user, const DeviceRecord& device);
+COFFRE_API Result<SigningKey::Signature> device_pop(const SigningKey& device_key, const UserId& user,
+                                                    const DeviceRecord& device);
 
 // Who co-signs an entry besides the identity key: an enrolled device (its id and signing key), or the recovery key
 // (id recovery_author_id(), key RecoveryKey::signing_key()) for the add-device entry of a recovery enrollment.
-struct EntryAuthor {
+struct COFFRE_API EntryAuthor {
   DeviceId id;
   const SigningKey& key;
 };
@@ -218,24 +222,25 @@ struct EntryAuthor {
 // The genesis records the recovery key's public keys and its recovery_mac over the genesis keys: only the holder
 // of the phrase can make a genesis that recovery (RecoveryKey::check_genesis) accepts. Its author is the first
 // device.
-Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::uint32_t identity_generation,
-                                               const UserId& user, const XWingPublicKey& suite_pk,
-                                               std::uint32_t suite_version, const RecoveryKey& recovery,
-                                               std::uint32_t root_epoch, const DeviceRecord& first_device,
-                                               const SigningKey& first_device_key);
+COFFRE_API Result<std::vector<std::uint8_t>> make_genesis(const SigningKey& identity, std::uint32_t identity_generation,
+                                                          const UserId& user, const XWingPublicKey& suite_pk,
+                                                          std::uint32_t suite_version, const RecoveryKey& recovery,
+                                                          std::uint32_t root_epoch, const DeviceRecord& first_device,
+                                                          const SigningKey& first_device_key);
 
 // Appends after current.head, authored by the approving device (or the recovery key). already_exists: this device
 // id was added before (even if revoked since); invalid_argument: the author is the device being added.
-Result<std::vector<std::uint8_t>> make_add_device(const VerifiedLog& current, const SigningKey& identity,
-                                                  const EntryAuthor& author, const DeviceRecord& device,
-                                                  std::span<const std::uint8_t> pop);
+COFFRE_API Result<std::vector<std::uint8_t>> make_add_device(const VerifiedLog& current, const SigningKey& identity,
+                                                             const EntryAuthor& author, const DeviceRecord& device,
+                                                             std::span<const std::uint8_t> pop);
 
 // Revokes `device` and rotates the account keys: the new identity key (generation + 1, signs the entry too), the
 // new suite key (version + 1) and root epoch + 1. device_not_enrolled: `device` is not in current.devices;
 // invalid_argument: the author is the revoked device or the recovery key, the new identity key is the current one
 // or a superseded one, or a generation, version or epoch would overflow.
-Result<std::vector<std::uint8_t>> make_revoke(const VerifiedLog& current, const SigningKey& identity,
-                                              const EntryAuthor& author, const DeviceId& device,
-                                              const SigningKey& new_identity, const XWingPublicKey& new_suite_pk);
+COFFRE_API Result<std::vector<std::uint8_t>> make_revoke(const VerifiedLog& current, const SigningKey& identity,
+                                                         const EntryAuthor& author, const DeviceId& device,
+                                                         const SigningKey& new_identity,
+                                                         const XWingPublicKey& new_suite_pk);
 
 }  // namespace coffre

@@ -18,6 +18,7 @@
 #include <coffre/account.hpp>
 #include <coffre/device_log.hpp>
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/signing.hpp>
 #include <coffre/xwing.hpp>
 
@@ -35,7 +36,7 @@ namespace coffre {
 
 // A user's identity as this client trusts it: whose signatures (access lists, wraps) it accepts. Handed out by
 // TrustStore::check_sharable for contacts; TrustedIdentity::of for the client's own account.
-struct TrustedIdentity {
+struct COFFRE_API TrustedIdentity {
   UserId user;
   VerifyKey identity_pk;
   std::uint32_t generation = 0;
@@ -46,7 +47,7 @@ struct TrustedIdentity {
 };
 
 // Whom a content key is wrapped to: a user's suite public key of one version.
-struct WrapRecipient {
+struct COFFRE_API WrapRecipient {
   UserId user;
   std::uint32_t suite_version = 0;
   XWingPublicKey suite_pk;
@@ -58,7 +59,7 @@ struct WrapRecipient {
 
 // A directory record that passed verify_record (layout, keys, signature and continuity signature). Only
 // verify_record and make_directory_record produce one; it says nothing about trust (that is TrustStore's job).
-class DirectoryRecord {
+class COFFRE_API DirectoryRecord {
  public:
   static constexpr std::size_t kSize = 1445;
 
@@ -95,24 +96,25 @@ class DirectoryRecord {
 // The record of `user`'s identity and current suite key (from `secrets`), created at `created` (Unix seconds).
 // `previous_identity`: the identity key of generation - 1, required when the generation is above 1 and refused
 // (invalid_argument) when it is 1. Any key is accepted as the previous one: prefer the overload below, which checks it.
-Result<DirectoryRecord> make_directory_record(const UserId& user, const AccountSecrets& secrets, std::uint64_t created,
-                                              const SigningKey* previous_identity = nullptr);
+COFFRE_API Result<DirectoryRecord> make_directory_record(const UserId& user, const AccountSecrets& secrets,
+                                                         std::uint64_t created,
+                                                         const SigningKey* previous_identity = nullptr);
 
 // The record after a revocation, continuity-signed by `previous`: the account's secrets that the revocation replaced
 // by `secrets` (section 14; AccountSecrets::rotated). invalid_argument, checked in this order: `secrets` are of
 // generation 1 (no continuity); `previous` are not of generation - 1 (the same generation, an older or a newer one);
 // `previous` are another account's (their suite keys are not the first suite keys of `secrets`). No secret key
 // leaves the two AccountSecrets.
-Result<DirectoryRecord> make_directory_record(const UserId& user, const AccountSecrets& secrets, std::uint64_t created,
-                                              const AccountSecrets& previous);
+COFFRE_API Result<DirectoryRecord> make_directory_record(const UserId& user, const AccountSecrets& secrets,
+                                                         std::uint64_t created, const AccountSecrets& previous);
 
 // A record served by the store, checked alone in the spec's order: record_invalid (layout, sizes, zero generation or
 // version, continuity fields inconsistent with the generation), public_key_invalid (suite key), signature_invalid
 // (signature, then continuity signature).
-Result<DirectoryRecord> verify_record(std::span<const std::uint8_t> bytes);
+COFFRE_API Result<DirectoryRecord> verify_record(std::span<const std::uint8_t> bytes);
 
 // A 60-digit safety number (section 17.2): the same for both users of a pair, changed by either identity key.
-class SafetyNumber {
+class COFFRE_API SafetyNumber {
  public:
   static constexpr std::size_t kDigits = 60;
   // A number typed by the user: ASCII spaces, tabs and hyphens are ignored; then exactly 60 ASCII digits, else
@@ -130,7 +132,7 @@ class SafetyNumber {
 
 // The safety number of users a and b (their user ids and identity keys; generations do not enter it).
 // invalid_argument if a and b have the same user id.
-Result<SafetyNumber> safety_number(const TrustedIdentity& a, const TrustedIdentity& b);
+COFFRE_API Result<SafetyNumber> safety_number(const TrustedIdentity& a, const TrustedIdentity& b);
 
 enum class TrustState : std::uint8_t {
   unknown = 1,   // trust on first use: seen, not compared
@@ -146,13 +148,13 @@ enum class Observation : std::uint8_t {
 };
 
 // Everything needed to share with a contact: whom to wrap to and whose signatures to accept.
-struct TrustedContact {
+struct COFFRE_API TrustedContact {
   TrustedIdentity identity;
   WrapRecipient recipient;
 };
 
 // One contact's trust: the pinned record, its state, and at most one pending (changed, not followed) record.
-struct ContactTrust {
+struct COFFRE_API ContactTrust {
   DirectoryRecord pinned;
   TrustState state = TrustState::unknown;
   std::optional<DirectoryRecord> pending;
@@ -162,11 +164,11 @@ struct ContactTrust {
 // user's verified device list (section 17): key_version_rollback if the record is older than the log (a lower
 // generation or suite version), record_invalid for any other difference (a record no device of the account made
 // after the log's last revocation).
-Error check_record_against_log(const DirectoryRecord& record, const VerifiedLog& log);
+COFFRE_API Error check_record_against_log(const DirectoryRecord& record, const VerifiedLog& log);
 
 // The client's trust in its contacts' directory records (section 17.1). Local state: encode() to persist it, and
 // persist after every change (observe, verify, refuse). Not thread-safe.
-class TrustStore {
+class COFFRE_API TrustStore {
  public:
   // Observes a record the store served, in the spec's order:
   //   user_refused          the user is refused (nothing changes);

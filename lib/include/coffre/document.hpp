@@ -3,6 +3,7 @@
 
 #include <coffre/context.hpp>
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/random.hpp>
 #include <coffre/secret.hpp>
 
@@ -15,11 +16,12 @@ namespace coffre {
 
 inline constexpr std::size_t kDocumentOverhead = 102;  // header 86 + tag 16
 
-Result<std::vector<std::uint8_t>> seal_document(const ContentKey& key, const Context& context,
-                                                std::span<const std::uint8_t> plaintext, Rng& rng = system_rng());
+COFFRE_API Result<std::vector<std::uint8_t>> seal_document(const ContentKey& key, const Context& context,
+                                                           std::span<const std::uint8_t> plaintext,
+                                                           Rng& rng = system_rng());
 
 // Plaintext only if every check of the spec passed; otherwise the first failing check's error and nothing else.
-Result<std::vector<std::uint8_t>> open_document(const ContentKey& key, const Context& context,
-                                                std::span<const std::uint8_t> envelope);
+COFFRE_API Result<std::vector<std::uint8_t>> open_document(const ContentKey& key, const Context& context,
+                                                           std::span<const std::uint8_t> envelope);
 
 }  // namespace coffre

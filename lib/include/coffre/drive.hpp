@@ -14,6 +14,7 @@
 
 #include <coffre/context.hpp>
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/random.hpp>
 #include <coffre/secret.hpp>
 
@@ -29,7 +30,7 @@
 namespace coffre {
 
 // 16 random bytes naming a node (the root's is the section-16 document_id of the drive).
-struct NodeId {
+struct COFFRE_API NodeId {
   static constexpr std::size_t kSize = 16;
   std::array<std::uint8_t, kSize> bytes{};
   static NodeId generate(Rng& rng);
@@ -48,7 +49,7 @@ struct NodeKeyAccess;
 // Held in guarded memory (SecretBytes). A listing keeps the keys of all its nodes in ONE guarded allocation shared
 // by them (one per node would exhaust the process's memory mappings near 30,000 nodes). Immutable; move-only, so
 // that copies are explicit (copy()); raw bytes only through the greppable reveal().
-class NodeKey {
+class COFFRE_API NodeKey {
  public:
   static constexpr std::size_t kSize = 32;
   static Result<NodeKey> generate(Rng& rng);
@@ -86,7 +87,7 @@ inline constexpr std::size_t kNodeRecordMinSize = 222;     // header, nonce, sea
 inline constexpr std::size_t kNodeRecordMaxSize = 734;     // the longest name and media type
 
 // What a node record carries encrypted. size and revision are 0 for a folder.
-struct NodeMeta {
+struct COFFRE_API NodeMeta {
   std::string name;               // 1..255 bytes of UTF-8, no '/' or NUL, not "." or ".."
   std::uint64_t size = 0;         // a file's plaintext size
   std::uint64_t revision = 0;     // a file content's revision: the context of its file envelope
@@ -97,7 +98,7 @@ struct NodeMeta {
 };
 
 // The name lookup hash: keyed by the parent's key, so a store can refuse two children with one name blindly.
-struct NameHash {
+struct COFFRE_API NameHash {
   static constexpr std::size_t kSize = 32;
   std::array<std::uint8_t, kSize> bytes{};
   bool operator==(const NameHash& o) const noexcept { return bytes == o.bytes; }
@@ -105,7 +106,7 @@ struct NameHash {
 };
 
 // A record that opened as this child of this parent: every field authenticated.
-struct OpenedNode {
+struct COFFRE_API OpenedNode {
   NodeId id;
   NodeKind kind = NodeKind::folder;
   NodeId parent;
@@ -115,56 +116,57 @@ struct OpenedNode {
 };
 
 // The spec's name rule (section 18).
-bool node_name_valid(std::string_view name) noexcept;
+COFFRE_API bool node_name_valid(std::string_view name) noexcept;
 // The spec's media type rule: 0..255 printable ASCII bytes.
-bool media_type_valid(std::string_view media_type) noexcept;
+COFFRE_API bool media_type_valid(std::string_view media_type) noexcept;
 
 // The lookup hash of `name` under a folder's key, to check for a collision before writing. invalid_argument for a
 // name that breaks the rule.
-Result<NameHash> name_hash(const NodeKey& parent_key, std::string_view name);
+COFFRE_API Result<NameHash> name_hash(const NodeKey& parent_key, std::string_view name);
 
 // A node record for `node_id` under `parent_id`, with a fresh nonce. invalid_argument: a name or media type that
 // breaks the rules, a folder with a nonzero size or revision, node_id == parent_id.
-Result<std::vector<std::uint8_t>> make_node_record(const NodeId& parent_id, const NodeKey& parent_key, NodeKind kind,
-                                                   const NodeId& node_id, const NodeKey& node_key,
-                                                   const NodeMeta& meta, Rng& rng = system_rng());
+COFFRE_API Result<std::vector<std::uint8_t>> make_node_record(const NodeId& parent_id, const NodeKey& parent_key,
+                                                              NodeKind kind, const NodeId& node_id,
+                                                              const NodeKey& node_key, const NodeMeta& meta,
+                                                              Rng& rng = system_rng());
 
 // Moving and/or renaming: a new record of the same node (id, kind, key, other metadata) under `new_parent_id` with
 // `new_name`. The caller deletes the old record and must not move a folder into its own subtree (the records alone
 // cannot tell). invalid_argument as make_node_record.
-Result<std::vector<std::uint8_t>> move_node_record(const OpenedNode& node, const NodeId& new_parent_id,
-                                                   const NodeKey& new_parent_key, std::string_view new_name,
-                                                   Rng& rng = system_rng());
+COFFRE_API Result<std::vector<std::uint8_t>> move_node_record(const OpenedNode& node, const NodeId& new_parent_id,
+                                                              const NodeKey& new_parent_key, std::string_view new_name,
+                                                              Rng& rng = system_rng());
 
 // Opens one record as a child of (parent_id, parent_key), the checks of section 18 in order: record_invalid
 // (layout, meta rules), node_binding_invalid (another parent, swapped, modified, renamed by the store).
-Result<OpenedNode> open_node_record(const NodeId& parent_id, const NodeKey& parent_key,
-                                    std::span<const std::uint8_t> record);
+COFFRE_API Result<OpenedNode> open_node_record(const NodeId& parent_id, const NodeKey& parent_key,
+                                               std::span<const std::uint8_t> record);
 
 // Opens every record of a folder, on up to `threads` threads (0: the process default, coffre/threads.hpp). All nodes in the order given, or the
 // error of the first record (by position) that fails; then node_binding_invalid if two records share a node id or
 // a name hash.
-Result<std::vector<OpenedNode>> list_folder(const NodeId& parent_id, const NodeKey& parent_key,
-                                            std::span<const std::span<const std::uint8_t>> records,
-                                            unsigned threads = 0);
-Result<std::vector<OpenedNode>> list_folder(const NodeId& parent_id, const NodeKey& parent_key,
-                                            std::span<const std::vector<std::uint8_t>> records,
-                                            unsigned threads = 0);
+COFFRE_API Result<std::vector<OpenedNode>> list_folder(const NodeId& parent_id, const NodeKey& parent_key,
+                                                       std::span<const std::span<const std::uint8_t>> records,
+                                                       unsigned threads = 0);
+COFFRE_API Result<std::vector<OpenedNode>> list_folder(const NodeId& parent_id, const NodeKey& parent_key,
+                                                       std::span<const std::vector<std::uint8_t>> records,
+                                                       unsigned threads = 0);
 
 // A folder's listing tag: KDF16(folder key, "coffre/v1/drive/listing-tag"). A store files a folder's records (and
 // name claims) under (folder id, tag), so that the records written under a folder's new key (re-keying, SPEC 15.3)
 // never mix with the ones under its old key: a client with one key lists exactly the records that key wrote.
-struct ListingTag {
+struct COFFRE_API ListingTag {
   static constexpr std::size_t kSize = 16;
   std::array<std::uint8_t, kSize> bytes{};
   bool operator==(const ListingTag& o) const noexcept { return bytes == o.bytes; }
 };
 // invalid_argument for a moved-from key.
-Result<ListingTag> listing_tag(const NodeKey& folder_key);
+COFFRE_API Result<ListingTag> listing_tag(const NodeKey& folder_key);
 
 // A Drive file's content key: KDF(node key, "coffre/v1/drive/file-key").
-Result<ContentKey> drive_file_key(const NodeKey& node_key);
+COFFRE_API Result<ContentKey> drive_file_key(const NodeKey& node_key);
 // A Drive file's envelope context: object_id "coffre-drive/" || hex(node id), revision, key_version 1.
-Context drive_file_context(const NodeId& node_id, std::uint64_t revision);
+COFFRE_API Context drive_file_context(const NodeId& node_id, std::uint64_t revision);
 
 }  // namespace coffre

@@ -16,6 +16,7 @@
 #include <coffre/account.hpp>
 #include <coffre/device_log.hpp>
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/random.hpp>
 #include <coffre/signing.hpp>
 
@@ -34,7 +35,7 @@ namespace coffre {
 // The longest lifetime of a request (expires - created), in seconds.
 inline constexpr std::uint64_t kEnrollmentMaxLifetime = 600;
 
-struct EnrollmentRequestId {
+struct COFFRE_API EnrollmentRequestId {
   static constexpr std::size_t kSize = 16;
   std::array<std::uint8_t, kSize> bytes{};
   // Not `<=> = default`: Emscripten 3.1.6's libc++ has no operator<=> for std::array.
@@ -45,7 +46,7 @@ struct EnrollmentRequestId {
 // The request ids an enrolled device has answered, each with its request's expiry time. Persist it with the
 // device's local state. An id may be forgotten once its request has expired (prune): such a request is refused as
 // expired before the replay check.
-class UsedEnrollmentRequests {
+class COFFRE_API UsedEnrollmentRequests {
  public:
   bool contains(const EnrollmentRequestId& id) const noexcept { return ids_.count(id) != 0; }
   void record(const EnrollmentRequestId& id, std::uint64_t expires) { ids_[id] = expires; }
@@ -58,16 +59,16 @@ class UsedEnrollmentRequests {
 };
 
 // The 6-digit short authentication string of a transcript hash (section 12).
-std::string enrollment_sas(const LogHash& transcript_hash);
+COFFRE_API std::string enrollment_sas(const LogHash& transcript_hash);
 
 // What the new device gets from a valid response.
-struct RequesterConfirmation {
+struct COFFRE_API RequesterConfirmation {
   std::vector<std::uint8_t> reveal;  // to send to E
   std::string sas;                   // 6 digits, to show
 };
 
 // The new device's side.
-class EnrollmentRequester {
+class COFFRE_API EnrollmentRequester {
  public:
   // A request for `device` named `name`, created at `now`, expiring `lifetime` seconds later.
   // invalid_argument: a name longer than 64 bytes or not UTF-8, a lifetime of 0 or above kEnrollmentMaxLifetime,
@@ -110,7 +111,7 @@ class EnrollmentRequester {
 
 // What the enrolled device gets from a valid reveal: the SAS to show, and the device to add once the user confirmed
 // that both SAS are equal.
-struct ApproverConfirmation {
+struct COFFRE_API ApproverConfirmation {
   std::string sas;
   DeviceRecord device;         // N as the add-device entry will record it (with the transcript hash)
   SigningKey::Signature pop;   // N's proof of possession, verified
@@ -118,7 +119,7 @@ struct ApproverConfirmation {
 };
 
 // The enrolled device's side.
-class EnrollmentApprover {
+class COFFRE_API EnrollmentApprover {
  public:
   // N's request, answered by `own` (this device) for the account of `log` (verified, current). In this order:
   // device_not_enrolled (`own` is not an enrolled device of `log` with this signing key), enrollment_invalid
@@ -165,17 +166,17 @@ class EnrollmentApprover {
 // proof of possession verifies under the request's signing key over the transcript hash. enrollment_invalid or
 // signature_invalid otherwise. It does not check the response's signature, the log head or the times: those need
 // the log and a clock (the state machines check them).
-struct EnrollmentTranscript {
+struct COFFRE_API EnrollmentTranscript {
   LogHash transcript_hash{};
   std::string sas;
 };
-Result<EnrollmentTranscript> enrollment_transcript(std::span<const std::uint8_t> request,
-                                                   std::span<const std::uint8_t> response,
-                                                   std::span<const std::uint8_t> reveal);
+COFFRE_API Result<EnrollmentTranscript> enrollment_transcript(std::span<const std::uint8_t> request,
+                                                              std::span<const std::uint8_t> response,
+                                                              std::span<const std::uint8_t> reveal);
 
 // What E uploads once the user confirmed the SAS: the add-device entry (appended after log.head) and the root key
 // of log.root_epoch wrapped to N.
-struct EnrollmentApproval {
+struct COFFRE_API EnrollmentApproval {
   std::vector<std::uint8_t> entry;
   RootWrap wrap;
 };
@@ -183,7 +184,8 @@ struct EnrollmentApproval {
 // has no successful on_reveal. invalid_argument: `log` is another account's, `root` is not of log.root_epoch,
 // `secrets` do not hold the log's identity key, or `own` is not the device that answered. device_not_enrolled /
 // device_revoked: `own` is no longer enrolled. already_exists: N was added in the meantime.
-Result<EnrollmentApproval> approve(const EnrollmentApprover& approver, const VerifiedLog& log,
-                                   const AccountSecrets& secrets, const RootKey& root, const DeviceKeys& own, Rng& rng);
+COFFRE_API Result<EnrollmentApproval> approve(const EnrollmentApprover& approver, const VerifiedLog& log,
+                                              const AccountSecrets& secrets, const RootKey& root, const DeviceKeys& own,
+                                              Rng& rng);
 
 }  // namespace coffre

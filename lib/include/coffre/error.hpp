@@ -1,6 +1,8 @@
 // Errors are values: a closed enum (docs/SPEC.md section 7) and Result<T>. Nothing in coffre throws.
 #pragma once
 
+#include <coffre/export.h>
+
 #include <string_view>
 #include <utility>
 #include <variant>
@@ -59,9 +61,9 @@ enum class [[nodiscard]] Error : int {
 inline constexpr int kErrorCount = 47;
 
 // Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
-std::string_view error_code(Error e) noexcept;
+COFFRE_API std::string_view error_code(Error e) noexcept;
 // One sentence for a human: what is wrong and, where it helps, what to do. Never contains secrets.
-std::string_view error_message(Error e) noexcept;
+COFFRE_API std::string_view error_message(Error e) noexcept;
 
 // A value or an error. Small on purpose: ok(), error(), value(), and take() to move the value out.
 template <class T>

@@ -7,6 +7,7 @@
 
 #include <coffre/context.hpp>
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/random.hpp>
 #include <coffre/secret.hpp>
 
@@ -30,7 +31,7 @@ inline constexpr std::size_t kFileHeaderPrefixSize = 10;
 
 // A passphrase, as the bytes given (the CLI strips one trailing "\n" or "\r\n", docs/SPEC.md 5.1). Encryption
 // refuses an empty one; decryption takes any.
-struct Passphrase {
+struct COFFRE_API Passphrase {
   std::span<const std::uint8_t> bytes;
 };
 
@@ -38,7 +39,7 @@ struct Passphrase {
 // PassphraseLimits); a writer refuses less than OWASP's Argon2id minimum, 2 passes and 19 MiB (docs/SPEC.md 5.1).
 inline constexpr std::uint32_t kMinEncryptOpslimit = 2;
 inline constexpr std::uint32_t kMinEncryptMemlimitKib = 19 * 1024;
-struct PassphraseParams {
+struct COFFRE_API PassphraseParams {
   std::uint32_t opslimit = 3;
   std::uint32_t memlimit_kib = 256 * 1024;
 };
@@ -48,12 +49,12 @@ struct PassphraseParams {
 // spare, and keeps a hostile header to the default's memory instead of the format's 1 GiB x 16 passes.
 inline constexpr std::uint32_t kDefaultMaxOpslimit = 4;
 inline constexpr std::uint32_t kDefaultMaxMemlimitKib = 256 * 1024;
-struct PassphraseLimits {
+struct COFFRE_API PassphraseLimits {
   std::uint32_t max_opslimit = kDefaultMaxOpslimit;
   std::uint32_t max_memlimit_kib = kDefaultMaxMemlimitKib;
 };
 
-struct FileOptions {
+struct COFFRE_API FileOptions {
   std::uint32_t chunk_size = kDefaultChunkSize;
   unsigned threads = 0;  // 0: the process default (coffre/threads.hpp: 1 unless the application sets it)
 };
@@ -61,7 +62,7 @@ struct FileOptions {
 enum class KeySource : std::uint8_t { key = 1, passphrase = 2 };
 
 // The public fields of a file header (what `coffre inspect` shows). No key needed, nothing authenticated yet.
-struct FileHeaderInfo {
+struct COFFRE_API FileHeaderInfo {
   std::size_t header_size = 0;
   KeySource key_source = KeySource::key;
   std::uint32_t chunk_size = 0;
@@ -69,26 +70,26 @@ struct FileHeaderInfo {
   std::optional<PassphraseParams> passphrase_params;
 };
 // Needs the whole header (header_size bytes; kFileHeaderPrefixSize bytes tell that size): `truncated` if shorter.
-Result<FileHeaderInfo> inspect_file_header(std::span<const std::uint8_t> bytes);
+COFFRE_API Result<FileHeaderInfo> inspect_file_header(std::span<const std::uint8_t> bytes);
 
 // What a file's total ciphertext size says, with its header (docs/SPEC.md 5.2): lets Drive show sizes without a key.
 // `truncated` or `empty_chunk` when the size does not fit the format. UNAUTHENTICATED: the sizes are whatever the
 // store's size says (a file cut or extended at a chunk boundary still fits); FileRangeReader::plaintext_size() and a
 // decryption that ended properly are the authenticated ones.
-struct FileLayout {
+struct COFFRE_API FileLayout {
   std::uint64_t chunk_count = 0;
   std::uint64_t plaintext_size = 0;
 };
-Result<FileLayout> file_layout(const FileHeaderInfo& header, std::uint64_t ciphertext_size);
+COFFRE_API Result<FileLayout> file_layout(const FileHeaderInfo& header, std::uint64_t ciphertext_size);
 
 // A byte range [begin, end).
-struct ByteRange {
+struct COFFRE_API ByteRange {
   std::uint64_t begin = 0;
   std::uint64_t end = 0;  // exclusive
   std::uint64_t size() const noexcept { return end - begin; }
 };
 
-class FileEncryptor {
+class COFFRE_API FileEncryptor {
  public:
   static Result<FileEncryptor> create(const ContentKey& key, const Context& context, FileOptions options = {},
                                       Rng& rng = system_rng());
@@ -105,14 +106,14 @@ class FileEncryptor {
   // Writes the final chunk. After finish(), update() and finish() return bad_state.
   Error finish(std::span<std::uint8_t> out, std::size_t& written);
 
-  struct Impl;  // defined in the library only
-  explicit FileEncryptor(std::unique_ptr<Impl> impl);
+  struct Impl;  // defined in the library only, which alone constructs from one
+  COFFRE_LOCAL explicit FileEncryptor(std::unique_ptr<Impl> impl);
 
  private:
   std::unique_ptr<Impl> impl_;
 };
 
-class FileDecryptor {
+class COFFRE_API FileDecryptor {
  public:
   static Result<FileDecryptor> create(const ContentKey& key, const Context& context, unsigned threads = 0);
   static Result<FileDecryptor> create(Passphrase passphrase, const Context& context, unsigned threads = 0,
@@ -130,8 +131,8 @@ class FileDecryptor {
   // True only after finish() succeeded: a final chunk authenticated and nothing followed it.
   bool ended_properly() const noexcept;
 
-  struct Impl;  // defined in the library only
-  explicit FileDecryptor(std::unique_ptr<Impl> impl);
+  struct Impl;  // defined in the library only, which alone constructs from one
+  COFFRE_LOCAL explicit FileDecryptor(std::unique_ptr<Impl> impl);
 
  private:
   std::unique_ptr<Impl> impl_;
@@ -140,7 +141,7 @@ class FileDecryptor {
 // Random access (docs/SPEC.md 5.5): decrypt any plaintext range from the header and the chunks that cover it.
 // The file's total size comes from the store, unauthenticated: open() takes the final chunk too and authenticates it
 // as the final one, so a file cut or extended at a chunk boundary is refused before any range is answered.
-class FileRangeReader {
+class COFFRE_API FileRangeReader {
  public:
   // The ciphertext bytes (file offsets) of the final chunk that open() needs. `header`: the file's first bytes (at
   // least its header); `ciphertext_size`: the file's total size as the store tells it. Errors as file_layout.
@@ -163,8 +164,8 @@ class FileRangeReader {
   // `fetched` holds exactly the bytes of ciphertext_range(plaintext); writes plaintext.size() bytes to `out`.
   Error read(ByteRange plaintext, std::span<const std::uint8_t> fetched, std::span<std::uint8_t> out) const;
 
-  struct Impl;  // defined in the library only
-  explicit FileRangeReader(std::unique_ptr<Impl> impl);
+  struct Impl;  // defined in the library only, which alone constructs from one
+  COFFRE_LOCAL explicit FileRangeReader(std::unique_ptr<Impl> impl);
 
  private:
   std::unique_ptr<Impl> impl_;

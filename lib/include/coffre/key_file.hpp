@@ -4,6 +4,7 @@
 #pragma once
 
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/secret.hpp>
 
 #include <cstddef>
@@ -20,9 +21,9 @@ inline constexpr std::string_view kKeyFileLinePrefix = "coffre-key-v1:";
 // The key of a key file's bytes. invalid_argument: a file section 19 refuses (too long, no key line or two, a line
 // that is neither a comment nor a key line, base64 that is not exactly the canonical padded encoding of 32 bytes).
 // out_of_memory: secure memory exhausted.
-Result<ContentKey> parse_key_file(std::span<const std::uint8_t> file);
+COFFRE_API Result<ContentKey> parse_key_file(std::span<const std::uint8_t> file);
 
 // The key line of `key`, with its final "\n", in secure memory.
-Result<SecretBytes> key_file_line(const ContentKey& key);
+COFFRE_API Result<SecretBytes> key_file_line(const ContentKey& key);
 
 }  // namespace coffre

@@ -1,22 +1,24 @@
 // Randomness is injected. Production code uses system_rng(); DeterministicRng exists for tests and vector generation only.
 #pragma once
 
+#include <coffre/export.h>
+
 #include <cstdint>
 #include <span>
 
 namespace coffre {
 
-class Rng {
+class COFFRE_API Rng {
  public:
   virtual ~Rng() = default;
   virtual void fill(std::span<std::uint8_t> out) = 0;
 };
 
 // The operating system's CSPRNG (libsodium randombytes_buf; crypto.getRandomValues in WebAssembly).
-Rng& system_rng() noexcept;
+COFFRE_API Rng& system_rng() noexcept;
 
 // ChaCha20 keystream from a 32-byte seed. NOT for production: output is reproducible by design.
-class DeterministicRng final : public Rng {
+class COFFRE_API DeterministicRng final : public Rng {
  public:
   explicit DeterministicRng(std::span<const std::uint8_t, 32> seed) noexcept;
   ~DeterministicRng() override;

@@ -6,6 +6,7 @@
 #include <coffre/account.hpp>
 #include <coffre/device_log.hpp>
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/secret.hpp>
 #include <coffre/xwing.hpp>
 
@@ -20,7 +21,7 @@ namespace coffre {
 
 class Rng;
 
-class RecoveryPhrase {
+class COFFRE_API RecoveryPhrase {
  public:
   static constexpr std::size_t kEntropySize = 32;
   static constexpr std::size_t kWordCount = 24;
@@ -61,7 +62,7 @@ class RecoveryPhrase {
 //
 // Creating an account: pass it to create_account (or make_genesis). Recovering: verify the served log (verify_log),
 // then unwrap_root, which checks the genesis against the phrase before it opens anything.
-class RecoveryKey {
+class COFFRE_API RecoveryKey {
  public:
   // invalid_argument for a moved-from phrase.
   static Result<RecoveryKey> from_phrase(const RecoveryPhrase& phrase);

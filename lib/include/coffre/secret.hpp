@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +10,7 @@
 
 namespace coffre {
 
-class SecretBytes {
+class COFFRE_API SecretBytes {
  public:
   SecretBytes() = default;
   // Zero-filled secure buffer; empty (and !valid()) if secure memory is exhausted.
@@ -39,7 +40,7 @@ class SecretBytes {
 class Rng;
 
 // A 32-byte content key: one per document or file (and version).
-class ContentKey {
+class COFFRE_API ContentKey {
  public:
   static constexpr std::size_t kSize = 32;
   static Result<ContentKey> generate(Rng& rng);

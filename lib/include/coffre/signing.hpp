@@ -3,6 +3,7 @@
 #pragma once
 
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/random.hpp>
 #include <coffre/secret.hpp>
 
@@ -13,7 +14,7 @@
 
 namespace coffre {
 
-class VerifyKey {
+class COFFRE_API VerifyKey {
  public:
   static constexpr std::size_t kSize = 32;
   static Result<VerifyKey> from_bytes(std::span<const std::uint8_t> bytes);  // invalid_argument unless 32 bytes
@@ -28,7 +29,7 @@ class VerifyKey {
   std::array<std::uint8_t, kSize> bytes_{};
 };
 
-class SigningKey {
+class COFFRE_API SigningKey {
  public:
   static constexpr std::size_t kSeedSize = 32;
   static constexpr std::size_t kSignatureSize = 64;

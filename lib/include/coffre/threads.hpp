@@ -4,13 +4,15 @@
 // one, and only as many as asked (at most all cores). In WebAssembly everything runs on the calling thread.
 #pragma once
 
+#include <coffre/export.h>
+
 namespace coffre {
 
 // The number of threads a call with `threads = 0` uses from now on (0 is taken as 1). Thread-safe.
-void set_default_threads(unsigned threads) noexcept;
-unsigned default_threads() noexcept;
+COFFRE_API void set_default_threads(unsigned threads) noexcept;
+COFFRE_API unsigned default_threads() noexcept;
 
 // The number of cores (1 in WebAssembly): set_default_threads(all_cores()) lets every call use all of them.
-unsigned all_cores() noexcept;
+COFFRE_API unsigned all_cores() noexcept;
 
 }  // namespace coffre

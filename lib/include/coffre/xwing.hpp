@@ -6,6 +6,7 @@
 #pragma once
 
 #include <coffre/error.hpp>
+#include <coffre/export.h>
 #include <coffre/secret.hpp>
 
 #include <array>
@@ -25,7 +26,7 @@ inline constexpr std::size_t kXWingSharedSecretSize = 32;
 inline constexpr std::size_t kXWingEncapsulationSeedSize = 64;
 
 // An encapsulation (public) key: ML-KEM-768 public key (1184 bytes) || X25519 public key (32 bytes).
-class XWingPublicKey {
+class COFFRE_API XWingPublicKey {
  public:
   static constexpr std::size_t kSize = 1216;
   // invalid_argument unless 1216 bytes; public_key_invalid if the ML-KEM-768 part fails FIPS 203's encapsulation
@@ -42,7 +43,7 @@ class XWingPublicKey {
 };
 
 // A decapsulation (secret) key: the 32-byte seed from which both component key pairs are derived.
-class XWingSecretKey {
+class COFFRE_API XWingSecretKey {
  public:
   static constexpr std::size_t kSize = 32;
   static Result<XWingSecretKey> from_bytes(std::span<const std::uint8_t> seed);  // invalid_argument unless 32 bytes
@@ -55,7 +56,7 @@ class XWingSecretKey {
 };
 
 // A ciphertext: ML-KEM-768 ciphertext (1088 bytes) || X25519 ephemeral public key (32 bytes).
-class XWingCiphertext {
+class COFFRE_API XWingCiphertext {
  public:
   static constexpr std::size_t kSize = 1120;
   static Result<XWingCiphertext> from_bytes(std::span<const std::uint8_t> bytes);  // invalid_argument unless 1120
@@ -68,40 +69,40 @@ class XWingCiphertext {
   std::array<std::uint8_t, kSize> bytes_{};
 };
 
-struct XWingEncapsulation {
+struct COFFRE_API XWingEncapsulation {
   XWingCiphertext ciphertext;
   SecretBytes shared_secret;  // 32 bytes
 };
 
 // A fresh secret key: 32 bytes from `rng`.
-Result<XWingSecretKey> xwing_generate(Rng& rng);
+COFFRE_API Result<XWingSecretKey> xwing_generate(Rng& rng);
 
 // The public key of a secret key (deterministic: expands the seed).
-Result<XWingPublicKey> xwing_public_key(const XWingSecretKey& secret_key);
+COFFRE_API Result<XWingPublicKey> xwing_public_key(const XWingSecretKey& secret_key);
 
 // Encapsulates a fresh shared secret to `public_key`, with 64 bytes from `rng`.
 // public_key_invalid cannot happen for a key from from_bytes or xwing_public_key; it is still checked.
-Result<XWingEncapsulation> xwing_encapsulate(const XWingPublicKey& public_key, Rng& rng);
+COFFRE_API Result<XWingEncapsulation> xwing_encapsulate(const XWingPublicKey& public_key, Rng& rng);
 
 // FOR TEST VECTORS AND CROSS-CHECKS ONLY: encapsulation with caller-chosen randomness `eseed` (64 bytes: ML-KEM's m,
 // then the X25519 ephemeral secret). Reusing an eseed with one public key gives the same shared secret twice.
 // invalid_argument unless `eseed` is 64 bytes.
-Result<XWingEncapsulation> xwing_encapsulate_deterministic(const XWingPublicKey& public_key,
-                                                           std::span<const std::uint8_t> eseed);
+COFFRE_API Result<XWingEncapsulation> xwing_encapsulate_deterministic(const XWingPublicKey& public_key,
+                                                                      std::span<const std::uint8_t> eseed);
 
 // The shared secret of `ciphertext`. A ciphertext that was not made for this key (or was modified) gives an
 // unrelated secret, not an error (ML-KEM's implicit rejection): authenticate what the secret protects.
 // kem_ciphertext_invalid: the X25519 part is a point of small order (only a forged ciphertext has one).
-Result<SecretBytes> xwing_decapsulate(const XWingSecretKey& secret_key, const XWingCiphertext& ciphertext);
+COFFRE_API Result<SecretBytes> xwing_decapsulate(const XWingSecretKey& secret_key, const XWingCiphertext& ciphertext);
 
-struct XWingDecapsulation {
+struct COFFRE_API XWingDecapsulation {
   SecretBytes shared_secret;  // 32 bytes
   XWingPublicKey public_key;  // of the secret key
 };
 
 // xwing_decapsulate, also returning the secret key's public key from the seed expansion decapsulation does anyway:
 // for a KDF that binds the recipient's public key, at the cost of one expansion instead of two.
-Result<XWingDecapsulation> xwing_decapsulate_with_public_key(const XWingSecretKey& secret_key,
-                                                             const XWingCiphertext& ciphertext);
+COFFRE_API Result<XWingDecapsulation> xwing_decapsulate_with_public_key(const XWingSecretKey& secret_key,
+                                                                        const XWingCiphertext& ciphertext);
 
 }  // namespace coffre
