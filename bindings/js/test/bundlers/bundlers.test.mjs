@@ -84,15 +84,21 @@ const builds = {
     const vite = await import('vite');
     await vite.build({ root: appDir, configFile: false, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
   },
-  async webpack(out) {
-    const webpack = (await import('webpack')).default;
-    const compiler = webpack({ mode: 'production', context: appDir, entry: './main.js', devtool: false,
-      output: { path: out, filename: 'main.js' }, performance: { hints: false } });
-    const stats = await new Promise((ok, fail) => compiler.run((e, s) => compiler.close(() => (e ? fail(e) : ok(s)))));
-    assert.ok(!stats.hasErrors(), stats.toString('errors-warnings'));
-    writeFileSync(join(out, 'index.html'), page('main.js', false));
-  },
+  // webpack's default output is classic scripts: it starts the worker as a classic one ({ type: undefined }).
+  webpack: (out) => webpackBuild(out, false),
+  // With ES module output, the page is a module script and the worker a module worker.
+  'webpack (ESM output)': (out) => webpackBuild(out, true),
 };
+
+async function webpackBuild(out, esm) {
+  const webpack = (await import('webpack')).default;
+  const compiler = webpack({ mode: 'production', context: appDir, entry: './main.js', devtool: false,
+    output: { path: out, filename: 'main.js', module: esm }, experiments: { outputModule: esm },
+    performance: { hints: false } });
+  const stats = await new Promise((ok, fail) => compiler.run((e, s) => compiler.close(() => (e ? fail(e) : ok(s)))));
+  assert.ok(!stats.hasErrors(), stats.toString('errors-warnings'));
+  writeFileSync(join(out, 'index.html'), page('main.js', esm));
+}
 
 async function runInChromium(out) {
   const serve = (req, res) => {
@@ -116,12 +122,13 @@ async function runInChromium(out) {
 }
 
 for (const [name, build] of Object.entries(builds)) {
-  test(`${name}: the bundled app round-trips in a page and a module worker under the strict CSP`, async () => {
+  test(`${name}: the bundled app round-trips in a page and a Web Worker under the strict CSP`, async () => {
     const out = join(work, name.replace(/\W+/g, '-'));
     const started = Date.now();
     await build(out);
     const r = await runInChromium(out);
-    console.log(`${name}: built and ran in ${Date.now() - started} ms`);
+    console.log(`${name}: built and ran in ${Date.now() - started} ms (module worker: ${r.worker.moduleWorker})`);
+    if (name !== 'webpack') assert.equal(r.worker.moduleWorker, true, 'the worker is a module worker');
     for (const scope of ['page', 'worker']) {
       const s = r[scope];
       assert.ok(s.ok, `${scope}: ${s.error}\n${r.logs.join('\n')}`);

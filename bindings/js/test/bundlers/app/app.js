@@ -41,7 +41,17 @@ export async function pageMain(options, startWorker) {
   window.__coffre = { page, worker, violations };
 }
 
+// importScripts() (no argument: a no-op in a classic worker) throws in a module worker.
+function isModuleWorker() {
+  try {
+    self.importScripts();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export async function workerMain(options) {
   const violations = violationLog(self);
-  self.postMessage({ ...(await attempt('worker', options)), violations });
+  self.postMessage({ ...(await attempt('worker', options)), violations, moduleWorker: isModuleWorker() });
 }
