@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build the WebAssembly module and the JS package (bindings/js), then run its tests: node's test runner, and headless
-# Chromium (a page and a Web Worker, under a strict CSP). Both replay vectors/*.json.
+# Build the WebAssembly module and the JS package (bindings/js), then run its tests: node's test runner, headless
+# Chromium (a page and a Web Worker, under a strict CSP; both replay vectors/*.json), and the packed package in an
+# app bundled by esbuild, vite and webpack (test/bundlers/).
 # Works on a fresh Debian 12 as root: installs what is missing (emscripten, cmake, dpkg-dev via the build scripts;
 # nodejs/npm, chromium here). Exit status: non-zero on any failure.
 # Environment: COFFRE_CHROMIUM (default /usr/bin/chromium), COFFRE_TEST_SEED (reproduce random chunking).
@@ -37,5 +38,7 @@ echo "== npm ci"
 npm ci --no-audit --no-fund
 echo "== npm run build"
 npm run build
+echo "== npm ci (test/bundlers: esbuild, vite, webpack for the bundled-app test)"
+(cd test/bundlers && npm ci --no-audit --no-fund)
 echo "== npm test (node $(node --version), $("${COFFRE_CHROMIUM:-/usr/bin/chromium}" --version 2>/dev/null | head -1))"
 npm test

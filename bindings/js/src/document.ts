@@ -1,17 +1,16 @@
 // Document envelope (docs/SPEC.md section 4): one-shot seal/open of a buffer under a content key and a context.
 import { type Context, encodeContext } from './context.js';
 import { type ContentKey, keyPointer } from './key.js';
-import { check, invalidArgument, withFrame } from './wasm.js';
+import { type Bytes, dataArg } from './handle.js';
+import { check, withFrame } from './wasm.js';
 
-function bytesArg(name: string, v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) throw invalidArgument(`${name} must be a Uint8Array.`);
-  return v;
-}
-
-/** Seals `plaintext` (up to 2^32 - 1 bytes) under `key` and `context`; the envelope is plaintext.length + 102 bytes. */
-export function sealDocument(key: ContentKey, context: Context, plaintext: Uint8Array): Uint8Array {
+/**
+ * Seals `plaintext` (up to 2^32 - 1 bytes; a Uint8Array, an ArrayBuffer or any ArrayBufferView) under `key` and
+ * `context`; the envelope is plaintext.length + 102 bytes.
+ */
+export function sealDocument(key: ContentKey, context: Context, plaintext: Bytes): Uint8Array {
   const k = keyPointer(key);
-  const pt = bytesArg('plaintext', plaintext);
+  const pt = dataArg('plaintext', plaintext);
   return withFrame((f) => {
     const c = encodeContext(f, context);
     const out = f.alloc(4);
@@ -27,11 +26,11 @@ export function sealDocument(key: ContentKey, context: Context, plaintext: Uint8
 
 /**
  * Opens an envelope made by sealDocument. Throws a CoffreError (wrong_key, wrong_context, payload_invalid, ...) and
- * releases nothing unless every check passed.
+ * releases nothing unless every check passed. `envelope`: a Uint8Array, an ArrayBuffer or any ArrayBufferView.
  */
-export function openDocument(key: ContentKey, context: Context, envelope: Uint8Array): Uint8Array {
+export function openDocument(key: ContentKey, context: Context, envelope: Bytes): Uint8Array {
   const k = keyPointer(key);
-  const env = bytesArg('envelope', envelope);
+  const env = dataArg('envelope', envelope);
   return withFrame((f) => {
     const c = encodeContext(f, context);
     const out = f.alloc(4);

@@ -2,6 +2,7 @@
 import { type Context, encodeContext } from './context.js';
 import { Status } from './errors.js';
 import { type FileSecret, isPassphrase, keyPointer, passphraseBytes } from './key.js';
+import { type Bytes, dataArg } from './handle.js';
 import { check, errorFor, type Exports, invalidArgument, wasm, withFrame } from './wasm.js';
 
 /** Input is handed to the module in slices of at most this size, so the heap stays small for big buffers. */
@@ -51,11 +52,6 @@ export function u32Arg(name: string, v: unknown, fallback: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
     throw invalidArgument(`${name} must be an integer between 0 and 2^32 - 1.`);
   }
-  return v;
-}
-
-export function bytesArg(name: string, v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) throw invalidArgument(`${name} must be a Uint8Array.`);
   return v;
 }
 
@@ -112,9 +108,9 @@ abstract class NativeStream {
     registry.register(this, p, this);
   }
 
-  /** Feeds `data`; returns the output that is final so far. */
-  update(data: Uint8Array): Uint8Array {
-    bytesArg('data', data);
+  /** Feeds `data` (a Uint8Array, an ArrayBuffer or any ArrayBufferView); returns the output that is final so far. */
+  update(bytes: Bytes): Uint8Array {
+    const data = dataArg('data', bytes);
     const p = this.#live();
     const parts: Uint8Array[] = [];
     for (let off = 0; ; off += SLICE) {
@@ -270,8 +266,8 @@ export interface FileHeaderInfo {
  * Reads the public fields of a file header from the file's first bytes (at least the header: 130 or 154 bytes; the
  * first 10 tell which). Throws `truncated` if fewer, and the spec's errors for a bad prefix.
  */
-export function inspectFileHeader(bytes: Uint8Array): FileHeaderInfo {
-  const b = bytesArg('bytes', bytes);
+export function inspectFileHeader(bytes: Bytes): FileHeaderInfo {
+  const b = dataArg('bytes', bytes);
   return withFrame((f) => {
     const [size, source, chunk, version, ops, mem] = [f.alloc(4), f.alloc(4), f.alloc(4), f.alloc(4), f.alloc(4),
       f.alloc(4)];

@@ -61,6 +61,17 @@ export function bytesArg(name: string, v: unknown): Uint8Array {
   return v;
 }
 
+/** What the encrypt/decrypt entry points take as data: any BufferSource. */
+export type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** `v` (a Uint8Array, an ArrayBuffer or any ArrayBufferView) as a Uint8Array over the same memory: no copy. */
+export function dataArg(name: string, v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  throw invalidArgument(`${name} must be a Uint8Array, an ArrayBuffer or an ArrayBufferView.`);
+}
+
 /** An id of exactly `size` bytes (user, document, node). */
 export function idArg(name: string, v: unknown, size = 16): Uint8Array {
   const b = bytesArg(name, v);

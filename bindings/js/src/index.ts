@@ -32,7 +32,10 @@ export {
   type PassphraseOptions,
 } from './file.js';
 export { type ByteRange, FileRangeReader } from './range.js';
-export { createDecryptTransform, createEncryptTransform, decryptStream, encryptStream } from './streams.js';
+export {
+  type ByteSource, createDecryptTransform, createEncryptTransform, decryptStream, encryptStream,
+} from './streams.js';
+export type { Bytes } from './handle.js';
 export {
   type AccountCreation,
   AccountSecrets,

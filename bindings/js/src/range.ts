@@ -1,7 +1,8 @@
 // Random access (docs/SPEC.md section 5.5): decrypt any plaintext range from the header and the chunks covering it.
 import { type Context, encodeContext } from './context.js';
 import { Status } from './errors.js';
-import { bytesArg, inspectFileHeader, limitArgs, type PassphraseLimits } from './file.js';
+import { inspectFileHeader, limitArgs, type PassphraseLimits } from './file.js';
+import { bytesArg } from './handle.js';
 import { type FileSecret, isPassphrase, keyPointer, passphraseBytes } from './key.js';
 import { check, errorFor, invalidArgument, wasm, withFrame } from './wasm.js';
 

@@ -4,23 +4,28 @@ import { CoffreError } from './errors.js';
 import {
   FileDecryptor, FileEncryptor, type FileOptions, type PassphraseLimits, type PassphraseOptions,
 } from './file.js';
+import { type Bytes, dataArg } from './handle.js';
 import type { FileSecret } from './key.js';
 import { invalidArgument } from './wasm.js';
 
-type Chunk = Uint8Array | ArrayBuffer | ArrayBufferView;
+type Chunk = Bytes;
 
-function asBytes(chunk: Chunk): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  throw invalidArgument('stream chunks must be Uint8Array, ArrayBuffer or ArrayBufferView.');
+/** A readable stream of bytes, or a Blob (a File) read as a stream. */
+export type ByteSource = ReadableStream<Chunk> | Blob;
+
+// Duck-typed: streams and Blobs from another realm (an iframe, node's stream/web) are not instances of ours.
+function readableOf(source: ByteSource): ReadableStream<Chunk> {
+  const s = source as Partial<ReadableStream<Chunk> & Blob> | null;
+  if (typeof s?.pipeThrough === 'function') return source as ReadableStream<Chunk>;
+  if (typeof s?.stream === 'function') return (source as Blob).stream();
+  throw invalidArgument('the source must be a ReadableStream or a Blob.');
 }
 
 function transformOver(stream: FileEncryptor | FileDecryptor): TransformStream<Chunk, Uint8Array> {
   return new TransformStream<Chunk, Uint8Array>({
     transform(chunk, controller) {
       try {
-        const out = stream.update(asBytes(chunk));
+        const out = stream.update(dataArg('stream chunk', chunk));
         if (out.length > 0) controller.enqueue(out);
       } catch (e) {
         // A decryption failure carries the plaintext that authenticated before it: pass it on, then fail the stream.
@@ -59,14 +64,20 @@ export function createDecryptTransform(secret: FileSecret, context: Context,
   return transformOver(new FileDecryptor(secret, context, limits));
 }
 
-/** Encrypts a readable stream of plaintext: `encryptStream(file.stream(), key, context)`. */
-export function encryptStream(readable: ReadableStream<Chunk>, secret: FileSecret, context: Context,
+/**
+ * Encrypts plaintext from a readable stream or a Blob (a File): `encryptStream(file, key, context)`;
+ * `new Response(encryptStream(...)).blob()` collects it.
+ */
+export function encryptStream(source: ByteSource, secret: FileSecret, context: Context,
   options: FileOptions & PassphraseOptions = {}): ReadableStream<Uint8Array> {
-  return readable.pipeThrough(createEncryptTransform(secret, context, options));
+  return readableOf(source).pipeThrough(createEncryptTransform(secret, context, options));
 }
 
-/** Decrypts a readable stream of a coffre file: `decryptStream((await fetch(url)).body, key, context)`. */
-export function decryptStream(readable: ReadableStream<Chunk>, secret: FileSecret, context: Context,
+/**
+ * Decrypts a coffre file from a readable stream or a Blob: `decryptStream((await fetch(url)).body, key, context)`,
+ * `decryptStream(blob, key, context)`.
+ */
+export function decryptStream(source: ByteSource, secret: FileSecret, context: Context,
   limits: PassphraseLimits = {}): ReadableStream<Uint8Array> {
-  return readable.pipeThrough(createDecryptTransform(secret, context, limits));
+  return readableOf(source).pipeThrough(createDecryptTransform(secret, context, limits));
 }

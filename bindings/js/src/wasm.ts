@@ -1,6 +1,10 @@
 // Loading the WebAssembly module (the C ABI of bindings/c/include/coffre.h) and moving bytes across its heap.
 // Internal: nothing here is part of the public API except LoadOptions.
 import { CoffreError, type ErrorCode, Status } from './errors.js';
+// The Emscripten glue (wasm/CMakeLists.txt: -sMODULARIZE -sEXPORT_ES6), imported statically so that it is part of
+// the package's module graph: bundlers include it in their output like any other module, and nothing is imported by
+// URL at run time (a bundle has no coffre.mjs next to it).
+import createCoffreModule from './wasm/coffre.mjs';
 
 type Ptr = number;
 
@@ -64,14 +68,19 @@ export interface Exports {
   _coffre_range_reader_free(reader: Ptr): void;
 }
 
-/** Where to find the WebAssembly module; the defaults suit node and any server that serves the package as is. */
+/**
+ * Where to find the WebAssembly module. The default, `new URL('./wasm/coffre.wasm', import.meta.url)`, suits node
+ * (the file is read from disk), any server that serves the package as is, and bundlers that follow that pattern
+ * (vite, webpack 5, esbuild with the file copied next to the bundle: see README.md).
+ */
 export interface LoadOptions {
-  /** URL of coffre.wasm. Default: `./wasm/coffre.wasm` next to this file. */
+  /**
+   * URL of coffre.wasm, e.g. from `import url from '@coffre/core/wasm/coffre.wasm?url'`. A relative URL is resolved
+   * like fetch() does: against the page's (or worker's) location; in node, against this file.
+   */
   wasmUrl?: string | URL;
   /** The bytes of coffre.wasm (or a compiled WebAssembly.Module), for bundlers and embedded uses: nothing is fetched. */
   wasmBinary?: BufferSource | WebAssembly.Module;
-  /** URL of the Emscripten factory coffre.mjs. Default: `./wasm/coffre.mjs` next to this file. */
-  moduleUrl?: string | URL;
 }
 
 let wasmExports: Exports | undefined;
@@ -125,14 +134,22 @@ async function instantiate(
   return (await WebAssembly.instantiate(await bytes.arrayBuffer(), imports)).instance;
 }
 
-type Factory = (moduleArg: Record<string, unknown>) => Promise<Exports>;
+// The literal `new URL('./…', import.meta.url)` is what bundlers recognise: they emit the file as an asset and
+// rewrite the URL to it. Evaluated only when no location was given (import.meta.url is empty in IIFE bundles).
+function defaultWasmUrl(): URL {
+  return new URL('./wasm/coffre.wasm', import.meta.url);
+}
+
+function wasmLocation(options: LoadOptions): BufferSource | WebAssembly.Module | URL {
+  if (options.wasmBinary !== undefined) return options.wasmBinary;
+  if (options.wasmUrl === undefined) return defaultWasmUrl();
+  const base = (globalThis as { location?: { href?: string } }).location?.href ?? import.meta.url;
+  return new URL(options.wasmUrl, base);
+}
 
 async function load(options: LoadOptions): Promise<Exports> {
-  const moduleUrl = new URL(options.moduleUrl ?? './wasm/coffre.mjs', import.meta.url);
-  const wasm = options.wasmBinary ?? new URL(options.wasmUrl ?? './wasm/coffre.wasm', import.meta.url);
+  const wasm = wasmLocation(options);
   const random = await randomSource();
-  const factory = ((await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleUrl.href)) as { default: Factory })
-    .default;
 
   let fail: (e: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -145,7 +162,7 @@ async function load(options: LoadOptions): Promise<Exports> {
   // in node ES modules).
   const pool = new Uint32Array(64);
   let next = pool.length;
-  const module = factory({
+  const module = createCoffreModule({
     getRandomValue: () => {
       if (next === pool.length) {
         random.getRandomValues(pool);
@@ -161,6 +178,9 @@ async function load(options: LoadOptions): Promise<Exports> {
       instantiate(wasm, imports).then(receive, fail);
       return {};
     },
+    // Any locateFile makes the glue skip its own `new URL('coffre.wasm', import.meta.url)`, which it never fetches
+    // (instantiateWasm above) and which throws where import.meta.url is empty.
+    locateFile: (path: string) => path,
     onAbort: (what: unknown) => fail(new Error(`coffre: WebAssembly module aborted: ${String(what)}`)),
     print: () => {},
     printErr: () => {},

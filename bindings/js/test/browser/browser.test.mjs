@@ -2,79 +2,41 @@
 // vector replay, once in a page and once in a module Web Worker, served from 127.0.0.1 under a strict CSP
 // (script-src 'self' 'wasm-unsafe-eval': no eval). Run after `npm run build`: node --test test/browser/
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
-
+import { baseHeaders, collectLogs, sendFile, urlPath, withChromium, withServer } from '../shared/chromium.mjs';
 import { summarize } from '../shared/checks.mjs';
 
 const pkg = fileURLToPath(new URL('../..', import.meta.url));
 const vectorsDir = process.env.COFFRE_VECTORS_DIR ?? fileURLToPath(new URL('../../../../vectors/', import.meta.url));
-const chromiumPath = process.env.COFFRE_CHROMIUM ?? '/usr/bin/chromium';
 const seed = Number(process.env.COFFRE_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`random choices: COFFRE_TEST_SEED=${seed}`);
 
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; form-action 'none'";
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json' };
-
 function serve(req, res) {
-  const headers = { 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  let body;
-  let type;
+  const path = urlPath(req);
   if (path === '/vectors.json') {
     const files = {};
     for (const f of readdirSync(vectorsDir).filter((n) => n.endsWith('.json')).sort()) {
       files[f] = readFileSync(join(vectorsDir, f), 'utf8');
     }
-    body = JSON.stringify(files);
-    type = TYPES['.json'];
-  } else {
-    const rel = path === '/' ? 'test/browser/index.html' : path.slice(1);
-    const file = resolve(pkg, rel);
-    const allowed = [join(pkg, 'dist') + sep, join(pkg, 'test') + sep].some((root) => file.startsWith(root));
-    if (!allowed || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      res.writeHead(404, headers).end('not found');
-      return;
-    }
-    body = readFileSync(file);
-    type = TYPES[extname(file)] ?? 'application/octet-stream';
+    res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/json' }).end(JSON.stringify(files));
+    return;
   }
-  res.writeHead(200, { ...headers, 'Content-Type': type }).end(body);
+  sendFile(res, pkg, path === '/' ? 'test/browser/index.html' : path.slice(1), [join(pkg, 'dist'), join(pkg, 'test')]);
 }
 
-async function runInChromium() {
-  const server = createServer(serve);
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  const profile = mkdtempSync(join(tmpdir(), 'coffre-chromium-'));
-  const logs = [];
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+function runInChromium() {
+  return withServer(serve, (origin) => withChromium(async (context) => {
+    const logs = [];
     const page = context.pages()[0] ?? await context.newPage();
-    page.on('console', (m) => logs.push(`console.${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => logs.push(`pageerror: ${e.stack ?? e}`));
-    await page.goto(`http://127.0.0.1:${port}/?seed=${seed}`);
+    collectLogs(page, logs);
+    await page.goto(`${origin}/?seed=${seed}`);
     await page.waitForFunction(() => window.__coffre !== undefined, null, { timeout: 300_000, polling: 200 });
     return { ...(await page.evaluate(() => window.__coffre)), logs };
-  } finally {
-    await context?.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  }));
 }
 
 let results;

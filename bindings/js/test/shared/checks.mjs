@@ -573,6 +573,39 @@ export function checks(lib, { internals, seed = 1 } = {}) {
     }
   });
 
+  check('bytes: ArrayBuffer and any ArrayBufferView are taken where a Uint8Array is; a Blob feeds the streams',
+    async (rng) => {
+      const key = lib.ContentKey.generate();
+      try {
+        const pt = rng.bytes(5000);
+        // A view at an offset into a larger buffer: only the viewed bytes count.
+        const padded = new Uint8Array(pt.length + 11);
+        padded.set(pt, 7);
+        const view = new DataView(padded.buffer, 7, pt.length);
+        const env = lib.sealDocument(key, ctx, view);
+        assertBytes(lib.openDocument(key, ctx, env.slice().buffer), pt, 'document: DataView in, ArrayBuffer envelope');
+        assertBytes(lib.openDocument(key, ctx, lib.sealDocument(key, ctx, pt.slice().buffer)), pt, 'ArrayBuffer');
+
+        const enc = new lib.FileEncryptor(key, ctx, { chunkSize: 1024 });
+        const ct = concat([enc.update(pt.slice(0, 3000).buffer), enc.update(new Uint16Array(pt.slice(3000).buffer)),
+          enc.finish()]);
+        assert(lib.inspectFileHeader(ct.slice(0, 130).buffer).chunkSize === 1024, 'inspectFileHeader(ArrayBuffer)');
+        const dec = new lib.FileDecryptor(key, ctx);
+        assertBytes(concat([dec.update(ct.slice().buffer), dec.finish()]), pt, 'FileDecryptor.update(ArrayBuffer)');
+
+        const encrypted = await drain(lib.encryptStream(new Blob([pt.subarray(0, 100), pt.subarray(100)]), key, ctx));
+        assert(encrypted.error === undefined, `encryptStream(Blob): ${encrypted.error}`);
+        const decrypted = await drain(lib.decryptStream(new Blob([encrypted.bytes]), key, ctx));
+        assert(decrypted.error === undefined, `decryptStream(Blob): ${decrypted.error}`);
+        assertBytes(decrypted.bytes, pt, 'Blob round trip');
+
+        await throwsCode(lib, () => lib.encryptStream('text', key, ctx), 'invalid_argument', 'a string source');
+        await throwsCode(lib, () => lib.openDocument(key, ctx, [1, 2, 3]), 'invalid_argument', 'an array envelope');
+      } finally {
+        key.dispose();
+      }
+    });
+
   // Accounts and devices (docs/SPEC.md sections 10 to 13): two devices enroll through a store that relays, replays
   // and substitutes messages.
   const T0 = 1790000000;

@@ -1,5 +1,6 @@
-// Copies the WebAssembly module (wasm/coffre.mjs + wasm/coffre.wasm, put there by ../../scripts/build-wasm.sh) into
-// dist/wasm/, next to the compiled package that loads it.
+// Puts next to the compiled package what tsc does not emit: the WebAssembly module (wasm/coffre.mjs, its glue, and
+// wasm/coffre.wasm, put there by ../../scripts/build-wasm.sh) and the glue's types into dist/wasm/, and the project's
+// LICENSE (repository root) into the package root, where npm pack takes it.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -12,3 +13,5 @@ if (missing.length > 0) {
 }
 mkdirSync(`${root}dist/wasm`, { recursive: true });
 for (const f of files) copyFileSync(`${root}wasm/${f}`, `${root}dist/wasm/${f}`);
+copyFileSync(`${root}src/wasm/coffre.d.mts`, `${root}dist/wasm/coffre.d.mts`);
+copyFileSync(`${root}../../LICENSE`, `${root}LICENSE`);

@@ -1,0 +1,3 @@
+import { workerMain } from './app.js';
+
+workerMain({});
