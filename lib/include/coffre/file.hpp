@@ -28,7 +28,9 @@ inline constexpr std::size_t kFileHeaderMaxSize = kFileHeaderSizePassphrase;
 // Bytes needed to know a header's full size (magic .. key_source).
 inline constexpr std::size_t kFileHeaderPrefixSize = 10;
 
-// A passphrase, as the bytes given (the CLI strips one trailing "\n" or "\r\n", docs/SPEC.md 5.1). Encryption
+// A passphrase: UTF-8, used in its Unicode NFKD form, so that "é" typed as U+00E9 or as e + U+0301 (or a full-width
+// letter and its ASCII one) give the same key; ASCII is used as is (docs/SPEC.md 5.1). Text that is not valid UTF-8
+// is invalid_argument, for encryption and decryption alike. The CLI strips one trailing "\n" or "\r\n". Encryption
 // refuses an empty one; decryption takes any.
 struct Passphrase {
   std::span<const std::uint8_t> bytes;
