@@ -1,5 +1,7 @@
 #include "unicode.hpp"
 
+#include <coffre/file.hpp>
+
 #include <utf8proc.h>
 
 namespace coffre::detail {
@@ -15,6 +17,19 @@ bool is_ascii(ByteView text) noexcept {
   std::uint8_t high = 0;
   for (std::uint8_t c : text) high |= c;
   return high < 0x80;
+}
+
+bool is_utf8(ByteView text) noexcept {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  auto left = static_cast<utf8proc_ssize_t>(text.size());
+  while (left > 0) {
+    utf8proc_int32_t c = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
+    if (n <= 0) return false;
+    p += n;
+    left -= n;
+  }
+  return true;
 }
 
 Result<SecretBytes> nfkd(ByteView text) {
@@ -40,3 +55,9 @@ Result<SecretBytes> nfkd(ByteView text) {
 }
 
 }  // namespace coffre::detail
+
+namespace coffre {
+
+bool passphrase_is_utf8(Passphrase passphrase) noexcept { return detail::is_utf8(passphrase.bytes); }
+
+}  // namespace coffre

@@ -11,6 +11,9 @@ namespace coffre::detail {
 // it tells.
 bool is_ascii(ByteView text) noexcept;
 
+// Whether `text` is valid UTF-8 (RFC 3629: no overlong form, surrogate or code point above U+10FFFF).
+bool is_utf8(ByteView text) noexcept;
+
 // The NFKD form (Unicode 15.0, utf8proc) of UTF-8 `text`, in secure memory: invalid_argument if `text` is not valid
 // UTF-8 (RFC 3629: no overlong form, surrogate or code point above U+10FFFF), out_of_memory. ASCII text is returned
 // as is without touching utf8proc's tables, whose lookups depend on the characters.

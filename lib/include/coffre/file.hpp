@@ -36,6 +36,10 @@ struct Passphrase {
   std::span<const std::uint8_t> bytes;
 };
 
+// Whether `passphrase` is valid UTF-8 (RFC 3629), as file encryption and decryption require: for a precise message
+// before a passphrase is used (those calls give invalid_argument otherwise).
+bool passphrase_is_utf8(Passphrase passphrase) noexcept;
+
 // Argon2id cost, written in the header. A reader accepts the format's bounds (1..16 passes, 8 KiB..1 GiB, capped by
 // PassphraseLimits); a writer refuses less than OWASP's Argon2id minimum, 2 passes and 19 MiB (docs/SPEC.md 5.1).
 inline constexpr std::uint32_t kMinEncryptOpslimit = 2;
