@@ -145,7 +145,7 @@ TEST_CASE("recovery phrase: vectors/recovery.json (bip39 3.1.2 and libsodium 1.0
     CHECK(vectors::to_hex(pk.value().bytes()) == v.at("kem_public_key").get<std::string>());
   }
   CHECK(keys == 12);
-  CHECK(normalized == 8);
+  CHECK(normalized == 13);
   CHECK(invalid == 18);
 }
 
