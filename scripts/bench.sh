@@ -290,8 +290,9 @@ if want wasm; then
     if command -v emcmake >/dev/null && grep -q COFFRE_WASM_EXTRA_EXPORTS "$root/wasm/CMakeLists.txt"; then
       log "== wasm: building the benchmark variant in $wasm_bench_build (first time ~1 min)"
       if src=$("$root/scripts/fetch-libsodium-source.sh" "$root/.deps") &&
+        utf8proc_src=$("$root/scripts/fetch-utf8proc-source.sh" "$root/.deps") &&
         emcmake cmake -S "$root" -B "$wasm_bench_build" -DCMAKE_BUILD_TYPE=Release -DCOFFRE_LIBSODIUM_SRC="$src" \
-          -DCOFFRE_WASM_EXTRA_EXPORTS="$raw_exports" >/dev/null &&
+          -DCOFFRE_UTF8PROC_SRC="$utf8proc_src" -DCOFFRE_WASM_EXTRA_EXPORTS="$raw_exports" >/dev/null &&
         cmake --build "$wasm_bench_build" --target coffre_wasm -j"$(nproc)" >/dev/null; then
         variant=$build/wasm-bench
         rm -rf "$variant" && mkdir -p "$variant" && cp -r "$js" "$variant/dist"

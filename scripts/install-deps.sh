@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates
-  libsodium-dev nlohmann-json3-dev libcli11-dev doctest-dev   # native library, CLI, tests
+  libsodium-dev libutf8proc-dev                               # native library (utf8proc: Unicode NFKD)
+  nlohmann-json3-dev libcli11-dev doctest-dev                 # CLI, tests
   libcurl4-openssl-dev                                        # the CLI's HTTP store (--store URL)
   clang libclang-rt-14-dev                                    # libFuzzer
   dpkg-dev emscripten                                         # apt-get source libsodium; WebAssembly

@@ -82,6 +82,70 @@ TEST_CASE("file envelope: passphrase mode, with the Argon2id parameters in the h
   CHECK(test::decrypt(test::key(1), test::ctx(), ct).error == Error::wrong_key);  // a key for a passphrase file
 }
 
+namespace {
+
+Passphrase pass_of(const std::string& s) {
+  return Passphrase{{reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}};
+}
+
+}  // namespace
+
+TEST_CASE("file envelope: a passphrase is used in its NFKD form (docs/SPEC.md 5.1)") {
+  const Bytes plain = test::random_bytes(200);
+  const PassphraseParams params{kMinEncryptOpslimit, kMinEncryptMemlimitKib};
+  // Each pair: two encodings of the same text, which must open each other's files.
+  const std::pair<std::string, std::string> same[] = {
+      {"caf\xc3\xa9", "cafe\xcc\x81"},                                              // U+00E9 / e + U+0301
+      {"\xed\x95\x9c", "\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab"},                    // Hangul syllable / its jamo
+      {"\xef\xbd\x90\xef\xbd\x97\xe3\x80\x80\xef\xbc\x91", "pw 1"},              // full-width, U+3000 / ASCII
+      {"\xe1\xb9\xa9", "s\xcc\xa3\xcc\x87"},  // U+1E69 / s + dot below + dot above (canonical reordering)
+      {"\xe1\xb9\xa9", "s\xcc\x87\xcc\xa3"},  // ... marks typed in the other order
+  };
+  for (const auto& [written, read] : same) {
+    CAPTURE(written);
+    DeterministicRng rng(test::seed(7));
+    auto enc = FileEncryptor::create(pass_of(written), test::ctx(), params, FileOptions{64, 1}, rng);
+    REQUIRE(enc.ok());
+    const Bytes ct = test::encrypt(enc.value(), plain);
+    for (const auto& other : {read, written}) {
+      auto dec = FileDecryptor::create(pass_of(other), test::ctx());
+      REQUIRE(dec.ok());
+      auto d = test::decrypt(dec.value(), ct);
+      CHECK(d.error == Error::ok);
+      CHECK(d.released == plain);
+    }
+    // The same rng and the same text: the same bytes, whichever form was typed.
+    DeterministicRng again(test::seed(7));
+    auto enc2 = FileEncryptor::create(pass_of(read), test::ctx(), params, FileOptions{64, 1}, again);
+    REQUIRE(enc2.ok());
+    CHECK(test::encrypt(enc2.value(), plain) == ct);
+  }
+  // NFKD keeps the accent: "cafe" is another passphrase.
+  DeterministicRng rng(test::seed(8));
+  auto enc = FileEncryptor::create(pass_of("caf\xc3\xa9"), test::ctx(), params, FileOptions{64, 1}, rng);
+  const Bytes ct = test::encrypt(enc.value(), plain);
+  auto cafe = FileDecryptor::create(pass_of("cafe"), test::ctx());
+  REQUIRE(cafe.ok());
+  CHECK(test::decrypt(cafe.value(), ct).error == Error::wrong_key);
+
+  // Not UTF-8: invalid_argument when writing, when reading, and for random access, before any byte is looked at.
+  for (const char* bad : {"caf\xe9", "\x80", "ab\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(passphrase_is_utf8(pass_of(bad)));
+    CHECK(FileEncryptor::create(pass_of(bad), test::ctx(), params, {}, rng).error() == Error::invalid_argument);
+    CHECK(FileDecryptor::create(pass_of(bad), test::ctx()).error() == Error::invalid_argument);
+    const std::span<const std::uint8_t> header{ct.data(), kFileHeaderSizePassphrase};
+    const auto last = FileRangeReader::final_chunk_range(header, ct.size()).value();
+    const std::span<const std::uint8_t> final_chunk{ct.data() + last.begin, static_cast<std::size_t>(last.size())};
+    CHECK(FileRangeReader::open(header, ct.size(), final_chunk, pass_of(bad), test::ctx()).error() ==
+          Error::invalid_argument);
+  }
+  for (const std::string good : {std::string(), std::string("pw"), std::string("a\0b", 3),
+                                  std::string("\xf4\x8f\xbf\xbf"), std::string("\xef\xbf\xbf")}) {
+    CHECK(passphrase_is_utf8(pass_of(good)));  // empty, NUL, U+10FFFF, U+FFFF (a noncharacter) are UTF-8
+  }
+}
+
 TEST_CASE("file envelope: bad arguments are refused") {
   DeterministicRng rng(test::seed(1));
   CHECK(FileEncryptor::create(test::key(1), test::ctx(), FileOptions{63, 1}, rng).error() == Error::invalid_argument);

@@ -35,6 +35,12 @@ int main(void) {
   snprintf(buf, sizeof buf, "%s", kPhrase);
   memcpy(buf, "diagram hamster", 15); /* two words swapped: bad checksum */
   expect("swapped", coffre_recovery_phrase_check(buf, strlen(buf)), COFFRE_E_RECOVERY_PHRASE_INVALID);
+  /* NFKD (BIP-39's normalization): a full-width first word (U+FF48 U+FF41 ... "hamster") and an ideographic space. */
+  snprintf(buf, sizeof buf, "\xef\xbd\x88\xef\xbd\x81\xef\xbd\x8d\xef\xbd\x93\xef\xbd\x94\xef\xbd\x85\xef\xbd\x92"
+                            "\xe3\x80\x80%s", kPhrase + strlen("hamster "));
+  expect("NFKD", coffre_recovery_phrase_check(buf, strlen(buf)), COFFRE_OK);
+  snprintf(buf, sizeof buf, "%s\xe9", kPhrase); /* a Latin-1 byte: not UTF-8 */
+  expect("not UTF-8", coffre_recovery_phrase_check(buf, strlen(buf)), COFFRE_E_RECOVERY_PHRASE_INVALID);
   expect("empty", coffre_recovery_phrase_check(NULL, 0), COFFRE_E_RECOVERY_PHRASE_INVALID);
   expect("NULL", coffre_recovery_phrase_check(NULL, 5), COFFRE_E_INVALID_ARGUMENT);
   if (failures == 0) printf("recovery C ABI: ok\n");

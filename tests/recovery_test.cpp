@@ -145,7 +145,7 @@ TEST_CASE("recovery phrase: vectors/recovery.json (bip39 3.1.2 and libsodium 1.0
     CHECK(vectors::to_hex(pk.value().bytes()) == v.at("kem_public_key").get<std::string>());
   }
   CHECK(keys == 12);
-  CHECK(normalized == 8);
+  CHECK(normalized == 13);
   CHECK(invalid == 18);
 }
 
@@ -189,6 +189,74 @@ TEST_CASE("recovery phrase: normalization (ASCII case, whitespace runs, trimming
     REQUIRE(p.ok());
     CHECK(entropy_hex(p.value()) == entropy);
     CHECK(words_of(p.value()) == kPhrase);  // always given back in canonical form
+  }
+}
+
+namespace {
+
+// Each ASCII letter of `text` as its full-width form (U+FF41.. for a-z, U+FF21.. for A-Z), in UTF-8.
+std::string fullwidth(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == ' ') {
+      out += c;
+      continue;
+    }
+    const unsigned cp = 0xff01u + static_cast<unsigned>(c - 0x21);  // U+FF01..U+FF5E: 3 bytes, ef bc/bd xx
+    out += static_cast<char>(0xe0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("recovery phrase: NFKD (SPEC section 13 step 1) maps compatibility letters to the list's") {
+  const auto words = split(kPhrase);
+  const std::string entropy = kTrezor256[4].entropy;
+  std::string upper = kPhrase;
+  for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  auto ligated = words;  // U+FB06 (st ligature) for the "st" of a word, where there is one
+  bool any = false;
+  for (auto& w : ligated) {
+    if (auto at = w.find("st"); at != std::string::npos) {
+      w.replace(at, 2, "\xef\xac\x86");
+      any = true;
+    }
+  }
+  REQUIRE(any);
+  const std::string inputs[] = {
+      fullwidth(kPhrase),                                  // full-width letters (an East Asian input method)
+      fullwidth(upper),                                    // ... upper case: NFKD, then ASCII lowercasing
+      join(split(fullwidth(kPhrase)), "\xe3\x80\x80"),  // ... and ideographic spaces
+      join(ligated),
+      "\xf0\x9d\x90\xa1" + kPhrase.substr(1),  // U+1D421 MATHEMATICAL BOLD SMALL H for the "h" of "hamster"
+  };
+  for (const auto& s : inputs) {
+    CAPTURE(s);
+    auto p = RecoveryPhrase::from_words(s);
+    REQUIRE(p.ok());
+    CHECK(entropy_hex(p.value()) == entropy);
+    CHECK(words_of(p.value()) == kPhrase);
+    CHECK(RecoveryPhrase::check(s) == Error::ok);
+    CHECK_FALSE(RecoveryPhrase::first_unknown_word(s).has_value());
+  }
+  // What NFKD keeps is still not a word: an accent (U+00E9 and e + U+0301 alike), a zero-width space.
+  for (const char* accent : {"\xc3\xa9", "e\xcc\x81"}) {
+    auto accented = words;
+    accented[5] += accent;
+    CHECK(RecoveryPhrase::check(join(accented)) == Error::recovery_phrase_invalid);
+    CHECK(RecoveryPhrase::first_unknown_word(join(accented)) == 5u);
+  }
+  // Not UTF-8 (a Latin-1 byte, a cut sequence, an overlong space, a surrogate): refused; a UI is pointed at the word.
+  for (const char* bad : {"\xe9", "\xe3\x80", "\xc0\xa0", "\xed\xa0\x80"}) {
+    CAPTURE(bad);
+    auto broken = words;
+    broken[3] += bad;
+    CHECK(RecoveryPhrase::check(join(broken)) == Error::recovery_phrase_invalid);
+    CHECK(RecoveryPhrase::from_words(join(broken)).error() == Error::recovery_phrase_invalid);
+    CHECK(RecoveryPhrase::first_unknown_word(join(broken)) == 3u);
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include "envelope_prefix.hpp"
 #include "kdf.hpp"
+#include "unicode.hpp"
 
 #include <coffre/coffre.hpp>
 
@@ -78,7 +79,7 @@ Result<FileSecret> FileSecret::of(const ContentKey& key) {
 }
 
 Result<FileSecret> FileSecret::of(Passphrase passphrase, PassphraseLimits limits) {
-  auto b = SecretBytes::copy_of(passphrase.bytes);
+  auto b = nfkd(passphrase.bytes);  // invalid_argument: not UTF-8 (SPEC 5.1)
   if (!b) return b.error();
   return FileSecret{KeySource::passphrase, std::move(b).take(), limits};
 }

@@ -13,6 +13,7 @@
 #include "bip39.hpp"
 #include "bytes.hpp"
 #include "kdf.hpp"
+#include "unicode.hpp"
 
 #include <sodium.h>
 
@@ -43,34 +44,32 @@ struct Wiped {
 // 1 if x == 0, else 0, for x < 2^31, without a branch.
 std::uint32_t is_zero(std::uint32_t x) noexcept { return ((x - 1u) >> 31) & 1u; }
 
-// The length in bytes of the whitespace character at text[i], or 0 (SPEC section 13): the ASCII space, \t, \n, \v,
-// \f, \r, and the UTF-8 of the non-ASCII spaces that BIP-39's NFKD maps to U+0020: U+00A0, U+2000-U+200A, U+202F,
-// U+205F, U+3000. No other non-ASCII character is whitespace (a word holding one is not in the list).
-std::size_t space_at(std::string_view text, std::size_t i) noexcept {
-  const auto byte = [&](std::size_t k) -> unsigned {
-    return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0x100u;
-  };
-  const unsigned c = byte(0);
-  if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
-  if (c == 0xc2 && byte(1) == 0xa0) return 2;                                              // U+00A0
-  if (c == 0xe2 && byte(1) == 0x80 && ((byte(2) >= 0x80 && byte(2) <= 0x8a) || byte(2) == 0xaf)) {
-    return 3;                                                                              // U+2000-U+200A, U+202F
-  }
-  if (c == 0xe2 && byte(1) == 0x81 && byte(2) == 0x9f) return 3;                          // U+205F
-  if (c == 0xe3 && byte(1) == 0x80 && byte(2) == 0x80) return 3;                          // U+3000
-  return 0;
-}
+// ASCII whitespace (SPEC section 13): space, \t, \n, \v, \f, \r. After NFKD, the non-ASCII spaces that people's
+// keyboards insert (U+00A0, U+2000-U+200A, U+202F, U+205F, U+3000) are U+0020 already.
+bool is_space(char c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-// Calls f(word) for every word of `text`: maximal runs of bytes that do not start a whitespace character.
+// Calls f(word) for every word of `text`: maximal runs of non-whitespace bytes.
 template <class F>
 void for_each_word(std::string_view text, F&& f) {
   std::size_t i = 0;
   while (i < text.size()) {
-    for (std::size_t n; i < text.size() && (n = space_at(text, i)) != 0;) i += n;
+    while (i < text.size() && is_space(text[i])) ++i;
     const std::size_t start = i;
-    while (i < text.size() && space_at(text, i) == 0) ++i;
+    while (i < text.size() && !is_space(text[i])) ++i;
     if (i > start) f(text.substr(start, i - start));
   }
+}
+
+// Typed text in NFKD (BIP-39's normalization; SPEC section 13 step 1), in secure memory; recovery_phrase_invalid if
+// it is not UTF-8.
+Result<SecretBytes> normalized(std::string_view text) {
+  auto n = nfkd(as_bytes(text));
+  if (!n && n.error() == Error::invalid_argument) return Error::recovery_phrase_invalid;
+  return n;
+}
+
+std::string_view as_text(const SecretBytes& b) noexcept {
+  return {reinterpret_cast<const char*>(b.reveal().data()), b.size()};
 }
 
 // The index of `word` (ASCII letters lowercased) in the wordlist, or -1 (not a word, or a non-ASCII or NUL byte).
@@ -194,19 +193,27 @@ Result<RecoveryPhrase> RecoveryPhrase::from_entropy(std::span<const std::uint8_t
 
 Result<RecoveryPhrase> RecoveryPhrase::from_words(std::string_view words) {
   COFFRE_TRY(init());
+  auto text = normalized(words);
+  if (!text) return text.error();
   SecretBytes entropy(kEntropySize);
   if (!entropy.valid()) return Error::out_of_memory;
-  COFFRE_TRY(decode(words, entropy.reveal_mut().data()));
+  COFFRE_TRY(decode(as_text(text.value()), entropy.reveal_mut().data()));
   return RecoveryPhrase(std::move(entropy));
 }
 
 Error RecoveryPhrase::check(std::string_view words) noexcept {
   COFFRE_TRY(init());
+  auto text = normalized(words);
+  if (!text) return text.error();
   Wiped<std::uint8_t, kEntropySize> entropy;
-  return decode(words, entropy.b);
+  return decode(as_text(text.value()), entropy.b);
 }
 
 std::optional<std::size_t> RecoveryPhrase::first_unknown_word(std::string_view words) noexcept {
+  // Text that cannot be normalized (not UTF-8, or no memory) is looked at as it is: its words are cut at ASCII
+  // whitespace only, and the one holding the bad bytes is not in the list.
+  auto text = normalized(words);
+  if (text) words = as_text(text.value());
   std::size_t position = 0;
   std::optional<std::size_t> first;
   for_each_word(words, [&](std::string_view word) {

@@ -70,6 +70,38 @@ static void passphrase_costs(void) {
   coffre_range_reader_free(reader);
 }
 
+/* docs/SPEC.md 5.1: a passphrase is used in its NFKD form, and must be UTF-8. */
+static void passphrase_unicode(void) {
+  static const uint8_t nfc[] = "caf\xc3\xa9";    /* U+00E9 */
+  static const uint8_t nfd[] = "cafe\xcc\x81";   /* e + U+0301 */
+  static const uint8_t latin1[] = "caf\xe9";
+  coffre_encryptor* enc = NULL;
+  EXPECT(coffre_encryptor_new_passphrase(nfc, sizeof nfc - 1, "f", 1, 0, 0, COFFRE_MIN_ENCRYPT_OPSLIMIT,
+                                         COFFRE_MIN_ENCRYPT_MEMLIMIT_KIB, 0, 1, &enc) == COFFRE_OK);
+  uint8_t ct[COFFRE_FILE_HEADER_MAX_BYTES + 16];
+  size_t n = 0;
+  EXPECT(coffre_encryptor_finish(enc, ct, sizeof ct, &n) == COFFRE_OK && n == sizeof ct);
+  coffre_encryptor_free(enc);
+  coffre_decryptor* dec = NULL;
+  uint8_t out[sizeof ct];
+  EXPECT(coffre_decryptor_new_passphrase(nfd, sizeof nfd - 1, "f", 1, 0, 0, 1, 0, 0, &dec) == COFFRE_OK);
+  EXPECT(coffre_decryptor_update(dec, ct, n, out, sizeof out, &n) == COFFRE_OK);
+  EXPECT(coffre_decryptor_finish(dec, out, sizeof out, &n) == COFFRE_OK && coffre_decryptor_ended_properly(dec));
+  coffre_decryptor_free(dec);
+
+  enc = NULL;
+  dec = NULL;
+  coffre_range_reader* reader = NULL;
+  EXPECT(coffre_encryptor_new_passphrase(latin1, sizeof latin1 - 1, "f", 1, 0, 0, COFFRE_MIN_ENCRYPT_OPSLIMIT,
+                                         COFFRE_MIN_ENCRYPT_MEMLIMIT_KIB, 0, 1, &enc) == COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(coffre_decryptor_new_passphrase(latin1, sizeof latin1 - 1, "f", 1, 0, 0, 1, 0, 0, &dec) ==
+         COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(coffre_range_reader_new_passphrase(ct, COFFRE_FILE_HEADER_MAX_BYTES, sizeof ct, ct + 154, 16, latin1,
+                                            sizeof latin1 - 1, "f", 1, 0, 0, 0, 0, &reader) ==
+         COFFRE_E_INVALID_ARGUMENT);
+  EXPECT(enc == NULL && dec == NULL && reader == NULL);
+}
+
 static void file_roundtrip(const coffre_key* key) {
   enum { N = 200000 };
   uint8_t* data = malloc(N);
@@ -151,6 +183,7 @@ int main(void) {
   document_roundtrip(key);
   file_roundtrip(key);
   passphrase_costs();
+  passphrase_unicode();
   coffre_key_free(key);
   coffre_key_free(NULL);
   if (failures) return 1;

@@ -260,6 +260,24 @@ def test_passphrase_file_newlines(d):
     expect(["decrypt", "-i", enc, "-o", "-", "--passphrase-file", os.path.join(d, "stdin.pw")], EXIT_OK)
 
 
+def test_passphrase_unicode(d):
+    """docs/SPEC.md 5.1: a passphrase is used in NFKD (NFC and NFD open each other's files); not UTF-8: a usage error."""
+    src, enc = (os.path.join(d, x) for x in ("p", "p.enc"))
+    write(src, data(1000, 8))
+    nfc, nfd, latin1 = (os.path.join(d, x) for x in ("nfc", "nfd", "latin1"))
+    write(nfc, "caf\u00e9 \ud55c\n".encode())  # U+00E9, Hangul syllable U+D55C
+    write(nfd, "cafe\u0301 \u1112\u1161\u11ab\n".encode())  # e + U+0301, its conjoining jamo
+    write(latin1, "caf\u00e9\n".encode("latin-1"))
+    expect(["encrypt", "-i", src, "-o", enc, "--passphrase-file", nfc], EXIT_OK)
+    expect(["decrypt", "-i", enc, "-o", os.path.join(d, "out"), "--passphrase-file", nfd], EXIT_OK)
+    check(read(os.path.join(d, "out")) == data(1000, 8), "NFD passphrase for an NFC one")
+    for args in (["encrypt", "-i", src], ["decrypt", "-i", enc]):
+        never = os.path.join(d, "never")
+        _, err = expect(args + ["-o", never, "--passphrase-file", latin1], EXIT_USAGE)
+        check("not valid UTF-8" in err and "caf" not in err, f"{args[0]}: {err}")
+        check(not os.path.exists(never), f"{args[0]}: output for a passphrase not UTF-8")
+
+
 def test_argon2_limits(d):
     """decrypt refuses a header asking for more Argon2id work than --max-argon2-passes / --max-argon2-mib."""
     src, enc, pw = (os.path.join(d, x) for x in ("p", "p.enc", "pw"))

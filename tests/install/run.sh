@@ -80,8 +80,8 @@ others=$(grep -v '^coffre::' <<<"$strong_cxx" | grep -v -E '^(typeinfo|typeinfo 
 # shellcheck disable=SC2001  # per line: the name, without its parameters
 internals=$(sed 's/(.*//' <<<"$strong_cxx" | grep -E 'coffre::detail::|::Impl\b|Access\b' || true)
 [ -z "$internals" ] || fail "internals exported: $(head -5 <<<"$internals")"
-grep -q -E ' [TDBR] (sodium_|crypto_|randombytes_|coffre_pqclean_|PQCLEAN_)' "$work/symbols.txt" &&
-  fail "libsodium or PQClean symbols exported"
+grep -q -E ' [TDBR] (sodium_|crypto_|randombytes_|coffre_pqclean_|PQCLEAN_|utf8proc_)' "$work/symbols.txt" &&
+  fail "libsodium, PQClean or utf8proc symbols exported"
 echo "$(wc -l <"$work/c_exported.txt") C functions, $(wc -l <<<"$strong_cxx") C++ symbols exported"
 
 step "find_package(coffre), shared"

@@ -333,6 +333,55 @@ void file_failure_vectors(Writer& w, const Bytes& k) {
       long_released(65));
 }
 
+Bytes utf8(std::string_view s) { return Bytes(s.begin(), s.end()); }
+
+// Section 5.1: a passphrase is used in its NFKD form, so the forms a keyboard or an OS may give of the same text open
+// the same file. Each file is written under one form and read with another.
+void unicode_passphrase_vectors(Writer& w, const PassphraseParams& params) {
+  struct Case {
+    const char* name;
+    const char* comment;
+    Bytes written, read;
+  };
+  // The form read is never the NFKD form itself, so a reader that skips NFKD fails every one.
+  const Case same[] = {
+      {"nfd-read-as-nfc", "written with e + U+0301 (NFD), read with U+00E9 (NFC, as most keyboards give it)",
+       utf8("cafe\xcc\x81 cre\xcc\x80me"), utf8("caf\xc3\xa9 cr\xc3\xa8me")},
+      {"jamo-read-as-hangul-syllables", "written with conjoining jamo, read with the Hangul syllables U+D55C U+AE00",
+       utf8("\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab\xe1\x84\x80\xe1\x85\xb3\xe1\x86\xaf"),
+       utf8("\xed\x95\x9c\xea\xb8\x80")},
+      {"marks-reordered-read-as-precomposed", "written with s + U+0307 + U+0323 (marks out of canonical order), read "
+       "with U+1E69", utf8("s\xcc\x87\xcc\xa3"), utf8("\xe1\xb9\xa9")},
+      {"ascii-read-as-fullwidth", "written as ASCII \"pass word\", read with full-width letters and U+3000",
+       utf8("pass word"), utf8("\xef\xbd\x90\xef\xbd\x81\xef\xbd\x93\xef\xbd\x93\xe3\x80\x80word")},
+      {"ascii-read-as-ligature-and-nbsp", "written as ASCII \"fine day\", read with U+FB01 (fi ligature) and U+00A0",
+       utf8("fine day"), utf8("\xef\xac\x81ne\xc2\xa0" "day")},
+  };
+  for (const Case& c : same) {
+    const std::string name = std::string("file-passphrase/success/") + c.name;
+    FileBuilder b(name, {}, kCtx, 128, std::pair{c.written, params});
+    Bytes plain = random_bytes(name, 100);
+    w.file_vector(name, c.comment, {{"passphrase", to_hex(c.read)}}, kCtx, b.file(b.chunks(plain)), "success", plain,
+                  {});
+  }
+  // NFKD keeps what tells two passphrases apart: the accent, the syllable.
+  FileBuilder b("file-passphrase/unicode-base", {}, kCtx, 128, std::pair{utf8("caf\xc3\xa9"), params});
+  const Bytes ct = b.file(b.chunks(random_bytes("file-passphrase/unicode-base", 100)));
+  auto bad = [&](const std::string& what, const std::string& comment, const Bytes& pass, const std::string& expect) {
+    w.file_vector("file-passphrase/" + expect + "/" + what, comment, {{"passphrase", to_hex(pass)}}, kCtx, ct, expect,
+                  {}, {});
+  };
+  bad("accent-dropped", "written with \"caf\u00e9\", read with \"cafe\": NFKD keeps the accent (U+0301)", utf8("cafe"),
+      "wrong_key");
+  bad("not-utf8-latin1", "read with \"caf\" + byte e9 (Latin-1): not UTF-8, refused before any byte",
+      utf8("caf\xe9"), "invalid_argument");
+  bad("not-utf8-overlong", "read with an overlong encoding of \"/\" (c0 af): not UTF-8", utf8("caf\xc0\xaf"),
+      "invalid_argument");
+  bad("not-utf8-surrogate", "read with the UTF-8 form of the surrogate U+D800 (ed a0 80): not UTF-8",
+      utf8("caf\xed\xa0\x80"), "invalid_argument");
+  bad("not-utf8-cut", "read with a cut 2-byte sequence (c3): not UTF-8", utf8("caf\xc3"), "invalid_argument");
+}
+
 void passphrase_vectors(Writer& w) {
   const Bytes pass{'c', 'o', 'r', 'r', 'e', 'c', 't', ' ', 'h', 'o', 'r', 's', 'e'};
   const PassphraseParams params{1, 64};  // cheap on purpose: vectors must replay fast everywhere
@@ -381,6 +430,7 @@ void passphrase_vectors(Writer& w) {
       slice(set_u32(ct, 18, 0), 0, 22), "malformed_header", secret);
   bad("cut-above-limit", "the header above the limit, cut: truncated (the limit needs the whole header)",
       slice(big, 0, 100), "truncated", secret);
+  unicode_passphrase_vectors(w, params);
 }
 
 }  // namespace

@@ -139,7 +139,8 @@ COFFRE_API int coffre_file_header_inspect(const uint8_t* bytes, size_t len, size
 
 /* File encryption, streaming. chunk_size = 0: COFFRE_DEFAULT_CHUNK_SIZE. threads = 0: the process default
  * (coffre_set_default_threads). A passphrase must not be empty, and opslimit/memlimit_kib at least COFFRE_MIN_ENCRYPT_* (else
- * COFFRE_E_INVALID_ARGUMENT). */
+ * COFFRE_E_INVALID_ARGUMENT). Every passphrase (encryption, decryption, range reader) is UTF-8, used in its Unicode
+ * NFKD form (docs/SPEC.md 5.1): bytes that are not valid UTF-8 are COFFRE_E_INVALID_ARGUMENT. */
 typedef struct coffre_encryptor coffre_encryptor;
 COFFRE_API int coffre_encryptor_new(const coffre_key* key, const char* object_id, size_t object_id_len,
                                     uint64_t revision, uint32_t key_version, uint32_t chunk_size, uint32_t threads,
@@ -199,10 +200,10 @@ COFFRE_API int coffre_range_reader_read(const coffre_range_reader* reader, uint6
                                         const uint8_t* fetched, size_t fetched_len, uint8_t* out, size_t out_cap);
 COFFRE_API void coffre_range_reader_free(coffre_range_reader* reader);
 
-/* Recovery phrase (docs/SPEC.md section 13): whether `words` (len bytes, need not be NUL-terminated) is a valid
- * 24-word recovery phrase after normalization (ASCII case; ASCII whitespace and the non-ASCII spaces NFKD maps to
- * U+0020). COFFRE_OK or COFFRE_E_RECOVERY_PHRASE_INVALID (another non-ASCII byte, not 24 words, an unknown word or a
- * bad checksum); COFFRE_E_INVALID_ARGUMENT for NULL with len > 0. Keeps nothing. */
+/* Recovery phrase (docs/SPEC.md section 13): whether `words` (len bytes of UTF-8, need not be NUL-terminated) is a
+ * valid 24-word recovery phrase after normalization (Unicode NFKD, as BIP-39; then ASCII case and ASCII whitespace).
+ * COFFRE_OK or COFFRE_E_RECOVERY_PHRASE_INVALID (not UTF-8, a non-ASCII byte left after NFKD, not 24 words, an unknown
+ * word or a bad checksum); COFFRE_E_INVALID_ARGUMENT for NULL with len > 0. Keeps nothing. */
 COFFRE_API int coffre_recovery_phrase_check(const char* words, size_t len);
 
 /* ---------------------------------------------------------------------------------------------------------------

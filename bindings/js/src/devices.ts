@@ -696,8 +696,8 @@ export class RecoveryPhrase extends Handle {
   }
 
   /**
-   * Typed words (ASCII case, whitespace and the non-ASCII spaces that NFKD maps to a space are normalized);
-   * recovery_phrase_invalid otherwise.
+   * Typed words, normalized as BIP-39 says (Unicode NFKD: full-width letters, non-ASCII spaces), then ASCII case and
+   * whitespace; recovery_phrase_invalid otherwise.
    */
   static fromWords(words: string): RecoveryPhrase {
     if (typeof words !== 'string') throw invalidArgument('words must be a string.');

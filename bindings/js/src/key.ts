@@ -78,14 +78,19 @@ export function keyPointer(key: ContentKey): number {
   return p;
 }
 
-/** What opens a file: a content key, or a passphrase (UTF-8 encoded if a string, as the bytes given otherwise). */
+/**
+ * What opens a file: a content key, or a passphrase. A string is normalized to NFKD (`normalize('NFKD')`) and encoded
+ * to UTF-8; bytes are taken as given and must be UTF-8 (else invalid_argument). Either way the module uses the NFKD
+ * form (docs/SPEC.md 5.1), so "é" as U+00E9 or as e + U+0301, or full-width letters and ASCII, open the same file.
+ */
 export type FileSecret = ContentKey | { passphrase: string | Uint8Array };
 
 /** @internal */
 export function passphraseBytes(f: Frame, secret: { passphrase: string | Uint8Array }): { p: number; len: number } {
   const pw = secret.passphrase;
   let bytes: Uint8Array;
-  if (typeof pw === 'string') bytes = new TextEncoder().encode(pw);
+  // NFKD here too (the module applies it again, a no-op): the string handed over is already in its canonical form.
+  if (typeof pw === 'string') bytes = new TextEncoder().encode(pw.normalize('NFKD'));
   else if (pw instanceof Uint8Array) bytes = pw;
   else throw invalidArgument('passphrase must be a string or a Uint8Array.');
   const p = f.bytes(bytes);

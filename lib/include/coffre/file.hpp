@@ -29,11 +29,17 @@ inline constexpr std::size_t kFileHeaderMaxSize = kFileHeaderSizePassphrase;
 // Bytes needed to know a header's full size (magic .. key_source).
 inline constexpr std::size_t kFileHeaderPrefixSize = 10;
 
-// A passphrase, as the bytes given (the CLI strips one trailing "\n" or "\r\n", docs/SPEC.md 5.1). Encryption
+// A passphrase: UTF-8, used in its Unicode NFKD form, so that "é" typed as U+00E9 or as e + U+0301 (or a full-width
+// letter and its ASCII one) give the same key; ASCII is used as is (docs/SPEC.md 5.1). Text that is not valid UTF-8
+// is invalid_argument, for encryption and decryption alike. The CLI strips one trailing "\n" or "\r\n". Encryption
 // refuses an empty one; decryption takes any.
 struct COFFRE_API Passphrase {
   std::span<const std::uint8_t> bytes;
 };
+
+// Whether `passphrase` is valid UTF-8 (RFC 3629), as file encryption and decryption require: for a precise message
+// before a passphrase is used (those calls give invalid_argument otherwise).
+bool passphrase_is_utf8(Passphrase passphrase) noexcept;
 
 // Argon2id cost, written in the header. A reader accepts the format's bounds (1..16 passes, 8 KiB..1 GiB, capped by
 // PassphraseLimits); a writer refuses less than OWASP's Argon2id minimum, 2 passes and 19 MiB (docs/SPEC.md 5.1).

@@ -30,10 +30,10 @@ class COFFRE_API RecoveryPhrase {
   static Result<RecoveryPhrase> generate(Rng& rng);
   // The phrase of given entropy (invalid_argument unless 32 bytes).
   static Result<RecoveryPhrase> from_entropy(std::span<const std::uint8_t> entropy);
-  // Decodes typed words. Normalization (SPEC section 13): ASCII letters are lowercased, any run of whitespace (ASCII,
-  // or the non-ASCII spaces that BIP-39's NFKD maps to U+0020: U+00A0, U+2000-U+200A, U+202F, U+205F, U+3000)
-  // separates two words, leading and trailing whitespace is ignored. recovery_phrase_invalid: any other non-ASCII
-  // byte, not exactly 24 words, a word not in the list (whole words only, no prefixes), or a bad checksum.
+  // Decodes typed words. Normalization (SPEC section 13): Unicode NFKD (BIP-39's; full-width letters and non-ASCII
+  // spaces become ASCII), then ASCII letters are lowercased, any run of ASCII whitespace separates two words, leading
+  // and trailing whitespace is ignored. recovery_phrase_invalid: not UTF-8, a non-ASCII byte left after NFKD, not
+  // exactly 24 words, a word not in the list (whole words only, no prefixes), or a bad checksum.
   static Result<RecoveryPhrase> from_words(std::string_view words);
 
   // Whether `words` is a valid phrase, as from_words but without keeping anything: ok or recovery_phrase_invalid.

@@ -435,6 +435,38 @@ export function checks(lib, { internals, seed = 1 } = {}) {
     }
   });
 
+  check('unicode: passphrases and recovery phrases in NFKD (SPEC 5.1, 13); a passphrase not UTF-8 is refused',
+    async (rng) => {
+    const pt = rng.bytes(300);
+    const opts = { opslimit: 2, memlimitKib: 19456, chunkSize: 1024 };
+    const nfc = 'caf\u00e9 \ud55c';  // U+00E9, the Hangul syllable U+D55C
+    const nfd = 'cafe\u0301 \u1112\u1161\u11ab';
+    const ct = encryptFile(lib, { passphrase: nfc }, ctx, pt, opts);
+    assertBytes(decryptFile(lib, { passphrase: nfd }, ctx, ct), pt, 'NFD string for an NFC one');
+    // Bytes are not normalized by JS: the module's NFKD makes them match.
+    const nfdBytes = new TextEncoder().encode(nfd);
+    assertBytes(decryptFile(lib, { passphrase: nfdBytes }, ctx, ct), pt, 'NFD bytes for an NFC string');
+    const wide = encryptFile(lib, { passphrase: '\uff50\uff57\u3000\uff11' }, ctx, pt, opts);  // full-width "pw 1"
+    assertBytes(decryptFile(lib, { passphrase: new TextEncoder().encode('pw 1') }, ctx, wide), pt, 'full-width');
+    const dec = new lib.FileDecryptor({ passphrase: 'cafe \ud55c' }, ctx);
+    await throwsCode(lib, () => dec.update(ct), 'wrong_key', 'NFKD keeps the accent');
+    dec.dispose();
+    for (const bad of [[0x63, 0x61, 0x66, 0xe9], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0x61, 0xc3]]) {
+      const pw = new Uint8Array(bad);
+      await throwsCode(lib, () => new lib.FileEncryptor({ passphrase: pw }, ctx, opts), 'invalid_argument',
+        `not UTF-8 (encrypt): ${bad}`);
+      await throwsCode(lib, () => new lib.FileDecryptor({ passphrase: pw }, ctx), 'invalid_argument',
+        `not UTF-8 (decrypt): ${bad}`);
+      await throwsCode(lib, () => openRange(lib, ct, ct.length, { passphrase: pw }, ctx), 'invalid_argument',
+        `not UTF-8 (range): ${bad}`);
+    }
+    // A recovery phrase in full-width letters (an East Asian input method) is the same phrase.
+    const phrase = 'hamster diagram private dutch cause delay private meat slide toddler razor book happy fancy ' +
+      'gospel tennis maple dilemma loan word shrug inflict delay length';
+    const fullwidth = [...phrase].map((c) => (c === ' ' ? '\u3000' : String.fromCodePoint(c.codePointAt(0) + 0xfee0)));
+    assert(lib.RecoveryPhrase.isValid(fullwidth.join('')), 'full-width recovery phrase');
+  });
+
   check('file: passphrase round trip and wrong passphrase (Argon2id, the minimum cost)', async (rng) => {
     const pt = rng.bytes(5000);
     const opts = { opslimit: 2, memlimitKib: 19456, chunkSize: 1024 };
