@@ -2,6 +2,7 @@
 // the routes to stream with their own limits, and every refusal is a JSON error body (docs/STORE.md section 6).
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { authenticate } from '../auth/authenticate.js';
+import { NonceRecorder } from '../auth/nonces.js';
 import { isUnavailable } from '../db/pool.js';
 import type { ServerContext } from './context.js';
 import { LibraryRefusal, StoreError } from './errors.js';
@@ -23,8 +24,9 @@ export function buildApp(ctx: ServerContext): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
+  const nonces = new NonceRecorder(ctx.db);
   app.addHook('onRequest', async (req) => {
-    req.principal = await authenticate(ctx.db, ctx.limiter, req.raw);
+    req.principal = await authenticate(ctx.db, ctx.limiter, nonces, req.raw);
   });
 
   app.setErrorHandler((error: FastifyError | Error, _req, reply) => sendError(reply, error));
