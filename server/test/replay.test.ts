@@ -3,7 +3,9 @@
 // runs exactly once; distinct requests in the same batches all run.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Account, newAccount, type Response, send, type ServerProcess, startServer } from './harness.js';
+import {
+  type Account, expectStatus, newAccount, type Response, send, type ServerProcess, startServer,
+} from './harness.js';
 
 const FAST = ['--rate', '100000', '--burst', '100000'];
 let one: ServerProcess;
@@ -36,4 +38,21 @@ test('one signed request sent 40 times at once to two processes runs once; 40 ot
     assert.equal(r.json()['error'], 'request_replayed');
   }
   for (const r of await Promise.all(fresh)) assert.equal(r.status, 200, r.body.toString());
+});
+
+test('a replayed read gets request_replayed, not what was read: a blob stream, a missing object, a listing', async () => {
+  const path = `drive/${alice.user}/blobs/${'ab'.repeat(16)}/1`;
+  const id = String((await expectStatus(alice.client.post('/v1/uploads', { path }), 201)).json()['id']);
+  const content = Buffer.alloc(300_000, 7);
+  await expectStatus(alice.client.put(`/v1/uploads/${id}/0`, content), 204);
+  await expectStatus(alice.client.post(`/v1/uploads/${id}/commit`, { parts: 1, size: content.length }), 201);
+  for (const [target, first] of [[`/v1/o/${path}`, 200], [`/v1/o/accounts/${alice.user}/state/99.sealed`, 404],
+    [`/v1/list/drive/${alice.user}/blobs`, 200]] as const) {
+    await expectStatus(alice.client.get(target), first);
+    const again = await send(one.url, 'GET', target, Buffer.alloc(0), alice.client.last);
+    assert.equal(again.status, 401, target);
+    assert.equal(again.json()['error'], 'request_replayed');
+    assert.equal(again.headers['etag'], undefined);
+    assert.ok(again.body.length < 1000);
+  }
 });
