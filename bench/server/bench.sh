@@ -17,7 +17,7 @@
 # Environment: BENCH_COFFRE (CLI binary; default build-bench/cli/coffre, built like scripts/bench.sh), BENCH_RUNS
 # (rounds, default 3), BENCH_SIZES (MiB, default "256 1024"), BENCH_DATA_DIR (plaintext inputs, kept; default
 # /var/tmp/coffre-bench), BENCH_TMPFS_DIR (default /dev/shm), BENCH_RPS_N (default 10000), BENCH_RPS_CONC
-# (default 16), BENCH_INPUT (tmpfs: the CLI's input is copied to BENCH_TMPFS_DIR first, like curl's parts;
+# (default 16), BENCH_WARMUP (1: one untimed put of each size first; 0: none), BENCH_INPUT (tmpfs: the CLI's input is copied to BENCH_TMPFS_DIR first, like curl's parts;
 # disk: read where it is, with O_DIRECT, from the disk PostgreSQL writes to), BENCH_QUIET / BENCH_QUIET_WAIT (wait for a quieter machine before each round: fraction busy,
 # default 0.5, at most 30 s). Root is needed for PostgreSQL as the postgres user (scripts/lib/pg.sh).
 set -euo pipefail
@@ -156,6 +156,12 @@ for mib in $sizes; do
   if [ "${BENCH_INPUT:-tmpfs}" = tmpfs ]; then cp "$plain" "$shm/plain-$mib" && plain=$shm/plain-$mib; fi
   cat "$plain" >/dev/null
   parts=$shm/parts-$mib ct=$shm/ct-$mib
+  # Untimed warm-up of this size: a fresh cluster creates (zero-fills) its WAL segments on first use, which cost
+  # whoever went first 2-3x its time (the first round's `drive put` was always the outlier, before and after).
+  if [ "${BENCH_WARMUP:-1}" = 1 ]; then
+    log "   $mib MiB warm-up put (untimed), load $(load)"
+    drive put "$plain" "/warm$mib" >/dev/null
+  fi
   for ((r = 1; r <= runs; r++)); do
     b=$(wait_quiet)
     first=coffre; ((r % 2 == 0)) && first=curl

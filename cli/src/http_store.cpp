@@ -14,8 +14,10 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <thread>
 
 namespace coffre::cli {
@@ -97,6 +99,7 @@ struct Request {
   std::vector<std::string> headers;
   std::size_t max_body = Store::kMaxObjectSize;
   bool idempotent = false;
+  std::optional<Sha256Digest> body_sha256 = std::nullopt;  // content_sha256(body) when the caller has it already
 };
 
 // The server's error name and message from a refusal's JSON body (STORE.md section 1), bounded and never trusted
@@ -310,7 +313,7 @@ class HttpStore::Connection {
     StoreRequest sr;
     sr.method = req.method;
     sr.target = target;
-    sr.content_sha256 = content_sha256(req.body);
+    sr.content_sha256 = req.body_sha256 ? *req.body_sha256 : content_sha256(req.body);
     sr.time = static_cast<std::uint64_t>(std::time(nullptr));
     sr.nonce = draw_store_nonce(system_rng());
     sr.user = signer_->user;
@@ -482,17 +485,117 @@ class HttpBlobReader final : public BlobReader {
   std::thread feeder_;
 };
 
-// Parts of kPartSize (the first one also holds the envelope's header), each sent once the buffer is full; a part
-// the resumed upload already holds with the same SHA-256 is not sent again.
+// A part the resumed upload already holds (its size and SHA-256, as the store listed them).
+struct HeldPart {
+  std::uint64_t size;
+  std::string sha256;
+};
+
+// Sends the parts of one upload, one at a time, on its own connection and thread, while the caller fills the next
+// part: reading, encrypting and hashing part k+1 overlaps with sending part k. At most two parts are in memory (the
+// one in flight, the one being filled). Each part is hashed once, by the caller as it fills it: the digest decides
+// whether a resumed upload holds it already and is the signed Coffre-Content-SHA256.
+class PartSender {
+ public:
+  PartSender(std::unique_ptr<Connection> conn, std::string rel, std::string id, std::vector<std::optional<HeldPart>> held)
+      : conn_(std::move(conn)), rel_(std::move(rel)), id_(std::move(id)), held_(std::move(held)),
+        thread_([this] { run(); }) {}
+  ~PartSender() {
+    {
+      std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  PartSender(const PartSender&) = delete;
+  PartSender& operator=(const PartSender&) = delete;
+
+  // Waits for the part in flight, then takes `part` (SHA-256 `sha`) as part k; its buffer is swapped with a free one,
+  // left empty.
+  Status send(std::uint64_t k, std::vector<std::uint8_t>& part, const Sha256Digest& sha) {
+    std::unique_lock lock(m_);
+    if (Status s = settle(lock); !s.ok()) return s;
+    std::swap(part, part_);
+    part.clear();
+    k_ = k;
+    sha_ = sha;
+    pending_ = true;
+    lock.unlock();
+    cv_.notify_all();
+    return Status::success();
+  }
+
+  // Waits for the part in flight: its failure, if any (also a failure of an earlier part).
+  Status wait() {
+    std::unique_lock lock(m_);
+    return settle(lock);
+  }
+
+  // The sender's connection, for the caller's requests once wait() returned (the one kept alive by the parts).
+  Connection& connection() { return *conn_; }
+
+ private:
+  Status settle(std::unique_lock<std::mutex>& lock) {
+    cv_.wait(lock, [this] { return !pending_; });
+    if (sent_) {
+      sent_ = false;
+      crash_point("upload-part");  // on the caller's thread, once the part is stored, as before the overlap
+    }
+    return result_;
+  }
+
+  void run() {
+    std::unique_lock lock(m_);
+    for (;;) {
+      cv_.wait(lock, [this] { return pending_ || stop_; });
+      if (!pending_) return;
+      lock.unlock();
+      bool sent = false;
+      Status s = result_.ok() ? put(k_, part_, sha_, sent) : result_;
+      lock.lock();
+      result_ = std::move(s);
+      sent_ = sent;
+      pending_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  // Part k, unless the resumed upload holds the same bytes there.
+  Status put(std::uint64_t k, const std::vector<std::uint8_t>& part, const Sha256Digest& sha, bool& sent) {
+    if (k < held_.size() && held_[k] && held_[k]->size == part.size() && held_[k]->sha256 == to_hex(sha)) {
+      return Status::success();
+    }
+    Response res;
+    Request req{"PUT", "/v1/uploads/" + id_ + "/" + std::to_string(k), part, {}, kMaxJsonBody, true, sha};
+    if (Status s = conn_->send(req, res); !s.ok()) return s;
+    if (Status s = expect_status(res, {204, 200, 201}, "uploading part " + std::to_string(k) + " of " + rel_);
+        !s.ok()) {
+      return s;
+    }
+    sent = true;
+    return Status::success();
+  }
+
+  std::unique_ptr<Connection> conn_;
+  std::string rel_, id_;
+  std::vector<std::optional<HeldPart>> held_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::uint8_t> part_;  // part_, k_, sha_: guarded by m_ while !pending_, the sender's own while pending_
+  std::uint64_t k_ = 0;
+  Sha256Digest sha_{};
+  bool pending_ = false, stop_ = false, sent_ = false;
+  Status result_;
+  std::thread thread_;  // last: started once the rest is initialized
+};
+
+// Parts of kPartSize (the first one also holds the envelope's header), each handed to the PartSender once the buffer
+// is full; a part the resumed upload already holds with the same SHA-256 is not sent again.
 class HttpBlobWriter final : public BlobWriter {
  public:
-  struct Held {
-    std::uint64_t size;
-    std::string sha256;
-  };
-  HttpBlobWriter(Connection& c, std::string rel, std::string id, std::string resume_key,
-                 std::vector<std::optional<Held>> held)
-      : c_(c), rel_(std::move(rel)), id_(std::move(id)), resume_key_(std::move(resume_key)), held_(std::move(held)) {
+  HttpBlobWriter(Connection& c, std::string rel, std::string id, std::vector<std::optional<HeldPart>> held)
+      : c_(c), rel_(std::move(rel)), id_(std::move(id)), held_(std::move(held)) {
     part_.reserve(kPartSize + kFileHeaderMaxSize);
   }
   ~HttpBlobWriter() override {
@@ -503,6 +606,7 @@ class HttpBlobWriter final : public BlobWriter {
       const std::size_t limit = kPartSize + (k_ == 0 ? kFileHeaderSizeKey : 0);
       const std::size_t take = std::min(size, limit - part_.size());
       part_.insert(part_.end(), data, data + take);
+      hasher_.update({data, take});
       data += take;
       size -= take;
       written_ += take;
@@ -517,11 +621,12 @@ class HttpBlobWriter final : public BlobWriter {
     if (!part_.empty() || k_ == 0) {
       if (Status s = flush(); !s.ok()) return s;
     }
+    if (Status s = sender_->wait(); !s.ok()) return s;
     const std::string body = json_string({{"parts", k_}, {"size", written_}});
     Response res;
     Request req{"POST", "/v1/uploads/" + id_ + "/commit", bytes_of(body), {}, kMaxJsonBody, false};
     req.headers.push_back("Content-Type: application/json");
-    if (Status s = c_.send(req, res); !s.ok()) return s;
+    if (Status s = sender_->connection().send(req, res); !s.ok()) return s;
     if (res.status == 412) existed = true;
     else if (Status s = expect_status(res, {201, 200, 204}, "committing the upload of " + rel_); !s.ok()) return s;
     done_ = true;
@@ -531,33 +636,31 @@ class HttpBlobWriter final : public BlobWriter {
   void abort() noexcept override {
     if (done_) return;
     done_ = true;
+    if (sender_) (void)sender_->wait();  // no part may land after the DELETE
     Response res;
-    (void)c_.send({"DELETE", "/v1/uploads/" + id_, {}, {}, kMaxJsonBody, true}, res);
+    Connection& c = sender_ ? sender_->connection() : c_;
+    (void)c.send({"DELETE", "/v1/uploads/" + id_, {}, {}, kMaxJsonBody, true}, res);
   }
 
  private:
   Status flush() {
-    const std::string sha = to_hex(content_sha256(part_));
-    const bool held = k_ < held_.size() && held_[k_] && held_[k_]->size == part_.size() && held_[k_]->sha256 == sha;
-    if (!held) {
-      Response res;
-      Request req{"PUT", "/v1/uploads/" + id_ + "/" + std::to_string(k_), part_, {}, kMaxJsonBody, true};
-      if (Status s = c_.send(req, res); !s.ok()) return s;
-      if (Status s = expect_status(res, {204, 200, 201}, "uploading part " + std::to_string(k_) + " of " + rel_);
-          !s.ok()) {
-        return s;
-      }
-      crash_point("upload-part");
+    if (!sender_) {
+      std::unique_ptr<Connection> own;
+      if (Status s = c_.clone(own); !s.ok()) return s;
+      sender_ = std::make_unique<PartSender>(std::move(own), rel_, id_, std::move(held_));
     }
+    if (Status s = sender_->send(k_, part_, hasher_.finish()); !s.ok()) return s;
+    part_.reserve(kPartSize + kFileHeaderMaxSize);  // the free buffer the sender gave back (empty the first time)
     ++k_;
-    part_.clear();
     return Status::success();
   }
 
   Connection& c_;
-  std::string rel_, id_, resume_key_;
-  std::vector<std::optional<Held>> held_;
+  std::string rel_, id_;
+  std::vector<std::optional<HeldPart>> held_;
   std::vector<std::uint8_t> part_;
+  Sha256Hasher hasher_;  // of part_
+  std::unique_ptr<PartSender> sender_;
   std::uint64_t k_ = 0;
   bool done_ = false;
 };
@@ -760,7 +863,7 @@ Status HttpStore::create_blob(const std::string& rel, const std::string& resume_
                               std::unique_ptr<BlobWriter>& out) const {
   if (Status s = check_rel(rel); !s.ok()) return s;
   std::string id, recorded_path;
-  std::vector<std::optional<HttpBlobWriter::Held>> held;
+  std::vector<std::optional<HeldPart>> held;
   if (!resume_key.empty()) {
     if (Status s = recorded_upload(access_.home, resume_key, id, recorded_path); !s.ok()) return s;
   }
@@ -775,7 +878,7 @@ Status HttpStore::create_blob(const std::string& rel, const std::string& resume_
           const auto k = p.at("k").get<std::uint64_t>();
           if (k > (1u << 20)) throw std::runtime_error("k");
           if (held.size() <= k) held.resize(k + 1);
-          held[k] = HttpBlobWriter::Held{p.at("size").get<std::uint64_t>(), p.at("sha256").get<std::string>()};
+          held[k] = HeldPart{p.at("size").get<std::uint64_t>(), p.at("sha256").get<std::string>()};
         }
         std::fprintf(stderr, "coffre: resuming the interrupted upload of %s\n", rel.c_str());
       } catch (...) {
@@ -812,7 +915,7 @@ Status HttpStore::create_blob(const std::string& rel, const std::string& resume_
       if (Status s = record_upload(access_.home, resume_key, id, rel); !s.ok()) return s;
     }
   }
-  out = std::make_unique<HttpBlobWriter>(*conn_, rel, id, resume_key, std::move(held));
+  out = std::make_unique<HttpBlobWriter>(*conn_, rel, id, std::move(held));
   return Status::success();
 }
 

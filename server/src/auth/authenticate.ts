@@ -5,6 +5,7 @@ import type { Db } from '../db/pool.js';
 import { StoreError } from '../http/errors.js';
 import { checkSignature, parseSignedHeaders, type SignedHeaders } from './headers.js';
 import { type AccountLog, currentLog } from './logs.js';
+import type { NonceRecorder } from './nonces.js';
 import type { RateLimiter } from './ratelimit.js';
 
 export const CLOCK_SKEW_SECONDS = 300n;
@@ -20,7 +21,13 @@ export type Principal =
   /** an account with no log yet: this key may claim it (account creation, section 4) */
   | { kind: 'claimant'; user: string; key: string; headers: SignedHeaders };
 
-export async function authenticate(db: Db, limiter: RateLimiter, req: IncomingMessage): Promise<Principal> {
+/**
+ * Steps 1-5 of STORE.md section 2. The nonce is recorded (step 4) before this returns, unless `defer` is given (a
+ * request that changes nothing: app.ts): then the request runs while the nonce commits, `defer` gets the promise of
+ * that commit (rejected with request_replayed for a nonce seen before), and the answer must wait for it.
+ */
+export async function authenticate(db: Db, limiter: RateLimiter, nonces: NonceRecorder, req: IncomingMessage,
+  defer?: (recorded: Promise<void>) => void): Promise<Principal> {
   const h = parseSignedHeaders(req);
   const now = BigInt(Math.floor(Date.now() / 1000));
   const skew = h.time > now ? h.time - now : now - h.time;
@@ -29,9 +36,14 @@ export async function authenticate(db: Db, limiter: RateLimiter, req: IncomingMe
   const key = h.key.toString('hex');
   const wait = limiter.take(key);
   if (wait > 0) throw new StoreError(429, 'rate_limited', 'too many requests', {}, { 'retry-after': String(wait) });
-  const fresh = await db.query('INSERT INTO nonces (sign_pk, nonce) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-    [h.key, h.nonce]);
-  if (fresh.rowCount !== 1) throw new StoreError(401, 'request_replayed', 'this nonce was used already');
+  const recorded = nonces.record(h.key, h.nonce).then((fresh) => {
+    if (!fresh) throw new StoreError(401, 'request_replayed', 'this nonce was used already');
+  });
+  if (defer === undefined) await recorded;
+  else {
+    recorded.catch(() => {});  // awaited by the answer (defer): not an unhandled rejection meanwhile
+    defer(recorded);
+  }
   if (h.user === null) return { kind: 'anonymous', key, headers: h };
   return standing(db, h, key, h.user);
 }

@@ -1,6 +1,6 @@
 // Blobs (docs/STORE.md section 3.4): resumable uploads of parts, one row per part, committed atomically into an
 // object that names them; reads stream part by part and a range reads only the parts that cover it.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { charge, etagOf, getObject, idBytes, lockPath } from '../db/objects.js';
 import { type Db, inTransaction, type Tx } from '../db/pool.js';
@@ -33,22 +33,29 @@ export async function findUpload(db: Db | Tx, id: string, forUpdate = false): Pr
   return { id, path: row.path, owner: row.owner.toString('hex') };
 }
 
-/** Stores part k; the same bytes again is a no-op, other bytes part_conflict. */
-export async function putPart(db: Db, id: string, k: number, bytes: Buffer, quota: number): Promise<void> {
-  const sha = createHash('sha256').update(bytes).digest();
+/**
+ * Stores part k (`sha`: its SHA-256, checked against the body by readBody); the same bytes again is a no-op, other
+ * bytes part_conflict. Three or four statements in one transaction: the upload's row touched (and locked: one part
+ * write of an upload at a time), the part inserted unless k is there, then the new bytes charged (quota_exceeded
+ * rolls the insert back) or the stored part's hash compared.
+ */
+export async function putPart(db: Db, id: string, k: number, bytes: Buffer, sha: Buffer, quota: number):
+  Promise<void> {
   await inTransaction(db, async (tx) => {
-    const upload = await findUpload(tx, id, true);
-    const r = await tx.query<{ sha256: Buffer }>('SELECT sha256 FROM blob_parts WHERE blob_id = $1 AND k = $2',
-      [uuidOf(id), k]);
-    await tx.query('UPDATE uploads SET touched_at = now() WHERE id = $1', [uuidOf(id)]);
-    const existing = r.rows[0];
-    if (existing !== undefined) {
-      if (!existing.sha256.equals(sha)) throw new StoreError(409, 'part_conflict', `part ${k} holds other bytes`);
+    const u = await tx.query<{ owner: Buffer }>(
+      'UPDATE uploads SET touched_at = now() WHERE id = $1 RETURNING owner', [uuidOf(id)]);
+    const owner = u.rows[0]?.owner;
+    if (owner === undefined) throw notFound();
+    const inserted = await tx.query(
+      `INSERT INTO blob_parts (blob_id, k, size, sha256, bytes) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (blob_id, k) DO NOTHING`, [uuidOf(id), k, bytes.length, sha, bytes]);
+    if (inserted.rowCount === 1) {
+      await charge(tx, owner.toString('hex'), bytes.length, quota);
       return;
     }
-    await charge(tx, upload.owner, bytes.length, quota);
-    await tx.query('INSERT INTO blob_parts (blob_id, k, size, sha256, bytes) VALUES ($1, $2, $3, $4, $5)',
-      [uuidOf(id), k, bytes.length, sha, bytes]);
+    const r = await tx.query<{ sha256: Buffer }>('SELECT sha256 FROM blob_parts WHERE blob_id = $1 AND k = $2',
+      [uuidOf(id), k]);
+    if (!r.rows[0]!.sha256.equals(sha)) throw new StoreError(409, 'part_conflict', `part ${k} holds other bytes`);
   });
 }
 

@@ -1,7 +1,9 @@
 // The HTTP server: every request is authenticated before its body is read (onRequest), bodies are left unread for
 // the routes to stream with their own limits, and every refusal is a JSON error body (docs/STORE.md section 6).
+import { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { authenticate } from '../auth/authenticate.js';
+import { NonceRecorder } from '../auth/nonces.js';
 import { isUnavailable } from '../db/pool.js';
 import type { ServerContext } from './context.js';
 import { LibraryRefusal, StoreError } from './errors.js';
@@ -23,14 +25,39 @@ export function buildApp(ctx: ServerContext): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
+  // A read (an object, a listing, a device list: nothing changes) runs while its nonce commits, and its answer, or
+  // its refusal, waits for that commit in onSend: a replay gets request_replayed and nothing of what was read. Any
+  // other request runs only once its nonce is committed.
+  const v1 = `${ctx.config.prefix}/v1`;
+  const reads = [`${v1}/o/`, `${v1}/list/`, `${v1}/log/`];
+  const isRead = (method: string | undefined, url: string | undefined): boolean =>
+    method === 'GET' && reads.some((r) => (url ?? '').startsWith(r));
+  const nonces = new NonceRecorder(ctx.db);
+  app.decorateRequest('nonceRecorded', null);
   app.addHook('onRequest', async (req) => {
-    req.principal = await authenticate(ctx.db, ctx.limiter, req.raw);
+    const defer = isRead(req.raw.method, req.raw.url)
+      ? (recorded: Promise<void>): void => { req.nonceRecorded = recorded; } : undefined;
+    req.principal = await authenticate(ctx.db, ctx.limiter, nonces, req.raw, defer);
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    const recorded = req.nonceRecorded;
+    if (recorded === null) return payload;
+    req.nonceRecorded = null;
+    try {
+      await recorded;
+      return payload;
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e;  // the database: 503 through the error handler
+      if (payload instanceof Readable) payload.destroy();
+      for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+      reply.code(e.status).type('application/json; charset=utf-8');
+      return JSON.stringify(e.body());
+    }
   });
 
   app.setErrorHandler((error: FastifyError | Error, _req, reply) => sendError(reply, error));
   app.setNotFoundHandler((_req, reply) => sendError(reply, new StoreError(404, 'not_found', 'no such resource')));
 
-  const v1 = `${ctx.config.prefix}/v1`;
   objectRoutes(app, ctx, v1);
   uploadRoutes(app, ctx, v1);
   return app;

@@ -13,24 +13,38 @@ export function checkDeclaredLength(req: IncomingMessage, limit: number): void {
   if (Number(declared) > limit) throw tooLarge(limit);
 }
 
-/** The whole body (at most `limit` bytes), its SHA-256 equal to `expectedSha256`. */
+/**
+ * The whole body (at most `limit` bytes), its SHA-256 equal to `expectedSha256`. Hashed as it arrives; with a declared
+ * Content-Length its bytes go straight into one buffer of that size (no list of chunks joined at the end: one copy
+ * of the body less for the collector to find, which is most of a busy server's memory above idle).
+ */
 export async function readBody(req: IncomingMessage, limit: number, expectedSha256: Buffer): Promise<Buffer> {
   checkDeclaredLength(req, limit);
+  const declared = req.headers['content-length'];
+  const hash = createHash('sha256');
   const bytes = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
+    const into = declared === undefined ? undefined : Buffer.allocUnsafe(Number(declared));
     let total = 0;
     const onData = (chunk: Buffer): void => {
-      total += chunk.length;
-      if (total > limit) {
+      if (total + chunk.length > limit || (into !== undefined && total + chunk.length > into.length)) {
         // Stop reading here: the answer is sent with Connection: close and the rest is never read.
         cleanup();
         req.pause();
         reject(tooLarge(limit));
         return;
       }
-      chunks.push(chunk);
+      hash.update(chunk);
+      if (into !== undefined) chunk.copy(into, total);
+      else chunks.push(chunk);
+      total += chunk.length;
     };
-    const onEnd = (): void => { cleanup(); resolve(Buffer.concat(chunks, total)); };
+    const onEnd = (): void => {
+      cleanup();
+      if (into === undefined) resolve(Buffer.concat(chunks, total));
+      else if (total === into.length) resolve(into);
+      else reject(new StoreError(400, 'bad_request', 'the body was cut off'));
+    };
     const onError = (e: Error): void => { cleanup(); reject(e); };
     const cleanup = (): void => {
       req.off('data', onData);
@@ -44,8 +58,7 @@ export async function readBody(req: IncomingMessage, limit: number, expectedSha2
     req.on('error', onError);
     req.on('aborted', onAborted);
   });
-  const digest = createHash('sha256').update(bytes).digest();
-  if (!timingSafeEqual(digest, expectedSha256)) {
+  if (!timingSafeEqual(hash.digest(), expectedSha256)) {
     throw new StoreError(400, 'content_mismatch', 'the body does not match Coffre-Content-SHA256');
   }
   return bytes;

@@ -15,6 +15,8 @@ export interface ServerContext {
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** a read's nonce commit, awaited before its answer is sent (app.ts) */
+    nonceRecorded: Promise<void> | null;
   }
 }
 

@@ -41,9 +41,10 @@ export function uploadRoutes(app: FastifyInstance, ctx: ServerContext, v1: strin
     const k = Number(m[2]);
     if (k >= MAX_PARTS) throw badPath('part number out of range');
     checkDeclaredLength(req.raw, PART_LIMIT);
-    const bytes = await readBody(req.raw, PART_LIMIT, principalOf(req).headers.contentSha256);
+    const sha = principalOf(req).headers.contentSha256;
+    const bytes = await readBody(req.raw, PART_LIMIT, sha);
     if (bytes.length === 0) throw badRequest('a part has 1 byte to 8 MiB');
-    await putPart(db, id, k, bytes, config.quotaBytes);
+    await putPart(db, id, k, bytes, sha, config.quotaBytes);
     return reply.code(204).send();
   });
 
