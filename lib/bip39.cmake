@@ -6,7 +6,7 @@
 #                                COFFRE_DEPS_DIR (npm pack bip39@3.1.2, tarball pinned by sha256), so
 #                                `cmake -S . -B build` needs nothing else.
 # Output: COFFRE_BIP39_ENGLISH_SOURCE  the generated source defining coffre::detail::kBip39English
-#                                      (lib/src/bip39.hpp), to compile into the library.
+#                                      (lib/src/account/bip39.hpp), to compile into the library.
 # Whatever the input, the wordlist must have the sha256 of BIP-39's english.txt, checked here again.
 include_guard(GLOBAL)
 
@@ -68,7 +68,7 @@ function(_coffre_bip39_english_source out_var)
 
   set(out "${CMAKE_CURRENT_BINARY_DIR}/generated/bip39_english.cpp")
   # configure_file rewrites the output only when its content changes: no rebuild on every configure.
-  configure_file("${CMAKE_CURRENT_FUNCTION_LIST_DIR}/src/bip39_english.cpp.in" "${out}" @ONLY)
+  configure_file("${CMAKE_CURRENT_FUNCTION_LIST_DIR}/src/account/bip39_english.cpp.in" "${out}" @ONLY)
   set(${out_var} "${out}" PARENT_SCOPE)
 endfunction()
 

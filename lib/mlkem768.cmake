@@ -4,7 +4,7 @@
 # Input:  COFFRE_PQCLEAN_SRC  a tree printed by scripts/fetch-pqclean.sh. Empty (the default): this file runs that
 #                             script at configure time into COFFRE_DEPS_DIR (default <build>/_deps; npm pack
 #                             pqclean@0.8.1, pinned sha256), so `cmake -S . -B build` needs nothing else.
-# Output: target coffre_mlkem768 (PUBLIC: lib/src/mlkem768/mlkem768.h, coffre's own interface to it; PQClean's
+# Output: target coffre_mlkem768 (PUBLIC: lib/src/crypto/mlkem768/mlkem768.h, coffre's own interface to it; PQClean's
 #         headers stay PRIVATE). Links coffre_sodium (wiping, and PQClean's unused randombytes).
 include_guard(GLOBAL)
 
@@ -33,7 +33,7 @@ function(_coffre_add_mlkem768)
     message(FATAL_ERROR "'${src}' is not a tree from scripts/fetch-pqclean.sh (no ml-kem-768/clean/kem.c)")
   endif()
 
-  set(here "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/src/mlkem768")
+  set(here "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/src/crypto/mlkem768")
   add_library(coffre_mlkem768 OBJECT
     "${kem}/cbd.c" "${kem}/indcpa.c" "${kem}/kem.c" "${kem}/ntt.c" "${kem}/poly.c" "${kem}/polyvec.c"
     "${kem}/reduce.c" "${kem}/symmetric-shake.c" "${kem}/verify.c"
@@ -57,7 +57,7 @@ function(_coffre_add_mlkem768)
   endif()
   list(APPEND renames "PQCLEAN_randombytes=coffre_pqclean_randombytes")
   target_compile_definitions(coffre_mlkem768 PRIVATE ${renames})
-  # Heap Keccak states are wiped before being freed (lib/src/mlkem768/pqclean_support.c).
+  # Heap Keccak states are wiped before being freed (lib/src/crypto/mlkem768/pqclean_support.c).
   set_source_files_properties("${common}/fips202.c" PROPERTIES
     COMPILE_DEFINITIONS "malloc=coffre_pqclean_malloc;free=coffre_pqclean_free")
   set_source_files_properties("${here}/mlkem768.c" "${here}/pqclean_support.c" PROPERTIES

@@ -32,7 +32,7 @@ dl=$out/dl
 npm_pack_pinned "$dl" "$PKG" "$TGZ" "$TGZ_SHA256"
 
 # Only ML-KEM-768 (clean) and the common files it includes: fips202 (SHA3/SHAKE), compat.h, randombytes.h (the
-# header only: coffre supplies PQCLEAN_randombytes, see lib/src/mlkem768/). PQClean's common/randombytes.c is
+# header only: coffre supplies PQCLEAN_randombytes, see lib/src/crypto/mlkem768/). PQClean's common/randombytes.c is
 # never extracted.
 pq=package/deps/PQClean
 tmp=$src.tmp

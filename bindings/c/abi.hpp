@@ -54,7 +54,7 @@ int guarded(F&& f) noexcept {
 // libsodium's and the library's temporaries on the stack are not all wiped (e.g. libsodium 1.0.18's ChaCha20 copies
 // a last partial block, a 32-byte key being decrypted, into a stack buffer it leaves behind); in WebAssembly that stack
 // is part of the linear memory a page can read. After a call that handled secrets, overwrite the stack region it used
-// (the same idea as lib/src/mlkem768/mlkem768.c). 64 KiB: more than the deepest such call.
+// (the same idea as lib/src/crypto/mlkem768/mlkem768.c). 64 KiB: more than the deepest such call.
 [[gnu::noinline]] inline void burn_stack() noexcept {
   std::uint8_t buf[65536];
   sodium_memzero(buf, sizeof buf);

@@ -2,7 +2,7 @@
 //
 // Every random byte comes from DeterministicRng seeded per vector, so the output is identical on every run and
 // platform. Malformed files are built piece by piece: a real header, then chunks sealed with any index and flag.
-#include "file_chunks.hpp"
+#include "envelope/file_chunks.hpp"
 #include "generate_drive.hpp"
 #include "generate_sharing.hpp"
 #include "generate_accounts.hpp"

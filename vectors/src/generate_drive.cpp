@@ -2,7 +2,7 @@
 // Drive file content keys and contexts with a file envelope under them. Format: vectors/README.md.
 #include "generate_drive.hpp"
 
-#include "drive_detail.hpp"
+#include "sharing/drive_detail.hpp"
 #include "hex.hpp"
 
 #include <coffre/coffre.hpp>

@@ -96,7 +96,7 @@ async function randomSource(): Promise<RandomSource> {
   if (g.crypto?.getRandomValues) return g.crypto;
   const name = 'node:crypto';  // a variable: bundlers for the web must not follow it
   const nodeCrypto = (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as { webcrypto: RandomSource };
-  // lib/src/random.cpp's bulk source reads globalThis.crypto: give it the same generator.
+  // lib/src/base/random.cpp's bulk source reads globalThis.crypto: give it the same generator.
   if (!g.crypto) {
     Object.defineProperty(globalThis, 'crypto', { value: nodeCrypto.webcrypto, configurable: true, writable: true });
   }
@@ -156,7 +156,7 @@ async function load(options: LoadOptions): Promise<Exports> {
     fail = reject;
   });
   // libsodium 1.0.18's Emscripten randombytes_buf() calls Module.getRandomValue() once per random BYTE (it ignores
-  // randombytes_set_implementation, so lib/src/random.cpp's bulk source is never reached). One getRandomValues()
+  // randombytes_set_implementation, so lib/src/base/random.cpp's bulk source is never reached). One getRandomValues()
   // call per byte costs ~5 us in node: serve the values from a small pool, refilled in bulk and wiped as consumed.
   // Setting getRandomValue also skips libsodium's own detection, which needs `window`/`self` or `require` (absent
   // in node ES modules).

@@ -1,8 +1,8 @@
 // Account state (docs/SPEC.md sections 11 and 14): root keys, sealed account secrets, root-key wraps, and the pure
 // planners for account creation and revocation.
-#include "reader.hpp"
-#include "bytes.hpp"
-#include "kdf.hpp"
+#include "base/reader.hpp"
+#include "base/bytes.hpp"
+#include "crypto/kdf.hpp"
 
 #include <coffre/account.hpp>
 #include <coffre/coffre.hpp>

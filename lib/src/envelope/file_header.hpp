@@ -1,7 +1,7 @@
 // File header (docs/SPEC.md 5.1 and 5.3): building it for a new file, and authenticating it before reading chunks.
 #pragma once
 
-#include "bytes.hpp"
+#include "base/bytes.hpp"
 
 #include <coffre/file.hpp>
 

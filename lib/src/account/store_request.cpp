@@ -1,4 +1,4 @@
-#include "bytes.hpp"
+#include "base/bytes.hpp"
 
 #include <coffre/coffre.hpp>
 #include <coffre/store_request.hpp>

@@ -1,7 +1,7 @@
 // Key directory records, trust store and safety numbers (docs/SPEC.md section 17).
-#include "bytes.hpp"
-#include "kdf.hpp"
-#include "reader.hpp"
+#include "base/bytes.hpp"
+#include "crypto/kdf.hpp"
+#include "base/reader.hpp"
 
 #include <coffre/coffre.hpp>
 #include <coffre/directory.hpp>

@@ -1,7 +1,7 @@
 // Pieces of the device list (docs/SPEC.md section 10) that enrollment (section 12) uses too.
 #pragma once
 
-#include "bytes.hpp"
+#include "base/bytes.hpp"
 
 #include <coffre/device_log.hpp>
 

@@ -1,9 +1,9 @@
 // The device list (docs/SPEC.md section 10): entry layout, builders, and verification in the spec's order.
-#include "bytes.hpp"
-#include "kdf.hpp"
-#include "parallel.hpp"
-#include "reader.hpp"
-#include "device_log_detail.hpp"
+#include "base/bytes.hpp"
+#include "crypto/kdf.hpp"
+#include "base/parallel.hpp"
+#include "base/reader.hpp"
+#include "account/device_log_detail.hpp"
 
 #include <coffre/device_log.hpp>
 #include <coffre/recovery.hpp>

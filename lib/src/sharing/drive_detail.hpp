@@ -2,7 +2,7 @@
 // records that seal correctly yet break a rule (padding, a folder with a size, a lookup hash of another name).
 #pragma once
 
-#include "bytes.hpp"
+#include "base/bytes.hpp"
 
 #include <coffre/drive.hpp>
 

@@ -1,6 +1,6 @@
 // Streaming file encryption and decryption (docs/SPEC.md 5.2 and 5.4).
-#include "file_chunks.hpp"
-#include "parallel.hpp"
+#include "envelope/file_chunks.hpp"
+#include "base/parallel.hpp"
 
 #include <coffre/coffre.hpp>
 

@@ -1,4 +1,4 @@
-#include "unicode.hpp"
+#include "base/unicode.hpp"
 
 #include <coffre/file.hpp>
 

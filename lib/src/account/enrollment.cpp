@@ -1,8 +1,8 @@
 // Enrolling a device (docs/SPEC.md section 12): request, response, reveal; commit-then-reveal and the SAS.
-#include "device_log_detail.hpp"
-#include "reader.hpp"
-#include "bytes.hpp"
-#include "kdf.hpp"
+#include "account/device_log_detail.hpp"
+#include "base/reader.hpp"
+#include "base/bytes.hpp"
+#include "crypto/kdf.hpp"
 
 #include <coffre/coffre.hpp>
 #include <coffre/enrollment.hpp>

@@ -1,4 +1,4 @@
-#include "kdf.hpp"
+#include "crypto/kdf.hpp"
 
 #include <sodium.h>
 

@@ -1,5 +1,5 @@
 // Random access (docs/SPEC.md 5.2 sizes and 5.5): decrypt a plaintext range from the chunks covering it.
-#include "file_chunks.hpp"
+#include "envelope/file_chunks.hpp"
 
 #include <coffre/coffre.hpp>
 

@@ -1,8 +1,8 @@
 // Content keys, access lists and content-key wraps (docs/SPEC.md section 16).
-#include "bytes.hpp"
-#include "kdf.hpp"
-#include "parallel.hpp"
-#include "reader.hpp"
+#include "base/bytes.hpp"
+#include "crypto/kdf.hpp"
+#include "base/parallel.hpp"
+#include "base/reader.hpp"
 
 #include <coffre/coffre.hpp>
 #include <coffre/document.hpp>

@@ -1,7 +1,7 @@
 // Unicode normalization of what people type (docs/SPEC.md 5.1 passphrases, 13 recovery phrase): NFKD with utf8proc.
 #pragma once
 
-#include "bytes.hpp"
+#include "base/bytes.hpp"
 
 #include <coffre/secret.hpp>
 

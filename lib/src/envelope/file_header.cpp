@@ -1,8 +1,8 @@
-#include "file_header.hpp"
+#include "envelope/file_header.hpp"
 
-#include "envelope_prefix.hpp"
-#include "kdf.hpp"
-#include "unicode.hpp"
+#include "envelope/envelope_prefix.hpp"
+#include "crypto/kdf.hpp"
+#include "base/unicode.hpp"
 
 #include <coffre/coffre.hpp>
 

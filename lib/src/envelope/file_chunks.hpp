@@ -1,7 +1,7 @@
 // Sealing and opening chunks (docs/SPEC.md 5.2), and diagnosing a chunk that fails (5.4).
 #pragma once
 
-#include "file_header.hpp"
+#include "envelope/file_header.hpp"
 
 namespace coffre::detail {
 

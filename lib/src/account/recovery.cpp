@@ -10,10 +10,10 @@
 #include <coffre/random.hpp>
 #include <coffre/recovery.hpp>
 
-#include "bip39.hpp"
-#include "bytes.hpp"
-#include "kdf.hpp"
-#include "unicode.hpp"
+#include "account/bip39.hpp"
+#include "base/bytes.hpp"
+#include "crypto/kdf.hpp"
+#include "base/unicode.hpp"
 
 #include <sodium.h>
 

@@ -1,8 +1,8 @@
 // Drive trees (docs/SPEC.md section 18).
-#include "drive_detail.hpp"
-#include "kdf.hpp"
-#include "parallel.hpp"
-#include "reader.hpp"
+#include "sharing/drive_detail.hpp"
+#include "crypto/kdf.hpp"
+#include "base/parallel.hpp"
+#include "base/reader.hpp"
 
 #include <coffre/coffre.hpp>
 

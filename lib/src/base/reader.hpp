@@ -2,7 +2,7 @@
 // fail once the input is exhausted, and fixed-size copies.
 #pragma once
 
-#include "bytes.hpp"
+#include "base/bytes.hpp"
 
 #include <algorithm>
 #include <array>

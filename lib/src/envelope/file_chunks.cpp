@@ -1,4 +1,4 @@
-#include "file_chunks.hpp"
+#include "envelope/file_chunks.hpp"
 
 #include <sodium.h>
 

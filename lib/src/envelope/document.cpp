@@ -1,5 +1,5 @@
-#include "envelope_prefix.hpp"
-#include "kdf.hpp"
+#include "envelope/envelope_prefix.hpp"
+#include "crypto/kdf.hpp"
 
 #include <coffre/coffre.hpp>
 

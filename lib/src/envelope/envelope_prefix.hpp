@@ -1,7 +1,7 @@
 // The 9 bytes every envelope starts with: magic, type, version, suite (docs/SPEC.md sections 4 and 5).
 #pragma once
 
-#include "bytes.hpp"
+#include "base/bytes.hpp"
 
 #include <coffre/error.hpp>
 

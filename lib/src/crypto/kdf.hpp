@@ -1,7 +1,7 @@
 // KDF(K, label, p1..pn) = BLAKE2b(key = K, frame(label) || frame(p1) || ...), docs/SPEC.md sections 1 and 6.
 #pragma once
 
-#include "bytes.hpp"
+#include "base/bytes.hpp"
 
 #include <coffre/secret.hpp>
 
