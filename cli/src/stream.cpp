@@ -100,6 +100,8 @@ class SlotQueue {
 void reader_thread(std::shared_ptr<SlotQueue> q, int fd, std::string name, std::size_t block,
                    std::optional<std::uint64_t> size) {
   signals::block_in_this_thread();
+  struct stat at_start {};
+  if (fstat(fd, &at_start) != 0 || !S_ISREG(at_start.st_mode)) size.reset();  // a pipe's size is its sender's word
   off_t start = size ? lseek(fd, 0, SEEK_CUR) : 0;
   std::uint64_t total = start > 0 ? static_cast<std::uint64_t>(start) : 0;
   for (;;) {
