@@ -138,7 +138,6 @@ Status encrypt_stream(FileEncryptor& e, std::uint32_t chunk_size, Input& in, Out
   }
   StreamPlan plan;
   plan.block = stream_block(chunk_size, in.size());
-  plan.map_input = true;
   const std::size_t cc = chunk_size + kChunkOverhead;
   plan.out_capacity = kFileHeaderMaxSize + ((plan.block + chunk_size) / chunk_size + 1) * cc;
   Progress progress("encrypting", in.size());

@@ -34,19 +34,6 @@ extern "C" void on_signal(int sig) {
   errno = saved_errno;
 }
 
-// A mapped input file that shrank (stream.cpp): the access faults. Clean up like on_signal, then exit with the I/O
-// error code rather than die: this is an input that changed, not an interruption.
-extern "C" void on_bus(int) {
-  if (g_path_armed.exchange(false)) unlink(g_path);
-  int fd = g_tty_fd.exchange(-1);
-  if (fd >= 0) tcsetattr(fd, TCSAFLUSH, &g_tty_saved);
-  static const char msg[] =
-      "coffre: the input file shrank while it was being read; nothing was written. Encrypt it again once it no "
-      "longer changes\n";
-  [[maybe_unused]] auto n = write(STDERR_FILENO, msg, sizeof msg - 1);
-  _exit(3);  // kExitIo
-}
-
 sigset_t handled_set() {
   sigset_t set;
   sigemptyset(&set);
@@ -62,10 +49,6 @@ void install() {
   sigemptyset(&sa.sa_mask);
   for (int s : kHandled) sigaddset(&sa.sa_mask, s);  // one handler at a time
   for (int s : kHandled) sigaction(s, &sa, nullptr);
-  struct sigaction bus {};
-  bus.sa_handler = on_bus;
-  sigemptyset(&bus.sa_mask);
-  sigaction(SIGBUS, &bus, nullptr);
   signal(SIGPIPE, SIG_IGN);
 }
 

@@ -8,8 +8,7 @@
 
 namespace coffre::cli::signals {
 
-// Installs the handlers and ignores SIGPIPE (a closed output pipe is then an I/O error, exit code 3). SIGBUS (a mapped
-// input file that shrank) removes the temporary file too, then exits with code 3.
+// Installs the handlers and ignores SIGPIPE (a closed output pipe is then an I/O error, exit code 3).
 void install();
 
 // The file to unlink if a signal arrives (one at a time). `path` is copied; paths longer than PATH_MAX are refused.

@@ -8,11 +8,11 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
-#include <new>
 #include <deque>
+#include <new>
 #include <memory>
 #include <mutex>
-#include <sys/mman.h>
+#include <optional>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -29,40 +29,28 @@ struct FreeDeleter {
 };
 
 struct Slot {
-  std::unique_ptr<std::uint8_t, FreeDeleter> data;  // aligned for O_DIRECT; none for mapped input
+  std::unique_ptr<std::uint8_t, FreeDeleter> data;  // aligned for O_DIRECT
   std::size_t capacity = 0;
-  const std::uint8_t* view = nullptr;  // the bytes: `data`, or inside a mapped window of the input file
   std::size_t size = 0;
   bool eof = false;
-  void* map = nullptr;
-  std::size_t map_len = 0;
-
-  void unmap() noexcept {
-    if (map) munmap(map, map_len);
-    map = nullptr;
-  }
 };
 
 // Buffers handed between one producer and one consumer. After close(), take_free() returns nullptr at once and
 // take_filled() returns what is left, then nullptr.
 class SlotQueue {
  public:
-  // `capacity` 0: slots without buffers (mapped input).
   SlotQueue(std::size_t slots, std::size_t capacity) : slots_(slots) {
     for (Slot& s : slots_) {
       free_.push_back(&s);
-      if (capacity == 0) continue;
       // Not zero-filled: pages are touched only when used.
       s.capacity = (capacity + Output::kDirectAlign - 1) / Output::kDirectAlign * Output::kDirectAlign;
       s.data.reset(static_cast<std::uint8_t*>(std::aligned_alloc(Output::kDirectAlign, s.capacity)));
       if (!s.data) throw std::bad_alloc();
-      s.view = s.data.get();
     }
   }
   ~SlotQueue() {
     for (Slot& s : slots_) {
-      s.unmap();
-      if (s.data) sodium_memzero(s.data.get(), s.capacity);  // plaintext passed through here
+      sodium_memzero(s.data.get(), s.capacity);  // plaintext passed through here
     }
   }
 
@@ -105,8 +93,17 @@ class SlotQueue {
   Status status_;
 };
 
-void reader_thread(std::shared_ptr<SlotQueue> q, int fd, std::string name, std::size_t block) {
+// Reads the input into the free buffers. Plain read() into the same few buffers: mapping the file instead (tried
+// before) saves the kernel's copy but costs more CPU than it saves (PERFORMANCE.md "CLI vs age": each newly mapped
+// page faults again on first touch, about 0.7 s of CPU per GiB on this project's machine). `size`: a regular input's
+// size at open; one that grew or shrank meanwhile is an I/O error, as the bytes read are not that file.
+void reader_thread(std::shared_ptr<SlotQueue> q, int fd, std::string name, std::size_t block,
+                   std::optional<std::uint64_t> size) {
   signals::block_in_this_thread();
+  struct stat at_start {};
+  if (fstat(fd, &at_start) != 0 || !S_ISREG(at_start.st_mode)) size.reset();  // a pipe's size is its sender's word
+  off_t start = size ? lseek(fd, 0, SEEK_CUR) : 0;
+  std::uint64_t total = start > 0 ? static_cast<std::uint64_t>(start) : 0;
   for (;;) {
     Slot* s = q->take_free();
     if (!s) break;
@@ -115,47 +112,13 @@ void reader_thread(std::shared_ptr<SlotQueue> q, int fd, std::string name, std::
       q->close(std::move(st));
       break;
     }
+    total += s->size;
     s->eof = s->size < block;
-    q->put_filled(s);
-    if (s->eof) break;
-  }
-  close(fd);
-}
-
-// Regular files when encrypting: windows of the file mapped read-only (MAP_POPULATE faults them in here, in parallel
-// with the crypto), so that the plaintext is not copied out of the page cache. Not for decryption: a ciphertext that
-// changes between the tag check and the decryption would release unauthenticated plaintext. The input ends at the size
-// seen at open; a file that shrinks meanwhile raises SIGBUS (signals.cpp: exit code 3, output removed), one that grew
-// or shrank is reported at the end.
-void map_reader_thread(std::shared_ptr<SlotQueue> q, int fd, std::string name, std::size_t block,
-                       std::uint64_t offset, std::uint64_t size) {
-  signals::block_in_this_thread();
-  const std::uint64_t page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-  for (;;) {
-    Slot* s = q->take_free();
-    if (!s) break;
-    s->unmap();
-    std::uint64_t len = std::min<std::uint64_t>(block, size - offset);
-    s->size = static_cast<std::size_t>(len);
-    s->view = nullptr;
-    if (len > 0) {
-      std::uint64_t start = offset / page * page;
-      s->map_len = static_cast<std::size_t>(offset - start + len);
-      void* m = mmap(nullptr, s->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, static_cast<off_t>(start));
-      if (m == MAP_FAILED) {
-        q->close(io_failure("cannot read " + name, errno));
-        break;
-      }
-      s->map = m;
-      s->view = static_cast<const std::uint8_t*>(m) + (offset - start);
-    }
-    offset += len;
-    s->eof = offset >= size;
-    if (s->eof) {
-      struct stat st {};
-      if (fstat(fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) != size) {
-        q->close(Status::fail(kExitIo, name + " changed size while it was being encrypted; nothing was written. "
-                                              "Encrypt it again once it no longer changes"));
+    if (s->eof && size) {
+      struct stat now {};
+      if (total != *size || fstat(fd, &now) != 0 || static_cast<std::uint64_t>(now.st_size) != *size) {
+        q->close(Status::fail(kExitIo, name + " changed size while it was being read; nothing was written. "
+                                              "Run again once it no longer changes"));
         break;
       }
     }
@@ -184,8 +147,7 @@ void writer_thread(std::shared_ptr<SlotQueue> q, Output* out) {
 }  // namespace
 
 Status run_stream(Input& in, Output& out, const StreamPlan& plan, Progress& progress, const BlockStep& step) {
-  const bool map = plan.map_input && in.size().has_value();
-  auto rq = std::make_shared<SlotQueue>(kSlots, map ? 0 : plan.block);
+  auto rq = std::make_shared<SlotQueue>(kSlots, plan.block);
   // File output: every write but the last is a multiple of kDirectAlign from an aligned buffer (O_DIRECT); the
   // bytes past the last aligned boundary move to the front of the next buffer (`carry`). An output written in place
   // (standard output, a device, a FIFO) gets every byte at once: decrypted plaintext is streamed chunk by chunk.
@@ -193,14 +155,7 @@ Status run_stream(Input& in, Output& out, const StreamPlan& plan, Progress& prog
   std::vector<std::uint8_t> carry;
   carry.reserve(align);
   auto wq = std::make_shared<SlotQueue>(kSlots, plan.out_capacity + align);
-  std::thread reader;
-  if (map) {
-    off_t at = lseek(in.fd(), 0, SEEK_CUR);
-    reader = std::thread(map_reader_thread, rq, in.release(), in.name(), plan.block,
-                         static_cast<std::uint64_t>(at < 0 ? 0 : at), *in.size());
-  } else {
-    reader = std::thread(reader_thread, rq, in.release(), in.name(), plan.block);
-  }
+  std::thread reader(reader_thread, rq, in.release(), in.name(), plan.block, in.size());
   std::thread writer(writer_thread, wq, &out);
 
   Status result;
@@ -219,7 +174,7 @@ Status run_stream(Input& in, Output& out, const StreamPlan& plan, Progress& prog
     }
     std::copy(carry.begin(), carry.end(), o->data.get());
     std::size_t produced = 0;
-    result = step({s->view, s->size}, s->eof, {o->data.get() + carry.size(), o->capacity - carry.size()},
+    result = step({s->data.get(), s->size}, s->eof, {o->data.get() + carry.size(), o->capacity - carry.size()},
                   produced);
     o->size = carry.size() + produced;
     o->eof = s->eof || !result.ok();

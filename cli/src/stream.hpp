@@ -25,7 +25,6 @@ using BlockStep = std::function<Status(std::span<const std::uint8_t> in, bool eo
 struct StreamPlan {
   std::size_t block = kTargetBlock;  // bytes read per step
   std::size_t out_capacity = 0;      // bytes a step may write
-  bool map_input = false;            // map a regular input file instead of reading it (encryption only)
 };
 
 // Runs `step` over the rest of `in` until end of input. Takes the input's descriptor (the reader thread closes it).

@@ -362,7 +362,7 @@ def test_passphrase_typed_on_terminal(d):
 
 
 def test_input_shrinks_while_encrypting(d):
-    """A regular input is mapped while encrypting: cut it short mid-run, get exit 3 and no output file."""
+    """A regular input cut short while it is being encrypted: exit 3 and no output file."""
     key = keygen(d)
     src, enc = os.path.join(d, "p"), os.path.join(d, "c")
     write(src, data(200 << 20))
