@@ -176,7 +176,7 @@ if want cli; then
   recipient=$(age-keygen -y "$data/age.key")
   log "== cli: $(age --version | sed 's/^/age /'), $("$coffre" --version), input $plain"
   # The ciphertexts to decrypt, made once.
-  "$coffre" encrypt --key-file "$data/key" -i "$plain" -o "$data/in.coffre" --force
+  "$coffre" encrypt --key-file "$data/key" --input "$plain" -o "$data/in.coffre" --force
   age -r "$recipient" -o "$data/in.age" "$plain"
   cat "$plain" "$data/in.coffre" "$data/in.age" >/dev/null  # page cache
   sync
@@ -200,8 +200,8 @@ if want cli; then
     T[$name]="${T[$name]:-} $t"
     M[$name]="${M[$name]:-} $m"
   }
-  C_ENC=("$coffre" encrypt --key-file "$data/key" -i "$plain")
-  C_DEC=("$coffre" decrypt --key-file "$data/key" -i "$data/in.coffre")
+  C_ENC=("$coffre" encrypt --key-file "$data/key" --input "$plain")
+  C_DEC=("$coffre" decrypt --key-file "$data/key" --input "$data/in.coffre")
   A_ENC=(age -r "$recipient")
   A_DEC=(age -d -i "$data/age.key")
   # pairs: name, coffre command, age command (each as a string evaluated with the arrays above)

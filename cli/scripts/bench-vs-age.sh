@@ -22,7 +22,7 @@ cd "$work"
 [ -f age.key ] || age-keygen -o age.key 2>/dev/null
 recipient=$(age-keygen -y age.key)
 rm -f c.enc a.age
-"$coffre" encrypt -i plain.bin -o c.enc --key-file k.key
+"$coffre" encrypt --input plain.bin -o c.enc --key-file k.key
 age -r "$recipient" -o a.age plain.bin
 cat plain.bin c.enc a.age >/dev/null  # page cache warm for every input
 
@@ -39,14 +39,14 @@ out() { if [ "$mode" = null ]; then echo /dev/null; else echo out.tmp; fi; }
 
 results=$(for i in $(seq "$runs"); do
   if [ "$mode" = null ]; then
-    measure coffre-encrypt sh -c "'$coffre' encrypt -i plain.bin --key-file k.key >/dev/null"
+    measure coffre-encrypt sh -c "'$coffre' encrypt --input plain.bin --key-file k.key >/dev/null"
     measure age-encrypt sh -c "age -r '$recipient' plain.bin >/dev/null"
-    measure coffre-decrypt sh -c "'$coffre' decrypt -i c.enc --key-file k.key >/dev/null"
+    measure coffre-decrypt sh -c "'$coffre' decrypt --input c.enc --key-file k.key >/dev/null"
     measure age-decrypt sh -c "age -d -i age.key a.age >/dev/null"
   else
-    measure coffre-encrypt "$coffre" encrypt -i plain.bin -o out.tmp --key-file k.key
+    measure coffre-encrypt "$coffre" encrypt --input plain.bin -o out.tmp --key-file k.key
     measure age-encrypt age -r "$recipient" -o out.tmp plain.bin
-    measure coffre-decrypt "$coffre" decrypt -i c.enc -o out.tmp --key-file k.key
+    measure coffre-decrypt "$coffre" decrypt --input c.enc -o out.tmp --key-file k.key
     measure age-decrypt age -d -i age.key -o out.tmp a.age
   fi
 done)
