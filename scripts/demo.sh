@@ -21,12 +21,12 @@ trap 'rm -rf "$work"' EXIT
 coffre=build/cli/coffre
 head -c 3000000 /dev/urandom >"$work/report.pdf"
 $coffre keygen --symmetric -o "$work/my.key"
-$coffre encrypt --key-file "$work/my.key" --id drive:file/91ab -i "$work/report.pdf" -o "$work/report.pdf.coffre"
+$coffre encrypt --key-file "$work/my.key" --id drive:file/91ab --input "$work/report.pdf" -o "$work/report.pdf.coffre"
 echo "  the server stores report.pdf.coffre; its public header:"
 $coffre inspect "$work/report.pdf.coffre" | sed 's/^/    /'
-$coffre decrypt --key-file "$work/my.key" --id drive:file/91ab -i "$work/report.pdf.coffre" -o "$work/back.pdf"
+$coffre decrypt --key-file "$work/my.key" --id drive:file/91ab --input "$work/report.pdf.coffre" -o "$work/back.pdf"
 cmp "$work/report.pdf" "$work/back.pdf" && echo "  decrypted copy is identical"
-if $coffre decrypt --key-file "$work/my.key" --id drive:file/other -i "$work/report.pdf.coffre" -o "$work/x" 2>"$work/err"; then
+if $coffre decrypt --key-file "$work/my.key" --id drive:file/other --input "$work/report.pdf.coffre" -o "$work/x" 2>"$work/err"; then
   echo "demo: a file opened under another id" >&2
   exit 1
 fi

@@ -1,6 +1,7 @@
 // encrypt, decrypt, keygen.
 #include "commands.hpp"
 
+#include "armor_io.hpp"
 #include "io.hpp"
 #include "keyfile.hpp"
 #include "passphrase.hpp"
@@ -12,7 +13,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
+#include <fstream>
 #include <cstdlib>
 #include <optional>
 #include <unistd.h>
@@ -267,23 +270,25 @@ Status reencrypt_stream(FileDecryptor& d, const FileHead& head, FileEncryptor& e
   return s;
 }
 
-Status refuse_terminal_output(const std::string& output) {
-  if (names_terminal(output)) {
-    return Status::fail(kExitUsage, "refusing to write ciphertext to a terminal; pass -o FILE or redirect standard "
-                                    "output");
+Status refuse_terminal_output(const CryptArgs& a) {
+  if (!a.armor && names_terminal(a.output)) {
+    return Status::fail(kExitUsage, "refusing to write ciphertext to a terminal; pass -o FILE, redirect standard "
+                                    "output, or pass -a for ASCII armor");
   }
   return Status::success();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 
-int cmd_encrypt(const CryptArgs& a) {
-  if (a.chunk_size < kMinChunkSize || a.chunk_size > kMaxChunkSize) {
+int cmd_encrypt(const CryptArgs& args) {
+  if (args.chunk_size < kMinChunkSize || args.chunk_size > kMaxChunkSize) {
     return report(Status::fail(kExitUsage, "--chunk-size must be between 64 and 1048576 bytes"));
   }
+  CryptArgs a = args;
+  if (Status s = read_recipients_files(a.recipients_files, a.recipients); !s.ok()) return report(s);
   if (!a.recipients.empty()) return cmd_encrypt_shared(a);
   if (Status s = check_context(a.context); !s.ok()) return report(s);
-  if (Status s = refuse_terminal_output(a.output); !s.ok()) return report(s);
+  if (Status s = refuse_terminal_output(a); !s.ok()) return report(s);
   if (Status s = Output::check(a.output, a.force); !s.ok()) return report(s);
   Input in;
   if (Status s = in.open(a.input); !s.ok()) return report(s);
@@ -298,7 +303,10 @@ int cmd_encrypt(const CryptArgs& a) {
 
   Output out;
   if (Status s = out.open(a.output, a.force); !s.ok()) return report(s);
-  Status s = encrypt_stream(enc.value(), a.chunk_size, in, out, {});
+  std::optional<ArmorWriter> armor;
+  if (a.armor) armor.emplace(out);
+  Status s = encrypt_stream(enc.value(), a.chunk_size, in, armor ? armor->output() : out, {});
+  if (s.ok() && armor) s = armor->finish();
   if (s.ok()) s = out.commit();
   if (!s.ok()) {
     out.discard();
@@ -314,15 +322,15 @@ int cmd_decrypt(const CryptArgs& a) {
   if (Status s = Output::check(a.output, a.force); !s.ok()) return report(s);
   Input in;
   if (Status s = in.open(a.input); !s.ok()) return report(s);
+  ArmorReader armor;  // armored input (SPEC section 20) is decoded as it is read; `in` then reads the decoded bytes
+  auto fail = [&](Status s) { return report(armor.conclude(std::move(s))); };
   FileHead head;
   // A shared file starts with its own prefix (SPEC section 15), a file envelope with "COFFRE".
-  if (Status s = read_full(in.fd(), head.bytes.data(), kSharedMagic.size(), head.size, in.name()); !s.ok()) {
-    return report(s);
-  }
+  if (Status s = read_start(in, armor, {head.bytes.data(), kSharedMagic.size()}, head.size); !s.ok()) return fail(s);
   if (head.size == kSharedMagic.size() && std::equal(kSharedMagic.begin(), kSharedMagic.end(), head.bytes.begin())) {
-    return cmd_decrypt_shared(a, in);
+    return cmd_decrypt_shared(a, in, armor);
   }
-  if (Status s = read_file_head(in, head); !s.ok()) return report(s);
+  if (Status s = read_file_head(in, head); !s.ok()) return fail(s);
   if (Status s = check_secret_kind(a.secret, head.info, in.name()); !s.ok()) return report(s);
 
   Secret secret;
@@ -335,7 +343,8 @@ int cmd_decrypt(const CryptArgs& a) {
   if (Status s = authenticate_head(dec.value(), head); !s.ok()) return report(s);
   Output out;
   if (Status s = out.open(a.output, a.force); !s.ok()) return report(s);
-  Status s = decrypt_stream(dec.value(), head, in, out);
+  // Armored input: the decryptor cannot authenticate the final chunk before the armor checked out (armor_io.hpp).
+  Status s = armor.conclude(decrypt_stream(dec.value(), head, in, out));
   if (s.ok()) s = out.commit();
   if (!s.ok()) {
     out.discard();
@@ -355,6 +364,57 @@ int cmd_keygen(const std::string& output, bool symmetric) {
   std::fprintf(stderr, "coffre: wrote a new key to %s (mode 0600); keep it secret and keep a backup\n",
                output.c_str());
   return kExitOk;
+}
+
+}  // namespace coffre::cli
+
+namespace coffre::cli {
+
+namespace {
+
+std::string trim_line(const std::string& line) {
+  const char* ws = " \t\r";
+  const auto first = line.find_first_not_of(ws);
+  if (first == std::string::npos) return "";
+  return line.substr(first, line.find_last_not_of(ws) - first + 1);
+}
+
+bool looks_like_user(const std::string& s) {
+  return s.size() >= 8 && s.size() <= 32 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+           return std::isxdigit(c) != 0;
+         });
+}
+
+Status read_recipients_file(const std::string& file, std::vector<std::string>& recipients) {
+  std::ifstream f(file);
+  if (!f) return io_failure("cannot read the recipients file " + file, errno);
+  std::string line;
+  std::size_t number = 0;
+  const std::size_t before = recipients.size();
+  while (std::getline(f, line)) {
+    ++number;
+    const std::string user = trim_line(line);
+    if (user.empty() || user[0] == '#') continue;
+    if (!looks_like_user(user)) {
+      return Status::fail(kExitUsage, file + ":" + std::to_string(number) + ": not a user id (32 hex digits, or at "
+                                             "least the first 8 of a known contact's); comments start with '#'");
+    }
+    recipients.push_back(user);
+  }
+  if (f.bad()) return io_failure("cannot read the recipients file " + file, errno);
+  if (recipients.size() == before) {
+    return Status::fail(kExitUsage, "the recipients file " + file + " names no user");
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+Status read_recipients_files(const std::vector<std::string>& files, std::vector<std::string>& recipients) {
+  for (const auto& file : files) {
+    if (Status s = read_recipients_file(file, recipients); !s.ok()) return s;
+  }
+  return Status::success();
 }
 
 }  // namespace coffre::cli

@@ -41,7 +41,9 @@ struct CryptArgs {
   // prefix. account.passphrase_file is then the device keys' passphrase (secret.passphrase_file given on the
   // command line).
   std::vector<std::string> recipients;
+  std::vector<std::string> recipients_files;  // encrypt -R FILE: more recipients, one per line (read_recipients_files)
   AccountArgs account;
+  bool armor = false;  // encrypt -a: ASCII armor (docs/SPEC.md section 20)
 };
 
 int cmd_encrypt(const CryptArgs& args);
@@ -91,7 +93,12 @@ Status reencrypt_stream(FileDecryptor& dec, const FileHead& head, FileEncryptor&
 Result<FileRangeReader> open_range_reader(const Input& in, std::span<const std::uint8_t> header,
                                           const ContentKey& key, const Context& ctx);
 
-// kExitUsage if `output` is standard output on a terminal (ciphertext).
-Status refuse_terminal_output(const std::string& output);
+// kExitUsage if `output` is standard output on a terminal (binary ciphertext; armored ciphertext is text).
+Status refuse_terminal_output(const CryptArgs& a);
+
+// encrypt -R: appends the user ids of each file to `recipients`. One per line; each line is trimmed of spaces, TABs
+// and CR; an empty line or one starting with '#' is skipped; any other line must be 8 to 32 hex digits (kExitUsage,
+// naming the file and line). A file with no user id is a usage error too.
+Status read_recipients_files(const std::vector<std::string>& files, std::vector<std::string>& recipients);
 
 }  // namespace coffre::cli

@@ -2,6 +2,7 @@
 // nothing authenticated: a forged header shows forged fields, and a file cut or extended at a chunk boundary shows
 // consistent but wrong sizes (size_authenticated is always false; decrypting checks them). A shared file (SPEC 15.2)
 // shows its prefix (owner and document id), then its file envelope.
+#include "armor_io.hpp"
 #include "commands.hpp"
 #include "io.hpp"
 #include "sharing_cmds.hpp"
@@ -62,13 +63,16 @@ int cmd_inspect(const std::string& path, bool as_json) {
   if (Status s = in.open(path); !s.ok()) return report(s);
   std::array<std::uint8_t, kSharedPrefixSize + kFileHeaderMaxSize> buf{};
   std::size_t got = 0;
-  if (Status s = read_full(in.fd(), buf.data(), buf.size(), got, in.name()); !s.ok()) return report(s);
+  ArmorReader armor;  // armored input (SPEC section 20): the fields and sizes are the decoded file's
+  if (Status s = read_start(in, armor, buf, got); !s.ok()) return report(armor.conclude(s));
   std::uint64_t total = got;
   if (in.size()) {
     total = *in.size();
   } else if (got == buf.size()) {
-    if (Status s = count_rest(in, total); !s.ok()) return report(s);
+    if (Status s = count_rest(in, total); !s.ok()) return report(armor.conclude(s));
   }
+  // The whole input was read: an armor that does not check out shows nothing.
+  if (Status s = armor.conclude(Status::success()); !s.ok()) return report(s);
 
   nlohmann::ordered_json j;
   std::size_t prefix = 0;
@@ -118,6 +122,7 @@ int cmd_inspect(const std::string& path, bool as_json) {
       j["plaintext_size"] = layout.value().plaintext_size;
     }
   }
+  j["armored"] = armor.active();
   j["size_consistent"] = sizes_fit;
   j["size_authenticated"] = false;  // from the file's length, not from an authenticated chunk
 
@@ -147,6 +152,7 @@ int cmd_inspect(const std::string& path, bool as_json) {
       row("argon2id:", "opslimit " + num(a["opslimit"]) + ", memlimit " + num(a["memlimit_kib"]) + " KiB (" +
                            std::to_string(a["memlimit_kib"].get<std::uint32_t>() / 1024) + " MiB)");
     }
+    if (armor.active()) row("armor:", "ASCII armor (decoded: the fields and sizes below are the decoded file's)");
     row("header size:", num(j["header_size"]) + " bytes");
     row("file size:", num(j["file_size"]) + " bytes");
     if (sizes_fit) {

@@ -57,8 +57,14 @@ void add_secret_options(CLI::App* cmd, CryptArgs& a, bool encrypt) {
                                          "opslimit 3, 256 MiB"
                                        : "Read the passphrase from FILE (trailing newline removed)")
                    ->group("Key (default: type a passphrase on the terminal)");
+  // age's -i (an identity file): here the symmetric key file.
+  auto* identity = cmd->add_option("-i,--identity", a.secret.key_file, "The same as --key-file (as in age)")
+                       ->group("Key (default: type a passphrase on the terminal)");
   key->excludes(pass);
   pass->excludes(key);
+  identity->excludes(key)->excludes(pass);
+  key->excludes(identity);
+  pass->excludes(identity);
   if (encrypt) return;
   // A passphrase file's header says how much Argon2id work opening it takes, before anything is authenticated.
   cmd->add_option("--max-argon2-passes", a.secret.max_argon2_passes,
@@ -73,8 +79,8 @@ void add_secret_options(CLI::App* cmd, CryptArgs& a, bool encrypt) {
 }
 
 void add_io_options(CLI::App* cmd, CryptArgs& a, const char* in_what, const char* out_what) {
-  auto* input = cmd->add_option("-i,--input", a.input, std::string(in_what) + " (default: standard input, or -)");
-  auto* positional = cmd->add_option("IN", a.input, std::string(in_what) + " (the same as -i)");
+  auto* input = cmd->add_option("--input", a.input, std::string(in_what) + " (default: standard input, or -)");
+  auto* positional = cmd->add_option("IN", a.input, std::string(in_what) + " (the same as --input)");
   input->excludes(positional);
   cmd->add_option("-o,--output", a.output, std::string(out_what) + " (default: standard output, or -)");
   cmd->add_flag("-f,--force", a.force, "Replace the output file if it exists");
@@ -246,6 +252,13 @@ int main(int argc, char** argv) {
                   "store holds, wrapped to each recipient's published key after checking it against your contacts")
       ->allow_extra_args(false)
       ->group("Shared files (the account's keys; --passphrase-file unlocks this device's keys)");
+  enc->add_option("-R,--recipients-file", enc_args.recipients_files,
+                  "Share with the users listed in FILE, one user id per line ('#' comments, blank lines skipped; "
+                  "repeatable, combines with -r)")
+      ->allow_extra_args(false)
+      ->group("Shared files (the account's keys; --passphrase-file unlocks this device's keys)");
+  enc->add_flag("-a,--armor", enc_args.armor,
+                "Write ASCII armor (PEM-like base64, docs/SPEC.md section 20); decrypt and inspect detect it");
   enc->footer(
       "Passphrases are typed twice on the terminal (/dev/tty), without echo, unless --passphrase-file or --key-file "
       "is given.\nOutput to a FILE is atomic (temporary file, fsync, rename); a device or a FIFO is written in place; "

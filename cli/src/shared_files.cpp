@@ -22,6 +22,7 @@
 #include "crash_point.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <cstdio>
 #include <unistd.h>
 
@@ -186,7 +187,7 @@ Context shared_file_context(const DocumentRef& doc, std::uint32_t key_version) {
 
 int cmd_encrypt_shared(const CryptArgs& a) {
   if (Status s = check_no_key_options(a, "encrypt -r"); !s.ok()) return report(s);
-  if (Status s = refuse_terminal_output(a.output); !s.ok()) return report(s);
+  if (Status s = refuse_terminal_output(a); !s.ok()) return report(s);
   if (Status s = Output::check(a.output, a.force); !s.ok()) return report(s);
   Input in;
   if (Status s = in.open(a.input); !s.ok()) return report(s);
@@ -211,7 +212,10 @@ int cmd_encrypt_shared(const CryptArgs& a) {
 
   Output out;
   if (Status st = out.open(a.output, a.force); !st.ok()) return fail(st);
-  Status st = encrypt_stream(enc.value(), a.chunk_size, in, out, shared_prefix(doc));
+  std::optional<ArmorWriter> armor;
+  if (a.armor) armor.emplace(out);
+  Status st = encrypt_stream(enc.value(), a.chunk_size, in, armor ? armor->output() : out, shared_prefix(doc));
+  if (st.ok() && armor) st = armor->finish();
   if (st.ok()) st = share_content_key(s, access.value(), key.value(), members);
   if (st.ok()) st = out.commit();
   if (!st.ok()) {
@@ -224,12 +228,12 @@ int cmd_encrypt_shared(const CryptArgs& a) {
   return kExitOk;
 }
 
-int cmd_decrypt_shared(const CryptArgs& a, Input& in) {
+int cmd_decrypt_shared(const CryptArgs& a, Input& in, ArmorReader& armor) {
   if (Status s = check_no_key_options(a, "decrypt of a shared file"); !s.ok()) return report(s);
   DocumentRef doc;
-  if (Status s = read_prefix_rest(in, doc); !s.ok()) return report(s);
+  if (Status s = read_prefix_rest(in, doc); !s.ok()) return report(armor.conclude(s));
   FileHead head;
-  if (Status s = read_file_head(in, head); !s.ok()) return report(s);
+  if (Status s = read_file_head(in, head); !s.ok()) return report(armor.conclude(s));
   if (Status s = check_raw_key(head, in.name()); !s.ok()) return report(s);
   SharingSession s;
   if (Status st = open_session(account_of(a), /*unlock=*/true, s); !st.ok()) return fail(st);
@@ -256,7 +260,7 @@ int cmd_decrypt_shared(const CryptArgs& a, Input& in) {
   }
   Output out;
   if (Status st = out.open(a.output, a.force); !st.ok()) return fail(st);
-  Status st = decrypt_stream(dec.value(), head, in, out);
+  Status st = armor.conclude(decrypt_stream(dec.value(), head, in, out));
   if (st.ok()) st = out.commit();
   if (!st.ok()) {
     out.discard();

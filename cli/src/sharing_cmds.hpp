@@ -4,6 +4,7 @@
 #pragma once
 
 #include "account_cmds.hpp"
+#include "armor_io.hpp"
 #include "commands.hpp"
 
 #include <array>
@@ -37,8 +38,9 @@ int cmd_verify(const SharingArgs& a);
 int cmd_refuse(const SharingArgs& a);
 // encrypt -r USER... (from cmd_encrypt): a new document of purpose `file` for this account and the recipients.
 int cmd_encrypt_shared(const CryptArgs& a);
-// decrypt of a shared file (from cmd_decrypt), whose first 4 bytes (the magic) were read from `in`.
-int cmd_decrypt_shared(const CryptArgs& a, Input& in);
+// decrypt of a shared file (from cmd_decrypt), whose first 4 bytes (the magic) were read from `in` (through
+// `armor`, if the input was armored).
+int cmd_decrypt_shared(const CryptArgs& a, Input& in, ArmorReader& armor);
 int cmd_share(const SharingArgs& a);
 int cmd_unshare(const SharingArgs& a);
 

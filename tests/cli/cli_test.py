@@ -115,13 +115,13 @@ def test_key_file_vectors(d):
         kf, enc, out = os.path.join(d, "v.key"), os.path.join(d, "v.coffre"), os.path.join(d, "v.out")
         write(kf, bytes.fromhex(v["file"]), 0o600)
         if v["expect"] != "success":
-            _, err = expect(["encrypt", "-i", src, "-o", enc, "--key-file", kf], EXIT_USAGE)
+            _, err = expect(["encrypt", "--input", src, "-o", enc, "--key-file", kf], EXIT_USAGE)
             check("not a coffre key file" in err and not os.path.exists(enc), f"{v['name']}: {err}")
             continue
-        expect(["encrypt", "-i", src, "-o", enc, "--key-file", kf], EXIT_OK)
+        expect(["encrypt", "--input", src, "-o", enc, "--key-file", kf], EXIT_OK)
         canonical = os.path.join(d, "canonical.key")
         write(canonical, b"coffre-key-v1:" + base64.b64encode(bytes.fromhex(v["key"])) + b"\n", 0o600)
-        expect(["decrypt", "-i", enc, "-o", out, "--key-file", canonical], EXIT_OK)
+        expect(["decrypt", "--input", enc, "-o", out, "--key-file", canonical], EXIT_OK)
         check(read(out) == b"hello", v["name"])
         for f in (enc, out):
             os.remove(f)
@@ -141,8 +141,8 @@ def test_roundtrip_files(d):
             plain = data(n, n % 251)
             src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
             write(src, plain)
-            expect(["encrypt", "-i", src, "-o", enc, "--key-file", key, "--chunk-size", chunk], EXIT_OK, env=env)
-            expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key], EXIT_OK, env=env)
+            expect(["encrypt", "--input", src, "-o", enc, "--key-file", key, "--chunk-size", chunk], EXIT_OK, env=env)
+            expect(["decrypt", "--input", enc, "-o", dec, "--key-file", key], EXIT_OK, env=env)
             check(read(dec) == plain, f"round trip of {n} bytes, chunk {chunk}, block {block}")
             check(stat.S_IMODE(os.stat(enc).st_mode) == 0o600, "output mode 0600")
             for p in (src, enc, dec):
@@ -154,7 +154,7 @@ def test_roundtrip_pipes(d):
     key = keygen(d)
     plain = data(5_000_000, 3)
     ct, _ = expect(["encrypt", "--key-file", key, "--id", "file-1", "--revision", "4"], EXIT_OK, input=plain)
-    out, _ = expect(["decrypt", "-i", "-", "-o", "-", "--key-file", key, "--id", "file-1", "--revision", "4"],
+    out, _ = expect(["decrypt", "--input", "-", "-o", "-", "--key-file", key, "--id", "file-1", "--revision", "4"],
                     EXIT_OK, input=ct)
     check(out == plain, "pipe round trip")
     out, _ = expect(["decrypt", "--threads", "1", "--key-file", key, "--id", "file-1", "--revision", "4"],
@@ -167,7 +167,7 @@ def test_roundtrip_pipes(d):
     check(p.returncode == 0 and p.stdout == plain, f"shell pipeline: {p.returncode} {p.stderr!r}")
     # File in, pipe out and back.
     write(os.path.join(d, "p"), plain)
-    ct, _ = expect(["encrypt", "-i", os.path.join(d, "p"), "--key-file", key], EXIT_OK)
+    ct, _ = expect(["encrypt", "--input", os.path.join(d, "p"), "--key-file", key], EXIT_OK)
     write(os.path.join(d, "c"), ct)
     expect(["decrypt", "-o", os.path.join(d, "p2"), "--key-file", key], EXIT_OK, input=ct)
     check(read(os.path.join(d, "p2")) == plain, "pipe in, file out")
@@ -190,9 +190,9 @@ def test_small_file_small_buffers(d):
     src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
     plain = data(1000, 9)
     write(src, plain)
-    rc, enc_rss = peak_rss_kib(["encrypt", "-i", src, "-o", enc, "--key-file", key], d)
+    rc, enc_rss = peak_rss_kib(["encrypt", "--input", src, "-o", enc, "--key-file", key], d)
     check(rc == EXIT_OK, f"encrypt exit {rc}")
-    rc, dec_rss = peak_rss_kib(["decrypt", "-i", enc, "-o", dec, "--key-file", key], d)
+    rc, dec_rss = peak_rss_kib(["decrypt", "--input", enc, "-o", dec, "--key-file", key], d)
     check(rc == EXIT_OK and read(dec) == plain, f"decrypt exit {rc}")
     rc, base = peak_rss_kib(["inspect", enc], d)
     check(rc == EXIT_OK, f"inspect exit {rc}")
@@ -209,22 +209,22 @@ def test_roundtrip_passphrase(d):
     plain = data(200_000, 5)
     src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
     write(src, plain)
-    expect(["encrypt", "-i", src, "-o", enc, "--passphrase-file", pw], EXIT_OK)
+    expect(["encrypt", "--input", src, "-o", enc, "--passphrase-file", pw], EXIT_OK)
     # The trailing newline is not part of the passphrase.
-    expect(["decrypt", "-i", enc, "-o", dec, "--passphrase-file", pw_no_newline], EXIT_OK)
+    expect(["decrypt", "--input", enc, "-o", dec, "--passphrase-file", pw_no_newline], EXIT_OK)
     check(read(dec) == plain, "passphrase round trip")
     wrong = os.path.join(d, "wrong")
     write(wrong, b"correct horse battery stapler\n")
-    _, err = expect(["decrypt", "-i", enc, "-o", os.path.join(d, "x"), "--passphrase-file", wrong], EXIT_AUTH)
+    _, err = expect(["decrypt", "--input", enc, "-o", os.path.join(d, "x"), "--passphrase-file", wrong], EXIT_AUTH)
     check("wrong_key" in err and "stapl" not in err, err)
     check(not os.path.exists(os.path.join(d, "x")), "output after a wrong passphrase")
     # A passphrase file is not a key file, and the reverse.
     key = keygen(d)
-    _, err = expect(["decrypt", "-i", enc, "-o", os.path.join(d, "x"), "--key-file", key], EXIT_AUTH)
+    _, err = expect(["decrypt", "--input", enc, "-o", os.path.join(d, "x"), "--key-file", key], EXIT_AUTH)
     check("passphrase" in err, err)
     empty = os.path.join(d, "empty")
     write(empty, b"\n")
-    _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "y"), "--passphrase-file", empty], EXIT_USAGE)
+    _, err = expect(["encrypt", "--input", src, "-o", os.path.join(d, "y"), "--passphrase-file", empty], EXIT_USAGE)
     check("empty" in err, err)
     check(leftovers(d) == [], f"leftovers {leftovers(d)}")
 
@@ -241,23 +241,23 @@ def test_passphrase_file_newlines(d):
         # The passphrase expected, written so that it reads back as itself: plus the newline that is removed, unless
         # it ends with "\r" (then "\r\n" would be removed): as is.
         write(exact, passphrase if passphrase.endswith(b"\r") else passphrase + b"\n")
-        expect(["encrypt", "-i", src, "-o", enc, "--passphrase-file", pw], EXIT_OK)
-        expect(["decrypt", "-i", enc, "-o", "-", "--passphrase-file", exact], EXIT_OK)
+        expect(["encrypt", "--input", src, "-o", enc, "--passphrase-file", pw], EXIT_OK)
+        expect(["decrypt", "--input", enc, "-o", "-", "--passphrase-file", exact], EXIT_OK)
         if i == 1:  # "pw\n\n" is "pw\n", not "pw"
             other = os.path.join(d, "other")
             write(other, b"pw")
-            _, err = expect(["decrypt", "-i", enc, "-o", "-", "--passphrase-file", other], EXIT_AUTH)
+            _, err = expect(["decrypt", "--input", enc, "-o", "-", "--passphrase-file", other], EXIT_AUTH)
             check("wrong_key" in err, f"{content!r}: {err}")
     for content in (b"", b"\n", b"\r\n"):
         pw = os.path.join(d, "empty")
         write(pw, content)
-        _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "never"), "--passphrase-file", pw], EXIT_USAGE)
+        _, err = expect(["encrypt", "--input", src, "-o", os.path.join(d, "never"), "--passphrase-file", pw], EXIT_USAGE)
         check("empty" in err, f"{content!r}: {err}")
     # From standard input, the same rule.
     enc = os.path.join(d, "stdin.enc")
-    expect(["encrypt", "-i", src, "-o", enc, "--passphrase-file", "/dev/stdin"], EXIT_OK, input=b"from stdin\r\n")
+    expect(["encrypt", "--input", src, "-o", enc, "--passphrase-file", "/dev/stdin"], EXIT_OK, input=b"from stdin\r\n")
     write(os.path.join(d, "stdin.pw"), b"from stdin")
-    expect(["decrypt", "-i", enc, "-o", "-", "--passphrase-file", os.path.join(d, "stdin.pw")], EXIT_OK)
+    expect(["decrypt", "--input", enc, "-o", "-", "--passphrase-file", os.path.join(d, "stdin.pw")], EXIT_OK)
 
 
 def test_passphrase_unicode(d):
@@ -268,10 +268,10 @@ def test_passphrase_unicode(d):
     write(nfc, "caf\u00e9 \ud55c\n".encode())  # U+00E9, Hangul syllable U+D55C
     write(nfd, "cafe\u0301 \u1112\u1161\u11ab\n".encode())  # e + U+0301, its conjoining jamo
     write(latin1, "caf\u00e9\n".encode("latin-1"))
-    expect(["encrypt", "-i", src, "-o", enc, "--passphrase-file", nfc], EXIT_OK)
-    expect(["decrypt", "-i", enc, "-o", os.path.join(d, "out"), "--passphrase-file", nfd], EXIT_OK)
+    expect(["encrypt", "--input", src, "-o", enc, "--passphrase-file", nfc], EXIT_OK)
+    expect(["decrypt", "--input", enc, "-o", os.path.join(d, "out"), "--passphrase-file", nfd], EXIT_OK)
     check(read(os.path.join(d, "out")) == data(1000, 8), "NFD passphrase for an NFC one")
-    for args in (["encrypt", "-i", src], ["decrypt", "-i", enc]):
+    for args in (["encrypt", "--input", src], ["decrypt", "--input", enc]):
         never = os.path.join(d, "never")
         _, err = expect(args + ["-o", never, "--passphrase-file", latin1], EXIT_USAGE)
         check("not valid UTF-8" in err and "caf" not in err, f"{args[0]}: {err}")
@@ -283,28 +283,28 @@ def test_argon2_limits(d):
     src, enc, pw = (os.path.join(d, x) for x in ("p", "p.enc", "pw"))
     write(src, data(1000, 7))
     write(pw, b"pw\n")
-    expect(["encrypt", "-i", src, "-o", enc, "--passphrase-file", pw], EXIT_OK)  # 3 passes, 256 MiB
+    expect(["encrypt", "--input", src, "-o", enc, "--passphrase-file", pw], EXIT_OK)  # 3 passes, 256 MiB
     out = os.path.join(d, "out")
-    _, err = expect(["decrypt", "-i", enc, "-o", out, "--passphrase-file", pw, "--max-argon2-passes", "2"], EXIT_AUTH)
+    _, err = expect(["decrypt", "--input", enc, "-o", out, "--passphrase-file", pw, "--max-argon2-passes", "2"], EXIT_AUTH)
     check("kdf_cost_exceeded" in err and "--max-argon2-passes" in err, err)
-    _, err = expect(["decrypt", "-i", enc, "-o", out, "--passphrase-file", pw, "--max-argon2-mib", "255"], EXIT_AUTH)
+    _, err = expect(["decrypt", "--input", enc, "-o", out, "--passphrase-file", pw, "--max-argon2-mib", "255"], EXIT_AUTH)
     check("kdf_cost_exceeded" in err, err)
     check(not os.path.exists(out), "output after kdf_cost_exceeded")
     # A header altered to 1 GiB (within the format's bounds): refused by default, before Argon2id.
     big = bytearray(read(enc))
     big[22:26] = (1 << 20).to_bytes(4, "big")
     write(enc + "2", bytes(big))
-    _, err = expect(["decrypt", "-i", enc + "2", "-o", out, "--passphrase-file", pw], EXIT_AUTH)
+    _, err = expect(["decrypt", "--input", enc + "2", "-o", out, "--passphrase-file", pw], EXIT_AUTH)
     check("kdf_cost_exceeded" in err, err)
-    expect(["decrypt", "-i", enc, "-o", out, "--passphrase-file", pw], EXIT_OK)
+    expect(["decrypt", "--input", enc, "-o", out, "--passphrase-file", pw], EXIT_OK)
     check(read(out) == data(1000, 7), "decrypt within the default limits")
-    expect(["decrypt", "-i", enc, "-o", "-", "--passphrase-file", pw, "--max-argon2-mib", "1025"], EXIT_USAGE)
+    expect(["decrypt", "--input", enc, "-o", "-", "--passphrase-file", pw, "--max-argon2-mib", "1025"], EXIT_USAGE)
 
 
 def test_no_terminal_for_passphrase(d):
     src = os.path.join(d, "p")
     write(src, b"hello")
-    _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "c")], EXIT_USAGE)
+    _, err = expect(["encrypt", "--input", src, "-o", os.path.join(d, "c")], EXIT_USAGE)
     check("--passphrase-file" in err, err)
     check(os.listdir(d) == ["p"], f"files {os.listdir(d)}")
 
@@ -366,7 +366,7 @@ def test_input_shrinks_while_encrypting(d):
     key = keygen(d)
     src, enc = os.path.join(d, "p"), os.path.join(d, "c")
     write(src, data(200 << 20))
-    p = subprocess.Popen([COFFRE, "encrypt", "-i", src, "-o", enc, "--key-file", key, "--threads", "1"],
+    p = subprocess.Popen([COFFRE, "encrypt", "--input", src, "-o", enc, "--key-file", key, "--threads", "1"],
                          stderr=subprocess.PIPE, start_new_session=True, env=dict(os.environ, COFFRE_BLOCK="65536"))
     deadline = time.time() + 20
     while not leftovers(d) and p.poll() is None and time.time() < deadline:
@@ -388,7 +388,7 @@ def test_interrupted_prompt_restores_echo(d):
     write(src, b"hello")
     pid, fd = pty.fork()
     if pid == 0:
-        os.execv(COFFRE, [COFFRE, "encrypt", "-i", src, "-o", os.path.join(d, "c")])
+        os.execv(COFFRE, [COFFRE, "encrypt", "--input", src, "-o", os.path.join(d, "c")])
     transcript = b""
     while not transcript.rstrip().endswith(b":"):
         r, _, _ = select.select([fd], [], [], 10)
@@ -413,11 +413,11 @@ def test_wrong_key(d):
     key, other = keygen(d), keygen(d, "other.key")
     src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
     write(src, data(300_000))
-    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key], EXIT_OK)
-    _, err = expect(["decrypt", "-i", enc, "-o", dec, "--key-file", other], EXIT_AUTH)
+    expect(["encrypt", "--input", src, "-o", enc, "--key-file", key], EXIT_OK)
+    _, err = expect(["decrypt", "--input", enc, "-o", dec, "--key-file", other], EXIT_AUTH)
     check("wrong_key" in err, err)
     check(not os.path.exists(dec) and leftovers(d) == [], "output after a wrong key")
-    out, _ = expect(["decrypt", "-i", enc, "--key-file", other], EXIT_AUTH)
+    out, _ = expect(["decrypt", "--input", enc, "--key-file", other], EXIT_AUTH)
     check(out == b"", "stdout after a wrong key")
 
 
@@ -426,14 +426,14 @@ def test_wrong_context(d):
     src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
     write(src, data(1000))
     ctx = ["--id", "drive-file-42", "--revision", "7", "--key-version", "3"]
-    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key] + ctx, EXIT_OK)
+    expect(["encrypt", "--input", src, "-o", enc, "--key-file", key] + ctx, EXIT_OK)
     for bad in (["--id", "drive-file-43", "--revision", "7", "--key-version", "3"],
                 ["--id", "drive-file-42", "--revision", "8", "--key-version", "3"],
                 ["--id", "drive-file-42", "--revision", "7", "--key-version", "2"], []):
-        _, err = expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key] + bad, EXIT_AUTH)
+        _, err = expect(["decrypt", "--input", enc, "-o", dec, "--key-file", key] + bad, EXIT_AUTH)
         check("wrong_context" in err and "--id" in err, err)
         check(not os.path.exists(dec), "output after a wrong context")
-    expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key] + ctx, EXIT_OK)
+    expect(["decrypt", "--input", enc, "-o", dec, "--key-file", key] + ctx, EXIT_OK)
     check(read(dec) == read(src), "right context")
 
 
@@ -442,7 +442,7 @@ def test_tampered_file(d):
     src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
     plain = data(1_000_000)
     write(src, plain)
-    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key], EXIT_OK)
+    expect(["encrypt", "--input", src, "-o", enc, "--key-file", key], EXIT_OK)
     good = read(enc)
     chunk = 65536 + 16
     cases = {
@@ -459,7 +459,7 @@ def test_tampered_file(d):
     }
     for what, (bad, code) in cases.items():
         write(enc, bad)
-        _, err = expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key], EXIT_AUTH)
+        _, err = expect(["decrypt", "--input", enc, "-o", dec, "--key-file", key], EXIT_AUTH)
         check(code is None or code in err, f"{what}: {err}")
         check(not os.path.exists(dec) and leftovers(d) == [], f"{what}: output file left")
     # To stdout: what authenticated before the failure is streamed, and the exit code says it is incomplete.
@@ -475,22 +475,22 @@ def test_refuses_to_overwrite(d):
     src, enc, dec = (os.path.join(d, x) for x in ("p", "p.enc", "p.dec"))
     write(src, data(1000))
     write(enc, b"precious")
-    _, err = expect(["encrypt", "-i", src, "-o", enc, "--key-file", key], EXIT_USAGE)
+    _, err = expect(["encrypt", "--input", src, "-o", enc, "--key-file", key], EXIT_USAGE)
     check("--force" in err and read(enc) == b"precious", err)
-    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key, "--force"], EXIT_OK)
+    expect(["encrypt", "--input", src, "-o", enc, "--key-file", key, "--force"], EXIT_OK)
     write(dec, b"precious")
-    expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key], EXIT_USAGE)
+    expect(["decrypt", "--input", enc, "-o", dec, "--key-file", key], EXIT_USAGE)
     check(read(dec) == b"precious", "decrypt replaced an existing file")
-    expect(["decrypt", "-i", enc, "-o", dec, "--key-file", key, "-f"], EXIT_OK)
+    expect(["decrypt", "--input", enc, "-o", dec, "--key-file", key, "-f"], EXIT_OK)
     check(read(dec) == read(src), "--force replaced the file")
     # A failed decryption with --force leaves the old file alone.
     write(dec, b"precious")
     other = keygen(d, "o.key")
-    expect(["decrypt", "-i", enc, "-o", dec, "--key-file", other, "--force"], EXIT_AUTH)
+    expect(["decrypt", "--input", enc, "-o", dec, "--key-file", other, "--force"], EXIT_AUTH)
     check(read(dec) == b"precious", "a failed --force decryption touched the existing file")
     # In place, with --force: read fully before the rename.
-    expect(["encrypt", "-i", src, "-o", src, "--key-file", key, "--force"], EXIT_OK)
-    expect(["decrypt", "-i", src, "-o", src, "--key-file", key, "--force"], EXIT_OK)
+    expect(["encrypt", "--input", src, "-o", src, "--key-file", key, "--force"], EXIT_OK)
+    expect(["decrypt", "--input", src, "-o", src, "--key-file", key, "--force"], EXIT_OK)
     check(read(src) == data(1000), "in-place round trip")
     check(leftovers(d) == [], f"leftovers {leftovers(d)}")
 
@@ -525,8 +525,8 @@ def test_output_kinds(d):
         src, enc, out = (os.path.join(d, x) for x in ("p", "p.enc", "out"))
         plain = data(300_000)
         write(src, plain)
-        expect(["encrypt", "-i", src, "-o", enc, "--key-file", key], EXIT_OK)
-        dec = ["decrypt", "-i", enc, "--key-file", key, "-o"]
+        expect(["encrypt", "--input", src, "-o", enc, "--key-file", key], EXIT_OK)
+        dec = ["decrypt", "--input", enc, "--key-file", key, "-o"]
         # Regular: new, existing without and with --force.
         expect(dec + [out], EXIT_OK)
         check(read(out) == plain, "new file")
@@ -537,7 +537,7 @@ def test_output_kinds(d):
         check(read(out) == plain, "--force did not replace the file")
         # /dev/null, with or without --force, decrypting and encrypting: written in place, still the device.
         for args in (dec + ["/dev/null"], dec + ["/dev/null", "--force"],
-                     ["encrypt", "-i", src, "--key-file", key, "-o", "/dev/null", "--force"]):
+                     ["encrypt", "--input", src, "--key-file", key, "-o", "/dev/null", "--force"]):
             expect(args, EXIT_OK)
             check(is_dev_null(), f"/dev/null is no longer the null device after {args}")
         # Through a link to the device: the link stays a link.
@@ -557,7 +557,7 @@ def test_output_kinds(d):
         bad = os.path.join(d, "bad.enc")
         write(bad, ct[:200_000] + bytes([ct[200_000] ^ 1]) + ct[200_001:])
         r = fifo_reader(fifo)
-        _, err = expect(["decrypt", "-i", bad, "--key-file", key, "-o", fifo], EXIT_AUTH)
+        _, err = expect(["decrypt", "--input", bad, "--key-file", key, "-o", fifo], EXIT_AUTH)
         r.join(20)
         released = ((200_000 - 130) // (65536 + 16)) * 65536
         check(r.data == plain[:released] and "INCOMPLETE" in err and fifo in err, f"{len(r.data)} bytes; {err!r}")
@@ -582,7 +582,7 @@ def start_on_fifo(d, name, args, feed):
     """Starts coffre reading from a new fifo; returns (process, fifo write end, its temporary file) once it exists."""
     fifo = os.path.join(d, name + ".fifo")
     os.mkfifo(fifo)
-    p = subprocess.Popen([COFFRE] + args + ["-i", fifo, "-o", os.path.join(d, name)], stderr=subprocess.PIPE,
+    p = subprocess.Popen([COFFRE] + args + ["--input", fifo, "-o", os.path.join(d, name)], stderr=subprocess.PIPE,
                          start_new_session=True)
     w = os.open(fifo, os.O_WRONLY)
     os.write(w, feed)
@@ -603,7 +603,7 @@ def test_stale_temps_removed(d):
     key = keygen(d)
     src, ct = os.path.join(d, "p"), os.path.join(d, "ct")
     write(src, data(1_000_000))
-    expect(["encrypt", "-i", src, "-o", ct, "--key-file", key], EXIT_OK)
+    expect(["encrypt", "--input", src, "-o", ct, "--key-file", key], EXIT_OK)
     # A run still going, holding its temporary file.
     alive, alive_w, alive_temp = start_on_fifo(d, "e0", ["encrypt", "--key-file", key], data(200_000))
     # Killed encrypt and decrypt: their temporary files stay.
@@ -625,7 +625,7 @@ def test_stale_temps_removed(d):
     # An older version's temporary file (no pid, no lock): nothing tells it is stale; kept.
     old = f".y.{'cd' * 8}.coffre-tmp"
     write(os.path.join(d, old), b"x")
-    _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "o1"), "--key-file", key], EXIT_OK)
+    _, err = expect(["encrypt", "--input", src, "-o", os.path.join(d, "o1"), "--key-file", key], EXIT_OK)
     now = leftovers(d)
     for t in dead:
         check(t not in now and t in err, f"{t} not removed: {now}; {err!r}")
@@ -635,11 +635,11 @@ def test_stale_temps_removed(d):
     os.close(alive_w)
     check(alive.wait(20) == 0, f"the running encrypt failed: {alive.stderr.read()!r}")
     check(alive_temp not in leftovers(d), "the finished run left its temporary file")
-    expect(["decrypt", "-i", os.path.join(d, "e0"), "-o", os.path.join(d, "e0.dec"), "--key-file", key], EXIT_OK)
+    expect(["decrypt", "--input", os.path.join(d, "e0"), "-o", os.path.join(d, "e0.dec"), "--key-file", key], EXIT_OK)
     check(read(os.path.join(d, "e0.dec")) == data(200_000) + data(1000), "the run still going wrote other bytes")
     # Unlocked, the one of the gone process goes at the next run (decrypting, this time).
     lf.close()
-    _, err = expect(["decrypt", "-i", ct, "-o", os.path.join(d, "o2"), "--key-file", key], EXIT_OK)
+    _, err = expect(["decrypt", "--input", ct, "-o", os.path.join(d, "o2"), "--key-file", key], EXIT_OK)
     check(leftovers(d) == [old] and locked in err, f"leftovers {leftovers(d)}; {err!r}")
 
 
@@ -648,7 +648,7 @@ def interrupted_run(d, sig, args, feed):
     fifo = os.path.join(d, "fifo")
     os.mkfifo(fifo)
     out = os.path.join(d, "out")
-    p = subprocess.Popen([COFFRE] + args + ["-i", fifo, "-o", out], stderr=subprocess.PIPE,
+    p = subprocess.Popen([COFFRE] + args + ["--input", fifo, "-o", out], stderr=subprocess.PIPE,
                          start_new_session=True)
     w = os.open(fifo, os.O_WRONLY)  # blocks until coffre opened it
     os.write(w, feed)
@@ -681,7 +681,7 @@ def test_interrupted_decrypt(d):
     key = keygen(d)
     src, enc = os.path.join(d, "p"), os.path.join(d, "p.enc")
     write(src, data(1_000_000))
-    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key], EXIT_OK)
+    expect(["encrypt", "--input", src, "-o", enc, "--key-file", key], EXIT_OK)
     ct = read(enc)
     os.unlink(src)
     os.unlink(enc)
@@ -693,13 +693,14 @@ def test_inspect_json(d):
     key = keygen(d)
     src, enc = os.path.join(d, "p"), os.path.join(d, "p.enc")
     write(src, data(1_000_000))
-    expect(["encrypt", "-i", src, "-o", enc, "--key-file", key, "--chunk-size", "4K", "--key-version", "9"], EXIT_OK)
+    expect(["encrypt", "--input", src, "-o", enc, "--key-file", key, "--chunk-size", "4K", "--key-version", "9"], EXIT_OK)
     out, _ = expect(["inspect", "--json", enc], EXIT_OK)
     j = json.loads(out)
     n = -(-1_000_000 // 4096)
     want = {"format": "coffre-file", "version": 1, "suite": 1, "key_source": "key", "chunk_size": 4096,
             "key_version": 9, "argon2id": None, "header_size": 130, "file_size": 130 + 1_000_000 + 16 * n,
-            "chunks": n, "plaintext_size": 1_000_000, "size_consistent": True, "size_authenticated": False}
+            "chunks": n, "plaintext_size": 1_000_000, "armored": False, "size_consistent": True,
+            "size_authenticated": False}
     check(j == want, f"inspect --json: {j}")
     out, _ = expect(["inspect", enc], EXIT_OK)
     for text in (b"chunk size:", b"4096", b"plaintext size:", b"1000000", b"key version:", b"NOT authenticated"):
@@ -710,7 +711,7 @@ def test_inspect_json(d):
 
     pw = os.path.join(d, "pw")
     write(pw, b"pw\n")
-    expect(["encrypt", "-i", src, "-o", enc + "2", "--passphrase-file", pw], EXIT_OK)
+    expect(["encrypt", "--input", src, "-o", enc + "2", "--passphrase-file", pw], EXIT_OK)
     j = json.loads(expect(["inspect", "--json", enc + "2"], EXIT_OK)[0])
     check(j["key_source"] == "passphrase" and j["header_size"] == 154 and
           j["argon2id"] == {"opslimit": 3, "memlimit_kib": 262144} and j["plaintext_size"] == 1_000_000, f"{j}")
@@ -740,14 +741,14 @@ def test_usage_errors(d):
         [],
         ["frobnicate"],
         ["encrypt", "--bogus"],
-        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--passphrase-file", key],
-        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--chunk-size", "10"],
-        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--chunk-size", "2M"],
-        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--revision", "-1"],
-        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--revision", "x"],
-        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--key-version", "4294967296"],
-        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--id", "x" * 1025],
-        ["encrypt", "-i", src, "-o", o, "--key-file", key, "--threads", "-2"],
+        ["encrypt", "--input", src, "-o", o, "--key-file", key, "--passphrase-file", key],
+        ["encrypt", "--input", src, "-o", o, "--key-file", key, "--chunk-size", "10"],
+        ["encrypt", "--input", src, "-o", o, "--key-file", key, "--chunk-size", "2M"],
+        ["encrypt", "--input", src, "-o", o, "--key-file", key, "--revision", "-1"],
+        ["encrypt", "--input", src, "-o", o, "--key-file", key, "--revision", "x"],
+        ["encrypt", "--input", src, "-o", o, "--key-file", key, "--key-version", "4294967296"],
+        ["encrypt", "--input", src, "-o", o, "--key-file", key, "--id", "x" * 1025],
+        ["encrypt", "--input", src, "-o", o, "--key-file", key, "--threads", "-2"],
         ["keygen", "-o", os.path.join(d, "k2")],
         ["keygen", "--symmetric"],
         ["inspect"],
@@ -761,11 +762,11 @@ def test_usage_errors(d):
     bad = os.path.join(d, "bad.key")
     for content in (b"", b"coffre-key-v1:AAAA\n", b"hello\n", read(key) + read(key)):
         write(bad, content, 0o600)
-        _, err = expect(["encrypt", "-i", src, "-o", o, "--key-file", bad], EXIT_USAGE)
+        _, err = expect(["encrypt", "--input", src, "-o", o, "--key-file", bad], EXIT_USAGE)
         check("not a coffre key file" in err, err)
     # A key-encrypted file needs --key-file: no passphrase prompt.
-    expect(["encrypt", "-i", src, "-o", o, "--key-file", key], EXIT_OK)
-    _, err = expect(["decrypt", "-i", o], EXIT_USAGE)
+    expect(["encrypt", "--input", src, "-o", o, "--key-file", key], EXIT_OK)
+    _, err = expect(["decrypt", "--input", o], EXIT_USAGE)
     check("--key-file" in err, err)
     # Help and version succeed and document the exit codes and streaming.
     out, _ = expect(["--help"], EXIT_OK)
@@ -780,12 +781,12 @@ def test_io_errors(d):
     key = keygen(d)
     src = os.path.join(d, "p")
     write(src, b"hello")
-    expect(["encrypt", "-i", os.path.join(d, "missing"), "-o", os.path.join(d, "o"), "--key-file", key], EXIT_IO)
-    expect(["encrypt", "-i", src, "-o", os.path.join(d, "no", "such", "dir"), "--key-file", key], EXIT_IO)
-    expect(["encrypt", "-i", src, "-o", os.path.join(d, "o"), "--key-file", os.path.join(d, "nokey")], EXIT_IO)
-    expect(["encrypt", "-i", d, "-o", os.path.join(d, "o"), "--key-file", key], EXIT_IO)
+    expect(["encrypt", "--input", os.path.join(d, "missing"), "-o", os.path.join(d, "o"), "--key-file", key], EXIT_IO)
+    expect(["encrypt", "--input", src, "-o", os.path.join(d, "no", "such", "dir"), "--key-file", key], EXIT_IO)
+    expect(["encrypt", "--input", src, "-o", os.path.join(d, "o"), "--key-file", os.path.join(d, "nokey")], EXIT_IO)
+    expect(["encrypt", "--input", d, "-o", os.path.join(d, "o"), "--key-file", key], EXIT_IO)
     if os.path.exists("/dev/full"):
-        p = subprocess.run([COFFRE, "encrypt", "-i", src, "--key-file", key], stdout=open("/dev/full", "wb"),
+        p = subprocess.run([COFFRE, "encrypt", "--input", src, "--key-file", key], stdout=open("/dev/full", "wb"),
                            stderr=subprocess.PIPE, start_new_session=True, timeout=60)
         check(p.returncode == EXIT_IO and b"No space" in p.stderr, f"/dev/full: {p.returncode} {p.stderr!r}")
     check(sorted(os.listdir(d)) == ["k.key", "p"], f"files after I/O errors: {os.listdir(d)}")
@@ -797,7 +798,7 @@ def test_refuses_ciphertext_to_terminal(d):
     write(src, b"hello")
     pid, fd = pty.fork()
     if pid == 0:
-        os.execv(COFFRE, [COFFRE, "encrypt", "-i", src, "--key-file", key])
+        os.execv(COFFRE, [COFFRE, "encrypt", "--input", src, "--key-file", key])
     out = b""
     while True:
         try:
@@ -809,6 +810,21 @@ def test_refuses_ciphertext_to_terminal(d):
         out += chunk
     _, status = os.waitpid(pid, 0)
     check(os.waitstatus_to_exitcode(status) == EXIT_USAGE and b"terminal" in out, f"{status} {out!r}")
+    # ASCII armor is text: it may go to a terminal, as with age -a.
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(COFFRE, [COFFRE, "encrypt", "-a", "--input", src, "--key-file", key])
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    check(os.waitstatus_to_exitcode(status) == EXIT_OK and ARMOR_BEGIN in out, f"armored: {status} {out!r}")
 
 
 def test_progress_only_on_terminal(d):
@@ -816,11 +832,11 @@ def test_progress_only_on_terminal(d):
     src = os.path.join(d, "p")
     write(src, data(80 << 20))
     # stderr is a pipe: no progress bar.
-    _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "c1"), "--key-file", key], EXIT_OK)
+    _, err = expect(["encrypt", "--input", src, "-o", os.path.join(d, "c1"), "--key-file", key], EXIT_OK)
     check(err == "", f"stderr not a terminal, yet: {err!r}")
     # stderr is a terminal: a progress bar.
     master, slave = pty.openpty()
-    p = subprocess.Popen([COFFRE, "encrypt", "-i", src, "-o", os.path.join(d, "c2"), "--key-file", key],
+    p = subprocess.Popen([COFFRE, "encrypt", "--input", src, "-o", os.path.join(d, "c2"), "--key-file", key],
                          stderr=slave, stdout=subprocess.DEVNULL)
     os.close(slave)
     seen = b""
@@ -855,6 +871,162 @@ def test_vectors_verify(d):
     os.mkdir(empty)
     expect(["vectors", "verify", empty], EXIT_AUTH)
     expect(["vectors", "verify", os.path.join(d, "missing")], EXIT_IO)
+
+
+ARMOR_BEGIN, ARMOR_END = b"-----BEGIN COFFRE ENCRYPTED FILE-----", b"-----END COFFRE ENCRYPTED FILE-----"
+
+
+def check_armor_layout(text):
+    """The writer's form (docs/SPEC.md section 20): BEGIN, lines of 64 columns but the last, END, LF line ends."""
+    lines = text.split(b"\n")
+    check(lines[0] == ARMOR_BEGIN and lines[-2] == ARMOR_END and lines[-1] == b"", f"armor frame {text[:80]!r}")
+    body = lines[1:-2]
+    check(all(len(l) == 64 for l in body[:-1]) and 4 <= len(body[-1]) <= 64, "64 columns per line but the last")
+    import base64
+    check(base64.b64encode(base64.b64decode(b"".join(body), validate=True)) == b"".join(body), "canonical base64")
+    return base64.b64decode(b"".join(body))
+
+
+def test_armor_roundtrip(d):
+    """encrypt -a: armored output that decrypt and inspect detect, from files and pipes; a multi-chunk file of several
+    MiB crosses many read blocks (COFFRE_BLOCK) and armor blocks."""
+    key = keygen(d)
+    src, enc, dec, binary = (os.path.join(d, x) for x in ("p", "p.asc", "p.dec", "p.bin"))
+    plain = data(5_000_000, 4)
+    write(src, plain)
+    env = {"COFFRE_BLOCK": "65536"}
+    expect(["encrypt", "-a", "--input", src, "-o", enc, "-i", key, "--chunk-size", "4K"], EXIT_OK, env=env)
+    decoded = check_armor_layout(read(enc))
+    expect(["encrypt", "--input", src, "-o", binary, "-i", key, "--chunk-size", "4K"], EXIT_OK)
+    check(len(decoded) == os.path.getsize(binary) and decoded[:6] == b"COFFRE", "armor holds a file envelope")
+    expect(["decrypt", enc, "-o", dec, "--identity", key], EXIT_OK, env=env)
+    check(read(dec) == plain, "armored file round trip")
+    out, _ = expect(["decrypt", "--key-file", key], EXIT_OK, input=read(enc), env=env)
+    check(out == plain, "armored pipe round trip")
+    # A shell pipeline through the OS pipe, and the armored form's liberties: CR LF lines, whitespace after END.
+    cmd = f"'{COFFRE}' encrypt -a -i '{key}' | '{COFFRE}' decrypt -i '{key}'"
+    p = subprocess.run(["sh", "-c", cmd], input=plain, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60,
+                       start_new_session=True)
+    check(p.returncode == 0 and p.stdout == plain, f"armored shell pipeline: {p.returncode} {p.stderr!r}")
+    write(enc + "2", read(enc).replace(b"\n", b"\r\n") + b"\n \t\n")
+    out, _ = expect(["decrypt", enc + "2", "-i", key], EXIT_OK)
+    check(out == plain, "CR LF armor")
+    # inspect decodes it: the decoded file's fields, from a file or a pipe.
+    want = json.loads(expect(["inspect", "--json", binary], EXIT_OK)[0])
+    want["armored"] = True
+    for args, kw in ((["inspect", "--json", enc], {}), (["inspect", "--json", "-"], {"input": read(enc)})):
+        j = json.loads(expect(args, EXIT_OK, **kw)[0])
+        check(j == want, f"inspect of armor: {j} != {want}")
+    out, _ = expect(["inspect", enc], EXIT_OK)
+    check(b"ASCII armor" in out, out)
+    # A passphrase file, armored.
+    pw = os.path.join(d, "pw")
+    write(pw, b"armored passphrase\n")
+    small = data(1000, 5)
+    ct, _ = expect(["encrypt", "-a", "--passphrase-file", pw], EXIT_OK, input=small)
+    check_armor_layout(ct)
+    out, _ = expect(["decrypt", "--passphrase-file", pw], EXIT_OK, input=ct)
+    check(out == small, "armored passphrase round trip")
+    check(leftovers(d) == [], f"leftovers {leftovers(d)}")
+
+
+def armor_variants(text):
+    """(name, problem, altered armor) for each rule of docs/SPEC.md section 20; `text` has a padded last line."""
+    lines = text.split(b"\n")
+    body = b"".join(lines[1:-2])
+    last = lines[-3]
+    check(last.endswith(b"==") and not last.endswith(b"==="), f"a last line with '==' {last!r}")
+    alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    c = alphabet.index(last[-3])
+    check(c & 1 == 0, "canonical unused bits")
+    bits = last[:-3] + bytes([alphabet[c | 1]]) + b"=="
+    rewrap = [body[i:i + 76] for i in range(0, len(body), 76)]
+    join = lambda ls: b"\n".join(ls)
+    return [
+        ("non_canonical", "non_canonical", join(lines[:-3] + [bits] + lines[-2:])),
+        ("wrapped_at_76", "line_length", join([lines[0]] + rewrap + lines[-2:])),
+        ("short_line_inside", "line_length", join(lines[:2] + [lines[2][:32], lines[2][32:]] + lines[3:])),
+        ("no_end_line", "missing_end", join(lines[:-2]) + b"\n"),
+        ("cut_in_half", "missing_end", text[:len(text) // 2]),
+        ("garbage_after_end", "trailing_data", text + b"garbage\n"),
+        ("space_in_line", "base64_character", join(lines[:3] + [lines[3][:10] + b" " + lines[3][11:]] + lines[4:])),
+        ("age_label", "begin_line", text.replace(b"BEGIN COFFRE", b"BEGIN AGE")),
+        ("mixed_line_ends", "line_ending", join(lines[:4]) + b"\r\n" + join(lines[4:])),
+        ("padding_removed", "padding", join(lines[:-3] + [last[:-2]] + lines[-2:])),
+        ("end_line_mangled", "end_line", text.replace(b"-----END COFFRE", b"-----END AGE")),
+    ]
+
+
+def test_armor_strict_refusals(d):
+    """Each broken rule of the armor: exit 1 with armor_invalid and its problem; no output file, and to standard
+    output not one byte (a one-chunk file: its only chunk is final, and the decoder holds its last byte back)."""
+    key = keygen(d)
+    plain = data(1001, 6)  # 130 + 1001 + 16 = 1147 bytes of ciphertext: the last line ends in '=='
+    text, _ = expect(["encrypt", "-a", "-i", key], EXIT_OK, input=plain)
+    out, _ = expect(["decrypt", "-i", key], EXIT_OK, input=text)
+    check(out == plain, "the unaltered armor decrypts")
+    dec = os.path.join(d, "out")
+    for name, problem, bad in armor_variants(text):
+        path = os.path.join(d, name + ".asc")
+        write(path, bad)
+        _, err = expect(["decrypt", path, "-o", dec, "-i", key], EXIT_AUTH)
+        check(f"armor_invalid: {problem}" in err, f"{name}: {err}")
+        check(not os.path.exists(dec) and leftovers(d) == [], f"{name}: output left")
+        out, err = expect(["decrypt", "-i", key], EXIT_AUTH, input=bad)
+        check(out == b"" and f"armor_invalid: {problem}" in err, f"{name}: {len(out)} bytes to stdout: {err}")
+        _, err = expect(["inspect", path], EXIT_AUTH)
+        check(f"armor_invalid: {problem}" in err, f"inspect {name}: {err}")
+
+
+def test_armor_multichunk_stdout(d):
+    """A multi-chunk armored file with data after its END line: to a file nothing; to standard output only chunks
+    that authenticated, never the final one, and exit 1 saying to discard them."""
+    key = keygen(d)
+    plain = data(300_000, 7)
+    text, _ = expect(["encrypt", "-a", "-i", key, "--chunk-size", "4K"], EXIT_OK, input=plain)
+    bad = text + b"-----BEGIN COFFRE ENCRYPTED FILE-----\n"
+    dec = os.path.join(d, "out")
+    write(os.path.join(d, "bad.asc"), bad)
+    _, err = expect(["decrypt", os.path.join(d, "bad.asc"), "-o", dec, "-i", key], EXIT_AUTH)
+    check("armor_invalid: trailing_data" in err and not os.path.exists(dec), err)
+    out, err = expect(["decrypt", "-i", key], EXIT_AUTH, input=bad)
+    check("armor_invalid: trailing_data" in err and "INCOMPLETE" in err, err)
+    check(len(out) < len(plain) and plain.startswith(out), f"{len(out)} bytes released")
+
+
+def test_identity_option(d):
+    """-i/--identity is the key file (age's -i); the input is IN or --input; -i with --key-file is a usage error."""
+    key = keygen(d)
+    src, enc = os.path.join(d, "p"), os.path.join(d, "p.enc")
+    write(src, b"identity")
+    expect(["encrypt", src, "-o", enc, "-i", key], EXIT_OK)
+    out, _ = expect(["decrypt", "--input", enc, "--identity", key], EXIT_OK)
+    check(out == b"identity", "-i round trip")
+    out, _ = expect(["decrypt", enc, "--key-file", key], EXIT_OK)
+    check(out == b"identity", "--key-file reads what -i wrote")
+    _, err = expect(["decrypt", enc, "-i", key, "--key-file", key], EXIT_USAGE)
+    check("exclude" in err.lower(), err)
+    # The old meaning (-i IN) now names a key file: refused before anything is written.
+    _, err = expect(["encrypt", "-i", src, "-o", os.path.join(d, "never")], EXIT_USAGE)
+    check("not a coffre key file" in err and not os.path.exists(os.path.join(d, "never")), err)
+
+
+def test_recipients_file_errors(d):
+    """encrypt -R FILE: a line that is not a user id is a usage error naming FILE:LINE, before any account is
+    opened; so is a file with no user; a missing file is an I/O error."""
+    src = os.path.join(d, "p")
+    write(src, b"x")
+    rf = os.path.join(d, "recipients")
+    write(rf, b"# team\n\n  0123456789abcdef0123456789ABCDEF  \r\nalice@example.org\n")
+    _, err = expect(["encrypt", src, "-o", os.path.join(d, "o"), "-R", rf], EXIT_USAGE)
+    check(f"{rf}:4:" in err and not os.path.exists(os.path.join(d, "o")), err)
+    write(rf, b"# only comments\n\n   \n")
+    _, err = expect(["encrypt", src, "-o", os.path.join(d, "o"), "-R", rf], EXIT_USAGE)
+    check("names no user" in err, err)
+    write(rf, b"0123456\n")  # 7 digits: too short for a prefix
+    _, err = expect(["encrypt", src, "-o", os.path.join(d, "o"), "-r", "0" * 32, "-R", rf], EXIT_USAGE)
+    check(f"{rf}:1:" in err, err)
+    expect(["encrypt", src, "-o", os.path.join(d, "o"), "-R", os.path.join(d, "missing")], EXIT_IO)
 
 
 TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name.startswith("test_")}

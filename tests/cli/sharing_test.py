@@ -190,6 +190,27 @@ def test_share_decrypt(d):
     p.scan(["plain"])
 
 
+def test_recipients_file_armored(d):
+    """encrypt -R FILE (comments, blank lines, indentation, CR LF; combined with -r) and -a: an armored shared file
+    that each member decrypts; a cut armored copy is armor_invalid with no output."""
+    p = People(d)
+    make_plain(p, "plain", 150_000)
+    write(p.path("team"), f"# the team\n\n   {p.user('B')}  \r\n# {p.user('C')} left\n".encode())
+    expect(["encrypt", "-a", "-R", p.path("team"), "-r", p.user("C"), p.path("plain"), "-o", p.path("shared.asc"),
+            *p.at("A")], EXIT_OK, "shared file")
+    text = read(p.path("shared.asc"))
+    check(text.startswith(b"-----BEGIN COFFRE ENCRYPTED FILE-----\n") and
+          text.endswith(b"-----END COFFRE ENCRYPTED FILE-----\n"), f"armor {text[:60]!r}")
+    for n in "ABC":
+        p.decrypt_ok(n, "shared.asc", "plain")
+    write(p.path("cut.asc"), text[:len(text) // 2])
+    p.decrypt_fails("B", "cut.asc", EXIT_AUTH, "armor_invalid: missing_end")
+    # A bad line: a usage error naming the line, nothing written, no home changed.
+    write(p.path("bad"), f"{p.user('B')}\nbob\n".encode())
+    p.fails(["encrypt", "-R", p.path("bad"), p.path("plain"), "-o", p.path("o"), *p.at("A")], EXIT_USAGE,
+            p.path("bad") + ":2:", p.path("o"))
+
+
 def test_verify_refuse(d):
     p = People(d)
     make_plain(p, "plain", 5000)

@@ -6,6 +6,7 @@
 #include "generate_drive.hpp"
 #include "generate_sharing.hpp"
 #include "generate_accounts.hpp"
+#include "generate_armor.hpp"
 #include "generate_key_file.hpp"
 #include "generate_store_request.hpp"
 #include "hex.hpp"
@@ -455,6 +456,7 @@ int main(int argc, char** argv) {
   vectors::write_sharing_vectors(dir);
   vectors::write_directory_vectors(dir);
   vectors::write_key_file_vectors(dir + "/keyfile.json");
+  vectors::write_armor_vectors(dir + "/armor.json");
   try {
     vectors::write_account_vectors(dir);
     vectors::write_store_request_vectors(dir + "/store-request.json");

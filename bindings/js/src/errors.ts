@@ -46,6 +46,7 @@ export type ErrorCode =
   | 'device_unexpected'
   | 'operation_incomplete'
   | 'kdf_cost_exceeded'
+  | 'armor_invalid'
   | 'unknown';
 
 /**

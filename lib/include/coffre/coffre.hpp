@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coffre/account.hpp>
+#include <coffre/armor.hpp>
 #include <coffre/context.hpp>
 #include <coffre/device_log.hpp>
 #include <coffre/directory.hpp>

@@ -57,8 +57,9 @@ enum class [[nodiscard]] Error : int {
   device_unexpected = 44,
   operation_incomplete = 45,
   kdf_cost_exceeded = 46,
+  armor_invalid = 47,
 };
-inline constexpr int kErrorCount = 47;
+inline constexpr int kErrorCount = 48;
 
 // Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
 COFFRE_API std::string_view error_code(Error e) noexcept;

@@ -63,6 +63,7 @@ constexpr std::array<ErrorText, kErrorCount> kErrors = {{
     {"kdf_cost_exceeded",
      "This file's header asks for more Argon2id memory or passes than this reader allows; raise the limit only for a "
      "file you trust."},
+    {"armor_invalid", "The ASCII armor around this file is malformed, cut or followed by other data."},
 }};
 
 const ErrorText* lookup(Error e) noexcept {

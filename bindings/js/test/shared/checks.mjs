@@ -170,7 +170,7 @@ const CODES = ['ok', 'invalid_argument', 'bad_magic', 'wrong_envelope_type', 'un
   'device_not_enrolled', 'enrollment_expired', 'enrollment_replayed', 'enrollment_invalid', 'recovery_phrase_invalid',
   'not_found', 'already_exists', 'wrap_invalid', 'trust_mismatch', 'user_refused', 'not_a_member',
   'key_version_rollback', 'node_binding_invalid', 'record_invalid', 'device_revoked', 'identity_superseded',
-  'device_unexpected', 'operation_incomplete', 'kdf_cost_exceeded'];
+  'device_unexpected', 'operation_incomplete', 'kdf_cost_exceeded', 'armor_invalid'];
 
 /** The checks: [{ name, run }], each `run` async and throwing on failure. */
 export function checks(lib, { internals, seed = 1 } = {}) {
