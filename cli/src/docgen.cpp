@@ -101,7 +101,7 @@ OptionDoc describe_option(const CLI::Option& opt) {
     for (const auto& s : opt.get_snames()) o.names.push_back("-" + s);
     for (const auto& l : opt.get_lnames()) o.names.push_back("--" + l);
   }
-  o.takes_value = opt.get_type_size_max() > 0;
+  o.takes_value = opt.get_items_expected_max() > 0;  // a flag expects 0 values
   o.required = opt.get_required();
   o.repeated = opt.get_items_expected_max() > 1;
   o.local_path = names_local_path(o);

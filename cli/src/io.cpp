@@ -2,6 +2,7 @@
 
 #include "signals.hpp"
 
+#include <coffre/error.hpp>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
@@ -108,6 +109,19 @@ bool json_errors() { return g_json_errors; }
 
 std::string error_name(const Status& s) {
   if (!s.error.empty()) return s.error;
+  // Many failures name their library error in their message, "... (not_found)": the first one named.
+  std::size_t first = std::string::npos;
+  std::string named;
+  for (int e = 1; e < kErrorCount; ++e) {
+    const std::string_view name = error_code(static_cast<Error>(e));
+    std::string tag(1, '(');
+    tag.append(name).push_back(')');
+    if (std::size_t at = s.message.find(tag); at < first) {
+      first = at;
+      named = name;
+    }
+  }
+  if (!named.empty()) return named;
   switch (s.code) {
     case kExitAuth:
       return "auth";

@@ -35,7 +35,8 @@ int report(const Status& s);
 void set_json_errors(bool on);
 bool json_errors();
 
-// The "code" of a failure in JSON: the library error's name, else the CLI's name for its exit code (usage, auth, io).
+// The "code" of a failure in JSON: the library error's name (Status::error, else the first "(name)" of a library
+// error in the message), else the CLI's name for its exit code: usage, auth, io, interrupted.
 std::string error_name(const Status& s);
 
 // Prints the JSON error line of a failure on stderr, and returns its exit code.
