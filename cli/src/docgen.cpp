@@ -60,8 +60,8 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
   return s;
 }
 
-// Local files: an option whose long name ends in "file", the input, output, home and store; a positional named
-// IN, FILE, DIR or LOCAL (drive paths, user and device ids are not local files).
+// Local files: an option whose long name ends in "file", the input, output, identity, home and store; a positional
+// named IN, FILE, DIR or LOCAL (drive paths, user and device ids are not local files).
 bool names_local_path(const OptionDoc& o) {
   if (o.positional) {
     for (const auto& word : split(o.names[0], " ")) {
@@ -70,7 +70,10 @@ bool names_local_path(const OptionDoc& o) {
     return false;
   }
   for (const auto& n : o.names) {
-    if (ends_with(n, "file") || n == "--input" || n == "--output" || n == "--home" || n == "--store") return true;
+    if (ends_with(n, "file") || n == "--input" || n == "--output" || n == "--home" || n == "--store" ||
+        n == "--identity") {
+      return true;
+    }
   }
   return false;
 }

@@ -1,5 +1,7 @@
 // coffre: the command-line tool. Option parsing only; the commands live in commands.cpp, inspect.cpp,
 // vectors_verify.cpp, account_cmds.cpp, sharing_cmds.cpp, shared_files.cpp.
+// The one definition of the command line: coffre-docgen (COFFRE_CLI_DOCGEN) builds the same App to write the man
+// page and completions; examples.cpp holds the examples every --help ends with.
 #include "account_cmds.hpp"
 #include "commands.hpp"
 #include "sharing_cmds.hpp"
