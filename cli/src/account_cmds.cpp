@@ -15,6 +15,8 @@
 #include "store.hpp"
 #include "terminal.hpp"
 
+#include <nlohmann/json.hpp>
+
 
 #include <algorithm>
 #include <cerrno>
@@ -630,6 +632,19 @@ int cmd_whoami(const AccountArgs& a) {
   if (pin(l.st, lg)) {
     if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
   }
+  if (a.json) {
+    const DeviceRecord& self = *lg.find(l.st.device);
+    print_json({{"user_id", to_hex(l.st.user.bytes)},
+                {"fingerprint", identity_fingerprint(lg)},
+                {"device", {{"id", to_hex(self.id.bytes)}, {"name", self.name}}},
+                {"devices", lg.devices.size()},
+                {"revoked", lg.revoked.size()},
+                {"head_seq", json_u64(lg.head.seq)},
+                {"root_epoch", lg.root_epoch},
+                {"suite_version", lg.suite_version},
+                {"verified", true}});
+    return kExitOk;
+  }
   say("user id:      %s\n"
       "fingerprint:  %s\n"
       "this device:  %s\n"
@@ -642,14 +657,12 @@ int cmd_whoami(const AccountArgs& a) {
   return kExitOk;
 }
 
-int cmd_device_list(const AccountArgs& a) {
-  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
-  if (Status s = sign_store_anonymously(*l.store); !s.ok()) return report(s);  // it reads the device list only
-  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
-  VerifiedLog& lg = *l.vlog;
+namespace {
+
+// The device list: '*' this device, '!' a device it does not vouch for (the alert of check_no_unexpected).
+void print_device_list(const Loaded& l, const VerifiedLog& lg) {
   say("Account %s, fingerprint %s, root epoch %u, head seq %llu\n", to_hex(l.st.user.bytes).c_str(),
       identity_fingerprint(lg).c_str(), lg.root_epoch, static_cast<unsigned long long>(lg.head.seq));
-  // '*' this device, '!' a device it does not vouch for (the alert of check_no_unexpected).
   say("Devices:\n");
   for (const auto& d : lg.devices) {
     const bool self = d.id == l.st.device;
@@ -668,14 +681,53 @@ int cmd_device_list(const AccountArgs& a) {
           d.id == l.st.device ? "  (this device)" : "");
     }
   }
+}
+
+// The same for --json (cli/README.md); "alert" is added by the caller.
+nlohmann::ordered_json device_list_json(const Loaded& l, const VerifiedLog& lg) {
+  nlohmann::ordered_json devices = nlohmann::ordered_json::array();
+  for (const auto& d : lg.devices) {
+    const bool unexpected = !vouched_for(l.st, l.authors, d.id);
+    nlohmann::ordered_json e = {{"id", to_hex(d.id.bytes)},
+                                {"name", d.name},
+                                {"this_device", d.id == l.st.device},
+                                {"unexpected", unexpected}};
+    if (unexpected) e["added_by"] = describe_author(lg, l.authors, d.id);
+    devices.push_back(std::move(e));
+  }
+  nlohmann::ordered_json revoked = nlohmann::ordered_json::array();
+  for (const auto& d : lg.revoked) {
+    revoked.push_back({{"id", to_hex(d.id.bytes)}, {"name", d.name}, {"this_device", d.id == l.st.device}});
+  }
+  return {{"user_id", to_hex(l.st.user.bytes)},
+          {"fingerprint", identity_fingerprint(lg)},
+          {"root_epoch", lg.root_epoch},
+          {"head_seq", json_u64(lg.head.seq)},
+          {"devices", std::move(devices)},
+          {"revoked", std::move(revoked)}};
+}
+
+}  // namespace
+
+int cmd_device_list(const AccountArgs& a) {
+  Loaded l{.home = {}, .store = store_of(a), .lock = {}, .st = {}, .vlog = {}, .authors = {}};
+  if (Status s = sign_store_anonymously(*l.store); !s.ok()) return report(s);  // it reads the device list only
+  if (Status s = load_and_verify(a, l); !s.ok()) return report(unchanged(s));
+  VerifiedLog& lg = *l.vlog;
+  // Text goes out as it is made; JSON only once everything succeeded (a failure prints nothing on stdout).
+  if (!a.json) print_device_list(l, lg);
   if (Status s = check_self(lg, l.st.device, nullptr); !s.ok()) return report(unchanged(s));
   // Listing is how the user inspects an alert: it succeeds, says so loudly, and pins nothing until it is resolved.
-  if (Status s = check_no_unexpected(l); !s.ok()) {
-    report(s);
-    return kExitOk;
-  }
-  if (pin(l.st, lg)) {
+  const Status alert = check_no_unexpected(l);
+  if (alert.ok() && pin(l.st, lg)) {
     if (Status s = save_state(l.home, l.st, false); !s.ok()) return report(s);
+  }
+  if (a.json) {
+    nlohmann::ordered_json j = device_list_json(l, lg);
+    j["alert"] = alert.ok() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(alert.message);
+    print_json(j);
+  } else if (!alert.ok()) {
+    report(alert);
   }
   return kExitOk;
 }

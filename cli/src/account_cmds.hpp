@@ -29,6 +29,7 @@ struct AccountArgs {
   std::string device;           // device revoke, device accept
   bool force = false;           // device revoke: take over the epoch objects a crashed revocation left
   std::string phrase_file;      // recover
+  bool json = false;            // --json: whoami, device list, contacts, drive ls print JSON (cli/README.md)
 };
 
 // For each device a verified log ever added, the author of its entry: the approving device, recovery_author_id()

@@ -99,7 +99,7 @@ Status library_failure(Error e, int code, Hints hints) {
     if (e == Error::bad_magic) m += ". Is this the encrypted file?";
     if (e == Error::kdf_cost_exceeded) m += ". Only for a file you trust: raise --max-argon2-passes or --max-argon2-mib";
   }
-  return Status::fail(code, std::move(m));
+  return Status::fail(code, std::move(m), std::string(error_code(e)));
 }
 
 // Decryption's first step, before any secret is asked for: the header, read synchronously (it tells the key source,

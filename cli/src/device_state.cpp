@@ -93,7 +93,8 @@ int exit_code_of(Error e) noexcept {
 Status lib_failure(Error e, const std::string& what) {
   std::string m(error_message(e));
   if (!m.empty() && m.back() == '.') m.pop_back();
-  return Status::fail(exit_code_of(e), what + ": " + m + " (" + std::string(error_code(e)) + ")");
+  return Status::fail(exit_code_of(e), what + ": " + m + " (" + std::string(error_code(e)) + ")",
+                      std::string(error_code(e)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

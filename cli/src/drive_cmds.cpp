@@ -14,6 +14,7 @@
 #include "store.hpp"
 #include "upload_resume.hpp"
 
+#include <nlohmann/json.hpp>
 #include <sodium.h>
 
 #include <algorithm>
@@ -584,25 +585,46 @@ void print_node(const OpenedNode& n, bool long_format) {
   }
 }
 
+// A node for ls --json (cli/README.md): 64-bit values as decimal strings.
+nlohmann::ordered_json node_json(const OpenedNode& n) {
+  const bool folder = n.kind == NodeKind::folder;
+  return {{"name", n.meta.name},
+          {"id", to_hex(n.id.bytes)},
+          {"kind", folder ? "folder" : "file"},
+          {"size", json_u64(n.meta.size)},
+          {"revision", json_u64(n.meta.revision)},
+          {"media_type", n.meta.media_type},
+          {"created", json_u64(n.meta.created)},
+          {"modified", json_u64(n.meta.modified)}};
+}
+
 // ls --shared: every share in the inbox that opens (access list signed by its trusted owner, wrap to this account),
 // and on stderr the ones that do not.
-int list_shared(Session& s) {
+int list_shared(Session& s, bool json) {
   std::vector<Share> shares;
   if (Status st = inbox(s, shares); !st.ok()) return report(st);
   Status first_failure;
+  nlohmann::ordered_json listed = nlohmann::ordered_json::array();
   for (const Share& sh : shares) {
     std::optional<Folder> f;
     const std::string at = std::string("@").append(to_hex(sh.node.bytes));
     if (Status st = s.open_wrapped(sh.owner, sh.node, at, f); !st.ok()) {
-      std::fprintf(stderr, "coffre: %s from %s refused: %s\n", at.c_str(), to_hex(sh.owner.bytes).c_str(),
-                   st.message.c_str());
+      st.message = at + " from " + to_hex(sh.owner.bytes) + " refused: " + st.message;
+      if (!json) report(st);
       if (first_failure.ok()) first_failure = st;
       continue;
     }
-    std::printf("%s  from %s\n", at.c_str(), to_hex(sh.owner.bytes).c_str());
+    if (json) {
+      listed.push_back({{"id", at}, {"owner", to_hex(sh.owner.bytes)}});
+    } else {
+      std::printf("%s  from %s\n", at.c_str(), to_hex(sh.owner.bytes).c_str());
+    }
   }
-  if (!first_failure.ok()) return first_failure.code;
-  return s.finish();
+  // JSON: the first refused share is the error, and nothing is listed.
+  if (!first_failure.ok()) return json ? report(first_failure) : first_failure.code;
+  const int rc = s.finish();
+  if (json && rc == kExitOk) print_json({{"shared", std::move(listed)}});
+  return rc;
 }
 
 Status parse_paths(const std::vector<std::string>& texts, std::vector<DrivePath>& paths) {
@@ -845,6 +867,20 @@ int cmd_drive_get(const DriveArgs& a) {
   return s.finish();
 }
 
+// What ls shows of `nodes` (at `shown`), and the session's end. Text goes out first; JSON only once the session
+// ended well (a failure prints nothing on stdout).
+int print_listing(Session& s, const std::string& shown, std::span<const OpenedNode> nodes, const DriveArgs& a) {
+  if (!a.account.json) {
+    for (const auto& n : nodes) print_node(n, a.long_format);
+    return s.finish();
+  }
+  nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+  for (const auto& n : nodes) entries.push_back(node_json(n));
+  const int rc = s.finish();
+  if (rc == kExitOk) print_json({{"path", shown}, {"entries", std::move(entries)}});
+  return rc;
+}
+
 int cmd_drive_ls(const DriveArgs& a) {
   if (a.shared && !a.paths.empty()) return report(Status::fail(kExitUsage, "ls --shared takes no PATH"));
   if (a.paths.size() > 1) return report(Status::fail(kExitUsage, "usage: coffre drive ls [-l] [PATH]"));
@@ -852,7 +888,7 @@ int cmd_drive_ls(const DriveArgs& a) {
   if (Status s = parse_path(a.paths.empty() ? "/" : a.paths[0], p); !s.ok()) return report(s);
   Session s(a);
   if (Status st = s.open(); !st.ok()) return report(st);
-  if (a.shared) return list_shared(s);
+  if (a.shared) return list_shared(s, a.account.json);
   std::optional<Folder> folder;
   if (p.names.empty()) {
     if (Status st = start_of(s, p, folder); !st.ok()) return report(st);
@@ -862,8 +898,7 @@ int cmd_drive_ls(const DriveArgs& a) {
     if (!t.node) return report(no_such(join(t.parent->shown, p.names.back())));
     if (t.node->kind == NodeKind::file) {
       if (Status st = check_revision_pins(s, *t.parent, {t.node, 1}); !st.ok()) return report(st);
-      print_node(*t.node, a.long_format);
-      return s.finish();
+      return print_listing(s, join(t.parent->shown, p.names.back()), {t.node, 1}, a);
     }
     if (Status st = folder_of(*t.node, *t.parent, folder); !st.ok()) return report(st);
   }
@@ -872,8 +907,7 @@ int cmd_drive_ls(const DriveArgs& a) {
   if (Status st = check_revision_pins(s, *folder, children); !st.ok()) return report(st);
   std::sort(children.begin(), children.end(),
             [](const OpenedNode& x, const OpenedNode& y) { return x.meta.name < y.meta.name; });
-  for (const auto& c : children) print_node(c, a.long_format);
-  return s.finish();
+  return print_listing(s, folder->shown, children, a);
 }
 
 int cmd_drive_mv(const DriveArgs& a) {

@@ -41,11 +41,11 @@ Status inspect_shared_prefix(std::span<const std::uint8_t> head, const std::stri
     return Status::success();
   }
   if (head.size() < kSharedPrefixSize) {
-    return Status::fail(kExitAuth, name + " ends inside its shared-file prefix (truncated)");
+    return Status::fail(kExitAuth, name + " ends inside its shared-file prefix (truncated)", "truncated");
   }
   if (head[4] != kSharedVersion) {
     return Status::fail(kExitAuth, name + " is a shared file of an unknown version " + std::to_string(head[4]) +
-                                       " (bad_version)");
+                                       " (bad_version)", "bad_version");
   }
   j["format"] = "coffre-shared-file";
   j["shared_version"] = head[4];
@@ -87,7 +87,8 @@ int cmd_inspect(const std::string& path, bool as_json) {
   if (!r && !document) {
     return report(Status::fail(kExitAuth, in.name() + " is not a readable coffre file: " +
                                               std::string(error_message(r.error())) + " (" +
-                                              std::string(error_code(r.error())) + ")"));
+                                              std::string(error_code(r.error())) + ")",
+                               std::string(error_code(r.error()))));
   }
   bool sizes_fit = false;
   if (document) {
@@ -127,7 +128,8 @@ int cmd_inspect(const std::string& path, bool as_json) {
   j["size_authenticated"] = false;  // from the file's length, not from an authenticated chunk
 
   if (as_json) {
-    std::printf("%s\n", j.dump(2).c_str());
+    // A failure prints nothing on standard output (cli/README.md, "JSON output"): only its error, below.
+    if (sizes_fit) print_json(j);
   } else {
     auto row = [](const char* k, const std::string& v) { std::printf("%-15s %s\n", k, v.c_str()); };
     auto num = [](const nlohmann::ordered_json& v) { return v.dump(); };
@@ -165,7 +167,8 @@ int cmd_inspect(const std::string& path, bool as_json) {
   }
   if (!sizes_fit) {
     return report(Status::fail(kExitAuth, in.name() + ": the file size does not fit the format; it is truncated or "
-                                                      "has bytes appended (truncated)"));
+                                                      "has bytes appended (truncated)",
+                               "truncated"));
   }
   return kExitOk;
 }

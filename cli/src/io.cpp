@@ -2,6 +2,8 @@
 
 #include "signals.hpp"
 
+#include <coffre/error.hpp>
+#include <nlohmann/json.hpp>
 #include <sodium.h>
 
 #include <cerrno>
@@ -98,7 +100,56 @@ Status io_failure(const std::string& what, int err) {
   return Status::fail(kExitIo, what + ": " + std::strerror(err));
 }
 
+namespace {
+bool g_json_errors = false;
+}  // namespace
+
+void set_json_errors(bool on) { g_json_errors = on; }
+bool json_errors() { return g_json_errors; }
+
+std::string error_name(const Status& s) {
+  if (!s.error.empty()) return s.error;
+  // Many failures name their library error in their message, "... (not_found)": the first one named.
+  std::size_t first = std::string::npos;
+  std::string named;
+  for (int e = 1; e < kErrorCount; ++e) {
+    const std::string_view name = error_code(static_cast<Error>(e));
+    std::string tag(1, '(');
+    tag.append(name).push_back(')');
+    if (std::size_t at = s.message.find(tag); at < first) {
+      first = at;
+      named = name;
+    }
+  }
+  if (!named.empty()) return named;
+  switch (s.code) {
+    case kExitAuth:
+      return "auth";
+    case kExitUsage:
+      return "usage";
+    case kExitIo:
+      return "io";
+    default:
+      return "interrupted";  // 128+N
+  }
+}
+
+int report_json(const Status& s) {
+  const nlohmann::ordered_json j = {
+      {"error", {{"code", error_name(s)}, {"message", s.message}, {"exit", s.code}}}};
+  // Messages quote file names and paths, which need not be UTF-8: replace what is not, never fail.
+  std::fprintf(stderr, "%s\n", j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+  return s.code;
+}
+
+void print_json(const nlohmann::ordered_json& j) {
+  std::printf("%s\n", j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+}
+
+std::string json_u64(std::uint64_t v) { return std::to_string(v); }
+
 int report(const Status& s) {
+  if (g_json_errors) return s.ok() ? s.code : report_json(s);
   if (!s.message.empty()) std::fprintf(stderr, "coffre: %s\n", s.message.c_str());
   return s.code;
 }

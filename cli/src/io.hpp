@@ -4,6 +4,8 @@
 
 #include "status.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -11,6 +13,12 @@
 #include <string>
 
 namespace coffre::cli {
+
+// --json output (cli/README.md, "JSON output"): `j` on standard output, what is not UTF-8 replaced (names need not be).
+void print_json(const nlohmann::ordered_json& j);
+
+// A 64-bit value in JSON: a decimal string, as it may exceed 2^53 (what a JSON number keeps exactly everywhere).
+std::string json_u64(std::uint64_t v);
 
 // "-" or empty means standard input / output.
 bool is_std_stream(const std::string& path) noexcept;

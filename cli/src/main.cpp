@@ -1,9 +1,15 @@
 // coffre: the command-line tool. Option parsing only; the commands live in commands.cpp, inspect.cpp,
 // vectors_verify.cpp, account_cmds.cpp, sharing_cmds.cpp, shared_files.cpp.
+// The one definition of the command line: coffre-docgen (COFFRE_CLI_DOCGEN) builds the same App to write the man
+// page and completions; examples.cpp holds the examples every --help ends with.
 #include "account_cmds.hpp"
 #include "commands.hpp"
 #include "sharing_cmds.hpp"
 #include "drive_cmds.hpp"
+#include "examples.hpp"
+#ifdef COFFRE_CLI_DOCGEN
+#include "docgen.hpp"
+#endif
 #include "signals.hpp"
 #include "status.hpp"
 
@@ -11,6 +17,8 @@
 #include <coffre/threads.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -128,6 +136,11 @@ Exit codes:
   2      usage error: bad options, no terminal to ask on, the home already holds a device, a concurrent change
   3      I/O or system error, or no such object in the store (not_found))";
 
+// --json: the output as JSON, and failures as one JSON line on stderr (cli/README.md, "JSON output").
+void add_json_flag(CLI::App* cmd, bool& json) {
+  cmd->add_flag("--json", json, "Print JSON, for scripts (cli/README.md); failures too, as one JSON line on stderr");
+}
+
 constexpr const char* kUserHelp =
     "A user id (32 hex digits, as 'coffre whoami' prints it), or its first 8+ hex digits for a known contact";
 
@@ -196,6 +209,7 @@ DriveCommands add_drive_commands(CLI::App& app, DriveArgs& d) {
   c.ls = sub("ls", "List a folder (default /)", "PATH", "A folder or file");
   c.ls->add_flag("-l", d.long_format, "Kind, size, modification time (UTC), media type");
   c.ls->add_flag("--shared", d.shared, "The folders other users shared with this account, as @ID");
+  add_json_flag(c.ls, d.account.json);
   c.mv = sub("mv", "Move or rename a file or folder; moved away from members of a shared folder, it gets new keys "
                   "(its subtree re-encrypted)", "SRC DST", "What to move, and where (or a folder to move into)");
   c.rm = sub("rm", "Remove files, or empty folders", "PATH", "What to remove");
@@ -209,6 +223,14 @@ DriveCommands add_drive_commands(CLI::App& app, DriveArgs& d) {
         ->check(kNotNegative & CLI::Range(0u, 1024u));
   }
   return c;
+}
+
+// Whether --json is on the command line: a usage error is then reported as JSON too.
+bool asks_for_json(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--json") == 0) return true;
+  }
+  return false;
 }
 
 // The exit code of the drive command that was parsed, or -1 if none was.
@@ -283,7 +305,7 @@ int main(int argc, char** argv) {
   bool inspect_json = false;
   auto* inspect = app.add_subcommand("inspect", "Show the public header fields of an encrypted file (no key needed)");
   inspect->add_option("FILE", inspect_path, "An encrypted file (- for standard input)")->required();
-  inspect->add_flag("--json", inspect_json, "Print JSON, for scripts");
+  add_json_flag(inspect, inspect_json);
   inspect->footer("Nothing is authenticated without the key: a forged header shows forged fields, and the sizes come "
                   "from the file's length (a file cut or extended at a chunk boundary shows other sizes).");
 
@@ -302,11 +324,13 @@ int main(int argc, char** argv) {
   auto* whoami = app.add_subcommand("whoami", "Show the account and this device, after verifying both");
   add_home_options(whoami, acc);
   add_unlock_option(whoami, acc);
+  add_json_flag(whoami, acc.json);
 
   auto* device = app.add_subcommand("device", "The account's devices: list, request, approve, accept, revoke");
   device->require_subcommand(1);
   auto* dev_list = device->add_subcommand("list", "Verify the device list against the pinned head and show it");
   add_home_options(dev_list, acc);
+  add_json_flag(dev_list, acc.json);
   auto* dev_request = device->add_subcommand("request", "On a new device: ask to join an account (then approve it "
                                                         "on an enrolled device and compare the security codes)");
   add_home_options(dev_request, acc);
@@ -350,6 +374,7 @@ int main(int argc, char** argv) {
   auto* contacts = app.add_subcommand("contacts", "List known contacts: user id, trust state, and any changed key "
                                                   "the store's directory shows");
   add_home_options(contacts, sh.account);
+  add_json_flag(contacts, sh.account.json);
   auto* fingerprint = app.add_subcommand("fingerprint", "Show the safety number with USER, to compare out of band");
   add_home_options(fingerprint, sh.account);
   fingerprint->add_option("USER", sh.user, kUserHelp)->required();
@@ -403,13 +428,27 @@ int main(int argc, char** argv) {
 
   DriveArgs drv;
   DriveCommands drive_cmds = add_drive_commands(app, drv);
+  add_examples_to_footers(app);
+
+#ifdef COFFRE_CLI_DOCGEN
+  // Build-time generator (target coffre_cli_docgen): the man page and completions, from this very definition.
+  return generate_docs(app, argc, argv);
+#endif
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0 && asks_for_json(argc, argv)) {
+      return report_json(Status::fail(kExitUsage, e.what()));
+    }
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }
+#ifdef COFFRE_CLI_TEST_HOOKS
+  // tests/cli/docs_test.py: whether a command line parses (the examples of --help), without running it.
+  if (std::getenv("COFFRE_TEST_PARSE_ONLY") != nullptr) return kExitOk;
+#endif
+  set_json_errors(inspect_json || acc.json || sh.account.json || drv.account.json);
 
   if (*enc) return cmd_encrypt(enc_args);
   if (*dec) return cmd_decrypt(dec_args);

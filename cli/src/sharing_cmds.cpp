@@ -3,6 +3,9 @@
 #include "sharing_cmds.hpp"
 
 #include "contacts.hpp"
+#include "io.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 
@@ -60,12 +63,13 @@ int cmd_publish(const SharingArgs& a) {
 int cmd_contacts(const SharingArgs& a) {
   SharingSession s;
   if (Status st = open_session(a.account, /*unlock=*/false, s); !st.ok()) return fail(st);
-  if (s.trust.contacts().empty()) {
+  if (s.trust.contacts().empty() && !a.account.json) {
     std::printf("No contacts yet: they appear when you share with someone or open what they shared with you.\n");
     return kExitOk;
   }
   std::vector<UserId> users;
   for (const auto& [u, c] : s.trust.contacts()) users.push_back(u);
+  nlohmann::ordered_json listed = nlohmann::ordered_json::array();
   for (const auto& u : users) {
     // What the store's directory shows now, checked against the contact's device list; a changed key is shown with
     // its safety number, never saved.
@@ -73,21 +77,35 @@ int cmd_contacts(const SharingArgs& a) {
     Error e = Error::ok;
     Status st = fetch_contact(s, u, /*keep_pending=*/true, &e);
     const ContactTrust& c = *s.trust.find(u);
+    nlohmann::ordered_json changed = nullptr;
+    nlohmann::ordered_json directory_error = nullptr;
     std::string note;
     if (e == Error::trust_mismatch && c.pending) {
       auto number = s.trust.safety_number(u, s.self().identity);  // the pending record's
+      const std::string shown = number ? number.value().to_string() : std::string(error_code(number.error()));
+      changed = {{"identity_generation", c.pending->identity_generation()}, {"safety_number", shown}};
       note = "  CHANGED KEY in the directory (trust_mismatch): compare safety numbers\n    new identity generation " +
-             std::to_string(c.pending->identity_generation()) + ", new safety number " +
-             (number ? number.value().to_string() : std::string(error_code(number.error()))) +
+             std::to_string(c.pending->identity_generation()) + ", new safety number " + shown +
              "\n    if it matches theirs: coffre verify " + to_hex(u.bytes) + " '<the number>'";
     } else if (e != Error::ok && e != Error::user_refused) {
+      directory_error = error_code(e);
       note = "  directory: " + std::string(error_code(e));
     }
-    std::printf("%s  %-10s  identity generation %u, suite key version %u%s\n", to_hex(u.bytes).c_str(),
-        state_name(c.state), c.pinned.identity_generation(), c.pinned.suite_version(), note.c_str());
+    if (a.account.json) {
+      listed.push_back({{"user_id", to_hex(u.bytes)},
+                        {"state", state_name(c.state)},
+                        {"identity_generation", c.pinned.identity_generation()},
+                        {"suite_version", c.pinned.suite_version()},
+                        {"changed_key", std::move(changed)},
+                        {"directory_error", std::move(directory_error)}});
+    } else {
+      std::printf("%s  %-10s  identity generation %u, suite key version %u%s\n", to_hex(u.bytes).c_str(),
+                  state_name(c.state), c.pinned.identity_generation(), c.pinned.suite_version(), note.c_str());
+    }
     if (e == Error::trust_mismatch) s.trust = std::move(before);
   }
   if (Status st = save_session(s); !st.ok()) return report(st);
+  if (a.account.json) print_json({{"contacts", std::move(listed)}});
   return kExitOk;
 }
 

@@ -550,6 +550,25 @@ def test_sas_not_confirmed(d):
     expect_unchanged(w, ["A"], ["device", "approve", rid, "--yes", *w.at("A")], EXIT_AUTH, "enrollment_expired")
 
 
+def expect_json(args, **kw):
+    """Runs a --json command that must succeed: its stdout parsed, nothing on stderr."""
+    out, err = expect(args, EXIT_OK, **kw)
+    check(err == "", f"coffre {' '.join(args)}: stderr {err!r}")
+    return json.loads(out)
+
+
+def expect_json_error(args, code, error, **kw):
+    """Runs a --json command that must fail: nothing on stdout, one JSON line on stderr (cli/README.md, "JSON
+    output") with the error's name and the exit code."""
+    out, err = expect(args, code, **kw)
+    check(out == "", f"coffre {' '.join(args)}: a failure printed {out!r}")
+    check(err.count("\n") == 1 and err.endswith("\n"), f"coffre {' '.join(args)}: not one line: {err!r}")
+    e = json.loads(err)["error"]
+    check(set(e) == {"code", "message", "exit"}, f"error fields {sorted(e)}")
+    check(e["code"] == error and e["exit"] == code and e["message"], f"coffre {' '.join(args)}: {e}")
+    return e
+
+
 # ------------------------------------------------------------------------------------------------ malicious store
 
 
@@ -558,6 +577,37 @@ def two_devices(d):
     w.init("A")
     w.enroll("B", "A")
     return w
+
+
+def test_json_output(d):
+    """whoami --json and device list --json against the known state; their failures as one JSON line."""
+    w = World(d)
+    out = w.init("A")
+    fp = re.search(r"fingerprint:\s+((?:[0-9a-f]{4} ){9}[0-9a-f]{4})", out).group(1)
+    w.enroll("B", "A")
+    a, b = w.device_id("A"), w.device_id("B")
+    j = expect_json(["whoami", "--json", *w.at("B")])
+    check(j == {"user_id": w.user, "fingerprint": fp, "device": {"id": b, "name": "b-device"}, "devices": 2,
+                "revoked": 0, "head_seq": "1", "root_epoch": 1, "suite_version": 1, "verified": True}, f"{j}")
+    j = expect_json(["device", "list", "--json", *w.at("A")])
+    check(j["user_id"] == w.user and j["fingerprint"] == fp and j["root_epoch"] == 1 and j["head_seq"] == "1", f"{j}")
+    check(j["devices"] == [{"id": a, "name": "a-device", "this_device": True, "unexpected": False},
+                           {"id": b, "name": "b-device", "this_device": False, "unexpected": False}], f"{j}")
+    check(j["revoked"] == [] and j["alert"] is None, f"{j}")
+    expect(["device", "revoke", b, "--yes", *w.at("A")], EXIT_OK)
+    j = expect_json(["device", "list", "--json", *w.at("A")])
+    check([x["id"] for x in j["devices"]] == [a] and j["root_epoch"] == 2, f"{j}")
+    check(j["revoked"] == [{"id": b, "name": "b-device", "this_device": False}], f"{j}")
+    check(int(j["head_seq"]) == len(os.listdir(os.path.join(w.acct(), "log"))) - 1, f"{j}")
+    # Failures: the library's error name (a store that withholds the newest entry), or the CLI's (no device here).
+    os.unlink(w.log_path(int(j["head_seq"])))
+    expect_json_error(["device", "list", "--json", *w.at("A")], EXIT_AUTH, "log_rollback")
+    expect_json_error(["whoami", "--json", *w.at("A")], EXIT_AUTH, "log_rollback")
+    expect_json_error(["whoami", "--json", *w.at("C")], EXIT_USAGE, "usage")
+    expect_json_error(["device", "list", "--json", "--no-such-option", *w.at("A")], EXIT_USAGE, "usage")
+    # Without --json the same failure is text.
+    _, err = expect(["whoami", *w.at("A")], EXIT_AUTH, "log_rollback")
+    check(err.startswith("coffre: "), err)
 
 
 def test_malicious_rollback(d):

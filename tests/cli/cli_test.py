@@ -717,12 +717,20 @@ def test_inspect_json(d):
           j["argon2id"] == {"opslimit": 3, "memlimit_kib": 262144} and j["plaintext_size"] == 1_000_000, f"{j}")
 
     write(enc + "3", read(enc)[:130 + 3 * (4096 + 16) + 8])  # no room for the last chunk's tag
-    out, err = expect(["inspect", "--json", enc + "3"], EXIT_AUTH)
-    check(json.loads(out)["size_consistent"] is False and "truncated" in err, err)
+    out, err = expect(["inspect", enc + "3"], EXIT_AUTH)
+    check(b"does not fit the format" in out and "truncated" in err, err)
     write(enc + "4", b"not a coffre file at all")
     _, err = expect(["inspect", enc + "4"], EXIT_AUTH)
     check("bad_magic" in err, err)
     expect(["inspect", os.path.join(d, "missing")], EXIT_IO)
+    # With --json a failure prints nothing on stdout and one JSON line on stderr (cli/README.md, "JSON output").
+    for args, code, name in (([enc + "3"], EXIT_AUTH, "truncated"), ([enc + "4"], EXIT_AUTH, "bad_magic"),
+                             ([os.path.join(d, "missing")], EXIT_IO, "io"), ([], EXIT_USAGE, "usage"),
+                             ([enc, enc], EXIT_USAGE, "usage")):
+        out, err = expect(["inspect", "--json", *args], code)
+        check(out == b"" and err.count("\n") == 1, f"inspect --json {args}: {out!r} {err!r}")
+        e = json.loads(err)["error"]
+        check(e["code"] == name and e["exit"] == code and e["message"], f"inspect --json {args}: {e}")
     # A document envelope (from the vectors): its own fields.
     docs = json.loads(read(os.path.join(VECTORS, "document.json")))["vectors"]
     doc = next(v for v in docs if v["expect"] == "success")

@@ -527,6 +527,49 @@ def test_share_folder(d):
     check(b.ls(at8) == ["sub/"], "Bob still reads")
 
 
+def test_json_output(d):
+    """drive ls --json (a folder, a file, --shared) and contacts --json against the known state; failures as one
+    JSON line."""
+    t0 = int(time.time())
+    alice, a, bob, b, content = two_users(d)
+    j = at.expect_json(a.args("ls", "--json", "/"))
+    check(j["path"] == "/" and [(e["name"], e["kind"]) for e in j["entries"]] == [("other", "folder"),
+                                                                                  ("team", "folder")], f"{j}")
+    check(all(e["size"] == "0" and e["revision"] == "0" and re.fullmatch("[0-9a-f]{32}", e["id"])
+              for e in j["entries"]), f"{j}")
+    j = at.expect_json(a.args("ls", "--json", "/team/sub"))
+    (h,) = j["entries"]
+    check(j["path"] == "/team/sub" and h["name"] == "h.bin" and h["kind"] == "file", f"{j}")
+    check(h["size"] == str(len(content)) and h["revision"] == "1", f"{j}")
+    check(h["media_type"] == a.ls("/team/sub", long=True)[0].split()[4], f"{j}")
+    check(all(t0 - 5 <= int(h[k]) <= time.time() + 5 for k in ("created", "modified")), f"{j}")
+    check(at.expect_json(a.args("ls", "--json", "/team/sub/h.bin"))["entries"] == [h], "ls --json of a file")
+    check(at.expect_json(b.args("ls", "--json", "--shared")) == {"shared": []}, "nothing shared yet")
+    team = share(a, "/team", bob.user)
+    j = at.expect_json(b.args("ls", "--json", "--shared"))
+    check(j == {"shared": [{"id": "@" + team, "owner": alice.user}]}, f"{j}")
+    # contacts: each side knows the other, unverified until the safety numbers are compared.
+    j = at.expect_json(["contacts", "--json", *bob.at("B")])
+    want = {"user_id": alice.user, "state": "unverified", "identity_generation": 1, "suite_version": 1,
+            "changed_key": None, "directory_error": None}
+    check(j == {"contacts": [want]}, f"{j}")
+    bob_trusts_alice(alice, bob)
+    check(at.expect_json(["contacts", "--json", *bob.at("B")]) == {"contacts": [dict(want, state="verified")]},
+          "verified")
+    check([c["user_id"] for c in at.expect_json(["contacts", "--json", *alice.at("A")])["contacts"]] == [bob.user],
+          "Alice's contacts")
+    carol = World(d)
+    carol.init("C")
+    check(at.expect_json(["contacts", "--json", *carol.at("C")]) == {"contacts": []}, "no contacts")
+    # Failures: nothing on stdout, the error's name on stderr.
+    at.expect_json_error(a.args("ls", "--json", "/nope"), EXIT_IO, "not_found")
+    at.expect_json_error(a.args("ls", "--json", "--shared", "/team"), EXIT_USAGE, "usage")
+    at.expect_json_error(["contacts", "--json", *World(d).at("D")], EXIT_USAGE, "usage")
+    os.unlink(alice.log_path(0))  # the store withholds Alice's device list
+    at.expect_json_error(["contacts", "--json", *alice.at("A")], EXIT_AUTH, "log_rollback")
+    at.expect_json_error(a.args("ls", "--json", "/"), EXIT_AUTH, "log_rollback")
+
+
 WRAP_GENERATION = slice(58, 62)  # a wrap's sender identity generation (SPEC 16.2)
 
 

@@ -5,6 +5,7 @@ coffre_http_transcript_tests(account_test.py account
   crashed_revocation_taken_over
   enroll_revoke_recover
   init_whoami
+  json_output
   killed_init_cleaned_up
   malicious_forged_genesis
   malicious_fork
@@ -51,6 +52,7 @@ coffre_http_transcript_tests(drive_test.py drive
   small_files_small_buffers
   store_holds_no_plaintext
   interrupted_put
+  json_output
   killed_put_resumes
   move_out_crash
   move_out_rekeys

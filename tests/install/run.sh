@@ -3,6 +3,7 @@
 # each with a C program (coffre.h) and a C++ one (coffre/coffre.hpp) that print coffre_version() and do real round
 # trips (consumer.c, consumer.cpp):
 #   1. the installed files: libcoffre.so -> .so.0 -> .so.0.1.0 (soname libcoffre.so.0), headers, CMake package, .pc;
+#      with the CLI, bin/coffre, its man page and bash, zsh and fish completions;
 #      the exported symbols: every function of coffre.h, and nothing but coffre's public API (no internals, no
 #      libsodium, no PQClean);
 #   2. find_package(coffre) (CMakeLists.txt here);
@@ -56,6 +57,16 @@ for f in "$libdir/libcoffre.so" "$libdir/libcoffre.so.$major" "$libdir/libcoffre
          "$libdir/cmake/coffre/coffre-shared-targets.cmake"; do
   [ -e "$f" ] || fail "not installed: $f"
 done
+# With the CLI: the binary, its man page and completions (generated at build time by coffre-docgen).
+if [ "$(cache COFFRE_BUILD_CLI)" = "ON" ]; then
+  for f in bin/coffre share/man/man1/coffre.1 share/bash-completion/completions/coffre \
+           share/zsh/site-functions/_coffre share/fish/vendor_completions.d/coffre.fish; do
+    [ -s "$prefix/$f" ] || fail "not installed: $prefix/$f"
+  done
+  grep -q '^\.TH COFFRE 1' "$prefix/share/man/man1/coffre.1" || fail "share/man/man1/coffre.1 is not coffre's man page"
+  grep -q '^complete -o filenames -F _coffre coffre$' "$prefix/share/bash-completion/completions/coffre" ||
+    fail "share/bash-completion/completions/coffre does not complete coffre"
+fi
 [ "$(readlink "$libdir/libcoffre.so")" = "libcoffre.so.$major" ] || fail "libcoffre.so does not point to .so.$major"
 [ "$(readlink "$libdir/libcoffre.so.$major")" = "libcoffre.so.$version" ] || fail "libcoffre.so.$major: wrong target"
 soname=$(objdump -p "$libdir/libcoffre.so.$version" | awk '$1 == "SONAME" {print $2}')
