@@ -284,7 +284,7 @@ int main(int argc, char** argv) {
   enc->footer(
       "Passphrases are typed twice on the terminal (/dev/tty), without echo, unless --passphrase-file or --key-file "
       "is given.\nOutput to a FILE is atomic (temporary file, fsync, rename); a device or a FIFO is written in place; "
-      "refuses to write to a terminal.\n\n" +
+      "refuses to write binary ciphertext to a terminal (armored output, -a, may go there).\n\n" +
       std::string(kExitCodes));
 
   CryptArgs dec_args;
