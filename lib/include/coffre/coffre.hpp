@@ -11,6 +11,7 @@
 #include <coffre/error.hpp>
 #include <coffre/export.h>
 #include <coffre/file.hpp>
+#include <coffre/kek.hpp>
 #include <coffre/key_file.hpp>
 #include <coffre/random.hpp>
 #include <coffre/recovery.hpp>
