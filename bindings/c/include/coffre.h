@@ -132,6 +132,31 @@ COFFRE_API int coffre_document_open(const coffre_key* key, const char* object_id
                                     uint64_t revision, uint32_t key_version, const uint8_t* envelope,
                                     size_t envelope_len, uint8_t** out, size_t* out_len);
 
+/* Data-key wraps under a key-encryption key (docs/SPEC.md section 20), for applications with their own key
+ * management: a KEK (32 bytes from the application's KMS or HSM, or generated) wraps the data key (a coffre_key, e.g.
+ * a file's) bound to a label (1..COFFRE_DATA_KEY_CONTEXT_MAX_BYTES bytes, its purpose) and a key id (0..max bytes,
+ * how the application finds its KEK; NULL with length 0 for none). The wrap is COFFRE_DATA_KEY_WRAP_BYTES bytes.
+ * Unwrapping refuses, in this order: a bad label or key id (COFFRE_E_INVALID_ARGUMENT), COFFRE_E_BAD_MAGIC,
+ * COFFRE_E_UNSUPPORTED_VERSION, COFFRE_E_TRUNCATED, COFFRE_E_TRAILING_DATA, another KEK (COFFRE_E_WRONG_KEY), another
+ * label or key id (COFFRE_E_WRONG_CONTEXT), a modified sealed key (COFFRE_E_WRAP_INVALID). */
+#define COFFRE_KEK_BYTES 32
+#define COFFRE_DATA_KEY_WRAP_BYTES 125
+#define COFFRE_DATA_KEY_CONTEXT_MAX_BYTES 1024
+typedef struct coffre_kek coffre_kek;
+COFFRE_API size_t coffre_kek_bytes(void);
+COFFRE_API size_t coffre_data_key_wrap_bytes(void);
+COFFRE_API int coffre_kek_generate(coffre_kek** out); /* from the system RNG */
+COFFRE_API int coffre_kek_from_bytes(const uint8_t* bytes, size_t len, coffre_kek** out); /* SECRET input, 32 */
+COFFRE_API int coffre_kek_export(const coffre_kek* kek, uint8_t* out, size_t out_len);    /* SECRET, out_len 32 */
+COFFRE_API void coffre_kek_free(coffre_kek* kek);
+/* out_len must be COFFRE_DATA_KEY_WRAP_BYTES; the nonce comes from the system RNG. */
+COFFRE_API int coffre_data_key_wrap(const coffre_kek* kek, const coffre_key* data_key, const char* label,
+                                    size_t label_len, const uint8_t* key_id, size_t key_id_len, uint8_t* out,
+                                    size_t out_len);
+COFFRE_API int coffre_data_key_unwrap(const coffre_kek* kek, const uint8_t* wrapped, size_t wrapped_len,
+                                      const char* label, size_t label_len, const uint8_t* key_id, size_t key_id_len,
+                                      coffre_key** out);
+
 /* File header inspection: public fields only. opslimit/memlimit_kib are 0 for key_source COFFRE_KEY_SOURCE_KEY. */
 COFFRE_API int coffre_file_header_inspect(const uint8_t* bytes, size_t len, size_t* header_size, uint32_t* key_source,
                                           uint32_t* chunk_size, uint32_t* key_version, uint32_t* opslimit,
