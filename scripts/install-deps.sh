@@ -11,6 +11,7 @@ packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   dpkg-dev emscripten                                         # apt-get source libsodium; WebAssembly
   chromium                                                    # browser tests (driven by playwright-core)
   age time                                                    # benchmark peer; /usr/bin/time for peak RSS
+  doxygen                                                     # API reference (scripts/build-docs.sh)
   python3                                                     # CLI transcript tests (not registered without it)
   groff-base zsh fish)                                        # the generated man page and completions, checked
 # npm: Debian's npm conflicts with a NodeSource nodejs that bundles its own npm, so only install it when missing.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test: native unit, property, vector, C ABI and CLI tests; the same under ASan+UBSan; the
-# fuzzers for a bounded time; vector determinism; the JS package under node and in headless Chromium; the store server.
+# fuzzers for a bounded time; vector determinism; the JS package under node and in headless Chromium; the API
+# reference (no doc warning); the store server.
 # Usage: scripts/test.sh            (FUZZ_SECONDS=N to change the fuzzing time per harness, default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,9 @@ done
 
 step "JS package: WebAssembly build, node and headless Chromium"
 scripts/test-js.sh
+
+step "API reference: Doxygen (C ABI, C++ API) and TypeDoc (JS) into build/docs; any warning fails"
+scripts/build-docs.sh build/docs
 
 step "store server: PostgreSQL, signed requests, policy, concurrency, faults"
 scripts/test-server.sh

@@ -1,5 +1,6 @@
 // Replays the account vectors (vectors/xwing.json, recovery.json, enrollment.json, account-state.json,
-// store-request.json; README there) through the C ABI only (coffre.h), as a native client would.
+// store-request.json; README there) and the data-key wraps (kek_wrap.json) through the C ABI only (coffre.h), as a
+// native client would.
 // vectors/device-log.json: device_log_vectors.cpp.
 // What the ABI cannot reach is left to the C++ replay (vectors/src/replay_accounts.cpp): X-Wing encapsulation with a
 // chosen eseed, and the byte-exact re-run of an exchange from its RNG seeds (the ABI draws from the system RNG).
@@ -58,6 +59,8 @@ using Phrase = Owned<coffre_recovery_phrase, coffre_recovery_phrase_free>;
 using Root = Owned<coffre_root_key, coffre_root_key_free>;
 using Secrets = Owned<coffre_account_secrets, coffre_account_secrets_free>;
 using Used = Owned<coffre_used_requests, coffre_used_requests_free>;
+using Kek = Owned<coffre_kek, coffre_kek_free>;
+using Key = Owned<coffre_key, coffre_key_free>;
 using Approver = Owned<coffre_enrollment_approver, coffre_enrollment_approver_free>;
 
 void device_from_seeds(const Bytes& id, const Bytes& sign, const Bytes& kem, Keys& out) {
@@ -233,6 +236,32 @@ void replay_store_request(const json& doc, const json& v) {
   expect_eq("signature", to_hex(signature, sizeof signature), v.at("signature"));
 }
 
+// vectors/kek_wrap.json: the outcome of unwrapping; on success the data key, and a new wrap of it (system RNG, so
+// not the vector's bytes) that unwraps to it under the same context.
+void replay_kek_wrap(const json&, const json& v) {
+  const Bytes label = hex_field(v, "label"), key_id = hex_field(v, "key_id"), wrapped = hex_field(v, "wrapped");
+  const Bytes kek_bytes = hex_field(v, "kek");
+  Kek kek;
+  must(coffre_kek_from_bytes(kek_bytes.data(), kek_bytes.size(), &kek.p), "kek");
+  const auto label_p = reinterpret_cast<const char*>(label.data());
+  auto unwrap = [&](const std::uint8_t* w, std::size_t len, coffre_key** out) {
+    return coffre_data_key_unwrap(kek.p, w, len, label_p, label.size(), key_id.data(), key_id.size(), out);
+  };
+  Key key;
+  expect_eq("outcome", outcome(unwrap(wrapped.data(), wrapped.size(), &key.p)), v.at("expect"));
+  if (v.at("expect") != "success") return;
+  std::uint8_t k[COFFRE_CONTENT_KEY_BYTES];
+  must(coffre_key_export(key.p, k, sizeof k), "export");
+  expect_eq("data key", to_hex(k, sizeof k), v.at("data_key"));
+  std::uint8_t again[COFFRE_DATA_KEY_WRAP_BYTES];
+  must(coffre_data_key_wrap(kek.p, key.p, label_p, label.size(), key_id.data(), key_id.size(), again, sizeof again),
+       "wrap");
+  Key reopened;
+  must(unwrap(again, sizeof again, &reopened.p), "unwrap of a new wrap");
+  must(coffre_key_export(reopened.p, k, sizeof k), "export");
+  expect_eq("data key of a new wrap", to_hex(k, sizeof k), v.at("data_key"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -244,6 +273,7 @@ int main(int argc, char** argv) {
       {"coffre-enrollment-vectors", {"enrollment.json", replay_enrollment}},
       {"coffre-account-state-vectors", {"account-state.json", replay_account_state}},
       {"coffre-store-request-vectors", {"store-request.json", replay_store_request}},
+      {"coffre-kek-wrap-vectors", {"kek_wrap.json", replay_kek_wrap}},
   };
   int pass = 0, fail = 0;
   for (const auto& [format, file] : files) {

@@ -7,6 +7,7 @@
 #include "generate_sharing.hpp"
 #include "generate_accounts.hpp"
 #include "generate_armor.hpp"
+#include "generate_kek_wrap.hpp"
 #include "generate_key_file.hpp"
 #include "generate_store_request.hpp"
 #include "hex.hpp"
@@ -457,6 +458,12 @@ int main(int argc, char** argv) {
   vectors::write_directory_vectors(dir);
   vectors::write_key_file_vectors(dir + "/keyfile.json");
   vectors::write_armor_vectors(dir + "/armor.json");
+  try {
+    vectors::write_kek_wrap_vectors(dir + "/kek_wrap.json");
+  } catch (const std::exception& e) {
+    std::cerr << "kek_wrap vectors: " << e.what() << "\n";
+    return 1;
+  }
   try {
     vectors::write_account_vectors(dir);
     vectors::write_store_request_vectors(dir + "/store-request.json");

@@ -5,6 +5,7 @@
 #include "replay_sharing.hpp"
 #include "replay_accounts.hpp"
 #include "replay_armor.hpp"
+#include "replay_kek_wrap.hpp"
 #include "replay_key_file.hpp"
 #include "replay_store_request.hpp"
 
@@ -114,6 +115,7 @@ std::vector<VectorOutcome> replay_vector_file(const std::filesystem::path& path)
   if (auto account = replay_account_vectors(doc)) return *account;
   if (auto key_files = replay_key_file_vectors(doc)) return *key_files;
   if (auto armor = replay_armor_vectors(doc)) return *armor;
+  if (auto kek_wraps = replay_kek_wrap_vectors(doc)) return *kek_wraps;
   if (auto requests = replay_store_request_vectors(doc)) return *requests;
   std::vector<VectorOutcome> out;
   for (const json& v : doc["vectors"]) out.push_back(replay_one(v));

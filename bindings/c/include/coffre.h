@@ -85,7 +85,7 @@ extern "C" {
 #define COFFRE_FILE_HEADER_MAX_BYTES 154
 #define COFFRE_KEY_SOURCE_KEY 1
 #define COFFRE_KEY_SOURCE_PASSPHRASE 2
-/* Argon2id (docs/SPEC.md 5.1): encryption refuses less than these (OWASP's minimum); readers refuse a header asking
+/** Argon2id (docs/SPEC.md 5.1): encryption refuses less than these (OWASP's minimum); readers refuse a header asking
  * for more than their limit (COFFRE_E_KDF_COST_EXCEEDED, before Argon2id runs), by default these. */
 #define COFFRE_MIN_ENCRYPT_OPSLIMIT 2
 #define COFFRE_MIN_ENCRYPT_MEMLIMIT_KIB 19456
@@ -94,18 +94,18 @@ extern "C" {
 
 COFFRE_API int coffre_init(void);
 
-/* The library's version, "MAJOR.MINOR.PATCH" (the headers': COFFRE_VERSION_STRING, coffre/version.h). */
+/** The library's version, "MAJOR.MINOR.PATCH" (the headers': COFFRE_VERSION_STRING, coffre/version.h). */
 COFFRE_API const char* coffre_version(void);
 
-/* Threads. Every call that takes `threads` reads 0 as this process default: 1 (no thread is ever started) until the
+/** Threads. Every call that takes `threads` reads 0 as this process default: 1 (no thread is ever started) until the
  * application sets another; worker threads start on the first call that asks for more, and only as many as asked.
  * coffre_set_default_threads(coffre_all_cores()) lets every call use all cores. 1 core in WebAssembly. */
-COFFRE_API void coffre_set_default_threads(uint32_t threads); /* 0 is taken as 1 */
+COFFRE_API void coffre_set_default_threads(uint32_t threads); /**< 0 is taken as 1 */
 COFFRE_API uint32_t coffre_default_threads(void);
 COFFRE_API uint32_t coffre_all_cores(void);
 
-COFFRE_API const char* coffre_error_code(int status);    /* "wrong_key"; "unknown" for a value outside the enum */
-COFFRE_API const char* coffre_error_message(int status); /* one sentence, no secrets */
+COFFRE_API const char* coffre_error_code(int status);    /**< "wrong_key"; "unknown" for a value outside the enum */
+COFFRE_API const char* coffre_error_message(int status); /**< one sentence, no secrets */
 
 COFFRE_API size_t coffre_content_key_bytes(void);
 COFFRE_API size_t coffre_document_overhead(void);
@@ -118,14 +118,14 @@ COFFRE_API size_t coffre_file_header_max_bytes(void);
 
 COFFRE_API void coffre_buffer_free(uint8_t* data, size_t len);
 
-/* Content keys */
+/** Content keys */
 typedef struct coffre_key coffre_key;
 COFFRE_API int coffre_key_generate(coffre_key** out);
 COFFRE_API int coffre_key_from_bytes(const uint8_t* bytes, size_t len, coffre_key** out);
-COFFRE_API int coffre_key_export(const coffre_key* key, uint8_t* out, size_t out_len); /* out_len must be 32 */
+COFFRE_API int coffre_key_export(const coffre_key* key, uint8_t* out, size_t out_len); /**< out_len must be 32 */
 COFFRE_API void coffre_key_free(coffre_key* key);
 
-/* Document envelope */
+/** Document envelope */
 COFFRE_API int coffre_document_seal(const coffre_key* key, const char* object_id, size_t object_id_len,
                                     uint64_t revision, uint32_t key_version, const uint8_t* plaintext,
                                     size_t plaintext_len, uint8_t** out, size_t* out_len);
@@ -133,12 +133,37 @@ COFFRE_API int coffre_document_open(const coffre_key* key, const char* object_id
                                     uint64_t revision, uint32_t key_version, const uint8_t* envelope,
                                     size_t envelope_len, uint8_t** out, size_t* out_len);
 
-/* File header inspection: public fields only. opslimit/memlimit_kib are 0 for key_source COFFRE_KEY_SOURCE_KEY. */
+/** Data-key wraps under a key-encryption key (docs/SPEC.md section 21), for applications with their own key
+ * management: a KEK (32 bytes from the application's KMS or HSM, or generated) wraps the data key (a coffre_key, e.g.
+ * a file's) bound to a label (1..COFFRE_DATA_KEY_CONTEXT_MAX_BYTES bytes, its purpose) and a key id (0..max bytes,
+ * how the application finds its KEK; NULL with length 0 for none). The wrap is COFFRE_DATA_KEY_WRAP_BYTES bytes.
+ * Unwrapping refuses, in this order: a bad label or key id (COFFRE_E_INVALID_ARGUMENT), COFFRE_E_BAD_MAGIC,
+ * COFFRE_E_UNSUPPORTED_VERSION, COFFRE_E_TRUNCATED, COFFRE_E_TRAILING_DATA, another KEK (COFFRE_E_WRONG_KEY), another
+ * label or key id (COFFRE_E_WRONG_CONTEXT), a modified sealed key (COFFRE_E_WRAP_INVALID). */
+#define COFFRE_KEK_BYTES 32
+#define COFFRE_DATA_KEY_WRAP_BYTES 125
+#define COFFRE_DATA_KEY_CONTEXT_MAX_BYTES 1024
+typedef struct coffre_kek coffre_kek;
+COFFRE_API size_t coffre_kek_bytes(void);
+COFFRE_API size_t coffre_data_key_wrap_bytes(void);
+COFFRE_API int coffre_kek_generate(coffre_kek** out); /**< from the system RNG */
+COFFRE_API int coffre_kek_from_bytes(const uint8_t* bytes, size_t len, coffre_kek** out); /**< SECRET input, 32 */
+COFFRE_API int coffre_kek_export(const coffre_kek* kek, uint8_t* out, size_t out_len);    /**< SECRET, out_len 32 */
+COFFRE_API void coffre_kek_free(coffre_kek* kek);
+/** out_len must be COFFRE_DATA_KEY_WRAP_BYTES; the nonce comes from the system RNG. */
+COFFRE_API int coffre_data_key_wrap(const coffre_kek* kek, const coffre_key* data_key, const char* label,
+                                    size_t label_len, const uint8_t* key_id, size_t key_id_len, uint8_t* out,
+                                    size_t out_len);
+COFFRE_API int coffre_data_key_unwrap(const coffre_kek* kek, const uint8_t* wrapped, size_t wrapped_len,
+                                      const char* label, size_t label_len, const uint8_t* key_id, size_t key_id_len,
+                                      coffre_key** out);
+
+/** File header inspection: public fields only. opslimit/memlimit_kib are 0 for key_source COFFRE_KEY_SOURCE_KEY. */
 COFFRE_API int coffre_file_header_inspect(const uint8_t* bytes, size_t len, size_t* header_size, uint32_t* key_source,
                                           uint32_t* chunk_size, uint32_t* key_version, uint32_t* opslimit,
                                           uint32_t* memlimit_kib);
 
-/* File encryption, streaming. chunk_size = 0: COFFRE_DEFAULT_CHUNK_SIZE. threads = 0: the process default
+/** File encryption, streaming. chunk_size = 0: COFFRE_DEFAULT_CHUNK_SIZE. threads = 0: the process default
  * (coffre_set_default_threads). A passphrase must not be empty, and opslimit/memlimit_kib at least COFFRE_MIN_ENCRYPT_* (else
  * COFFRE_E_INVALID_ARGUMENT). Every passphrase (encryption, decryption, range reader) is UTF-8, used in its Unicode
  * NFKD form (docs/SPEC.md 5.1): bytes that are not valid UTF-8 are COFFRE_E_INVALID_ARGUMENT. */
@@ -157,7 +182,7 @@ COFFRE_API int coffre_encryptor_update(coffre_encryptor* enc, const uint8_t* in,
 COFFRE_API int coffre_encryptor_finish(coffre_encryptor* enc, uint8_t* out, size_t out_cap, size_t* out_len);
 COFFRE_API void coffre_encryptor_free(coffre_encryptor* enc);
 
-/* File decryption, streaming. Plaintext is released only after its chunk authenticated. max_opslimit and
+/** File decryption, streaming. Plaintext is released only after its chunk authenticated. max_opslimit and
  * max_memlimit_kib cap the Argon2id cost a header may ask for (0: COFFRE_DEFAULT_MAX_*). */
 typedef struct coffre_decryptor coffre_decryptor;
 COFFRE_API int coffre_decryptor_new(const coffre_key* key, const char* object_id, size_t object_id_len,
@@ -171,10 +196,10 @@ COFFRE_API size_t coffre_decryptor_max_finish_output(const coffre_decryptor* dec
 COFFRE_API int coffre_decryptor_update(coffre_decryptor* dec, const uint8_t* in, size_t in_len, uint8_t* out,
                                        size_t out_cap, size_t* out_len);
 COFFRE_API int coffre_decryptor_finish(coffre_decryptor* dec, uint8_t* out, size_t out_cap, size_t* out_len);
-COFFRE_API int coffre_decryptor_ended_properly(const coffre_decryptor* dec); /* 1 or 0 */
+COFFRE_API int coffre_decryptor_ended_properly(const coffre_decryptor* dec); /**< 1 or 0 */
 COFFRE_API void coffre_decryptor_free(coffre_decryptor* dec);
 
-/* Random access (docs/SPEC.md 5.5). The total size the store gives is not trusted: fetch the header and the final
+/** Random access (docs/SPEC.md 5.5). The total size the store gives is not trusted: fetch the header and the final
  * chunk (the file offsets coffre_range_reader_final_chunk_range gives), then open the reader, which authenticates
  * both before answering any range. A file cut or extended at a chunk boundary is refused there (COFFRE_E_TRUNCATED,
  * COFFRE_E_CHUNK_DUPLICATED, ...). header: at least the header for final_chunk_range, exactly it for _new. */
@@ -191,23 +216,23 @@ COFFRE_API int coffre_range_reader_new_passphrase(const uint8_t* header, size_t 
                                                   const char* object_id, size_t object_id_len, uint64_t revision,
                                                   uint32_t key_version, uint32_t max_opslimit,
                                                   uint32_t max_memlimit_kib, coffre_range_reader** out);
-/* Authenticated (the final chunk opened as the final one). */
+/** Authenticated (the final chunk opened as the final one). */
 COFFRE_API uint64_t coffre_range_reader_plaintext_size(const coffre_range_reader* reader);
 COFFRE_API int coffre_range_reader_ciphertext_range(const coffre_range_reader* reader, uint64_t begin, uint64_t end,
                                                     uint64_t* ciphertext_begin, uint64_t* ciphertext_end);
-/* out_cap must be at least end - begin. begin > end or end > the plaintext size: COFFRE_E_RANGE_OUT_OF_BOUNDS; an empty
- * range (begin == end) fetches nothing (fetched_len 0) and succeeds. */
+/** out_cap must be at least end - begin. begin > end or end > the plaintext size: COFFRE_E_RANGE_OUT_OF_BOUNDS; an
+ * empty range (begin == end) fetches nothing (fetched_len 0) and succeeds. */
 COFFRE_API int coffre_range_reader_read(const coffre_range_reader* reader, uint64_t begin, uint64_t end,
                                         const uint8_t* fetched, size_t fetched_len, uint8_t* out, size_t out_cap);
 COFFRE_API void coffre_range_reader_free(coffre_range_reader* reader);
 
-/* Recovery phrase (docs/SPEC.md section 13): whether `words` (len bytes of UTF-8, need not be NUL-terminated) is a
+/** Recovery phrase (docs/SPEC.md section 13): whether `words` (len bytes of UTF-8, need not be NUL-terminated) is a
  * valid 24-word recovery phrase after normalization (Unicode NFKD, as BIP-39; then ASCII case and ASCII whitespace).
  * COFFRE_OK or COFFRE_E_RECOVERY_PHRASE_INVALID (not UTF-8, a non-ASCII byte left after NFKD, not 24 words, an unknown
  * word or a bad checksum); COFFRE_E_INVALID_ARGUMENT for NULL with len > 0. Keeps nothing. */
 COFFRE_API int coffre_recovery_phrase_check(const char* words, size_t len);
 
-/* ---------------------------------------------------------------------------------------------------------------
+/** ---------------------------------------------------------------------------------------------------------------
  * Accounts and devices (docs/SPEC.md sections 9 to 14)
  *
  * - Times (`now`) are uint64 seconds since the Unix epoch, from the caller's clock. Nothing here does I/O: the caller
@@ -228,7 +253,7 @@ COFFRE_API int coffre_recovery_phrase_check(const char* words, size_t len);
 #define COFFRE_SAS_BYTES 7
 #define COFFRE_DEVICE_NAME_MAX_BYTES 64
 #define COFFRE_ENROLLMENT_MAX_LIFETIME 600
-#define COFFRE_IDENTITY_FINGERPRINT_BYTES 50 /* 49 characters and a NUL */
+#define COFFRE_IDENTITY_FINGERPRINT_BYTES 50 /**< 49 characters and a NUL */
 
 COFFRE_API size_t coffre_device_id_bytes(void);
 COFFRE_API size_t coffre_user_id_bytes(void);
@@ -242,24 +267,24 @@ COFFRE_API size_t coffre_device_name_max_bytes(void);
 COFFRE_API uint64_t coffre_enrollment_max_lifetime(void);
 COFFRE_API size_t coffre_identity_fingerprint_bytes(void);
 
-/* A device's own keys (its local state): device id, Ed25519 signing key, X-Wing KEM key. */
+/** A device's own keys (its local state): device id, Ed25519 signing key, X-Wing KEM key. */
 typedef struct coffre_device_keys coffre_device_keys;
 COFFRE_API int coffre_device_keys_generate(coffre_device_keys** out);
-/* From the local state: id (16 bytes), signing seed (32), KEM seed (32). */
+/** From the local state: id (16 bytes), signing seed (32), KEM seed (32). */
 COFFRE_API int coffre_device_keys_from_seeds(const uint8_t* id, size_t id_len, const uint8_t* sign_seed,
                                              size_t sign_seed_len, const uint8_t* kem_seed, size_t kem_seed_len,
                                              coffre_device_keys** out);
-COFFRE_API int coffre_device_keys_id(const coffre_device_keys* keys, uint8_t* out, size_t out_len); /* 16 */
+COFFRE_API int coffre_device_keys_id(const coffre_device_keys* keys, uint8_t* out, size_t out_len); /**< 16 */
 COFFRE_API int coffre_device_keys_sign_public_key(const coffre_device_keys* keys, uint8_t* out,
                                                   size_t out_len); /* 32 */
 COFFRE_API int coffre_device_keys_kem_public_key(const coffre_device_keys* keys, uint8_t* out,
                                                  size_t out_len); /* 1216 */
-/* SECRET: the two seeds, to persist in the device's protected local state. Wipe them after use. */
+/** SECRET: the two seeds, to persist in the device's protected local state. Wipe them after use. */
 COFFRE_API int coffre_device_keys_export_secret_seeds(const coffre_device_keys* keys, uint8_t* sign_seed,
                                                       size_t sign_seed_len, uint8_t* kem_seed, size_t kem_seed_len);
 COFFRE_API void coffre_device_keys_free(coffre_device_keys* keys);
 
-/* A verified device list (section 10). pinned_hash: NULL (with len 0) on a first fetch, else the 32-byte hash of the
+/** A verified device list (section 10). pinned_hash: NULL (with len 0) on a first fetch, else the 32-byte hash of the
  * pinned head at pinned_seq. genesis_hash: NULL (len 0) or the pinned 32-byte genesis hash. Statuses: log_rollback,
  * log_fork, log_broken_chain, log_invalid, device_revoked (an entry authored by a revoked device),
  * identity_superseded (an entry signed by an identity key a revocation replaced), signature_invalid (in the spec's
@@ -268,31 +293,32 @@ typedef struct coffre_log coffre_log;
 COFFRE_API int coffre_log_verify(const uint8_t* entries, size_t entries_len, uint64_t pinned_seq,
                                  const uint8_t* pinned_hash, size_t pinned_hash_len, const uint8_t* genesis_hash,
                                  size_t genesis_hash_len, coffre_log** out);
-/* The entries after `current`'s head (same framing), verified incrementally; a new handle, `current` unchanged. */
+/** The entries after `current`'s head (same framing), verified incrementally; a new handle, `current` unchanged. */
 COFFRE_API int coffre_log_verify_appended(const coffre_log* current, const uint8_t* entries, size_t entries_len,
                                           coffre_log** out);
-COFFRE_API int coffre_log_user_id(const coffre_log* log, uint8_t* out, size_t out_len);               /* 16 */
-COFFRE_API int coffre_log_head(const coffre_log* log, uint64_t* seq, uint8_t* hash, size_t hash_len); /* hash: 32 */
-COFFRE_API int coffre_log_genesis_hash(const coffre_log* log, uint8_t* out, size_t out_len);          /* 32 */
-COFFRE_API int coffre_log_identity_public_key(const coffre_log* log, uint8_t* out, size_t out_len);   /* 32 */
-/* The identity fingerprint the user confirms on a first fetch (section 9): 40 lowercase hex digits in 10 groups of 4
+COFFRE_API int coffre_log_user_id(const coffre_log* log, uint8_t* out, size_t out_len);               /**< 16 */
+COFFRE_API int coffre_log_head(const coffre_log* log, uint64_t* seq, uint8_t* hash, size_t hash_len); /**< hash: 32 */
+COFFRE_API int coffre_log_genesis_hash(const coffre_log* log, uint8_t* out, size_t out_len);          /**< 32 */
+COFFRE_API int coffre_log_identity_public_key(const coffre_log* log, uint8_t* out, size_t out_len);   /**< 32 */
+/** The identity fingerprint the user confirms on a first fetch (section 9): 40 lowercase hex digits in 10 groups of 4
  * separated by single spaces, and a NUL, into a buffer of at least COFFRE_IDENTITY_FINGERPRINT_BYTES (50). */
 COFFRE_API int coffre_log_identity_fingerprint(const coffre_log* log, char* out, size_t out_cap);
-COFFRE_API uint32_t coffre_log_identity_generation(const coffre_log* log); /* 0 for NULL */
+COFFRE_API uint32_t coffre_log_identity_generation(const coffre_log* log); /**< 0 for NULL */
 COFFRE_API uint32_t coffre_log_suite_version(const coffre_log* log);
 COFFRE_API uint32_t coffre_log_root_epoch(const coffre_log* log);
-COFFRE_API int coffre_log_suite_public_key(const coffre_log* log, uint8_t* out, size_t out_len);    /* 1216, current */
-COFFRE_API int coffre_log_recovery_public_key(const coffre_log* log, uint8_t* out, size_t out_len); /* 1216 */
-/* The recovery signing key the genesis records: it authors the add-device entry of a recovery enrollment. */
-COFFRE_API int coffre_log_recovery_sign_public_key(const coffre_log* log, uint8_t* out, size_t out_len); /* 32 */
-/* The identity keys a revocation replaced (generations before the current one, oldest first; index < count). An
+/** 1216, current */
+COFFRE_API int coffre_log_suite_public_key(const coffre_log* log, uint8_t* out, size_t out_len);
+COFFRE_API int coffre_log_recovery_public_key(const coffre_log* log, uint8_t* out, size_t out_len); /**< 1216 */
+/** The recovery signing key the genesis records: it authors the add-device entry of a recovery enrollment. */
+COFFRE_API int coffre_log_recovery_sign_public_key(const coffre_log* log, uint8_t* out, size_t out_len); /**< 32 */
+/** The identity keys a revocation replaced (generations before the current one, oldest first; index < count). An
  * entry, record or signature under one of them is a revoked device's or older than the revocation. */
 COFFRE_API size_t coffre_log_superseded_identity_count(const coffre_log* log);
 COFFRE_API int coffre_log_superseded_identity(const coffre_log* log, size_t index, uint8_t* out,
                                               size_t out_len); /* 32 */
-/* Enrolled devices, in the order they were added (index < count, else COFFRE_E_INVALID_ARGUMENT). */
+/** Enrolled devices, in the order they were added (index < count, else COFFRE_E_INVALID_ARGUMENT). */
 COFFRE_API size_t coffre_log_device_count(const coffre_log* log);
-COFFRE_API int coffre_log_device_id(const coffre_log* log, size_t index, uint8_t* out, size_t out_len); /* 16 */
+COFFRE_API int coffre_log_device_id(const coffre_log* log, size_t index, uint8_t* out, size_t out_len); /**< 16 */
 COFFRE_API int coffre_log_device_sign_public_key(const coffre_log* log, size_t index, uint8_t* out,
                                                  size_t out_len); /* 32 */
 COFFRE_API int coffre_log_device_name(const coffre_log* log, size_t index, uint8_t** out,
@@ -301,51 +327,51 @@ COFFRE_API int coffre_log_device_kem_public_key(const coffre_log* log, size_t in
                                                 size_t out_len); /* 1216 */
 COFFRE_API int coffre_log_device_transcript_hash(const coffre_log* log, size_t index, uint8_t* out,
                                                  size_t out_len); /* 32 */
-/* Revoked devices, in the order they were revoked. */
+/** Revoked devices, in the order they were revoked. */
 COFFRE_API size_t coffre_log_revoked_count(const coffre_log* log);
-COFFRE_API int coffre_log_revoked_id(const coffre_log* log, size_t index, uint8_t* out, size_t out_len); /* 16 */
-/* 1 if `id` (16 bytes) is an enrolled device of the log, else 0. */
+COFFRE_API int coffre_log_revoked_id(const coffre_log* log, size_t index, uint8_t* out, size_t out_len); /**< 16 */
+/** 1 if `id` (16 bytes) is an enrolled device of the log, else 0. */
 COFFRE_API int coffre_log_contains(const coffre_log* log, const uint8_t* id, size_t id_len);
 COFFRE_API void coffre_log_free(coffre_log* log);
 
-/* Request ids an enrolled device has answered (section 12), to persist with its local state: export gives 24-byte
+/** Request ids an enrolled device has answered (section 12), to persist with its local state: export gives 24-byte
  * records (request id[16] || u64 big-endian expiry), import takes them back. */
 typedef struct coffre_used_requests coffre_used_requests;
 COFFRE_API int coffre_used_requests_new(coffre_used_requests** out);
 COFFRE_API int coffre_used_requests_import(const uint8_t* records, size_t len, coffre_used_requests** out);
 COFFRE_API int coffre_used_requests_export(const coffre_used_requests* used, uint8_t** out, size_t* out_len);
-COFFRE_API int coffre_used_requests_prune(coffre_used_requests* used, uint64_t now); /* forgets expired ids */
+COFFRE_API int coffre_used_requests_prune(coffre_used_requests* used, uint64_t now); /**< forgets expired ids */
 COFFRE_API size_t coffre_used_requests_count(const coffre_used_requests* used);
 COFFRE_API void coffre_used_requests_free(coffre_used_requests* used);
 
-/* The new device's side of an enrollment. lifetime: seconds, 1..600; 0 means 600. */
+/** The new device's side of an enrollment. lifetime: seconds, 1..600; 0 means 600. */
 typedef struct coffre_enrollment_requester coffre_enrollment_requester;
 COFFRE_API int coffre_enrollment_requester_start(const coffre_device_keys* device, const char* name, size_t name_len,
                                                  uint64_t now, uint64_t lifetime, coffre_enrollment_requester** out);
 COFFRE_API int coffre_enrollment_requester_request(const coffre_enrollment_requester* r, uint8_t** out,
                                                    size_t* out_len);
-/* E's response, against the log verified after it arrived: the reveal to send, and the SAS to show. */
+/** E's response, against the log verified after it arrived: the reveal to send, and the SAS to show. */
 COFFRE_API int coffre_enrollment_requester_on_response(coffre_enrollment_requester* r, const uint8_t* response,
                                                        size_t response_len, const coffre_log* log, uint64_t now,
                                                        uint8_t** reveal, size_t* reveal_len, char* sas, size_t sas_cap);
-/* After approval: COFFRE_OK if `log` holds this device exactly as requested (device_not_enrolled, enrollment_invalid). */
+/** After approval: COFFRE_OK if `log` holds this device exactly as requested (device_not_enrolled, enrollment_invalid). */
 COFFRE_API int coffre_enrollment_requester_check_enrolled(const coffre_enrollment_requester* r, const coffre_log* log);
 COFFRE_API void coffre_enrollment_requester_free(coffre_enrollment_requester* r);
 
-/* The enrolled device's side. On success the request id is recorded in `used`. */
+/** The enrolled device's side. On success the request id is recorded in `used`. */
 typedef struct coffre_enrollment_approver coffre_enrollment_approver;
 COFFRE_API int coffre_enrollment_approver_on_request(const uint8_t* request, size_t request_len,
                                                      const coffre_device_keys* own, const coffre_log* log, uint64_t now,
                                                      coffre_used_requests* used, coffre_enrollment_approver** out);
 COFFRE_API int coffre_enrollment_approver_response(const coffre_enrollment_approver* a, uint8_t** out, size_t* out_len);
-/* The requester's name as its request gives it (to show next to the SAS). */
+/** The requester's name as its request gives it (to show next to the SAS). */
 COFFRE_API int coffre_enrollment_approver_requester_name(const coffre_enrollment_approver* a, uint8_t** out,
                                                          size_t* out_len);
 COFFRE_API int coffre_enrollment_approver_on_reveal(coffre_enrollment_approver* a, const uint8_t* reveal,
                                                     size_t reveal_len, uint64_t now, char* sas, size_t sas_cap);
 COFFRE_API void coffre_enrollment_approver_free(coffre_enrollment_approver* a);
 
-/* A completed exchange checked without either side's state (a third party, a test vector): the three messages are
+/** A completed exchange checked without either side's state (a third party, a test vector): the three messages are
  * well formed and belong together (one request id, the nonce opens the commitment) and the reveal's proof of
  * possession verifies over the transcript. Gives the transcript hash (32 bytes) and the SAS. Statuses:
  * enrollment_invalid, signature_invalid. The response's signature, the log head and the times are not checked. */
@@ -354,23 +380,24 @@ COFFRE_API int coffre_enrollment_transcript(const uint8_t* request, size_t reque
                                             uint8_t* transcript_hash, size_t transcript_hash_len, char* sas,
                                             size_t sas_cap);
 
-/* Account secrets and root keys (section 11). */
+/** Account secrets and root keys (section 11). */
 typedef struct coffre_root_key coffre_root_key;
 typedef struct coffre_account_secrets coffre_account_secrets;
-/* Opens the root wrap addressed to `device` for the log's user and current root epoch (wrap_invalid). */
+/** Opens the root wrap addressed to `device` for the log's user and current root epoch (wrap_invalid). */
 COFFRE_API int coffre_root_key_unwrap(const coffre_device_keys* device, const coffre_log* log, const uint8_t* wrap,
                                       size_t wrap_len, coffre_root_key** out);
 COFFRE_API uint32_t coffre_root_key_epoch(const coffre_root_key* root);
 COFFRE_API void coffre_root_key_free(coffre_root_key* root);
-/* Opens the sealed state of root's epoch and checks it against `log` (wrap_invalid). */
+/** Opens the sealed state of root's epoch and checks it against `log` (wrap_invalid). */
 COFFRE_API int coffre_account_state_open(const coffre_root_key* root, const coffre_log* log, const uint8_t* sealed,
                                          size_t sealed_len, coffre_account_secrets** out);
-COFFRE_API uint32_t coffre_account_secrets_identity_generation(const coffre_account_secrets* secrets); /* 0 for NULL */
+/** 0 for NULL */
+COFFRE_API uint32_t coffre_account_secrets_identity_generation(const coffre_account_secrets* secrets);
 COFFRE_API void coffre_account_secrets_free(coffre_account_secrets* secrets);
 
 typedef struct coffre_recovery_phrase coffre_recovery_phrase;
 
-/* A new account with `device` as its first device, recoverable with `phrase` (the genesis records the phrase's
+/** A new account with `device` as its first device, recoverable with `phrase` (the genesis records the phrase's
  * public key and its MAC of the genesis keys, section 13): the genesis entry, the sealed state of epoch 1, the root
  * wraps to the device and to the recovery key (all four to upload), and the secrets and root key for this device. */
 COFFRE_API int coffre_account_create(const coffre_device_keys* device, const char* name, size_t name_len,
@@ -379,7 +406,7 @@ COFFRE_API int coffre_account_create(const coffre_device_keys* device, const cha
                                      size_t* device_wrap_len, uint8_t** recovery_wrap, size_t* recovery_wrap_len,
                                      coffre_account_secrets** secrets, coffre_root_key** root);
 
-/* After the user confirmed equal SAS on both devices: the add-device entry (append after log's head), authored and
+/** After the user confirmed equal SAS on both devices: the add-device entry (append after log's head), authored and
  * co-signed by `own`, the device that answered the request, and the root wrap to the new device. Statuses:
  * bad_state (before a successful on_reveal), invalid_argument (`own` is not the device that answered, `root` is not
  * of the log's epoch, `secrets` are not the log's), device_revoked / device_not_enrolled (`own` is no longer
@@ -389,7 +416,7 @@ COFFRE_API int coffre_enrollment_approve(const coffre_enrollment_approver* a, co
                                          const coffre_device_keys* own, uint8_t** entry, size_t* entry_len,
                                          uint8_t** wrap, size_t* wrap_len);
 
-/* Revoking a device (section 14). The revoke entry also replaces the identity key (generation + 1), the suite key
+/** Revoking a device (section 14). The revoke entry also replaces the identity key (generation + 1), the suite key
  * (version + 1) and the root epoch (+ 1); `own`, the revoking device, authors it. The plan holds everything the
  * revoking device uploads: the entry, the sealed state of the new epoch and its root wraps (to every remaining device
  * in log order, then to the recovery key, recipient ff..ff), and, for this device, the verified log after the entry
@@ -405,7 +432,7 @@ COFFRE_API int coffre_revocation_plan(const coffre_log* log, const coffre_accoun
 COFFRE_API int coffre_revocation_entry(const coffre_revocation* plan, uint8_t** out, size_t* out_len);
 COFFRE_API int coffre_revocation_sealed_state(const coffre_revocation* plan, uint8_t** out, size_t* out_len);
 COFFRE_API size_t coffre_revocation_wrap_count(const coffre_revocation* plan);
-/* Wrap `index` (< count): its recipient id (16 bytes) and its bytes (COFFRE_ROOT_WRAP_BYTES). */
+/** Wrap `index` (< count): its recipient id (16 bytes) and its bytes (COFFRE_ROOT_WRAP_BYTES). */
 COFFRE_API int coffre_revocation_wrap(const coffre_revocation* plan, size_t index, uint8_t* recipient_id,
                                       size_t recipient_id_len, uint8_t* wrap, size_t wrap_len);
 COFFRE_API int coffre_revocation_log(const coffre_revocation* plan, coffre_log** out);
@@ -413,22 +440,22 @@ COFFRE_API int coffre_revocation_root_key(const coffre_revocation* plan, coffre_
 COFFRE_API int coffre_revocation_secrets(const coffre_revocation* plan, coffre_account_secrets** out);
 COFFRE_API void coffre_revocation_free(coffre_revocation* plan);
 
-/* Recovery phrase (section 13). words: NUL-free UTF-8 of `len` bytes; the phrase is a secret. */
+/** Recovery phrase (section 13). words: NUL-free UTF-8 of `len` bytes; the phrase is a secret. */
 COFFRE_API int coffre_recovery_phrase_generate(coffre_recovery_phrase** out);
 COFFRE_API int coffre_recovery_phrase_from_words(const char* words, size_t len, coffre_recovery_phrase** out);
-/* SECRET: the 24 words, single spaces, no NUL. */
+/** SECRET: the 24 words, single spaces, no NUL. */
 COFFRE_API int coffre_recovery_phrase_words(const coffre_recovery_phrase* phrase, uint8_t** out, size_t* out_len);
 COFFRE_API int coffre_recovery_phrase_kem_public_key(const coffre_recovery_phrase* phrase, uint8_t* out,
                                                      size_t out_len);
-/* The recovery signing key's public key (32 bytes; coffre_log_recovery_sign_public_key of the phrase's account). */
+/** The recovery signing key's public key (32 bytes; coffre_log_recovery_sign_public_key of the phrase's account). */
 COFFRE_API int coffre_recovery_phrase_sign_public_key(const coffre_recovery_phrase* phrase, uint8_t* out,
                                                       size_t out_len);
-/* Opens the recovery key's root wrap for the log's user and current epoch, after checking that the log's genesis is
+/** Opens the recovery key's root wrap for the log's user and current epoch, after checking that the log's genesis is
  * the phrase's account: COFFRE_E_WRAP_INVALID if its recovery public key is another phrase's, COFFRE_E_LOG_FORK if
  * its recovery MAC is not the phrase's (a genesis forged by the store). */
 COFFRE_API int coffre_root_key_unwrap_recovery(const coffre_recovery_phrase* phrase, const coffre_log* log,
                                                const uint8_t* wrap, size_t wrap_len, coffre_root_key** out);
-/* Enrolls `device` (named `name`) with the recovery phrase, all devices being lost (section 13): the add-device
+/** Enrolls `device` (named `name`) with the recovery phrase, all devices being lost (section 13): the add-device
  * entry, authored and co-signed by the recovery key (author ff..ff), to append after the log's head, and the root
  * wrap to the device. `root` and `secrets`: from coffre_root_key_unwrap_recovery and coffre_account_state_open on
  * `log`. Statuses: wrap_invalid / log_fork (the phrase is not the log's account, as for unwrap_recovery),
@@ -440,7 +467,7 @@ COFFRE_API int coffre_recovery_enroll(const coffre_recovery_phrase* phrase, cons
                                       uint8_t** entry, size_t* entry_len, uint8_t** wrap, size_t* wrap_len);
 COFFRE_API void coffre_recovery_phrase_free(coffre_recovery_phrase* phrase);
 
-/* ---------------------------------------------------------------------------------------------------------------
+/** ---------------------------------------------------------------------------------------------------------------
  * Sharing (docs/SPEC.md section 16), key directory and trust (section 17), Drive trees (section 18)
  *
  * - User, document and node ids are 16-byte buffers. "me" is a user id with its coffre_account_secrets.
@@ -454,11 +481,11 @@ COFFRE_API void coffre_recovery_phrase_free(coffre_recovery_phrase* phrase);
  */
 #define COFFRE_DOCUMENT_ID_BYTES 16
 #define COFFRE_CONTENT_WRAP_BYTES 1314
-#define COFFRE_ACCESS_LIST_BASE_BYTES 122 /* an access list is 122 + 16 * members bytes */
+#define COFFRE_ACCESS_LIST_BASE_BYTES 122 /**< an access list is 122 + 16 * members bytes */
 #define COFFRE_ACCESS_LIST_MAX_MEMBERS 4096
 #define COFFRE_DIRECTORY_RECORD_BYTES 1445
 #define COFFRE_SAFETY_NUMBER_DIGITS 60
-#define COFFRE_SAFETY_NUMBER_BYTES 72 /* 12 groups of 5 digits, 11 spaces and a NUL */
+#define COFFRE_SAFETY_NUMBER_BYTES 72 /**< 12 groups of 5 digits, 11 spaces and a NUL */
 #define COFFRE_NODE_ID_BYTES 16
 #define COFFRE_NODE_KEY_BYTES 32
 #define COFFRE_NAME_HASH_BYTES 32
@@ -466,7 +493,7 @@ COFFRE_API void coffre_recovery_phrase_free(coffre_recovery_phrase* phrase);
 #define COFFRE_MEDIA_TYPE_MAX_BYTES 255
 #define COFFRE_NODE_RECORD_MIN_BYTES 222
 #define COFFRE_NODE_RECORD_MAX_BYTES 734
-#define COFFRE_DRIVE_OBJECT_ID_BYTES 45 /* "coffre-drive/" and 32 hex digits, no NUL */
+#define COFFRE_DRIVE_OBJECT_ID_BYTES 45 /**< "coffre-drive/" and 32 hex digits, no NUL */
 
 #define COFFRE_PURPOSE_DOCUMENT 1
 #define COFFRE_PURPOSE_FILE 2
@@ -496,7 +523,7 @@ COFFRE_API size_t coffre_node_record_min_bytes(void);
 COFFRE_API size_t coffre_node_record_max_bytes(void);
 COFFRE_API size_t coffre_drive_object_id_bytes(void);
 
-/* FOR TESTS AND VECTORS ONLY. Account secrets from their seeds: the identity signing seed (32) with its generation
+/** FOR TESTS AND VECTORS ONLY. Account secrets from their seeds: the identity signing seed (32) with its generation
  * (>= 1), and the suite-key seeds of versions 1..n concatenated (n * 32 bytes, n >= 1). SECRET inputs: wipe them after
  * use. No flow of the suite needs it, and nothing checks such secrets against a device list: an account's secrets
  * come from coffre_account_create, coffre_account_state_open (an enrolled device, any epoch whose root key it holds)
@@ -504,10 +531,10 @@ COFFRE_API size_t coffre_drive_object_id_bytes(void);
 COFFRE_API int coffre_account_secrets_from_seeds(const uint8_t* identity_seed, size_t identity_seed_len,
                                                  uint32_t generation, const uint8_t* suite_seeds,
                                                  size_t suite_seeds_len, coffre_account_secrets** out);
-/* A new account's secrets (generation 1, suite version 1): for tests and benchmarks. */
+/** A new account's secrets (generation 1, suite version 1): for tests and benchmarks. */
 COFFRE_API int coffre_account_secrets_generate(coffre_account_secrets** out);
 
-/* Directory records (section 17). make: `me`'s record created at `created` (Unix seconds). `previous`: NULL for
+/** Directory records (section 17). make: `me`'s record created at `created` (Unix seconds). `previous`: NULL for
  * generation 1; above it, the account secrets that the last revocation replaced, whose identity key signs the record
  * too (continuity): those passed to coffre_revocation_plan, or on another device those of the previous epoch
  * (coffre_account_state_open against the log as it was before the revocation). No secret key leaves the library.
@@ -520,7 +547,7 @@ COFFRE_API int coffre_directory_record_make(const uint8_t* user_id, size_t user_
                                             const coffre_account_secrets* secrets, uint64_t created,
                                             const coffre_account_secrets* previous, coffre_directory_record** out);
 COFFRE_API int coffre_directory_record_verify(const uint8_t* bytes, size_t len, coffre_directory_record** out);
-/* Whether the record states exactly the identity key and generation, suite key and version of `log`, the user's
+/** Whether the record states exactly the identity key and generation, suite key and version of `log`, the user's
  * verified device list (section 17): COFFRE_OK; key_version_rollback if the record is older than the log;
  * record_invalid for another user or any other key (a record no device of the account made after the log's last
  * revocation: a revoked device signing with the identity key it kept). Check a contact's record against its log
@@ -528,29 +555,30 @@ COFFRE_API int coffre_directory_record_verify(const uint8_t* bytes, size_t len, 
 COFFRE_API int coffre_directory_record_check_log(const coffre_directory_record* r, const coffre_log* log);
 COFFRE_API int coffre_directory_record_export(const coffre_directory_record* r, uint8_t* out,
                                               size_t out_len); /* 1445 */
-COFFRE_API int coffre_directory_record_user_id(const coffre_directory_record* r, uint8_t* out, size_t out_len); /* 16 */
-COFFRE_API uint32_t coffre_directory_record_identity_generation(const coffre_directory_record* r); /* 0: NULL */
+/** 16 */
+COFFRE_API int coffre_directory_record_user_id(const coffre_directory_record* r, uint8_t* out, size_t out_len);
+COFFRE_API uint32_t coffre_directory_record_identity_generation(const coffre_directory_record* r); /**< 0: NULL */
 COFFRE_API int coffre_directory_record_identity_public_key(const coffre_directory_record* r, uint8_t* out,
                                                            size_t out_len); /* 32 */
 COFFRE_API uint32_t coffre_directory_record_suite_version(const coffre_directory_record* r);
 COFFRE_API int coffre_directory_record_suite_public_key(const coffre_directory_record* r, uint8_t* out,
                                                         size_t out_len); /* 1216 */
 COFFRE_API uint64_t coffre_directory_record_created(const coffre_directory_record* r);
-/* The identity key of generation - 1; COFFRE_E_NOT_FOUND for generation 1. */
+/** The identity key of generation - 1; COFFRE_E_NOT_FOUND for generation 1. */
 COFFRE_API int coffre_directory_record_previous_identity_public_key(const coffre_directory_record* r, uint8_t* out,
                                                                     size_t out_len); /* 32 */
-/* The safety number of two records' users (section 17.2), as text (12 groups of 5 digits) into a buffer of at least
+/** The safety number of two records' users (section 17.2), as text (12 groups of 5 digits) into a buffer of at least
  * COFFRE_SAFETY_NUMBER_BYTES; invalid_argument if both have the same user id. */
 COFFRE_API int coffre_safety_number_of_records(const coffre_directory_record* a, const coffre_directory_record* b,
                                                char* out, size_t out_cap);
 COFFRE_API void coffre_directory_record_free(coffre_directory_record* r);
 
-/* A trusted contact (see above). */
+/** A trusted contact (see above). */
 typedef struct coffre_trusted_contact coffre_trusted_contact;
-/* The client's own identity and current suite key (for self-wraps, its own access lists and safety numbers). */
+/** The client's own identity and current suite key (for self-wraps, its own access lists and safety numbers). */
 COFFRE_API int coffre_trusted_contact_self(const uint8_t* user_id, size_t user_id_len,
                                            const coffre_account_secrets* secrets, coffre_trusted_contact** out);
-/* A contact from keys the caller trusts by its own means (trust decisions kept elsewhere, test vectors): it bypasses
+/** A contact from keys the caller trusts by its own means (trust decisions kept elsewhere, test vectors): it bypasses
  * the trust store, so only for keys authenticated otherwise. identity_pk: 32 bytes, generation >= 1. suite_pk: the
  * 1216-byte suite key of suite_version >= 1, or NULL (len 0, version 0) for a contact whose signatures are accepted
  * but who cannot be wrapped to (wrapping to it: COFFRE_E_INVALID_ARGUMENT). */
@@ -558,15 +586,16 @@ COFFRE_API int coffre_trusted_contact_from_keys(const uint8_t* user_id, size_t u
                                                 size_t identity_pk_len, uint32_t generation, uint32_t suite_version,
                                                 const uint8_t* suite_pk, size_t suite_pk_len,
                                                 coffre_trusted_contact** out);
-COFFRE_API int coffre_trusted_contact_user_id(const coffre_trusted_contact* c, uint8_t* out, size_t out_len); /* 16 */
+COFFRE_API int coffre_trusted_contact_user_id(const coffre_trusted_contact* c, uint8_t* out, size_t out_len); /**< 16 */
 COFFRE_API int coffre_trusted_contact_identity_public_key(const coffre_trusted_contact* c, uint8_t* out,
                                                           size_t out_len); /* 32 */
 COFFRE_API uint32_t coffre_trusted_contact_identity_generation(const coffre_trusted_contact* c);
-COFFRE_API uint32_t coffre_trusted_contact_suite_version(const coffre_trusted_contact* c); /* 0: cannot be wrapped to */
-/* COFFRE_E_NOT_FOUND for a contact without a suite key. */
+/** 0: cannot be wrapped to */
+COFFRE_API uint32_t coffre_trusted_contact_suite_version(const coffre_trusted_contact* c);
+/** COFFRE_E_NOT_FOUND for a contact without a suite key. */
 COFFRE_API int coffre_trusted_contact_suite_public_key(const coffre_trusted_contact* c, uint8_t* out,
                                                        size_t out_len); /* 1216 */
-/* The safety number of two contacts (section 17.2; e.g. TrustedContact self and a contact) as text, and the check of
+/** The safety number of two contacts (section 17.2; e.g. TrustedContact self and a contact) as text, and the check of
  * a number the user typed against it: COFFRE_OK if equal, COFFRE_E_TRUST_MISMATCH if not, COFFRE_E_INVALID_ARGUMENT
  * unless 60 digits remain once spaces, tabs and hyphens are dropped (or a and b have the same user id). */
 COFFRE_API int coffre_safety_number(const coffre_trusted_contact* a, const coffre_trusted_contact* b, char* out,
@@ -575,56 +604,56 @@ COFFRE_API int coffre_safety_number_check(const coffre_trusted_contact* a, const
                                           const char* typed, size_t typed_len);
 COFFRE_API void coffre_trusted_contact_free(coffre_trusted_contact* c);
 
-/* The trust store (section 17.1): local state, persisted with encode after every change. Not thread-safe. */
+/** The trust store (section 17.1): local state, persisted with encode after every change. Not thread-safe. */
 typedef struct coffre_trust_store coffre_trust_store;
 COFFRE_API int coffre_trust_store_new(coffre_trust_store** out);
 COFFRE_API int coffre_trust_store_parse(const uint8_t* bytes, size_t len,
                                         coffre_trust_store** out); /* record_invalid */
 COFFRE_API int coffre_trust_store_encode(const coffre_trust_store* store, uint8_t** out, size_t* out_len);
-/* *observation: COFFRE_OBSERVED_* (followed: a newer suite version under the pinned identity key). Statuses:
+/** *observation: COFFRE_OBSERVED_* (followed: a newer suite version under the pinned identity key). Statuses:
  * user_refused, trust_mismatch (now pending: another suite key of the same version, or any identity change, even one
  * the pinned identity key signed, since a revoked device keeps that key), key_version_rollback. */
 COFFRE_API int coffre_trust_store_observe(coffre_trust_store* store, const coffre_directory_record* record,
                                           uint32_t* observation);
-/* not_found, user_refused, trust_mismatch (a pending record waits for the user's decision). */
+/** not_found, user_refused, trust_mismatch (a pending record waits for the user's decision). */
 COFFRE_API int coffre_trust_store_check_sharable(const coffre_trust_store* store, const uint8_t* user_id,
                                                  size_t user_id_len, coffre_trusted_contact** out);
-/* The number to show for `user_id` (of its pending record if any), `me` from coffre_trusted_contact_self. */
+/** The number to show for `user_id` (of its pending record if any), `me` from coffre_trusted_contact_self. */
 COFFRE_API int coffre_trust_store_safety_number(const coffre_trust_store* store, const uint8_t* user_id,
                                                 size_t user_id_len, const coffre_trusted_contact* me, char* out,
                                                 size_t out_cap);
-/* A typed number (spaces, tabs and hyphens ignored; invalid_argument unless 60 digits remain): equal, the contact is
+/** A typed number (spaces, tabs and hyphens ignored; invalid_argument unless 60 digits remain): equal, the contact is
  * verified and its pending record pinned; different: trust_mismatch. */
 COFFRE_API int coffre_trust_store_verify(coffre_trust_store* store, const uint8_t* user_id, size_t user_id_len,
                                          const char* typed, size_t typed_len, const coffre_trusted_contact* me);
 COFFRE_API int coffre_trust_store_refuse(coffre_trust_store* store, const uint8_t* user_id, size_t user_id_len);
-/* Contacts in user-id order (index < count): state COFFRE_TRUST_*, has_pending 0 or 1. */
+/** Contacts in user-id order (index < count): state COFFRE_TRUST_*, has_pending 0 or 1. */
 COFFRE_API size_t coffre_trust_store_count(const coffre_trust_store* store);
 COFFRE_API int coffre_trust_store_contact(const coffre_trust_store* store, size_t index, uint8_t* user_id,
                                           size_t user_id_len, uint32_t* state, int* has_pending);
-/* A new handle on the pinned (or pending: COFFRE_E_NOT_FOUND if none) record of contact `index`. */
+/** A new handle on the pinned (or pending: COFFRE_E_NOT_FOUND if none) record of contact `index`. */
 COFFRE_API int coffre_trust_store_pinned_record(const coffre_trust_store* store, size_t index,
                                                 coffre_directory_record** out);
 COFFRE_API int coffre_trust_store_pending_record(const coffre_trust_store* store, size_t index,
                                                  coffre_directory_record** out);
 COFFRE_API void coffre_trust_store_free(coffre_trust_store* store);
 
-/* Access lists (section 16.1). members: n concatenated 16-byte user ids, any order (the owner is added). */
+/** Access lists (section 16.1). members: n concatenated 16-byte user ids, any order (the owner is added). */
 typedef struct coffre_access_list coffre_access_list;
 COFFRE_API int coffre_access_list_make(const uint8_t* owner_user_id, size_t owner_user_id_len,
                                        const coffre_account_secrets* owner_secrets, const uint8_t* document_id,
                                        size_t document_id_len, uint32_t purpose, uint32_t key_version,
                                        uint64_t revision, const uint8_t* members, size_t members_len,
                                        coffre_access_list** out);
-/* The next list (revision + 1, same key version) with `added` members too. */
+/** The next list (revision + 1, same key version) with `added` members too. */
 COFFRE_API int coffre_access_list_add_members(const coffre_account_secrets* owner_secrets,
                                               const coffre_access_list* current, const uint8_t* added, size_t added_len,
                                               coffre_access_list** out);
-/* Removing members (16.3): a new content key (version current + 1, the new list's) and its list. */
+/** Removing members (16.3): a new content key (version current + 1, the new list's) and its list. */
 COFFRE_API int coffre_access_list_rotate(const coffre_account_secrets* owner_secrets, const coffre_access_list* current,
                                          const uint8_t* removed, size_t removed_len, coffre_key** out_key,
                                          coffre_access_list** out_list);
-/* A list served by the store for (owner's user id, document_id, purpose), with the owner's trusted identity, in the
+/** A list served by the store for (owner's user id, document_id, purpose), with the owner's trusted identity, in the
  * spec's order (record_invalid, wrong_context, trust_mismatch, signature_invalid, key_version_rollback). has_pin 0:
  * no pin (reading old content: then check the key version); else the pinned (revision, key_version). */
 COFFRE_API int coffre_access_list_open(const uint8_t* bytes, size_t len, const coffre_trusted_contact* owner,
@@ -632,12 +661,14 @@ COFFRE_API int coffre_access_list_open(const uint8_t* bytes, size_t len, const c
                                        int has_pin, uint64_t pin_revision, uint32_t pin_key_version,
                                        coffre_access_list** out);
 COFFRE_API int coffre_access_list_bytes(const coffre_access_list* list, uint8_t** out, size_t* out_len);
-COFFRE_API int coffre_access_list_owner_user_id(const coffre_access_list* list, uint8_t* out, size_t out_len); /* 16 */
-COFFRE_API int coffre_access_list_document_id(const coffre_access_list* list, uint8_t* out, size_t out_len);   /* 16 */
-COFFRE_API uint32_t coffre_access_list_purpose(const coffre_access_list* list); /* 0: NULL */
+/** 16 */
+COFFRE_API int coffre_access_list_owner_user_id(const coffre_access_list* list, uint8_t* out, size_t out_len);
+/** 16 */
+COFFRE_API int coffre_access_list_document_id(const coffre_access_list* list, uint8_t* out, size_t out_len);
+COFFRE_API uint32_t coffre_access_list_purpose(const coffre_access_list* list); /**< 0: NULL */
 COFFRE_API uint32_t coffre_access_list_owner_identity_generation(const coffre_access_list* list);
 COFFRE_API uint32_t coffre_access_list_key_version(const coffre_access_list* list);
-COFFRE_API uint64_t coffre_access_list_revision(const coffre_access_list* list); /* with key_version: what to pin */
+COFFRE_API uint64_t coffre_access_list_revision(const coffre_access_list* list); /**< with key_version: what to pin */
 COFFRE_API size_t coffre_access_list_member_count(const coffre_access_list* list);
 COFFRE_API int coffre_access_list_member(const coffre_access_list* list, size_t index, uint8_t* out,
                                          size_t out_len); /* 16 */
@@ -645,28 +676,28 @@ COFFRE_API int coffre_access_list_is_member(const coffre_access_list* list, cons
                                             size_t user_id_len); /* 1/0 */
 COFFRE_API void coffre_access_list_free(coffre_access_list* list);
 
-/* Content-key wraps (section 16.2). The key is of the list's key version. not_a_member (sender or recipient),
+/** Content-key wraps (section 16.2). The key is of the list's key version. not_a_member (sender or recipient),
  * public_key_invalid. out: exactly COFFRE_CONTENT_WRAP_BYTES. */
 COFFRE_API int coffre_wrap_content_key(const uint8_t* sender_user_id, size_t sender_user_id_len,
                                        const coffre_account_secrets* sender_secrets,
                                        const coffre_trusted_contact* recipient, const coffre_access_list* access,
                                        const coffre_key* key, uint8_t* out, size_t out_len);
-/* The same to n recipients on up to `threads` threads (0: the process default): n wraps concatenated
+/** The same to n recipients on up to `threads` threads (0: the process default): n wraps concatenated
  * (n * 1314 bytes) in recipient order; fails as a whole with the first recipient's error. */
 COFFRE_API int coffre_wrap_content_key_to_many(const uint8_t* sender_user_id, size_t sender_user_id_len,
                                                const coffre_account_secrets* sender_secrets,
                                                const coffre_trusted_contact* const* recipients, size_t recipient_count,
                                                const coffre_access_list* access, const coffre_key* key,
                                                uint32_t threads, uint8_t** out, size_t* out_len);
-/* The sender a wrap names (not authenticated yet): to look up its trusted contact. wrap_invalid. */
-COFFRE_API int coffre_wrap_sender(const uint8_t* wrap, size_t wrap_len, uint8_t* out, size_t out_len); /* 16 */
-/* The content key in `wrap` for `me`, under an opened access list and the sender's trusted contact (wrap_invalid,
+/** The sender a wrap names (not authenticated yet): to look up its trusted contact. wrap_invalid. */
+COFFRE_API int coffre_wrap_sender(const uint8_t* wrap, size_t wrap_len, uint8_t* out, size_t out_len); /**< 16 */
+/** The content key in `wrap` for `me`, under an opened access list and the sender's trusted contact (wrap_invalid,
  * wrong_context, not_a_member, trust_mismatch, signature_invalid, wrap_invalid). *key_version: the key's version. */
 COFFRE_API int coffre_wrap_open(const uint8_t* wrap, size_t wrap_len, const uint8_t* me_user_id, size_t me_user_id_len,
                                 const coffre_account_secrets* my_secrets, const coffre_access_list* access,
                                 const coffre_trusted_contact* sender, coffre_key** out, uint32_t* key_version);
 
-/* Re-encryption (16.3): the document envelope sealed under old_key (context: object_id, old_revision,
+/** Re-encryption (16.3): the document envelope sealed under old_key (context: object_id, old_revision,
  * old_key_version) sealed again under current_key (version current_key_version > old_key_version), same object id,
  * revision new_revision. */
 COFFRE_API int coffre_reencrypt_document(const uint8_t* envelope, size_t envelope_len, const coffre_key* old_key,
@@ -675,7 +706,7 @@ COFFRE_API int coffre_reencrypt_document(const uint8_t* envelope, size_t envelop
                                          uint32_t current_key_version, uint64_t new_revision, uint8_t** out,
                                          size_t* out_len);
 
-/* Drive node keys (section 18): the root's key (and a shared folder's) is a content key of purpose drive node. */
+/** Drive node keys (section 18): the root's key (and a shared folder's) is a content key of purpose drive node. */
 typedef struct coffre_node_key coffre_node_key;
 COFFRE_API int coffre_node_key_generate(coffre_node_key** out);
 COFFRE_API int coffre_node_key_from_bytes(const uint8_t* bytes, size_t len,
@@ -684,7 +715,7 @@ COFFRE_API int coffre_node_key_from_content_key(const coffre_key* key, coffre_no
 COFFRE_API int coffre_node_key_to_content_key(const coffre_node_key* key, coffre_key** out);
 COFFRE_API void coffre_node_key_free(coffre_node_key* key);
 
-/* A node record for node_id under parent_id (kind COFFRE_NODE_*). name: 1..255 bytes of UTF-8; media_type: 0..255
+/** A node record for node_id under parent_id (kind COFFRE_NODE_*). name: 1..255 bytes of UTF-8; media_type: 0..255
  * printable ASCII; size and revision 0 for a folder. invalid_argument for what a reader would refuse. */
 COFFRE_API int coffre_node_record_make(const uint8_t* parent_id, size_t parent_id_len,
                                        const coffre_node_key* parent_key, uint32_t kind, const uint8_t* node_id,
@@ -692,30 +723,31 @@ COFFRE_API int coffre_node_record_make(const uint8_t* parent_id, size_t parent_i
                                        size_t name_len, uint64_t size, uint64_t revision, const char* media_type,
                                        size_t media_type_len, uint64_t created, uint64_t modified, uint8_t** out,
                                        size_t* out_len);
-/* An opened node: every field authenticated as a child of the parent it was opened under. */
+/** An opened node: every field authenticated as a child of the parent it was opened under. */
 typedef struct coffre_node coffre_node;
-/* record_invalid, node_binding_invalid (another parent, swapped, modified, renamed by the store). */
+/** record_invalid, node_binding_invalid (another parent, swapped, modified, renamed by the store). */
 COFFRE_API int coffre_node_record_open(const uint8_t* parent_id, size_t parent_id_len,
                                        const coffre_node_key* parent_key, const uint8_t* record, size_t record_len,
                                        coffre_node** out);
-/* Moving and/or renaming: a new record of the same node under new_parent_id with new_name. */
+/** Moving and/or renaming: a new record of the same node under new_parent_id with new_name. */
 COFFRE_API int coffre_node_record_move(const coffre_node* node, const uint8_t* new_parent_id, size_t new_parent_id_len,
                                        const coffre_node_key* new_parent_key, const char* new_name, size_t new_name_len,
                                        uint8_t** out, size_t* out_len);
-COFFRE_API int coffre_node_id(const coffre_node* node, uint8_t* out, size_t out_len);           /* 16 */
-COFFRE_API int coffre_node_parent_id(const coffre_node* node, uint8_t* out, size_t out_len);    /* 16 */
-COFFRE_API uint32_t coffre_node_kind(const coffre_node* node);                                  /* 0: NULL */
-COFFRE_API int coffre_node_name_hash(const coffre_node* node, uint8_t* out, size_t out_len);    /* 32 */
-COFFRE_API int coffre_node_name(const coffre_node* node, uint8_t** out, size_t* out_len);       /* UTF-8, no NUL */
-COFFRE_API int coffre_node_media_type(const coffre_node* node, uint8_t** out, size_t* out_len); /* ASCII, no NUL */
+COFFRE_API int coffre_node_id(const coffre_node* node, uint8_t* out, size_t out_len);           /**< 16 */
+COFFRE_API int coffre_node_parent_id(const coffre_node* node, uint8_t* out, size_t out_len);    /**< 16 */
+COFFRE_API uint32_t coffre_node_kind(const coffre_node* node);                                  /**< 0: NULL */
+COFFRE_API int coffre_node_name_hash(const coffre_node* node, uint8_t* out, size_t out_len);    /**< 32 */
+COFFRE_API int coffre_node_name(const coffre_node* node, uint8_t** out, size_t* out_len);       /**< UTF-8, no NUL */
+COFFRE_API int coffre_node_media_type(const coffre_node* node, uint8_t** out, size_t* out_len); /**< ASCII, no NUL */
 COFFRE_API uint64_t coffre_node_size(const coffre_node* node);
 COFFRE_API uint64_t coffre_node_revision(const coffre_node* node);
 COFFRE_API uint64_t coffre_node_created(const coffre_node* node);
 COFFRE_API uint64_t coffre_node_modified(const coffre_node* node);
-COFFRE_API int coffre_node_key_of(const coffre_node* node, coffre_node_key** out); /* a new handle on the node's key */
+/** a new handle on the node's key */
+COFFRE_API int coffre_node_key_of(const coffre_node* node, coffre_node_key** out);
 COFFRE_API void coffre_node_free(coffre_node* node);
 
-/* Every record of a folder (frames, as the store served them) opened on up to `threads` threads (0: the process default):
+/** Every record of a folder (frames, as the store served them) opened on up to `threads` threads (0: the process default):
  * the error of the first failing record by position, then node_binding_invalid for a duplicate node id or name hash.
  * Nodes in the order given; coffre_folder_listing_node borrows (valid until the listing is freed). */
 typedef struct coffre_folder_listing coffre_folder_listing;
@@ -725,21 +757,21 @@ COFFRE_API int coffre_folder_list(const uint8_t* parent_id, size_t parent_id_len
 COFFRE_API size_t coffre_folder_listing_count(const coffre_folder_listing* listing);
 COFFRE_API const coffre_node* coffre_folder_listing_node(const coffre_folder_listing* listing,
                                                          size_t index); /* NULL: bad index */
-/* Moves node `index` out into a handle of its own (freed with coffre_node_free); the listing then has NULL there
+/** Moves node `index` out into a handle of its own (freed with coffre_node_free); the listing then has NULL there
  * (COFFRE_E_BAD_STATE if already taken). For bindings that give every node its own lifetime. */
 COFFRE_API int coffre_folder_listing_take(coffre_folder_listing* listing, size_t index, coffre_node** out);
 COFFRE_API void coffre_folder_listing_free(coffre_folder_listing* listing);
 
-/* The lookup hash of `name` under a folder's key (invalid_argument for a name breaking the rule). */
+/** The lookup hash of `name` under a folder's key (invalid_argument for a name breaking the rule). */
 COFFRE_API int coffre_drive_name_hash(const coffre_node_key* parent_key, const char* name, size_t name_len,
                                       uint8_t* out, size_t out_len); /* 32 */
-/* A Drive file's content: a file envelope under coffre_drive_file_key with the context coffre_drive_file_context
+/** A Drive file's content: a file envelope under coffre_drive_file_key with the context coffre_drive_file_context
  * gives (object id of COFFRE_DRIVE_OBJECT_ID_BYTES, no NUL; key version 1; the revision is meta's). */
 COFFRE_API int coffre_drive_file_key(const coffre_node_key* node_key, coffre_key** out);
 COFFRE_API int coffre_drive_file_context(const uint8_t* node_id, size_t node_id_len, char* object_id,
                                          size_t object_id_len, uint32_t* key_version);
 
-/* ---------------------------------------------------------------------------------------------------------------
+/** ---------------------------------------------------------------------------------------------------------------
  * Signed store requests (docs/STORE.md section 2)
  *
  * The fields every function below takes, in this order:
@@ -759,30 +791,30 @@ COFFRE_API size_t coffre_sha256_bytes(void);
 COFFRE_API size_t coffre_store_nonce_bytes(void);
 COFFRE_API size_t coffre_signature_bytes(void);
 
-/* SHA-256 (crypto_hash_sha256) of `len` bytes into out (COFFRE_SHA256_BYTES). */
+/** SHA-256 (crypto_hash_sha256) of `len` bytes into out (COFFRE_SHA256_BYTES). */
 COFFRE_API int coffre_sha256(const uint8_t* data, size_t len, uint8_t* out, size_t out_len);
-/* The same over a body given in pieces: update each piece in order, then final (the hasher then starts again). */
+/** The same over a body given in pieces: update each piece in order, then final (the hasher then starts again). */
 typedef struct coffre_sha256_hasher coffre_sha256_hasher;
 COFFRE_API int coffre_sha256_hasher_new(coffre_sha256_hasher** out);
 COFFRE_API int coffre_sha256_hasher_update(coffre_sha256_hasher* h, const uint8_t* data, size_t len);
 COFFRE_API int coffre_sha256_hasher_final(coffre_sha256_hasher* h, uint8_t* out, size_t out_len);
 COFFRE_API void coffre_sha256_hasher_free(coffre_sha256_hasher* h);
 
-/* A fresh random nonce (the system's CSPRNG) into out (COFFRE_STORE_NONCE_BYTES). */
+/** A fresh random nonce (the system's CSPRNG) into out (COFFRE_STORE_NONCE_BYTES). */
 COFFRE_API int coffre_store_request_nonce(uint8_t* out, size_t out_len);
 
-/* The signed message m of STORE.md section 2 (a library buffer). */
+/** The signed message m of STORE.md section 2 (a library buffer). */
 COFFRE_API int coffre_store_request_message(const char* method, size_t method_len, const char* target,
                                             size_t target_len, const uint8_t* content_sha256, size_t content_sha256_len,
                                             uint64_t time, const uint8_t* nonce, size_t nonce_len,
                                             const uint8_t* user_id, size_t user_id_len, uint8_t** out, size_t* out_len);
-/* The Coffre-Signature of a request signed with the device's signing key, into signature (COFFRE_SIGNATURE_BYTES). */
+/** The Coffre-Signature of a request signed with the device's signing key, into signature (COFFRE_SIGNATURE_BYTES). */
 COFFRE_API int coffre_store_request_sign(const coffre_device_keys* keys, const char* method, size_t method_len,
                                          const char* target, size_t target_len, const uint8_t* content_sha256,
                                          size_t content_sha256_len, uint64_t time, const uint8_t* nonce,
                                          size_t nonce_len, const uint8_t* user_id, size_t user_id_len,
                                          uint8_t* signature, size_t signature_len);
-/* The same signed with the recovery signing key of `phrase` (a recovery signer, STORE.md section 4). Derives the
+/** The same signed with the recovery signing key of `phrase` (a recovery signer, STORE.md section 4). Derives the
  * recovery key from the phrase on each call (an X-Wing key generation: milliseconds). */
 COFFRE_API int coffre_store_request_sign_recovery(const coffre_recovery_phrase* phrase, const char* method,
                                                   size_t method_len, const char* target, size_t target_len,
@@ -790,7 +822,7 @@ COFFRE_API int coffre_store_request_sign_recovery(const coffre_recovery_phrase* 
                                                   uint64_t time, const uint8_t* nonce, size_t nonce_len,
                                                   const uint8_t* user_id, size_t user_id_len, uint8_t* signature,
                                                   size_t signature_len);
-/* COFFRE_OK if `signature` (signature_len bytes) is the signature of the request by the Ed25519 public key
+/** COFFRE_OK if `signature` (signature_len bytes) is the signature of the request by the Ed25519 public key
  * (COFFRE_SIGN_PUBLIC_KEY_BYTES); COFFRE_E_SIGNATURE_INVALID otherwise (also for a signature that is not 64 bytes).
  * Freshness of `time` and replay of `nonce` are the caller's checks. */
 COFFRE_API int coffre_store_request_verify(const uint8_t* public_key, size_t public_key_len, const char* method,

@@ -18,6 +18,7 @@ export { CoffreError, type ErrorCode } from './errors.js';
 export type { Context } from './context.js';
 export { ContentKey, type FileSecret } from './key.js';
 export { openDocument, sealDocument } from './document.js';
+export { type DataKeyContext, dataKeyWrapSize, KeyEncryptionKey, unwrapDataKey, wrapDataKey } from './kek.js';
 export {
   DEFAULT_MAX_MEMLIMIT_KIB,
   DEFAULT_MAX_OPSLIMIT,

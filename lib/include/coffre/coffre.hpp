@@ -12,6 +12,7 @@
 #include <coffre/error.hpp>
 #include <coffre/export.h>
 #include <coffre/file.hpp>
+#include <coffre/kek.hpp>
 #include <coffre/key_file.hpp>
 #include <coffre/random.hpp>
 #include <coffre/recovery.hpp>
@@ -26,8 +27,8 @@
 #include <string_view>
 
 namespace coffre {
-// Initializes libsodium; idempotent and thread-safe. Every entry point calls it, so users need not.
+/// Initializes libsodium; idempotent and thread-safe. Every entry point calls it, so users need not.
 COFFRE_API Error init() noexcept;
-// The library's version, "MAJOR.MINOR.PATCH" (COFFRE_VERSION_STRING of the headers it was built with).
+/// The library's version, "MAJOR.MINOR.PATCH" (COFFRE_VERSION_STRING of the headers it was built with).
 COFFRE_API std::string_view version() noexcept;
 }  // namespace coffre

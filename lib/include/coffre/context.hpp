@@ -11,9 +11,9 @@ namespace coffre {
 
 struct COFFRE_API Context {
   static constexpr std::size_t kMaxObjectId = 1024;
-  std::string object_id;      // document or file id
-  std::uint64_t revision = 0;  // document revision or file version
-  std::uint32_t key_version = 0;  // content-key version (also written in the header)
+  std::string object_id;      ///< document or file id
+  std::uint64_t revision = 0;  ///< document revision or file version
+  std::uint32_t key_version = 0;  ///< content-key version (also written in the header)
 };
 
 }  // namespace coffre

@@ -34,31 +34,31 @@
 
 namespace coffre {
 
-// A user's identity as this client trusts it: whose signatures (access lists, wraps) it accepts. Handed out by
-// TrustStore::check_sharable for contacts; TrustedIdentity::of for the client's own account.
+/// A user's identity as this client trusts it: whose signatures (access lists, wraps) it accepts. Handed out by
+/// TrustStore::check_sharable for contacts; TrustedIdentity::of for the client's own account.
 struct COFFRE_API TrustedIdentity {
   UserId user;
   VerifyKey identity_pk;
   std::uint32_t generation = 0;
 
-  // The client's own identity (its secrets are the account's: check_account_secrets).
+  /// The client's own identity (its secrets are the account's: check_account_secrets).
   static TrustedIdentity of(const UserId& user, const AccountSecrets& secrets);
   bool operator==(const TrustedIdentity&) const = default;
 };
 
-// Whom a content key is wrapped to: a user's suite public key of one version.
+/// Whom a content key is wrapped to: a user's suite public key of one version.
 struct COFFRE_API WrapRecipient {
   UserId user;
   std::uint32_t suite_version = 0;
   XWingPublicKey suite_pk;
 
-  // The client's own current suite key (a self-wrap). Derives the public key.
+  /// The client's own current suite key (a self-wrap). Derives the public key.
   static Result<WrapRecipient> of(const UserId& user, const AccountSecrets& secrets);
   bool operator==(const WrapRecipient&) const = default;
 };
 
-// A directory record that passed verify_record (layout, keys, signature and continuity signature). Only
-// verify_record and make_directory_record produce one; it says nothing about trust (that is TrustStore's job).
+/// A directory record that passed verify_record (layout, keys, signature and continuity signature). Only
+/// verify_record and make_directory_record produce one; it says nothing about trust (that is TrustStore's job).
 class COFFRE_API DirectoryRecord {
  public:
   static constexpr std::size_t kSize = 1445;
@@ -69,9 +69,9 @@ class COFFRE_API DirectoryRecord {
   std::uint32_t suite_version() const noexcept { return suite_version_; }
   const XWingPublicKey& suite_pk() const noexcept { return suite_pk_; }
   std::uint64_t created() const noexcept { return created_; }
-  // The identity key of generation - 1 (generation > 1 only).
+  /// The identity key of generation - 1 (generation > 1 only).
   const std::optional<VerifyKey>& previous_identity_pk() const noexcept { return previous_identity_pk_; }
-  // The record's exact bytes (what the store serves).
+  /// The record's exact bytes (what the store serves).
   std::span<const std::uint8_t, kSize> bytes() const noexcept { return bytes_; }
 
   TrustedIdentity identity() const { return {user_, identity_pk_, identity_generation_}; }
@@ -93,34 +93,35 @@ class COFFRE_API DirectoryRecord {
   std::optional<VerifyKey> previous_identity_pk_;
 };
 
-// The record of `user`'s identity and current suite key (from `secrets`), created at `created` (Unix seconds).
-// `previous_identity`: the identity key of generation - 1, required when the generation is above 1 and refused
-// (invalid_argument) when it is 1. Any key is accepted as the previous one: prefer the overload below, which checks it.
+/// The record of `user`'s identity and current suite key (from `secrets`), created at `created` (Unix seconds).
+/// `previous_identity`: the identity key of generation - 1, required when the generation is above 1 and refused
+/// (invalid_argument) when it is 1. Any key is accepted as the previous one: prefer the overload below, which checks
+/// it.
 COFFRE_API Result<DirectoryRecord> make_directory_record(const UserId& user, const AccountSecrets& secrets,
                                                          std::uint64_t created,
                                                          const SigningKey* previous_identity = nullptr);
 
-// The record after a revocation, continuity-signed by `previous`: the account's secrets that the revocation replaced
-// by `secrets` (section 14; AccountSecrets::rotated). invalid_argument, checked in this order: `secrets` are of
-// generation 1 (no continuity); `previous` are not of generation - 1 (the same generation, an older or a newer one);
-// `previous` are another account's (their suite keys are not the first suite keys of `secrets`). No secret key
-// leaves the two AccountSecrets.
+/// The record after a revocation, continuity-signed by `previous`: the account's secrets that the revocation replaced
+/// by `secrets` (section 14; AccountSecrets::rotated). invalid_argument, checked in this order: `secrets` are of
+/// generation 1 (no continuity); `previous` are not of generation - 1 (the same generation, an older or a newer one);
+/// `previous` are another account's (their suite keys are not the first suite keys of `secrets`). No secret key
+/// leaves the two AccountSecrets.
 COFFRE_API Result<DirectoryRecord> make_directory_record(const UserId& user, const AccountSecrets& secrets,
                                                          std::uint64_t created, const AccountSecrets& previous);
 
-// A record served by the store, checked alone in the spec's order: record_invalid (layout, sizes, zero generation or
-// version, continuity fields inconsistent with the generation), public_key_invalid (suite key), signature_invalid
-// (signature, then continuity signature).
+/// A record served by the store, checked alone in the spec's order: record_invalid (layout, sizes, zero generation or
+/// version, continuity fields inconsistent with the generation), public_key_invalid (suite key), signature_invalid
+/// (signature, then continuity signature).
 COFFRE_API Result<DirectoryRecord> verify_record(std::span<const std::uint8_t> bytes);
 
-// A 60-digit safety number (section 17.2): the same for both users of a pair, changed by either identity key.
+/// A 60-digit safety number (section 17.2): the same for both users of a pair, changed by either identity key.
 class COFFRE_API SafetyNumber {
  public:
   static constexpr std::size_t kDigits = 60;
-  // A number typed by the user: ASCII spaces, tabs and hyphens are ignored; then exactly 60 ASCII digits, else
-  // invalid_argument.
+  /// A number typed by the user: ASCII spaces, tabs and hyphens are ignored; then exactly 60 ASCII digits, else
+  /// invalid_argument.
   static Result<SafetyNumber> parse(std::string_view typed);
-  // 12 groups of 5 digits separated by single spaces.
+  /// 12 groups of 5 digits separated by single spaces.
   std::string to_string() const;
   std::span<const char, kDigits> digits() const noexcept { return digits_; }
   bool operator==(const SafetyNumber& o) const noexcept { return digits_ == o.digits_; }
@@ -130,73 +131,73 @@ class COFFRE_API SafetyNumber {
   std::array<char, kDigits> digits_{};
 };
 
-// The safety number of users a and b (their user ids and identity keys; generations do not enter it).
-// invalid_argument if a and b have the same user id.
+/// The safety number of users a and b (their user ids and identity keys; generations do not enter it).
+/// invalid_argument if a and b have the same user id.
 COFFRE_API Result<SafetyNumber> safety_number(const TrustedIdentity& a, const TrustedIdentity& b);
 
 enum class TrustState : std::uint8_t {
-  unknown = 1,   // trust on first use: seen, not compared
-  verified = 2,  // the user compared safety numbers
-  refused = 3,   // the user refused this contact's key
+  unknown = 1,   ///< trust on first use: seen, not compared
+  verified = 2,  ///< the user compared safety numbers
+  refused = 3,   ///< the user refused this contact's key
 };
 
-// What observe did with a record.
+/// What observe did with a record.
 enum class Observation : std::uint8_t {
-  pinned_first = 1,  // the user was unknown: pinned as unknown
-  followed = 2,      // a newer suite version under the same identity key: pinned, state kept
-  unchanged = 3,     // the pinned record's key and version again
+  pinned_first = 1,  ///< the user was unknown: pinned as unknown
+  followed = 2,      ///< a newer suite version under the same identity key: pinned, state kept
+  unchanged = 3,     ///< the pinned record's key and version again
 };
 
-// Everything needed to share with a contact: whom to wrap to and whose signatures to accept.
+/// Everything needed to share with a contact: whom to wrap to and whose signatures to accept.
 struct COFFRE_API TrustedContact {
   TrustedIdentity identity;
   WrapRecipient recipient;
 };
 
-// One contact's trust: the pinned record, its state, and at most one pending (changed, not followed) record.
+/// One contact's trust: the pinned record, its state, and at most one pending (changed, not followed) record.
 struct COFFRE_API ContactTrust {
   DirectoryRecord pinned;
   TrustState state = TrustState::unknown;
   std::optional<DirectoryRecord> pending;
 };
 
-// ok if `record` states exactly the user id, identity key and generation, suite key and version of `log`, the
-// user's verified device list (section 17): key_version_rollback if the record is older than the log (a lower
-// generation or suite version), record_invalid for any other difference (a record no device of the account made
-// after the log's last revocation).
+/// ok if `record` states exactly the user id, identity key and generation, suite key and version of `log`, the
+/// user's verified device list (section 17): key_version_rollback if the record is older than the log (a lower
+/// generation or suite version), record_invalid for any other difference (a record no device of the account made
+/// after the log's last revocation).
 COFFRE_API Error check_record_against_log(const DirectoryRecord& record, const VerifiedLog& log);
 
-// The client's trust in its contacts' directory records (section 17.1). Local state: encode() to persist it, and
-// persist after every change (observe, verify, refuse). Not thread-safe.
+/// The client's trust in its contacts' directory records (section 17.1). Local state: encode() to persist it, and
+/// persist after every change (observe, verify, refuse). Not thread-safe.
 class COFFRE_API TrustStore {
  public:
-  // Observes a record the store served, in the spec's order:
-  //   user_refused          the user is refused (nothing changes);
-  //   trust_mismatch        the same suite version with another suite key, or another identity key or generation
-  //                         (with or without continuity): the record becomes pending, the pinned one stays;
-  //   key_version_rollback  a lower suite version or identity generation than pinned (nothing changes).
+  /// Observes a record the store served, in the spec's order:
+  ///   user_refused          the user is refused (nothing changes);
+  ///   trust_mismatch        the same suite version with another suite key, or another identity key or generation
+  ///                         (with or without continuity): the record becomes pending, the pinned one stays;
+  ///   key_version_rollback  a lower suite version or identity generation than pinned (nothing changes).
   Result<Observation> observe(const DirectoryRecord& record);
 
-  // The contact to share with or accept signatures from: not_found (unknown user), user_refused, trust_mismatch
-  // (a pending record waits for the user's decision).
+  /// The contact to share with or accept signatures from: not_found (unknown user), user_refused, trust_mismatch
+  /// (a pending record waits for the user's decision).
   Result<TrustedContact> check_sharable(const UserId& user) const;
 
-  // The number to show the user for `user`: of its pending record if there is one, else of the pinned one.
-  // not_found: unknown user; invalid_argument: `user` is `me`.
+  /// The number to show the user for `user`: of its pending record if there is one, else of the pinned one.
+  /// not_found: unknown user; invalid_argument: `user` is `me`.
   Result<SafetyNumber> safety_number(const UserId& user, const TrustedIdentity& me) const;
 
-  // Compares a number the user typed (or scanned) with safety_number(user, me): equal, the pending record (if any)
-  // becomes pinned and the contact verified (which also lifts a refusal); different: trust_mismatch and nothing
-  // changes. not_found: unknown user.
+  /// Compares a number the user typed (or scanned) with safety_number(user, me): equal, the pending record (if any)
+  /// becomes pinned and the contact verified (which also lifts a refusal); different: trust_mismatch and nothing
+  /// changes. not_found: unknown user.
   Error verify(const UserId& user, const SafetyNumber& typed, const TrustedIdentity& me);
 
-  // Marks the contact refused (not_found if unknown): it can no longer be shared with until verified.
+  /// Marks the contact refused (not_found if unknown): it can no longer be shared with until verified.
   Error refuse(const UserId& user);
 
-  const ContactTrust* find(const UserId& user) const noexcept;  // nullptr if unknown
+  const ContactTrust* find(const UserId& user) const noexcept;  ///< nullptr if unknown
   const std::map<UserId, ContactTrust>& contacts() const noexcept { return contacts_; }
 
-  // The byte layout of section 17.1 ("CFRT"). parse: record_invalid if malformed (every record is verified again).
+  /// The byte layout of section 17.1 ("CFRT"). parse: record_invalid if malformed (every record is verified again).
   std::vector<std::uint8_t> encode() const;
   static Result<TrustStore> parse(std::span<const std::uint8_t> bytes);
 

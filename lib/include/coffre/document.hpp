@@ -14,13 +14,13 @@
 
 namespace coffre {
 
-inline constexpr std::size_t kDocumentOverhead = 102;  // header 86 + tag 16
+inline constexpr std::size_t kDocumentOverhead = 102;  ///< header 86 + tag 16
 
 COFFRE_API Result<std::vector<std::uint8_t>> seal_document(const ContentKey& key, const Context& context,
                                                            std::span<const std::uint8_t> plaintext,
                                                            Rng& rng = system_rng());
 
-// Plaintext only if every check of the spec passed; otherwise the first failing check's error and nothing else.
+/// Plaintext only if every check of the spec passed; otherwise the first failing check's error and nothing else.
 COFFRE_API Result<std::vector<std::uint8_t>> open_document(const ContentKey& key, const Context& context,
                                                            std::span<const std::uint8_t> envelope);
 

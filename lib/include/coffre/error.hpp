@@ -61,12 +61,12 @@ enum class [[nodiscard]] Error : int {
 };
 inline constexpr int kErrorCount = 48;
 
-// Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
+/// Stable snake_case code, as in the spec and the vectors' `expect` field ("ok" for success).
 COFFRE_API std::string_view error_code(Error e) noexcept;
-// One sentence for a human: what is wrong and, where it helps, what to do. Never contains secrets.
+/// One sentence for a human: what is wrong and, where it helps, what to do. Never contains secrets.
 COFFRE_API std::string_view error_message(Error e) noexcept;
 
-// A value or an error. Small on purpose: ok(), error(), value(), and take() to move the value out.
+/// A value or an error. Small on purpose: ok(), error(), value(), and take() to move the value out.
 template <class T>
 class [[nodiscard]] Result {
  public:
@@ -86,7 +86,7 @@ class [[nodiscard]] Result {
 
 }  // namespace coffre
 
-// Propagate an Error from an expression returning Error.
+/// Propagate an Error from an expression returning Error.
 #define COFFRE_TRY(expr)                                   \
   do {                                                     \
     if (::coffre::Error e_ = (expr); e_ != ::coffre::Error::ok) return e_; \

@@ -14,16 +14,16 @@
 
 namespace coffre {
 
-// A key file is at most this many bytes.
+/// A key file is at most this many bytes.
 inline constexpr std::size_t kKeyFileMaxSize = 4096;
 inline constexpr std::string_view kKeyFileLinePrefix = "coffre-key-v1:";
 
-// The key of a key file's bytes. invalid_argument: a file section 19 refuses (too long, no key line or two, a line
-// that is neither a comment nor a key line, base64 that is not exactly the canonical padded encoding of 32 bytes).
-// out_of_memory: secure memory exhausted.
+/// The key of a key file's bytes. invalid_argument: a file section 19 refuses (too long, no key line or two, a line
+/// that is neither a comment nor a key line, base64 that is not exactly the canonical padded encoding of 32 bytes).
+/// out_of_memory: secure memory exhausted.
 COFFRE_API Result<ContentKey> parse_key_file(std::span<const std::uint8_t> file);
 
-// The key line of `key`, with its final "\n", in secure memory.
+/// The key line of `key`, with its final "\n", in secure memory.
 COFFRE_API Result<SecretBytes> key_file_line(const ContentKey& key);
 
 }  // namespace coffre

@@ -14,10 +14,10 @@ class COFFRE_API Rng {
   virtual void fill(std::span<std::uint8_t> out) = 0;
 };
 
-// The operating system's CSPRNG (libsodium randombytes_buf; crypto.getRandomValues in WebAssembly).
+/// The operating system's CSPRNG (libsodium randombytes_buf; crypto.getRandomValues in WebAssembly).
 COFFRE_API Rng& system_rng() noexcept;
 
-// ChaCha20 keystream from a 32-byte seed. NOT for production: output is reproducible by design.
+/// ChaCha20 keystream from a 32-byte seed. NOT for production: output is reproducible by design.
 class COFFRE_API DeterministicRng final : public Rng {
  public:
   explicit DeterministicRng(std::span<const std::uint8_t, 32> seed) noexcept;

@@ -13,7 +13,7 @@ namespace coffre {
 class COFFRE_API SecretBytes {
  public:
   SecretBytes() = default;
-  // Zero-filled secure buffer; empty (and !valid()) if secure memory is exhausted.
+  /// Zero-filled secure buffer; empty (and !valid()) if secure memory is exhausted.
   explicit SecretBytes(std::size_t size);
   static Result<SecretBytes> copy_of(std::span<const std::uint8_t> bytes);
 
@@ -25,11 +25,11 @@ class COFFRE_API SecretBytes {
 
   std::size_t size() const noexcept { return size_; }
   bool valid() const noexcept { return data_ != nullptr; }
-  // Raw access is explicit so that every use of secret bytes can be found with grep.
+  /// Raw access is explicit so that every use of secret bytes can be found with grep.
   std::span<const std::uint8_t> reveal() const noexcept { return {data_, size_}; }
   std::span<std::uint8_t> reveal_mut() noexcept { return {data_, size_}; }
 
-  // Constant-time comparison (sizes are public).
+  /// Constant-time comparison (sizes are public).
   bool equals(const SecretBytes& other) const noexcept;
 
  private:
@@ -39,12 +39,12 @@ class COFFRE_API SecretBytes {
 
 class Rng;
 
-// A 32-byte content key: one per document or file (and version).
+/// A 32-byte content key: one per document or file (and version).
 class COFFRE_API ContentKey {
  public:
   static constexpr std::size_t kSize = 32;
   static Result<ContentKey> generate(Rng& rng);
-  static Result<ContentKey> from_bytes(std::span<const std::uint8_t> bytes);  // invalid_argument unless 32 bytes
+  static Result<ContentKey> from_bytes(std::span<const std::uint8_t> bytes);  ///< invalid_argument unless 32 bytes
   const SecretBytes& secret() const noexcept { return bytes_; }
 
  private:

@@ -17,11 +17,11 @@ namespace coffre {
 class COFFRE_API VerifyKey {
  public:
   static constexpr std::size_t kSize = 32;
-  static Result<VerifyKey> from_bytes(std::span<const std::uint8_t> bytes);  // invalid_argument unless 32 bytes
+  static Result<VerifyKey> from_bytes(std::span<const std::uint8_t> bytes);  ///< invalid_argument unless 32 bytes
   std::span<const std::uint8_t, kSize> bytes() const noexcept { return bytes_; }
   bool operator==(const VerifyKey&) const = default;
 
-  // signature_invalid unless `signature` is this key's signature of frame(label) || message.
+  /// signature_invalid unless `signature` is this key's signature of frame(label) || message.
   Error verify(std::string_view label, std::span<const std::uint8_t> message,
                std::span<const std::uint8_t> signature) const noexcept;
 
@@ -36,17 +36,17 @@ class COFFRE_API SigningKey {
   using Signature = std::array<std::uint8_t, kSignatureSize>;
 
   static Result<SigningKey> generate(Rng& rng);
-  static Result<SigningKey> from_seed(std::span<const std::uint8_t> seed);  // invalid_argument unless 32 bytes
+  static Result<SigningKey> from_seed(std::span<const std::uint8_t> seed);  ///< invalid_argument unless 32 bytes
 
   const VerifyKey& verify_key() const noexcept { return verify_key_; }
-  const SecretBytes& seed() const noexcept { return seed_; }  // what gets stored (sealed)
+  const SecretBytes& seed() const noexcept { return seed_; }  ///< what gets stored (sealed)
   Signature sign(std::string_view label, std::span<const std::uint8_t> message) const noexcept;
 
  private:
   SigningKey(SecretBytes seed, SecretBytes secret, VerifyKey vk)
       : seed_(std::move(seed)), secret_(std::move(secret)), verify_key_(vk) {}
   SecretBytes seed_;
-  SecretBytes secret_;  // libsodium's 64-byte expanded secret key
+  SecretBytes secret_;  ///< libsodium's 64-byte expanded secret key
   VerifyKey verify_key_;
 };
 

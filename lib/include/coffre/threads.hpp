@@ -8,11 +8,11 @@
 
 namespace coffre {
 
-// The number of threads a call with `threads = 0` uses from now on (0 is taken as 1). Thread-safe.
+/// The number of threads a call with `threads = 0` uses from now on (0 is taken as 1). Thread-safe.
 COFFRE_API void set_default_threads(unsigned threads) noexcept;
 COFFRE_API unsigned default_threads() noexcept;
 
-// The number of cores (1 in WebAssembly): set_default_threads(all_cores()) lets every call use all of them.
+/// The number of cores (1 in WebAssembly): set_default_threads(all_cores()) lets every call use all of them.
 COFFRE_API unsigned all_cores() noexcept;
 
 }  // namespace coffre

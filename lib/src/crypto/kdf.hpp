@@ -48,6 +48,10 @@ inline constexpr std::string_view wrap_signature = "coffre/v1/wrap/signature";
 inline constexpr std::string_view directory_record = "coffre/v1/directory/record";
 inline constexpr std::string_view directory_continuity = "coffre/v1/directory/continuity";
 inline constexpr std::string_view directory_safety_number = "coffre/v1/directory/safety-number";
+inline constexpr std::string_view kek_commit = "coffre/v1/kek/commit";
+inline constexpr std::string_view kek_context = "coffre/v1/kek/context";
+inline constexpr std::string_view kek_key = "coffre/v1/kek/key";
+inline constexpr std::string_view kek_wrap = "coffre/v1/kek/wrap";
 }  // namespace label
 
 // Writes out.size() bytes (16..64) of KDF output.

@@ -12,6 +12,7 @@ import * as internals from '../../dist/wasm.js';
 import { ACCOUNT_VECTOR_FILES, checks, parseVectors, replayAccountVectors, replayVectors, summarize }
   from '../shared/checks.mjs';
 import { sharingChecks } from '../shared/sharing_checks.mjs';
+import { kekChecks } from '../shared/kek_checks.mjs';
 import { storeRequestChecks } from '../shared/store_request_checks.mjs';
 
 const seed = Number(process.env.COFFRE_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -34,6 +35,7 @@ await lib.Coffre.load();
 for (const c of checks(lib, { internals, seed })) test(c.name, c.run);
 for (const c of sharingChecks(lib, { internals })) test(c.name, c.run);
 for (const c of storeRequestChecks(lib)) test(c.name, c.run);
+for (const c of kekChecks(lib, { internals })) test(c.name, c.run);
 
 test('vectors: every vector of /vectors replays as expected (whole ciphertext in one update, and in random pieces)',
   async (t) => {
@@ -44,12 +46,12 @@ test('vectors: every vector of /vectors replays as expected (whole ciphertext in
     console.log(`node vectors: ${summarize(results)}`);
   });
 
-test('account vectors: X-Wing, recovery, device list, enrollment, account state, store requests (vectors/README.md)', async (t) => {
+test('account vectors: X-Wing, recovery, device list, enrollment, account state, store requests, KEK wraps (vectors/README.md)', async (t) => {
   const files = loadVectorFiles(vectorsDir);
   for (const f of ACCOUNT_VECTOR_FILES) assert.ok(files[f], `missing ${f} in ${vectorsDir}`);
   const results = await replayAccountVectors(lib, files, sha256);
   for (const r of results) await t.test(`${r.file}: ${r.name}`, () => assert.ok(r.ok, r.detail));
-  assert.ok(results.length >= 160, `only ${results.length} account vectors`);
+  assert.ok(results.length >= 190, `only ${results.length} account vectors`);
   console.log(`node account vectors: ${summarize(results)}`);
 });
 

@@ -1257,8 +1257,8 @@ export async function replayVectors(lib, files, sha256, { chunked = false, seed 
 }
 
 // Account vectors (vectors/README.md): X-Wing keys from seeds, recovery phrases, device lists, enrollment messages,
-// root wraps and sealed states, signed store requests, through the package's public API. Each replay throws on a
-// mismatch.
+// root wraps and sealed states, signed store requests, data-key wraps, through the package's public API. Each replay
+// throws on a mismatch.
 
 function codeOf(lib, fn) {
   try {
@@ -1417,6 +1417,21 @@ const accountReplays = {
       expectEqual('headers', JSON.stringify(headers), JSON.stringify(v.headers));
     });
   },
+  // Unwrap gives `expect`; on success the data key, and a new wrap of it (the system RNG: not the vector's bytes)
+  // unwraps to it.
+  'coffre-kek-wrap-vectors': async (lib, doc, v) => {
+    const context = { label: hex(v.label), keyId: hex(v.key_id) };
+    using([lib.KeyEncryptionKey.fromBytes(hex(v.kek))], (kek) => {
+      let key;
+      expectEqual('outcome', codeOf(lib, () => { key = lib.unwrapDataKey(kek, hex(v.wrapped), context); }), v.expect);
+      if (key === undefined) return;
+      using([key], (k) => {
+        expectEqual('data key', toHex(k.export()), v.data_key);
+        const again = lib.wrapDataKey(kek, k, context);
+        using([lib.unwrapDataKey(kek, again, context)], (k2) => expectEqual('new wrap', toHex(k2.export()), v.data_key));
+      });
+    });
+  },
 };
 
 function usedOf(lib, records) {
@@ -1451,8 +1466,8 @@ export async function replayAccountVectors(lib, files, sha256) {
 }
 
 /** The account files every replay must find (vectors/README.md). */
-export const ACCOUNT_VECTOR_FILES = ['account-state.json', 'device-log.json', 'enrollment.json', 'recovery.json',
-  'store-request.json', 'xwing.json'];
+export const ACCOUNT_VECTOR_FILES = ['account-state.json', 'device-log.json', 'enrollment.json', 'kek_wrap.json',
+  'recovery.json', 'store-request.json', 'xwing.json'];
 
 /** "document.json 23/23, file.json 45/45" */
 export function summarize(results) {
