@@ -5,7 +5,9 @@
 // ratios), the machine's load during the run, then one JSON line {"bench":"coffre_js_browser",...}.
 //
 //   scripts/build-wasm.sh && (cd bindings/js && npm ci && npm run build)    # once
-//   node bench/js_browser_bench.mjs [--size-mib 256] [--rounds 5] [--warmup 1] [--scopes page,worker]
+//   node bench/js_browser_bench.mjs [--size-mib 256] [--rounds 5] [--warmup 1] [--scopes page,worker] [--pkg DIR]
+//
+// --pkg: another build of the package (a folder with dist/), e.g. an older commit's: variants its API lacks are skipped.
 //
 // Uses bindings/js's playwright-core and the system's Chromium (COFFRE_CHROMIUM, default /usr/bin/chromium), served
 // from 127.0.0.1 under the browser tests' strict CSP. Not a test: the machine is shared; read ratios, not absolutes.
@@ -17,14 +19,14 @@ import { fileURLToPath } from 'node:url';
 import { sendFile, urlPath, withChromium, withServer } from '../bindings/js/test/shared/chromium.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const pkg = join(here, '..', 'bindings', 'js');
-const args = { sizeMib: 256, rounds: 5, warmup: 1, scopes: 'page,worker' };
+const args = { sizeMib: 256, rounds: 5, warmup: 1, scopes: 'page,worker', pkg: join(here, '..', 'bindings', 'js') };
 for (let i = 2; i < process.argv.length; i += 2) {
   const [flag, v] = [process.argv[i], process.argv[i + 1]];
   if (flag === '--size-mib') args.sizeMib = Number(v);
   else if (flag === '--rounds') args.rounds = Number(v);
   else if (flag === '--warmup') args.warmup = Number(v);
   else if (flag === '--scopes') args.scopes = v;
+  else if (flag === '--pkg') args.pkg = v;
   else throw new Error(`unknown option ${flag}`);
 }
 
@@ -34,7 +36,7 @@ function serve(req, res) {
     const rel = path === '/bench/' ? 'index.html' : path.slice('/bench/'.length);
     sendFile(res, join(here, 'js_browser'), rel, [join(here, 'js_browser')]);
   } else {
-    sendFile(res, pkg, path.slice(1), [join(pkg, 'dist')]);
+    sendFile(res, args.pkg, path.slice(1), [join(args.pkg, 'dist')]);
   }
 }
 
@@ -92,7 +94,7 @@ for (const scope of args.scopes.split(',')) {
   for (const op of ['enc', 'dec']) {
     const o = r.ops[op];
     console.log(`\n${scope}, ${op === 'enc' ? 'encrypt' : 'decrypt'}  | MB/s | / a | / e |`);
-    for (const [name, label] of Object.entries(LABELS)) {
+    for (const [name, label] of Object.entries(LABELS).filter(([n]) => o.mbps[n] !== undefined)) {
       console.log(`  ${label.padEnd(36)} | ${o.mbps[name].toFixed(0).padStart(4)} | ${o.vsAbi[name].toFixed(2)} | ` +
         `${o.vsWebCrypto[name].toFixed(2)} |`);
     }

@@ -51,7 +51,7 @@ function transformOver(stream: FileEncryptor | FileDecryptor): TransformStream<C
 
 let byteStreams: boolean | undefined;
 
-// ReadableStream of type 'bytes' (BYOB readers): Chromium, Firefox, node >= 18, Safari >= 18.4.
+// ReadableStream of type 'bytes' (BYOB readers): Chromium, Firefox, node >= 18; feature-tested for other engines.
 function byteStreamsSupported(): boolean {
   if (byteStreams === undefined) {
     try {
