@@ -112,14 +112,19 @@ function releaseNative(n: Native): void {
 
 const registry = new FinalizationRegistry<Native>(releaseNative);
 
-// A heap buffer of at least `size` bytes in place of `ptr` (wiped and freed), or `ptr` itself if it is big enough.
-// Not zero-filled: the caller overwrites it (by a copy or by the library) before reading it.
-function ensure(m: Exports, ptr: number, cap: number, size: number): [number, number] {
-  if (size <= cap && ptr !== 0) return [ptr, cap];
+// Grows the stream's input or output heap buffer to at least `size` bytes (the old one wiped and freed). Not
+// zero-filled: it is overwritten (by a copy or by the library) before it is read.
+function reserve(n: Native, side: 'in' | 'out', size: number): void {
+  const ptr = side === 'in' ? n.inPtr : n.outPtr;
+  const cap = side === 'in' ? n.inCap : n.outCap;
+  if (ptr !== 0 && size <= cap) return;
+  const m = wasm();
   wipeFree(m, ptr, cap);
   const fresh = m._malloc(Math.max(size, 1));
+  const freshCap = fresh === 0 ? 0 : Math.max(size, 1);
+  if (side === 'in') Object.assign(n, { inPtr: fresh, inCap: freshCap });
+  else Object.assign(n, { outPtr: fresh, outCap: freshCap });
   if (fresh === 0) throw errorFor(Status.out_of_memory, undefined, 'WebAssembly memory is exhausted.');
-  return [fresh, Math.max(size, 1)];
 }
 
 function outArg(out: unknown, data: Uint8Array | null): Uint8Array {
@@ -141,15 +146,12 @@ abstract class NativeStream {
   #status = 0;
 
   protected constructor(p: number, fns: StreamFns) {
-    const m = wasm();
     this.#fns = fns;
-    this.#n = { p, free: fns.free, inPtr: 0, inCap: 0, outPtr: 0, outCap: 0, outLen: 0 };
+    this.#n = { p, free: fns.free, inPtr: 0, inCap: 0, outPtr: 0, outCap: 0, outLen: wasm()._malloc(4) };
     registry.register(this, this.#n, this);
-    try {
-      [this.#n.outLen] = ensure(m, 0, 0, 4);
-    } catch (e) {
+    if (this.#n.outLen === 0) {
       this.dispose();
-      throw e;
+      throw errorFor(Status.out_of_memory, undefined, 'WebAssembly memory is exhausted.');
     }
   }
 
@@ -282,10 +284,9 @@ abstract class NativeStream {
     const fns = this.#fns;
     const p = this.#live();
     const m = wasm();
-    const cap = (input ? fns.maxUpdate(p, input.length) : fns.maxFinish(p)) >>> 0;
-    [n.outPtr, n.outCap] = ensure(m, n.outPtr, n.outCap, cap);
+    reserve(n, 'out', (input ? fns.maxUpdate(p, input.length) : fns.maxFinish(p)) >>> 0);
     if (input) {
-      [n.inPtr, n.inCap] = ensure(m, n.inPtr, n.inCap, Math.min(Math.max(input.length, 1 << 16), SLICE));
+      reserve(n, 'in', Math.min(Math.max(input.length, 1 << 16), SLICE));
       m.HEAPU8.set(input, n.inPtr);
     }
     this.#status = input
