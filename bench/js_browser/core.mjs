@@ -101,7 +101,7 @@ export async function runBench(lib, internals, { sizeMib, rounds, warmup }) {
   const ctLen = ct.length;
   const ctCap = ctLen + STEP;
   const ctOut = { buf: new Uint8Array(ctCap) };
-  const ptOut = { buf: new Uint8Array(size + STEP) };
+  const ptOut = { buf: new Uint8Array(ctCap) }; // a decryptor's bound is the ciphertext length
 
   // The floor's heap buffers (outside every timing).
   const u32 = (p) => new DataView(m.HEAPU8.buffer).getUint32(p, true);
