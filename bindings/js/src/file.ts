@@ -1,12 +1,17 @@
 // File envelope (docs/SPEC.md section 5): streaming encryption and decryption, header inspection.
 import { type Context, encodeContext } from './context.js';
-import { Status } from './errors.js';
+import { CoffreError, Status } from './errors.js';
 import { type FileSecret, isPassphrase, keyPointer, passphraseBytes } from './key.js';
 import { type Bytes, dataArg } from './handle.js';
 import { check, errorFor, type Exports, invalidArgument, wasm, withFrame } from './wasm.js';
 
-/** Input is handed to the module in slices of at most this size, so the heap stays small for big buffers. */
-const SLICE = 1 << 20;
+/**
+ * Input is handed to the module in slices of at most this size: the stream's two heap buffers stay small (and in the
+ * CPU's cache, where the copies in and out cost little) whatever the size of the caller's data. @internal
+ */
+export const SLICE = 1 << 18;
+/** The most one `updateInto()` takes: the C ABI's output bound is a 32-bit size_t. */
+const MAX_CALL = 1 << 30;
 
 export interface FileOptions {
   /** Plaintext bytes per chunk, 64 to 1048576 (default 65536). */
@@ -66,13 +71,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-// concat, then wipe the pieces (they may hold plaintext).
-function concatWipe(parts: Uint8Array[]): Uint8Array {
-  const out = concat(parts);
-  if (parts.length > 1) for (const p of parts) p.fill(0);
-  return out;
-}
-
 interface StreamFns {
   maxUpdate(p: number, inLen: number): number;
   maxFinish(p: number): number;
@@ -81,76 +79,232 @@ interface StreamFns {
   free(p: number): void;
 }
 
-// One call into a streaming handle: the output written (also on error, see coffre.h) and the status.
-function step(fns: StreamFns, p: number, input: Uint8Array | null): { out: Uint8Array; status: number } {
-  return withFrame((f) => {
-    const cap = (input ? fns.maxUpdate(p, input.length) : fns.maxFinish(p)) >>> 0;
-    const inPtr = input ? f.bytes(input) : 0;
-    const outPtr = f.alloc(cap);
-    const outLen = f.alloc(4);
-    const status = input
-      ? fns.update(p, inPtr, input.length, outPtr, cap, outLen)
-      : fns.finish(p, outPtr, cap, outLen);
-    return { out: f.read(outPtr, f.u32(outLen)), status };
-  });
+/**
+ * What a stream owns in the module: its native handle and two heap buffers (input slice, output of one call) reused by
+ * every call, plus the 4-byte out_len slot. Held apart from the stream object so that the FinalizationRegistry can
+ * wipe and free it all when a forgotten stream is collected.
+ */
+interface Native {
+  p: number;
+  free: (p: number) => void;
+  inPtr: number;
+  inCap: number;
+  outPtr: number;
+  outCap: number;
+  outLen: number;
 }
 
-/** Shared machinery of FileEncryptor and FileDecryptor: a native handle, freed when the stream ends. */
-abstract class NativeStream {
-  #p: number;
-  readonly #fns: StreamFns;
-  readonly #registry: FinalizationRegistry<number>;
+function wipeFree(m: Exports, ptr: number, size: number): void {
+  if (ptr === 0) return;
+  m.HEAPU8.fill(0, ptr, ptr + size);
+  m._free(ptr);
+}
 
-  protected constructor(p: number, fns: StreamFns, registry: FinalizationRegistry<number>) {
-    this.#p = p;
+function releaseNative(n: Native): void {
+  if (n.p === 0) return;
+  const m = wasm();
+  n.free(n.p);
+  wipeFree(m, n.inPtr, n.inCap);
+  wipeFree(m, n.outPtr, n.outCap);
+  wipeFree(m, n.outLen, 4);
+  Object.assign(n, { p: 0, inPtr: 0, inCap: 0, outPtr: 0, outCap: 0, outLen: 0 });
+}
+
+const registry = new FinalizationRegistry<Native>(releaseNative);
+
+// Grows the stream's input or output heap buffer to at least `size` bytes (the old one wiped and freed). Not
+// zero-filled: it is overwritten (by a copy or by the library) before it is read.
+function reserve(n: Native, side: 'in' | 'out', size: number): void {
+  const ptr = side === 'in' ? n.inPtr : n.outPtr;
+  const cap = side === 'in' ? n.inCap : n.outCap;
+  if (ptr !== 0 && size <= cap) return;
+  const m = wasm();
+  wipeFree(m, ptr, cap);
+  const fresh = m._malloc(Math.max(size, 1));
+  const freshCap = fresh === 0 ? 0 : Math.max(size, 1);
+  if (side === 'in') Object.assign(n, { inPtr: fresh, inCap: freshCap });
+  else Object.assign(n, { outPtr: fresh, outCap: freshCap });
+  if (fresh === 0) throw errorFor(Status.out_of_memory, undefined, 'WebAssembly memory is exhausted.');
+}
+
+function outArg(out: unknown, data: Uint8Array | null): Uint8Array {
+  const o = dataArg('out', out);
+  if (data !== null && o.buffer === data.buffer && o.byteOffset < data.byteOffset + data.length &&
+      data.byteOffset < o.byteOffset + o.length) {
+    throw invalidArgument('out must not overlap the input.');
+  }
+  return o;
+}
+
+/**
+ * Shared machinery of FileEncryptor and FileDecryptor: a native handle and its two heap buffers, reused by every call
+ * (no allocation per call once they have grown to the caller's slice size), wiped and freed when the stream ends.
+ */
+abstract class NativeStream {
+  readonly #n: Native;
+  readonly #fns: StreamFns;
+  #status = 0;
+
+  protected constructor(p: number, fns: StreamFns) {
     this.#fns = fns;
-    this.#registry = registry;
-    registry.register(this, p, this);
+    this.#n = { p, free: fns.free, inPtr: 0, inCap: 0, outPtr: 0, outCap: 0, outLen: wasm()._malloc(4) };
+    registry.register(this, this.#n, this);
+    if (this.#n.outLen === 0) {
+      this.dispose();
+      throw errorFor(Status.out_of_memory, undefined, 'WebAssembly memory is exhausted.');
+    }
   }
 
-  /** Feeds `data` (a Uint8Array, an ArrayBuffer or any ArrayBufferView); returns the output that is final so far. */
+  /** The most output `update(data)` / `updateInto(data, out)` can give for `length` bytes of data now. */
+  maxUpdateOutput(length: number): number {
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > MAX_CALL) {
+      throw invalidArgument(`length must be an integer between 0 and ${MAX_CALL}.`);
+    }
+    return this.#fns.maxUpdate(this.#live(), length) >>> 0;
+  }
+
+  /** The most output `finish()` / `finishInto(out)` can give now. */
+  maxFinishOutput(): number {
+    return this.#fns.maxFinish(this.#live()) >>> 0;
+  }
+
+  /**
+   * Feeds `data` (a Uint8Array, an ArrayBuffer or any ArrayBufferView); returns the output that is final so far, in a
+   * fresh Uint8Array of its own (for more than 256 KiB of data, its ArrayBuffer may be a little longer than the view).
+   */
   update(bytes: Bytes): Uint8Array {
     const data = dataArg('data', bytes);
-    const p = this.#live();
-    const parts: Uint8Array[] = [];
-    for (let off = 0; ; off += SLICE) {
-      const { out, status } = step(this.#fns, p, data.subarray(off, off + SLICE));
-      parts.push(out);
-      if (status !== 0) this.#fail(status, parts);
-      if (off + SLICE >= data.length) break;
+    if (data.length <= SLICE) {
+      const n = this.#run(data);
+      const out = wasm().HEAPU8.slice(this.#n.outPtr, this.#n.outPtr + n);
+      if (this.#status !== 0) this.#fail(out);
+      return out;
     }
-    return concatWipe(parts);
+    const parts: Uint8Array[] = [];
+    for (let off = 0; off < data.length; off += MAX_CALL) {
+      const piece = data.subarray(off, off + MAX_CALL);
+      const out = new Uint8Array(this.maxUpdateOutput(piece.length));
+      try {
+        const n = this.updateInto(piece, out);
+        parts.push(n === out.length ? out : out.subarray(0, n));
+      } catch (e) {
+        // What earlier pieces of this call released belongs to this call's `released` too.
+        if (parts.length > 0 && e instanceof CoffreError && this.releases()) {
+          const released = concat([...parts, e.released]);
+          for (const part of parts) part.fill(0);
+          throw errorFor(e.status, released);
+        }
+        throw e;
+      }
+    }
+    return concat(parts);
+  }
+
+  /**
+   * `update(data)` into the caller's `out` (a Uint8Array or any ArrayBufferView, at least `maxUpdateOutput(length)`
+   * bytes, not overlapping `data`): returns the number of bytes written at its start. Nothing is allocated; the only
+   * copies are `data` into the module's memory and the output out of it. At most 1 GiB of data per call. A decryptor
+   * that fails has written what it released before the failure to `out` (and to the error's `released`).
+   */
+  updateInto(bytes: Bytes, out: Bytes): number {
+    const data = dataArg('data', bytes);
+    const o = outArg(out, data);
+    if (o.length < this.maxUpdateOutput(data.length)) {
+      throw invalidArgument('out is smaller than maxUpdateOutput(data.length).');
+    }
+    let written = 0;
+    for (let off = 0; off === 0 || off < data.length; off += SLICE) {
+      written += this.#runInto(data.subarray(off, off + SLICE), o, written);
+      if (this.#status !== 0) this.#fail(o.slice(0, written));
+    }
+    return written;
   }
 
   /** Ends the stream; returns the last output. The native handle is freed: later calls throw bad_state. */
   finish(): Uint8Array {
-    const p = this.#live();
-    const { out, status } = step(this.#fns, p, null);
-    if (status !== 0) this.#fail(status, [out]);
-    this.onFinished(p);
-    this.dispose();
-    return out;
+    const n = this.#run(null);
+    const last = wasm().HEAPU8.slice(this.#n.outPtr, this.#n.outPtr + n);
+    this.#end(last);
+    return last;
   }
 
-  /** Wipes and frees the native state. Idempotent; called by finish() and on any error. */
+  /** `finish()` into the caller's `out` (at least `maxFinishOutput()` bytes): returns the number of bytes written. */
+  finishInto(out: Bytes): number {
+    const o = outArg(out, null);
+    if (o.length < this.maxFinishOutput()) throw invalidArgument('out is smaller than maxFinishOutput().');
+    const n = this.#runInto(null, o, 0);
+    this.#end(o.subarray(0, n));
+    return n;
+  }
+
+  /** Wipes and frees the native state and the stream's heap buffers. Idempotent; called by finish() and on any error. */
   dispose(): void {
-    if (this.#p === 0) return;
-    this.#registry.unregister(this);
-    this.#fns.free(this.#p);
-    this.#p = 0;
+    registry.unregister(this);
+    releaseNative(this.#n);
+  }
+
+  /**
+   * One slice (at most 256 KiB, or null to finish) through the module. Its output stays in the stream's heap buffer,
+   * at `heapOutput()`, only until the next call. On failure the stream is disposed and the error carries what a
+   * decryptor released. @internal (the Web Streams copy the output straight into their readers' views)
+   */
+  step(slice: Uint8Array | null): number {
+    const n = this.#run(slice);
+    if (this.#status !== 0) this.#fail(wasm().HEAPU8.slice(this.#n.outPtr, this.#n.outPtr + n));
+    if (slice === null) this.#end(null);
+    return n;
+  }
+
+  /** Where the output of the last `step()` lies in the module's memory (valid until the next call). @internal */
+  heapOutput(): number {
+    return this.#n.outPtr;
   }
 
   protected onFinished(_p: number): void {}
   protected abstract releases(): boolean;
 
-  #live(): number {
-    if (this.#p === 0) throw errorFor(Status.bad_state);
-    return this.#p;
+  // After a finish: a failed one throws (disposing the stream), a successful one records the end and disposes.
+  // The heap output of a successful step(null) is read by the caller before its next call, so dispose() must wait:
+  // `last` null means the caller keeps the handle's buffers until it calls dispose() itself.
+  #end(last: Uint8Array | null): void {
+    if (this.#status !== 0) this.#fail(last ?? new Uint8Array(0));
+    this.onFinished(this.#n.p);
+    if (last !== null) this.dispose();
   }
 
-  #fail(status: number, parts: Uint8Array[]): never {
+  #live(): number {
+    if (this.#n.p === 0) throw errorFor(Status.bad_state);
+    return this.#n.p;
+  }
+
+  // Copies `input` into the heap and runs update (finish for null) into the output buffer: returns the bytes written
+  // (also on failure: what a decryptor released) and leaves the status in #status.
+  #run(input: Uint8Array | null): number {
+    const n = this.#n;
+    const fns = this.#fns;
+    const p = this.#live();
+    const m = wasm();
+    reserve(n, 'out', (input ? fns.maxUpdate(p, input.length) : fns.maxFinish(p)) >>> 0);
+    if (input) {
+      reserve(n, 'in', Math.min(Math.max(input.length, 1 << 16), SLICE));
+      m.HEAPU8.set(input, n.inPtr);
+    }
+    this.#status = input
+      ? fns.update(p, n.inPtr, input.length, n.outPtr, n.outCap, n.outLen)
+      : fns.finish(p, n.outPtr, n.outCap, n.outLen);
+    return new DataView(m.HEAPU8.buffer).getUint32(n.outLen, true);
+  }
+
+  #runInto(input: Uint8Array | null, out: Uint8Array, at: number): number {
+    const n = this.#run(input);
+    out.set(wasm().HEAPU8.subarray(this.#n.outPtr, this.#n.outPtr + n), at);
+    return n;
+  }
+
+  #fail(released: Uint8Array): never {
+    const status = this.#status;
     this.dispose();
-    throw errorFor(status, this.releases() ? concatWipe(parts) : undefined);
+    throw errorFor(status, this.releases() ? released : undefined);
   }
 }
 
@@ -173,9 +327,6 @@ function decryptorFns(m: Exports): StreamFns {
     free: m._coffre_decryptor_free,
   };
 }
-
-let encryptorRegistry: FinalizationRegistry<number> | undefined;
-let decryptorRegistry: FinalizationRegistry<number> | undefined;
 
 /**
  * Encrypts a file as a stream: `update()` returns the header and every chunk known not to be the last, `finish()`
@@ -201,8 +352,7 @@ export class FileEncryptor extends NativeStream {
       }
       return f.u32(out);
     });
-    encryptorRegistry ??= new FinalizationRegistry((q) => wasm()._coffre_encryptor_free(q));
-    super(p, encryptorFns(m), encryptorRegistry);
+    super(p, encryptorFns(m));
   }
 
   protected releases(): boolean {
@@ -234,8 +384,7 @@ export class FileDecryptor extends NativeStream {
       }
       return f.u32(out);
     });
-    decryptorRegistry ??= new FinalizationRegistry((q) => wasm()._coffre_decryptor_free(q));
-    super(p, decryptorFns(m), decryptorRegistry);
+    super(p, decryptorFns(m));
   }
 
   /** True only after finish() succeeded: a final chunk authenticated and nothing followed it. */
