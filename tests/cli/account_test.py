@@ -17,7 +17,6 @@ import base64
 import hashlib
 import json
 import os
-import pty
 import re
 import select
 import shutil
@@ -29,6 +28,7 @@ import tempfile
 import time
 
 import store_mirror
+from terminal import ANSWERED, answer_every, run_on_terminal
 
 COFFRE = None
 # The test build of coffre (target coffre_cli_test_hooks): the same commands plus the hidden `test-export-secrets`,
@@ -493,24 +493,10 @@ def test_passphrase_home(d):
 def on_terminal(args, answer):
     """Runs coffre on a pseudo-terminal, answering `answer` to every passphrase prompt; (exit code, output)."""
     args, servers = store_mirror.before(args)
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(COFFRE, [COFFRE, *args])
-    seen, answered = b"", 0
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if seen.count(b"Passphrase to decrypt:") > answered:
-            os.write(fd, answer)
-            answered += 1
-    _, status = os.waitpid(pid, 0)
-    store_mirror.after(servers)
-    return os.waitstatus_to_exitcode(status), seen
+    try:
+        return run_on_terminal([COFFRE, *args], answer_every(b"Passphrase to decrypt:", answer))
+    finally:
+        store_mirror.after(servers)
 
 
 def test_sas_not_confirmed(d):
@@ -519,25 +505,14 @@ def test_sas_not_confirmed(d):
     w.init("A")
     before = read(w.log_path(0))
     p, rid, _ = w.start_request("B", timeout=8)
-    approve, _ = store_mirror.before(["device", "approve", rid, *w.at("A")])
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(COFFRE, [COFFRE, *approve])
-    seen = b""
-    answered = False
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if not answered and b"[y/N]" in seen:
-            os.write(fd, b"n\n")
-            answered = True
-    _, status = os.waitpid(pid, 0)
-    check(answered and os.waitstatus_to_exitcode(status) == EXIT_AUTH and b"not approved" in seen, f"{seen!r}")
+    def refuse_once(seen):  # "n" to the security code's question
+        return b"n\n" if b"[y/N]" in seen and ANSWERED not in seen else None
+    approve, servers = store_mirror.before(["device", "approve", rid, *w.at("A")])
+    try:
+        rc, seen = run_on_terminal([COFFRE, *approve], refuse_once)
+    finally:
+        store_mirror.after(servers)
+    check(ANSWERED in seen and rc == EXIT_AUTH and b"not approved" in seen, f"{seen!r}")
     check(re.search(rb"Security code: \d{3} \d{3}", seen), seen)
     # The answered request id was recorded (SPEC 12): a replay of it, while it is still valid, is refused.
     check(f"\nused {rid} ".encode() in read(os.path.join(w.home("A"), "device.state")), "request id not recorded")

@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 
+from terminal import ANSWERED, answers_at_colon, run_on_terminal
+
 COFFRE = None
 VECTORS = None
 
@@ -314,44 +316,14 @@ def test_passphrase_typed_on_terminal(d):
     plain = data(100_000, 9)
     enc = os.path.join(d, "c")
 
-    def on_tty(args, answers):
-        pid, fd = pty.fork()
-        if pid == 0:  # child: the pty is its controlling terminal; data comes from a file on stdin
-            src = os.open(os.path.join(d, "stdin"), os.O_RDONLY)
-            os.dup2(src, 0)
-            os.execv(COFFRE, [COFFRE] + args)
-        transcript = b""
-        pending = list(answers)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            r, _, _ = select.select([fd], [], [], 0.5)
-            if r:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                transcript += chunk
-                if pending and transcript.rstrip().endswith(b":"):
-                    os.write(fd, pending.pop(0) + b"\n")
-                    transcript += b"<answered>"
-        for _ in range(200):
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-            time.sleep(0.05)
-        if done == 0:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            raise Failure(f"coffre still running on the terminal: {transcript!r}")
-        return os.waitstatus_to_exitcode(status), transcript
+    def on_tty(args, answers):  # the terminal asks; data comes from a file on stdin
+        return run_on_terminal([COFFRE] + args, answers_at_colon(answers), stdin=os.path.join(d, "stdin"))
 
     write(os.path.join(d, "stdin"), plain)
     rc, t = on_tty(["encrypt", "-o", enc], [b"s3cret pass", b"s3cret pass"])
     check(rc == 0, f"encrypt on a terminal: {rc} {t!r}")
     check(b"s3cret" not in t, "the passphrase was echoed")
-    check(t.count(b"<answered>") == 2, f"asked twice: {t!r}")
+    check(t.count(ANSWERED) == 2, f"asked twice: {t!r}")
     write(os.path.join(d, "stdin"), read(enc))
     rc, t = on_tty(["decrypt", "-o", os.path.join(d, "p")], [b"s3cret pass"])
     check(rc == 0 and read(os.path.join(d, "p")) == plain, f"decrypt on a terminal: {rc} {t!r}")
@@ -804,35 +776,11 @@ def test_refuses_ciphertext_to_terminal(d):
     key = keygen(d)
     src = os.path.join(d, "p")
     write(src, b"hello")
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(COFFRE, [COFFRE, "encrypt", "--input", src, "--key-file", key])
-    out = b""
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    _, status = os.waitpid(pid, 0)
-    check(os.waitstatus_to_exitcode(status) == EXIT_USAGE and b"terminal" in out, f"{status} {out!r}")
+    rc, out = run_on_terminal([COFFRE, "encrypt", "--input", src, "--key-file", key])
+    check(rc == EXIT_USAGE and b"terminal" in out, f"{rc} {out!r}")
     # ASCII armor is text: it may go to a terminal, as with age -a.
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(COFFRE, [COFFRE, "encrypt", "-a", "--input", src, "--key-file", key])
-    out = b""
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    _, status = os.waitpid(pid, 0)
-    check(os.waitstatus_to_exitcode(status) == EXIT_OK and ARMOR_BEGIN in out, f"armored: {status} {out!r}")
+    rc, out = run_on_terminal([COFFRE, "encrypt", "-a", "--input", src, "--key-file", key])
+    check(rc == EXIT_OK and ARMOR_BEGIN in out, f"armored: {rc} {out!r}")
 
 
 def test_progress_only_on_terminal(d):

@@ -1,0 +1,68 @@
+"""coffre on a pseudo-terminal, as a user at a keyboard: one runner for the CLI transcript tests' prompts."""
+import os
+import pty
+import select
+import signal
+import time
+
+ANSWERED = b"<answered>"  # put in the transcript after each reply, so a prompt already answered looks answered
+
+
+class StillRunning(Exception):
+    pass
+
+
+def run_on_terminal(argv, respond=lambda seen: None, stdin=None, timeout=30):
+    """Runs argv with a pseudo-terminal as its controlling terminal (and stdout/stderr; stdin too unless `stdin`
+    names a file to read it from). After each output, respond(transcript) may return the bytes to type. Returns
+    (exit code, transcript); kills the process and raises StillRunning if it outlives `timeout` seconds."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        if stdin is not None:
+            os.dup2(os.open(stdin, os.O_RDONLY), 0)
+        os.execv(argv[0], argv)
+    seen = b""
+    deadline = time.time() + timeout
+    try:
+        while time.time() < deadline:
+            if not select.select([fd], [], [], 0.5)[0]:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the process closed the terminal's last descriptor
+                break
+            if not chunk:
+                break
+            seen += chunk
+            reply = respond(seen)
+            if reply:
+                os.write(fd, reply)
+                seen += ANSWERED
+        while time.time() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status), seen
+            time.sleep(0.05)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise StillRunning(f"still running on the terminal after {timeout} s: {seen!r}")
+    finally:
+        os.close(fd)
+
+
+def answers_at_colon(answers):
+    """A responder typing each of `answers` (then Enter) at the next prompt, a line ending with ':'."""
+    pending = list(answers)
+
+    def respond(seen):
+        if pending and seen.rstrip().endswith(b":"):
+            return pending.pop(0) + b"\n"
+        return None
+    return respond
+
+
+def answer_every(prompt, answer):
+    """A responder typing `answer` at every appearance of `prompt`."""
+    def respond(seen):
+        return answer if seen.count(prompt) > seen.count(ANSWERED) else None
+    return respond
