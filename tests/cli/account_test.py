@@ -24,11 +24,10 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 
 import store_mirror
-from terminal import ANSWERED, answer_every, run_on_terminal
+from transcript import ANSWERED, Failure, answer_every, check, run_cases, run_on_terminal  # noqa: F401
 
 COFFRE = None
 # The test build of coffre (target coffre_cli_test_hooks): the same commands plus the hidden `test-export-secrets`,
@@ -36,15 +35,6 @@ COFFRE = None
 COFFRE_HOOKS = None
 
 EXIT_OK, EXIT_AUTH, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 def run(args, env=None, timeout=120, binary=None):
@@ -1068,17 +1058,7 @@ def main(prefix="coffre-account-"):
         return 0
     COFFRE = os.path.abspath(a.coffre)
     COFFRE_HOOKS = os.path.abspath(a.coffre_hooks) if a.coffre_hooks else None
-    failed = 0
-    for case in a.cases or list(TESTS):
-        with tempfile.TemporaryDirectory(prefix=prefix) as d:
-            t = time.time()
-            try:
-                (TESTS.get(case) or HTTP_TESTS[case])(d)
-                print(f"ok    {case} ({time.time() - t:.1f} s)")
-            except Failure as e:
-                failed += 1
-                print(f"FAIL  {case}: {e}")
-    return 1 if failed else 0
+    return run_cases({**TESTS, **HTTP_TESTS}, a.cases or list(TESTS), prefix)
 
 
 if __name__ == "__main__":

@@ -15,24 +15,14 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 
-from terminal import ANSWERED, answers_at_colon, run_on_terminal
+from transcript import ANSWERED, Failure, answers_at_colon, check, run_cases, run_on_terminal
 
 COFFRE = None
 VECTORS = None
 
 EXIT_OK, EXIT_AUTH, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 def run(args, stdin=None, input=None, env=None, cwd=None, new_session=True):
@@ -1000,17 +990,7 @@ def main():
         print("\n".join(TESTS))
         return 0
     COFFRE, VECTORS = os.path.abspath(a.coffre), os.path.abspath(a.vectors)
-    failed = 0
-    for case in a.cases or list(TESTS):
-        with tempfile.TemporaryDirectory(prefix="coffre-cli-") as d:
-            t = time.time()
-            try:
-                TESTS[case](d)
-                print(f"ok    {case} ({time.time() - t:.1f} s)")
-            except Failure as e:
-                failed += 1
-                print(f"FAIL  {case}: {e}")
-    return 1 if failed else 0
+    return run_cases(TESTS, a.cases, "coffre-cli-")
 
 
 if __name__ == "__main__":

@@ -14,19 +14,10 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
+
+from transcript import check, run_cases
 
 COFFRE = COFFRE_HOOKS = DOCS = None
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 def run(args, env=None, input=None):
@@ -207,17 +198,7 @@ def main():
         print("\n".join(TESTS))
         return 0
     COFFRE, COFFRE_HOOKS, DOCS = (os.path.abspath(p) for p in (a.coffre, a.coffre_hooks, a.docs))
-    failed = 0
-    for case in a.cases or list(TESTS):
-        with tempfile.TemporaryDirectory(prefix="coffre-docs-") as d:
-            t = time.time()
-            try:
-                TESTS[case](d)
-                print(f"ok    {case} ({time.time() - t:.1f} s)")
-            except Failure as e:
-                failed += 1
-                print(f"FAIL  {case}: {e}")
-    return 1 if failed else 0
+    return run_cases(TESTS, a.cases, "coffre-docs-")
 
 
 if __name__ == "__main__":

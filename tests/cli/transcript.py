@@ -1,9 +1,35 @@
-"""coffre on a pseudo-terminal, as a user at a keyboard: one runner for the CLI transcript tests' prompts."""
+"""What every CLI transcript script shares: its failure and check, the case runner, and coffre on a pseudo-terminal
+(as a user at a keyboard)."""
 import os
 import pty
 import select
 import signal
+import tempfile
 import time
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def run_cases(tests, cases, prefix):
+    """Runs each of `cases` (all of `tests` if none) in a fresh temporary directory; 1 if any failed, else 0."""
+    failed = 0
+    for case in cases or list(tests):
+        with tempfile.TemporaryDirectory(prefix=prefix) as d:
+            t = time.time()
+            try:
+                tests[case](d)
+                print(f"ok    {case} ({time.time() - t:.1f} s)")
+            except Failure as e:
+                failed += 1
+                print(f"FAIL  {case}: {e}")
+    return 1 if failed else 0
 
 ANSWERED = b"<answered>"  # put in the transcript after each reply, so a prompt already answered looks answered
 
