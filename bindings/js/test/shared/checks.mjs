@@ -195,7 +195,13 @@ const CODES = ['ok', 'invalid_argument', 'bad_magic', 'wrong_envelope_type', 'un
 export function checks(lib, { internals, seed = 1 } = {}) {
   const ctx = { objectId: 'drive:file/4f1c2a', revision: 7n, keyVersion: 2 };
   const list = [];
-  const check = (name, run) => list.push({ name, run: () => run(prng(seed ^ list.length * 0x9e3779b9)) });
+  // Each check its own random choices: the index is taken when the check is listed (read when it ran, it was the
+  // list's final length for all, so every check drew the same bytes, and a heap check's marker could be bytes an
+  // earlier check had left in the heap on purpose).
+  const check = (name, run) => {
+    const index = list.length;
+    list.push({ name, run: () => run(prng(seed ^ index * 0x9e3779b9)) });
+  };
 
   check('constants come from the library', () => {
     assert(lib.Coffre.loaded, 'Coffre.loaded');
