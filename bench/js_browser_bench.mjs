@@ -64,7 +64,7 @@ const result = await withServer(serve, (origin) => withChromium(async (context) 
     `&scopes=${args.scopes}`);
   await page.waitForFunction(() => window.__bench !== undefined, null, { timeout: 0, polling: 1000 });
   return { ...(await page.evaluate(() => window.__bench)), logs };
-}));
+}, ['--js-flags=--expose-gc']));
 clearInterval(sampler);
 
 const q = (v, p) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(p * v.length))];

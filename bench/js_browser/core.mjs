@@ -1,5 +1,6 @@
 // The in-browser half of bench/js_browser_bench.mjs: runs in a page and in a module Web Worker, returns plain data.
-// Every variant processes the same `size` bytes, in interleaved rounds (the order rotates each round).
+// Every variant processes the same `size` bytes, in interleaved rounds (the order rotates each round); a full garbage
+// collection before each variant and one inside its timing at its end (collectGarbage).
 //   a  the C ABI through the module's exports (the package's internal dist/wasm.js and dist/key.js, as the tests use
 //      them, no second loader): the
 //      plaintext/ciphertext already in the module's memory, coffre_{en,de}cryptor_update in 64 KiB steps: the floor
@@ -84,6 +85,14 @@ async function readDefault(stream) {
     if (done) return n;
     n += value.length;
   }
+}
+
+// A full collection (Chromium started with --js-flags=--expose-gc; elsewhere nothing). Between variants, so that each
+// pays for the garbage it made and none for its predecessor's: the rotation keeps neighbours, and a variant that
+// allocates (promises, a BYOB read's transferred buffer) would otherwise trigger the collection of 256 MiB of chunks
+// that c' (update per chunk) left behind, every round.
+function collectGarbage() {
+  if (typeof globalThis.gc === 'function') globalThis.gc();
 }
 
 export async function runBench(lib, internals, { sizeMib, rounds, warmup }) {
@@ -273,8 +282,10 @@ export async function runBench(lib, internals, { sizeMib, rounds, warmup }) {
       const table = op === 'enc' ? enc : dec;
       for (let i = 0; i < names.length; i++) {
         const name = names[(i + r) % names.length];
+        collectGarbage(); // what earlier variants left: not this one's to pay
         const t0 = performance.now();
         const n = await table[name](r < warmup);
+        collectGarbage(); // what this variant left: its own to pay
         const s = (performance.now() - t0) / 1e3;
         if (!expect[op](name, n)) throw new Error(`${op} ${name}: ${n} bytes`);
         if (r < warmup) {

@@ -64,11 +64,15 @@ function byteStreamsSupported(): boolean {
   return byteStreams;
 }
 
+// What a race against an already settled promise yields when the source's next read has not settled.
+const NOT_READY = Symbol('not ready');
+
 /**
- * `source` through `stream` as a byte stream. Each pull feeds the stream one slice of the source (reading the source
- * when needed) and copies the output from the module's memory straight into the reader's view (a BYOB reader: no
- * allocation), or into one fresh chunk (a default reader). Output that does not fit the view waits in the module for
- * the next read. A decryption failure delivers the plaintext that authenticated before it, then errors the stream.
+ * `source` through `stream` as a byte stream. A BYOB read is filled in one pull: output left from the last read, then
+ * slices of the source chunks that are available now (one that is not is awaited only while the view is still empty),
+ * each fed to the stream and its output copied from the module's memory straight into the reader's view (no
+ * allocation). A default reader gets one fresh chunk per slice. Output that does not fit the view waits in the module
+ * for the next read. A decryption failure delivers the plaintext that authenticated before it, then errors the stream.
  */
 function byteStreamOver(source: ReadableStream<Chunk>, stream: FileEncryptor | FileDecryptor): ReadableStream<Uint8Array> {
   const reader = source.getReader();
@@ -79,22 +83,45 @@ function byteStreamOver(source: ReadableStream<Chunk>, stream: FileEncryptor | F
   let ended = false;
   let released: Uint8Array | undefined;
   let failure: unknown;
+  let unsettled: Promise<ReadableStreamReadResult<Chunk>> | undefined; // a source read a full pull did not wait for
 
-  async function produce(): Promise<void> {
-    while (outAt === outEnd && !ended) {
-      if (inputAt === input.length) {
-        const next = await reader.read();
-        if (next.done) {
-          ended = true;
-          [outAt, outEnd] = [0, stream.step(null)];
-          return;
-        }
-        [input, inputAt] = [dataArg('stream chunk', next.value), 0];
-        continue;
+  // The source's next chunk: waited for, or (wait false) only if it is there now (else undefined, kept for later).
+  async function nextChunk(wait: boolean): Promise<ReadableStreamReadResult<Chunk> | undefined> {
+    const read = unsettled ?? reader.read();
+    unsettled = undefined;
+    if (wait) return read;
+    // A read of a queued chunk is already settled: its reaction runs before the resolved promise's.
+    const first = await Promise.race([read, Promise.resolve(NOT_READY)]);
+    if (first !== NOT_READY) return first;
+    unsettled = read;
+    return undefined;
+  }
+
+  // Makes output pending (one slice through the stream, or the end): false if that needs a chunk not there yet.
+  async function advance(wait: boolean): Promise<boolean> {
+    if (inputAt === input.length) {
+      const next = await nextChunk(wait);
+      if (next === undefined) return false;
+      if (next.done) {
+        ended = true;
+        [outAt, outEnd] = [0, stream.step(null)];
+        return true;
       }
-      const slice = input.subarray(inputAt, inputAt + SLICE);
-      inputAt += slice.length;
-      [outAt, outEnd] = [0, stream.step(slice)];
+      [input, inputAt] = [dataArg('stream chunk', next.value), 0];
+      return true; // an empty chunk makes no output: the caller comes back
+    }
+    const slice = input.subarray(inputAt, inputAt + SLICE);
+    inputAt += slice.length;
+    [outAt, outEnd] = [0, stream.step(slice)];
+    return true;
+  }
+
+  // Makes output pending or ends (with the stream's end or its failure); waits for the source only if `wait`.
+  async function produce(wait: boolean): Promise<void> {
+    try {
+      while (outAt === outEnd && !ended && failure === undefined && await advance(wait));
+    } catch (e) {
+      fail(e);
     }
   }
 
@@ -109,32 +136,45 @@ function byteStreamOver(source: ReadableStream<Chunk>, stream: FileEncryptor | F
     failure = e;
     released = e instanceof CoffreError ? e.released : new Uint8Array(0);
     [outAt, outEnd] = [0, released.length];
+    unsettled = undefined;
     reader.cancel(e).catch(() => {});
+  }
+
+  // Copies pending output into `view` from `at`: returns the new fill.
+  function copyInto(view: Uint8Array, at: number): number {
+    const n = Math.min(view.length - at, outEnd - outAt);
+    if (n > 0) view.set(pending().subarray(0, n), at);
+    outAt += n;
+    return at + n;
+  }
+
+  // One BYOB read: as much of `view` as the output pending and the source's available chunks fill.
+  async function fill(view: Uint8Array): Promise<number> {
+    let filled = copyInto(view, 0);
+    while (filled < view.length && !ended && failure === undefined) {
+      await produce(filled === 0);
+      if (outAt === outEnd) break; // the source has nothing more now, or it ended with no output
+      filled = copyInto(view, filled);
+    }
+    return filled;
   }
 
   const underlying: UnderlyingByteSource = {
     type: 'bytes',
     async pull(controller) {
-      if (failure === undefined) {
-        try {
-          await produce();
-        } catch (e) {
-          fail(e);
-        }
-      }
-      if (outAt < outEnd) {
-        const bytes = pending();
-        const view = controller.byobRequest?.view;
-        if (view) {
-          const n = Math.min(view.byteLength, bytes.length);
-          new Uint8Array(view.buffer, view.byteOffset, n).set(bytes.subarray(0, n));
-          outAt += n;
-          controller.byobRequest!.respond(n);
-        } else {
-          controller.enqueue(bytes.slice()); // a copy: a chunk's buffer is transferred, the module's cannot be
+      const request = controller.byobRequest;
+      if (request?.view) {
+        const v = request.view;
+        const filled = await fill(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+        if (filled > 0) request.respond(filled);
+        if (filled > 0 && (outAt < outEnd || failure !== undefined || !ended)) return;
+      } else {
+        await produce(true);
+        if (outAt < outEnd) {
+          controller.enqueue(pending().slice()); // a copy: a chunk's buffer is transferred, the module's cannot be
           outAt = outEnd;
+          if (failure !== undefined || !ended) return;
         }
-        if (outAt < outEnd || failure !== undefined || !ended) return;
       }
       // Nothing left to deliver: an error is raised only now, so that the released plaintext reached a reader.
       if (failure !== undefined) {

@@ -195,7 +195,13 @@ const CODES = ['ok', 'invalid_argument', 'bad_magic', 'wrong_envelope_type', 'un
 export function checks(lib, { internals, seed = 1 } = {}) {
   const ctx = { objectId: 'drive:file/4f1c2a', revision: 7n, keyVersion: 2 };
   const list = [];
-  const check = (name, run) => list.push({ name, run: () => run(prng(seed ^ list.length * 0x9e3779b9)) });
+  // Each check its own random choices: the index is taken when the check is listed (read when it ran, it was the
+  // list's final length for all, so every check drew the same bytes, and a heap check's marker could be bytes an
+  // earlier check had left in the heap on purpose).
+  const check = (name, run) => {
+    const index = list.length;
+    list.push({ name, run: () => run(prng(seed ^ index * 0x9e3779b9)) });
+  };
 
   check('constants come from the library', () => {
     assert(lib.Coffre.loaded, 'Coffre.loaded');
@@ -771,6 +777,54 @@ export function checks(lib, { internals, seed = 1 } = {}) {
         await reader.read(new Uint8Array(100));
         await reader.cancel('enough');
         assert(cancelled === 'enough', `the source was not cancelled: ${cancelled}`);
+      } finally {
+        key.dispose();
+      }
+    });
+
+  check('web streams: one BYOB read is filled from every source chunk available, and waits for none once it has bytes',
+    async (rng) => {
+      const key = lib.ContentKey.generate();
+      try {
+        // Ten queued source chunks: one large read takes the whole file (header and every chunk, the final one too).
+        const pt = rng.bytes(25000);
+        const ct = encryptFile(lib, key, ctx, pt, { chunkSize: 1000 });
+        for (const [stream, whole, what] of [
+          [lib.encryptStream(streamOf(randomPieces(rng, pt, 2500)), key, ctx, { chunkSize: 1000 }), ct.length, 'enc'],
+          [lib.decryptStream(streamOf(randomPieces(rng, ct, 2500)), key, ctx), pt.length, 'dec'],
+        ]) {
+          const reader = stream.getReader({ mode: 'byob' });
+          const first = await reader.read(new Uint8Array(1 << 20));
+          assert(first.value.length === whole, `${what}: one read gave ${first.value.length} of ${whole} bytes`);
+          if (what === 'dec') assertBytes(first.value, pt, 'dec: the plaintext in one read');
+          else assertBytes(decryptFile(lib, key, ctx, first.value), pt, 'enc: the file in one read decrypts');
+          assert((await reader.read(new Uint8Array(10))).done, `${what}: done after the one read`);
+        }
+        // Two chunks now, the rest later: the first read delivers what those two made without waiting for more.
+        let later;
+        let given = 0;
+        const slow = new ReadableStream({
+          pull(c) {
+            if (given < 2) c.enqueue(pt.subarray(2500 * given, 2500 * ++given));
+            else return new Promise((ok) => { later = () => { c.enqueue(pt.subarray(5000)); c.close(); ok(); }; });
+          },
+        });
+        const reader = lib.encryptStream(slow, key, ctx, { chunkSize: 1000 }).getReader({ mode: 'byob' });
+        let timer;
+        const first = await Promise.race([reader.read(new Uint8Array(1 << 20)),
+          new Promise((ok) => { timer = setTimeout(() => ok('timeout'), 5000); })]);
+        clearTimeout(timer);
+        assert(first !== 'timeout', 'a BYOB read with bytes to give waited for a source chunk that was not there');
+        const early = new lib.FileEncryptor(key, ctx, { chunkSize: 1000 }).update(pt.subarray(0, 5000)).length;
+        assert(first.value.length === early, `the first read gave ${first.value.length} bytes, not ${early}`);
+        later();
+        const parts = [first.value];
+        for (;;) {
+          const r = await reader.read(new Uint8Array(1 << 20));
+          if (r.done) break;
+          parts.push(r.value);
+        }
+        assertBytes(decryptFile(lib, key, ctx, concat(parts)), pt, 'the file from the slow source decrypts');
       } finally {
         key.dispose();
       }

@@ -50,8 +50,11 @@ export async function withServer(handler, body) {
   }
 }
 
-/** Runs `body(context)` with a fresh headless Chromium profile (no network at start); closes and deletes it after. */
-export async function withChromium(body) {
+/**
+ * Runs `body(context)` with a fresh headless Chromium profile (no network at start); closes and deletes it after.
+ * `extraArgs`: more command-line switches (the benchmark's --js-flags).
+ */
+export async function withChromium(body, extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), 'coffre-chromium-'));
   let context;
   try {
@@ -59,7 +62,7 @@ export async function withChromium(body) {
       executablePath: chromiumPath,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+        '--disable-component-update', '--disable-sync', ...extraArgs],
     });
     return await body(context);
   } finally {
