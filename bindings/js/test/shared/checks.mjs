@@ -6,7 +6,7 @@ import { isSharingVector, replaySharingVector } from './sharing_checks.mjs';
 
 export class CheckFailure extends Error {}
 
-function assert(cond, message) {
+export function assert(cond, message) {
   if (!cond) throw new CheckFailure(message);
 }
 
@@ -19,6 +19,18 @@ function equalBytes(a, b) {
 function assertBytes(actual, expected, message) {
   assert(equalBytes(actual, expected),
     `${message}: got ${actual?.length} bytes, expected ${expected.length} bytes (or contents differ)`);
+}
+
+// Runs fn (synchronous), which must throw a CoffreError with `code`; returns the error.
+export function throwsCodeSync(lib, fn, code, message) {
+  try {
+    fn();
+  } catch (e) {
+    assert(e instanceof lib.CoffreError, `${message}: expected CoffreError ${code}, got ${e}`);
+    assert(e.code === code, `${message}: expected ${code}, got ${e.code} (${e.message})`);
+    return e;
+  }
+  throw new CheckFailure(`${message}: expected ${code}, nothing thrown`);
 }
 
 // Runs fn, which must throw a CoffreError with `code`; returns the error.

@@ -1,22 +1,7 @@
 // Checks of data-key wraps under a key-encryption key (docs/SPEC.md section 21) through the JS package: a KEK from
 // the application's bytes, a file's data key wrapped and unwrapped, each refusal as a CoffreError code, argument
 // checks, and no key left in the module's heap. Plain ES module; vectors/kek_wrap.json is replayed by checks.mjs.
-import { CheckFailure, heapContains } from './checks.mjs';
-
-function assert(cond, message) {
-  if (!cond) throw new CheckFailure(message);
-}
-
-function throwsCode(lib, fn, code, message) {
-  try {
-    fn();
-  } catch (e) {
-    assert(e instanceof lib.CoffreError, `${message}: expected CoffreError ${code}, got ${e}`);
-    assert(e.code === code, `${message}: expected ${code}, got ${e.code} (${e.message})`);
-    return;
-  }
-  throw new CheckFailure(`${message}: expected ${code}, nothing thrown`);
-}
+import { assert, heapContains, throwsCodeSync as throwsCode } from './checks.mjs';
 
 function sameBytes(a, b) {
   return a.length === b.length && a.every((x, i) => x === b[i]);

@@ -1,25 +1,10 @@
 // Checks of sharing, trust and Drive (docs/SPEC.md sections 16-18) through the JS package, with the store played by
 // the test and assumed malicious; and the replay of vectors/drive.json, sharing.json and directory.json entries that
 // are not envelopes. Plain ES module shared by node (test/node) and Chromium (test/browser).
-import { CheckFailure, heapContains, hex, toHex, u64 } from './checks.mjs';
-
-function assert(cond, message) {
-  if (!cond) throw new CheckFailure(message);
-}
+import { assert, CheckFailure, heapContains, hex, throwsCodeSync as throwsCode, toHex, u64 } from './checks.mjs';
 
 function sameBytes(a, b) {
   return a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function throwsCode(lib, fn, code, message) {
-  try {
-    fn();
-  } catch (e) {
-    assert(e instanceof lib.CoffreError, `${message}: expected CoffreError ${code}, got ${e}`);
-    assert(e.code === code, `${message}: expected ${code}, got ${e.code} (${e.message})`);
-    return;
-  }
-  throw new CheckFailure(`${message}: expected ${code}, nothing thrown`);
 }
 
 /** Disposes everything it was given, last first, whatever happens. */

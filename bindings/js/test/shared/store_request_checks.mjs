@@ -1,22 +1,7 @@
 // Checks of signed store requests (docs/STORE.md section 2) through the JS package: signing with a device and a
 // recovery phrase, the store's parse and verify, every altered field and every malformed header refused.
 // Plain ES module (node and Chromium); vectors/store-request.json is replayed by checks.mjs.
-import { CheckFailure, toHex } from './checks.mjs';
-
-function assert(cond, message) {
-  if (!cond) throw new CheckFailure(message);
-}
-
-function throwsCode(lib, fn, code, message) {
-  try {
-    fn();
-  } catch (e) {
-    assert(e instanceof lib.CoffreError, `${message}: expected CoffreError ${code}, got ${e}`);
-    assert(e.code === code, `${message}: expected ${code}, got ${e.code} (${e.message})`);
-    return e;
-  }
-  throw new CheckFailure(`${message}: expected ${code}, nothing thrown`);
-}
+import { assert, CheckFailure, throwsCodeSync as throwsCode, toHex } from './checks.mjs';
 
 const USER = new Uint8Array(16).fill(0x5a);
 const TARGET = `/v1/o/accounts/${toHex(USER)}/state/1.sealed`;
