@@ -12,7 +12,6 @@ Each test_* function is one CTest test (tests/cli/CMakeLists.txt lists them with
         enroll_revoke_recover
 """
 
-import argparse
 import base64
 import hashlib
 import json
@@ -27,7 +26,7 @@ import sys
 import time
 
 import store_mirror
-from transcript import ANSWERED, Failure, answer_every, check, run_cases, run_on_terminal  # noqa: F401
+from transcript import ANSWERED, Failure, answer_every, check, parse_args, run_cases, run_on_terminal  # noqa: F401
 
 COFFRE = None
 # The test build of coffre (target coffre_cli_test_hooks): the same commands plus the hidden `test-export-secrets`,
@@ -1047,17 +1046,11 @@ HTTP_TESTS = {}  # cases only the HTTP mode runs (http_cases.cmake names them; -
 def main(prefix="coffre-account-"):
     """The runner of every transcript script: --coffre, --coffre-hooks, --list, a temporary directory per case."""
     global COFFRE, COFFRE_HOOKS
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--coffre")
-    ap.add_argument("--coffre-hooks")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("cases", nargs="*")
-    a = ap.parse_args()
+    a = parse_args("--coffre", "--coffre-hooks")
     if a.list:
         print("\n".join(TESTS))
         return 0
-    COFFRE = os.path.abspath(a.coffre)
-    COFFRE_HOOKS = os.path.abspath(a.coffre_hooks) if a.coffre_hooks else None
+    COFFRE, COFFRE_HOOKS = a.coffre, a.coffre_hooks
     return run_cases({**TESTS, **HTTP_TESTS}, a.cases or list(TESTS), prefix)
 
 

@@ -5,7 +5,6 @@ Each test_* function is one CTest test (tests/cli/CMakeLists.txt lists them with
     python3 tests/cli/cli_test.py --coffre build/cli/coffre --vectors vectors roundtrip_files
 """
 
-import argparse
 import hashlib
 import json
 import os
@@ -17,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from transcript import ANSWERED, Failure, answers_at_colon, check, run_cases, run_on_terminal
+from transcript import ANSWERED, Failure, answers_at_colon, check, parse_args, run_cases, run_on_terminal
 
 COFFRE = None
 VECTORS = None
@@ -980,16 +979,11 @@ TESTS = {name[len("test_"):]: f for name, f in sorted(globals().items()) if name
 
 def main():
     global COFFRE, VECTORS
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--coffre")
-    ap.add_argument("--vectors")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("cases", nargs="*")
-    a = ap.parse_args()
+    a = parse_args("--coffre", "--vectors")
     if a.list:
         print("\n".join(TESTS))
         return 0
-    COFFRE, VECTORS = os.path.abspath(a.coffre), os.path.abspath(a.vectors)
+    COFFRE, VECTORS = a.coffre, a.vectors
     return run_cases(TESTS, a.cases, "coffre-cli-")
 
 

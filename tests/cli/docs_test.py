@@ -7,7 +7,6 @@ Each test_* function is one CTest test (tests/cli/CMakeLists.txt lists them with
   tests/cli/docs_test.py --coffre build/cli/coffre --coffre-hooks build/cli/coffre-test-hooks \
       --docs build/cli/docs [case...]
 """
-import argparse
 import os
 import re
 import shlex
@@ -15,7 +14,7 @@ import shutil
 import subprocess
 import sys
 
-from transcript import check, run_cases
+from transcript import check, parse_args, run_cases
 
 COFFRE = COFFRE_HOOKS = DOCS = None
 
@@ -187,17 +186,11 @@ TESTS = {name[5:]: fn for name, fn in globals().items() if name.startswith("test
 
 def main():
     global COFFRE, COFFRE_HOOKS, DOCS
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--coffre")
-    ap.add_argument("--coffre-hooks")
-    ap.add_argument("--docs")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("cases", nargs="*")
-    a = ap.parse_args()
+    a = parse_args("--coffre", "--coffre-hooks", "--docs")
     if a.list:
         print("\n".join(TESTS))
         return 0
-    COFFRE, COFFRE_HOOKS, DOCS = (os.path.abspath(p) for p in (a.coffre, a.coffre_hooks, a.docs))
+    COFFRE, COFFRE_HOOKS, DOCS = a.coffre, a.coffre_hooks, a.docs
     return run_cases(TESTS, a.cases, "coffre-docs-")
 
 

@@ -1,5 +1,6 @@
 """What every CLI transcript script shares: its failure and check, the case runner, and coffre on a pseudo-terminal
 (as a user at a keyboard)."""
+import argparse
 import os
 import pty
 import select
@@ -15,6 +16,21 @@ class Failure(Exception):
 def check(cond, what):
     if not cond:
         raise Failure(what)
+
+
+def parse_args(*paths):
+    """A transcript script's arguments: --list, the cases to run, and the path options named (e.g. "--coffre"),
+    made absolute (None when not given)."""
+    ap = argparse.ArgumentParser()
+    for p in paths:
+        ap.add_argument(p)
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("cases", nargs="*")
+    a = ap.parse_args()
+    for p in paths:
+        name = p.lstrip("-").replace("-", "_")
+        setattr(a, name, os.path.abspath(getattr(a, name)) if getattr(a, name) else None)
+    return a
 
 
 def run_cases(tests, cases, prefix):
